@@ -1,0 +1,5 @@
+"""``python -m medkg`` runs the CLI."""
+
+from medkg.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""Build ``ontology/`` + ``data/`` into the named graphs; build aside, swap in only if valid."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from medkg.config import Settings
+from medkg.curation.load import load_claim_files, require_clean
+from medkg.model import Article, Claim, merge_claims
+from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
+from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
+from medkg.rdf.ontology import read_ontology
+from medkg.store.base import Store
+from medkg.vocab import MEDKG, Minter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuiltDataset:
+    """Everything one build produced, graph by graph, and the dataset's version."""
+
+    graphs: dict[URIRef, list[Quad]] = field(default_factory=dict)
+    articles: list[tuple[Article, list[Claim]]] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    version: str = ""
+
+    def content_hash(self) -> str:
+        """A hash of every quad built so far, independent of order."""
+        digest = hashlib.sha256()
+        for g in sorted(self.graphs):
+            for line in sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o, _ in self.graphs[g]):
+                digest.update(f"{g} {line}\n".encode())
+        return digest.hexdigest()[:16]
+
+    def quad_count(self) -> int:
+        return sum(len(q) for q in self.graphs.values())
+
+
+def ontology_paths(root: Path) -> list[Path]:
+    return sorted((root / "ontology").glob("*.ttl"))
+
+
+def claim_paths(root: Path) -> list[Path]:
+    return sorted((root / "data" / "claims").glob("*.yaml"))
+
+
+def build_dataset(settings: Settings) -> BuiltDataset:
+    """Read and check every curated file and encode the dataset; raises BuildError on bad input."""
+    root = settings.root_path
+    mint = Minter(settings.base_iri)
+    ontology = read_ontology(ontology_paths(root))
+    files = load_claim_files(claim_paths(root), root)
+    require_clean(files)
+    built = BuiltDataset()
+    built.graphs[mint.graph("ontology")] = list(iter_graph_quads(ontology, mint.graph("ontology")))
+    for f in files:
+        assert f.article is not None  # require_clean guarantees it
+        built.articles.append((f.article, f.claims))
+        g = mint.source_graph(f.article.id)
+        built.graphs[g] = list(iter_article_quads(f.article, f.claims, mint))
+    built.claims = merge_claims([c for _, cs in built.articles for c in cs])
+    built.graphs[mint.graph("truthy")] = list(iter_truthy_quads(built.claims, mint))
+    built.graphs[mint.graph("qc")] = list(iter_qc_quads(built.articles, built.claims, mint))
+    built.version = built.content_hash()
+    built.graphs[mint.graph("build")] = list(_build_info(built, mint))
+    return built
+
+
+def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
+    g = mint.graph("build")
+    ds = URIRef(mint.base + "dataset")
+    yield ds, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"), g
+    yield ds, MEDKG.version, Literal(built.version), g
+    yield ds, URIRef("http://rdfs.org/ns/void#triples"), Literal(built.quad_count()), g
+    for article, _ in built.articles:
+        yield ds, DCTERMS.source, mint.article(article.id), g
+
+
+def build_into(store: Store, settings: Settings) -> BuiltDataset:
+    """Build aside, then replace every medkg graph in one atomic swap."""
+    built = build_dataset(settings)
+    store.replace_graphs(built.graphs, drop_prefix=Minter(settings.base_iri).graph(""))
+    log.info(
+        "built %d quads in %d graphs (version %s)",
+        built.quad_count(),
+        len(built.graphs),
+        built.version,
+    )
+    return built
+
+
+def ensure_built(store: Store, settings: Settings) -> None:
+    """Build the dataset into an empty store; leave a store that has data alone."""
+    if store.count() == 0:
+        build_into(store, settings)
+
+
+def dataset_version(store: Store, settings: Settings) -> str | None:
+    """The version recorded by the last build, or None for an unbuilt store."""
+    ds = URIRef(Minter(settings.base_iri).base + "dataset")
+    result = store.query(f"SELECT ?v WHERE {{ {ds.n3()} {MEDKG.version.n3()} ?v }} LIMIT 1")
+    rows = list(result.rows)
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None

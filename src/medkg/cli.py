@@ -1,0 +1,163 @@
+"""The ``medkg`` command: thin click wrappers over the layers below.
+
+``main()`` is the one place errors become exit codes (0 ok, 1 problems found, 2 could not run).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from typing import Any
+
+import click
+
+from medkg.config import Settings, describe, load_settings
+from medkg.errors import MedkgError
+from medkg.store.base import QueryResult
+
+
+class Context:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file")
+@click.option("--root", help="project root (ontology/, data/, queries/)")
+@click.option("--store", help="store selector: oxigraph:PATH, memory:")
+@click.version_option(package_name="medkg")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, root: str | None, store: str | None) -> None:
+    """medkg: an evidence-first medical knowledge graph."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Context(load_settings(config, root=root, store=store))
+
+
+@cli.command()
+@click.option("--host", help="address to listen on (default 127.0.0.1)")
+@click.option("--port", type=int, help="port to listen on (default 8000)")
+@click.option("--get", "get_path", help="print the response to GET PATH and exit, no socket")
+@pass_ctx
+def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None) -> None:
+    """Serve the dataset over HTTP (builds it first into an empty store)."""
+    from medkg.web import create_app
+
+    settings = ctx.settings.replace(**{k: v for k, v in {"host": host, "port": port}.items() if v})
+    app = create_app(settings)
+    if get_path:
+        response = app.test_client().get(get_path)
+        click.echo(response.get_data(as_text=True))
+        sys.exit(0 if response.status_code < 400 else 1)
+    import waitress
+
+    click.echo(f"medkg serving {settings.store} at http://{settings.host}:{settings.port}/")
+    waitress.serve(
+        app, host=settings.host, port=settings.port, threads=settings.threads, ident="medkg"
+    )
+
+
+@cli.command()
+@pass_ctx
+def build(ctx: Context) -> None:
+    """Build ontology/ and data/ into the store; broken input changes nothing."""
+    from medkg.build import build_into
+    from medkg.store import open_store
+
+    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    built = build_into(store, ctx.settings)
+    store.close()
+    click.echo(
+        f"built {built.quad_count()} quads in {len(built.graphs)} graphs, "
+        f"{len(built.claims)} claims from {len(built.articles)} article(s); "
+        f"version {built.version}"
+    )
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="a query parameter")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_ctx
+def query(ctx: Context, name: str, param: tuple[str, ...], fmt: str) -> None:
+    """Run a named query (by name or .rq path) and print its result."""
+    from medkg.build import ensure_built
+    from medkg.queries import find_query
+    from medkg.store import open_store
+
+    raw = {}
+    for item in param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        raw[key] = value
+    named = find_query(ctx.settings.root_path, name)
+    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    ensure_built(store, ctx.settings)
+    click.echo(render_result(named.run(store, raw), fmt))
+
+
+def render_result(result: QueryResult, fmt: str) -> str:
+    """A result as an aligned text table, JSON rows, or CSV."""
+    if result.kind == "boolean":
+        return json.dumps(result.boolean) if fmt == "json" else str(result.boolean).lower()
+    if result.kind == "graph":
+        return "\n".join(" ".join(t.n3() for t in triple) for triple in result.triples)
+    rows = [["" if t is None else str(t) for t in row] for row in result.rows]
+    if fmt == "json":
+        return json.dumps([dict(zip(result.variables, r, strict=True)) for r in rows], indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(result.variables)
+        writer.writerows(rows)
+        return out.getvalue().rstrip("\n")
+    return table(result.variables, rows)
+
+
+def table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
+    cut = [[c if len(c) <= width else c[: width - 1] + "…" for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cut]) for i, h in enumerate(header)]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    sep = "-+-".join("-" * w for w in widths)
+    body = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cut]
+    return "\n".join([line, sep, *body, f"({len(rows)} rows)"])
+
+
+@cli.command()
+@pass_ctx
+def stats(ctx: Context) -> None:
+    """Print what the store holds, graph by graph."""
+    from medkg.store import open_store
+
+    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    for g in store.graph_names():
+        click.echo(f"{store.count(g):>9}  {g}")
+    click.echo(f"{store.count():>9}  quads in all")
+
+
+@cli.command("settings")
+def settings_cmd() -> None:
+    """List every setting with its default and help (set as MEDKG_<NAME> or in a TOML file)."""
+    for name, help_text, default in describe():
+        click.echo(f"{name} = {default!r}\n    {help_text}  [MEDKG_{name.upper()}]")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; the one place a MedkgError becomes a message and an exit code."""
+    try:
+        return cli.main(args=argv, prog_name="medkg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(2)
+    except MedkgError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(e.exit_code)

@@ -1,0 +1,131 @@
+"""Frozen ``Settings``: every field has a default and help text; loaded from defaults, a TOML
+file, then ``MEDKG_*`` environment variables (each later source wins)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from medkg.errors import ConfigError, Location
+
+
+def setting(default: Any, help: str) -> Any:
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment can change. ``medkg settings`` lists them with their help."""
+
+    root: str = setting(".", "project root holding ontology/, data/ and queries/")
+    store: str = setting(
+        "oxigraph:.medkg/store",
+        "store backend: oxigraph:PATH (embedded, default), memory: or sparql:URL",
+    )
+    base_iri: str = setting("https://w3id.org/medkg/", "base IRI of everything medkg mints")
+    host: str = setting("127.0.0.1", "address `medkg serve` listens on")
+    port: int = setting(8000, "port `medkg serve` listens on")
+    threads: int = setting(8, "WSGI worker threads of `medkg serve`")
+    query_timeout: float = setting(
+        30.0, "seconds a SPARQL query may run before it is stopped (503)"
+    )
+    query_workers: int = setting(
+        2, "worker processes that run SPARQL queries (killable on timeout)"
+    )
+    max_query_bytes: int = setting(100_000, "largest SPARQL query text accepted, in bytes (413)")
+    max_body_bytes: int = setting(10_000_000, "largest request body accepted, in bytes (413)")
+    max_rows: int = setting(
+        100_000, "result rows returned at most; a cut result says so in a header"
+    )
+    update_token: str = setting(
+        "", "bearer token enabling SPARQL Update and the Graph Store Protocol; empty = read-only"
+    )
+    service_allowlist: list[str] = setting([], "endpoint IRIs a query may reach with SERVICE")
+    load_allowlist: list[str] = setting([], "IRIs SPARQL LOAD may read (file:// never)")
+    watch: bool = setting(False, "rebuild and swap in valid edits of ontology/ and data/")
+    log_level: str = setting("INFO", "logging level")
+
+    @property
+    def root_path(self) -> Path:
+        return Path(self.root)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def describe() -> list[tuple[str, str, Any]]:
+    """Name, help and default of every setting, for docs and ``medkg settings``."""
+    return [(f.name, f.metadata["help"], _default(f)) for f in fields(Settings)]
+
+
+def _default(f: dataclasses.Field[Any]) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    return f.default_factory()  # type: ignore[operator]
+
+
+def _coerce(name: str, raw: Any, kind: Any, where: str) -> Any:
+    kind = str(kind)
+    try:
+        if kind.startswith("list"):
+            if isinstance(raw, list):
+                return [str(v) for v in raw]
+            return [v.strip() for v in str(raw).split(",") if v.strip()]
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            if str(raw).lower() in {"1", "true", "yes", "on"}:
+                return True
+            if str(raw).lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"setting {name!r} from {where}: {raw!r} is not a valid {kind}",
+            hint=f"see `medkg settings` for {name}",
+        ) from None
+
+
+def load_settings(
+    path: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any
+) -> Settings:
+    """Build Settings from defaults, an optional TOML file, ``MEDKG_*`` env, then overrides."""
+    env = dict(os.environ) if env is None else env
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    path = path or env.get("MEDKG_CONFIG")
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as e:
+            raise ConfigError(
+                f"cannot read settings file: {e.strerror}", where=Location(str(path))
+            ) from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"broken TOML: {e}", where=Location(str(path))) from None
+        for key, raw in data.get("medkg", data).items():
+            if key not in known:
+                raise ConfigError(
+                    f"unknown setting {key!r}",
+                    where=Location(str(path)),
+                    hint="known settings: " + ", ".join(known),
+                )
+            values[key] = _coerce(key, raw, known[key].type, str(path))
+    for key, raw in env.items():
+        if key.startswith("MEDKG_") and key != "MEDKG_CONFIG":
+            name = key[len("MEDKG_") :].lower()
+            if name in known:
+                values[name] = _coerce(name, raw, known[name].type, f"${key}")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -1,0 +1,1 @@
+"""Curated files: the YAML claim schema, YAML -> model with a Location on every item, checks."""

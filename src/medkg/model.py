@@ -1,0 +1,171 @@
+"""The claim model of DESIGN section 2 as frozen dataclasses; pure, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from medkg.errors import Location
+
+MODALITIES = ("asserted", "hypothesis", "uncertain")
+ROLES = ("primary", "secondary")
+STATUSES = ("draft", "needs-review", "approved", "deprecated")
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    type: str
+    title: str
+    source: str | None = None
+    year: int | None = None
+    identifiers: tuple[str, ...] = ()
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    position: int
+    start: int | None = None
+    end: int | None = None
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    text_path: str
+    title: str
+    text: str
+    modified: date | None = None
+    headline: str | None = None
+    publisher: str | None = None
+    sections: tuple[Section, ...] = ()
+    references: tuple[Reference, ...] = ()
+    where: Location | None = field(default=None, compare=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def reference(self, number: int) -> Reference | None:
+        return next((r for r in self.references if r.number == number), None)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of an article: ``text[start:end] == exact``."""
+
+    exact: str
+    start: int
+    end: int
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Qualifiers:
+    role: str | None = None
+    disease_context: str | None = None
+    anatomical_context: str | None = None
+    count: int | None = None
+    as_of: int | None = None
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    unit: str | None = None
+    frequency: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        """The qualifiers that are set, as strings, in a stable order (used by ``claim_key``)."""
+        return {k: str(v) for k, v in vars(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    article_id: str
+    quote: Quote
+    citations: tuple[int, ...]
+    evidence_code: str = "ECO:0000033"
+    status: str = "approved"
+    reason: str | None = None
+    handle: str | None = None
+    where: Location | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        raw = f"{self.article_id}|{self.quote.start}|{self.quote.end}|{self.handle or ''}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One proposition as sources state it; its evidence accumulates across sources."""
+
+    subject: str
+    predicate: str
+    object: str
+    negated: bool
+    modality: str = "asserted"
+    qualifiers: Qualifiers = Qualifiers()
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return claim_key(self)
+
+    @property
+    def is_truthy(self) -> bool:
+        """True if the claim may produce a bare ``s p o`` triple (the negation rule)."""
+        return (
+            not self.negated
+            and self.modality == "asserted"
+            and any(e.status != "deprecated" for e in self.evidence)
+        )
+
+
+def claim_key(claim: Claim) -> str:
+    """Hash subject, predicate, object, polarity, modality and qualifiers to a stable key.
+
+    The same claim from two articles gets the same key, so its evidence accumulates.
+
+    >>> a = Claim("MONDO:0004976", "rdfs:subClassOf", "MONDO:0002562", negated=True)
+    >>> b = Claim("MONDO:0004976", "rdfs:subClassOf", "MONDO:0002562", negated=False)
+    >>> a.key == claim_key(a) != b.key
+    True
+    >>> len(a.key)
+    20
+    """
+    payload = {
+        "s": claim.subject,
+        "p": claim.predicate,
+        "o": claim.object,
+        "negated": claim.negated,
+        "modality": claim.modality,
+        "q": claim.qualifiers.as_dict(),
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def merge_claims(claims: list[Claim]) -> list[Claim]:
+    """Merge claims with the same key into one whose evidence is the union, keeping order."""
+    merged: dict[str, Claim] = {}
+    for c in claims:
+        prior = merged.get(c.key)
+        if prior is None:
+            merged[c.key] = c
+        else:
+            merged[c.key] = Claim(
+                c.subject,
+                c.predicate,
+                c.object,
+                c.negated,
+                c.modality,
+                c.qualifiers,
+                prior.evidence + c.evidence,
+            )
+    return list(merged.values())

@@ -1,0 +1,1 @@
+"""Model -> RDF: quads per named graph, derived graphs, JSON-LD."""

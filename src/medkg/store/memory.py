@@ -1,0 +1,114 @@
+"""``memory:`` — rdflib in memory, for tests and tiny data. Copy-on-write for atomic swaps."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib import Dataset, URIRef
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.query import Result
+from rdflib.term import Node
+
+from medkg.errors import Location, QuerySyntaxError
+from medkg.store.base import Capabilities, Quad, QueryResult
+
+
+class MemoryStore:
+    """An rdflib Dataset whose default graph is the union of the named graphs."""
+
+    capabilities = Capabilities(
+        supports_update=True, persistent=False, native_serialization=False, bindings=True
+    )
+
+    def __init__(self, selector: str = "memory:"):
+        self.selector = selector
+        self.ds = Dataset(default_union=True)
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, rest: str, *, root: Path, selector: str) -> MemoryStore:
+        return cls(selector)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+    ) -> QueryResult:
+        try:
+            parseQuery(sparql)
+        except ParseException as e:
+            raise QuerySyntaxError(
+                f"SPARQL syntax error: {e.msg}",
+                where=Location("query", e.lineno, e.col),
+                hint="fix the query at that line and column",
+            ) from None
+        ds = self.ds
+        if default_graphs:
+            ds = Dataset(default_union=True)
+            for g in default_graphs:
+                for t in self.ds.graph(URIRef(g)):
+                    ds.add(t)
+        init: dict[str, Any] = {k: v for k, v in (bindings or {}).items()}
+        return wrap_result(ds.query(sparql, initBindings=init))
+
+    def update(self, sparql: str) -> None:
+        with self._write_lock:
+            staged = _copy(self.ds)
+            staged.update(sparql)
+            self.ds = staged
+
+    def replace_graphs(
+        self, graphs: Mapping[URIRef, Iterable[Quad]], drop_prefix: str | None = None
+    ) -> None:
+        with self._write_lock:
+            staged = _copy(self.ds, skip=set(graphs), drop_prefix=drop_prefix)
+            for g, quads in graphs.items():
+                graph = staged.graph(g)
+                for s, p, o, _ in quads:
+                    graph.add((s, p, o))
+            self.ds = staged  # readers keep the old dataset until they finish
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(
+            g.identifier
+            for g in self.ds.graphs()
+            if isinstance(g.identifier, URIRef)
+            and len(g)
+            and str(g.identifier) != "urn:x-rdflib:default"
+        )
+
+    def count(self, graph: URIRef | None = None) -> int:
+        if graph is None:
+            return sum(1 for _ in self.ds.quads((None, None, None, None)))
+        return len(self.ds.graph(graph))
+
+    def close(self) -> None:
+        pass
+
+
+def _copy(ds: Dataset, skip: set[URIRef] | None = None, drop_prefix: str | None = None) -> Dataset:
+    out = Dataset(default_union=True)
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        gid = getattr(g, "identifier", g)
+        if skip and gid in skip:
+            continue
+        if drop_prefix and str(gid).startswith(drop_prefix):
+            continue
+        out.graph(gid).add((s, p, o))
+    return out
+
+
+def wrap_result(result: Result) -> QueryResult:
+    if result.type == "SELECT":
+        names = [str(v) for v in result.vars or []]
+        return QueryResult("bindings", names, rows=(tuple(r) for r in result))  # type: ignore[arg-type]
+    if result.type == "ASK":
+        return QueryResult("boolean", boolean=bool(result.askAnswer))
+    return QueryResult("graph", triples=iter(result.graph or []))

@@ -1,0 +1,128 @@
+"""Embedded Oxigraph store on disk (the default backend): SPARQL runs natively in Rust."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
+
+from medkg.errors import StoreError
+from medkg.store.base import Capabilities, Quad, QueryResult, replace_update
+from medkg.terms import syntax_error, to_oxigraph, to_rdflib, to_triple
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+class OxigraphStore:
+    """``oxigraph:PATH`` (on disk) or ``oxigraph:`` with no path (in memory)."""
+
+    capabilities = Capabilities(
+        supports_update=True, persistent=True, native_serialization=True, bindings=True
+    )
+
+    def __init__(self, store: ox.Store, selector: str):
+        self.ox = store
+        self.selector = selector
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, rest: str, *, root: Path, selector: str) -> OxigraphStore:
+        if not rest:
+            return cls(ox.Store(), selector)
+        path = Path(rest) if Path(rest).is_absolute() else root / rest
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            return cls(ox.Store(str(path)), selector)
+        except OSError as e:
+            raise StoreError(
+                f"cannot open the Oxigraph store at {path}: {e}",
+                hint="is another medkg process using it? stop it, or choose "
+                "another path with --store oxigraph:PATH",
+            ) from None
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+    ) -> QueryResult:
+        kwargs: dict[str, Any] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+        try:
+            result = self.ox.query(sparql, **kwargs)
+        except SyntaxError as e:
+            raise syntax_error(e) from None
+        return wrap_result(result)
+
+    def update(self, sparql: str) -> None:
+        try:
+            with self._write_lock:
+                self.ox.update(sparql)
+        except SyntaxError as e:
+            raise syntax_error(e, "update") from None
+
+    def replace_graphs(
+        self, graphs: Mapping[URIRef, Iterable[Quad]], drop_prefix: str | None = None
+    ) -> None:
+        text = replace_update(graphs, self.graph_names(), drop_prefix)
+        with self._write_lock:
+            self.ox.update(text)  # one update = one transaction: all of it or nothing
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(
+            URIRef(g.value) for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+
+    def count(self, graph: URIRef | None = None) -> int:
+        if graph is None:
+            return len(self.ox)
+        return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def close(self) -> None:
+        self.ox.flush()
+
+
+def wrap_result(result: Any) -> QueryResult:
+    """A pyoxigraph result as a QueryResult that streams rows or serialises natively."""
+
+    def serialize_results(fmt: str) -> bytes:
+        return result.serialize(format=RESULT_FORMATS[fmt]) or b""
+
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = (tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result)
+        return QueryResult("bindings", names, rows=rows, serializer=serialize_results)
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("boolean", boolean=bool(result), serializer=serialize_results)
+
+    def serialize_graph(fmt: str) -> bytes:
+        return result.serialize(format=RDF_FORMATS[fmt]) or b""
+
+    return QueryResult("graph", triples=(to_triple(t) for t in result), serializer=serialize_graph)

@@ -1,0 +1,82 @@
+"""The one place exceptions become HTTP responses: JSON, plain text or HTML by Accept.
+
+No stack trace ever reaches a client; unexpected errors are logged with an id the client sees.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import uuid
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from medkg.errors import MedkgError
+
+log = logging.getLogger(__name__)
+
+
+def error_body(
+    status: int, message: str, hint: str | None = None, where: dict[str, object] | None = None
+) -> dict[str, object]:
+    body: dict[str, object] = {"status": status, "error": message}
+    if where:
+        body["where"] = where
+    if hint:
+        body["hint"] = hint
+    return body
+
+
+def render(body: dict[str, object]) -> Response:
+    """JSON for clients that take it, plain text for SPARQL clients, HTML for browsers."""
+    status = int(body["status"])  # type: ignore[call-overload]
+    accept = request.accept_mimetypes
+    best = accept.best_match(
+        ["application/json", "text/html", "text/plain"], default="application/json"
+    )
+    if best == "text/html" and accept["text/html"] > accept["application/json"]:
+        text = f"<h1>{status} {html.escape(str(body['error']))}</h1>"
+        if body.get("hint"):
+            text += f"<p>{html.escape(str(body['hint']))}</p>"
+        page = (
+            f"<!doctype html><html lang=en><meta charset=utf-8><title>{status} error</title>"
+            f"<main>{text}</main></html>"
+        )
+        return Response(page, status, mimetype="text/html")
+    if best == "text/plain" and accept["text/plain"] > accept["application/json"]:
+        lines = [f"{status} {body['error']}"]
+        if body.get("where"):
+            lines.append(f"where: {body['where']}")
+        if body.get("hint"):
+            lines.append(f"hint: {body['hint']}")
+        return Response("\n".join(lines) + "\n", status, mimetype="text/plain")
+    return Response(json.dumps(body), status, mimetype="application/json")
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(MedkgError)
+    def medkg_error(e: MedkgError) -> Response:
+        return render(e.to_dict())
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> Response:
+        response = render(error_body(e.code or 500, e.name, e.description))
+        if e.code == 405 and e.response is None:
+            allowed = getattr(e, "valid_methods", None)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> Response:
+        incident = uuid.uuid4().hex[:12]
+        log.exception("unexpected error %s", incident)
+        return render(
+            error_body(
+                500,
+                "internal error",
+                f"the server logged it as incident {incident}; please report it",
+            )
+        )
