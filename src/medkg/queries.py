@@ -8,19 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Literal
+from pyparsing import ParseException
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from medkg.errors import BuildError, Location, NotFound, ParameterError, UnknownCurie
 from medkg.store.base import QueryResult, Store
-from medkg.vocab import to_iri
+from medkg.vocab import PREFIXES, iri_to_curie, is_curie, to_iri
 
 PARAM_TYPES = ("IRI", "CURIE", "string", "integer", "enum")
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,7 @@ class Parameter:
                 )
             return None
         if self.type in ("IRI", "CURIE"):
-            try:
-                return to_iri(raw)
-            except UnknownCurie as e:
-                raise ParameterError(f"parameter {self.name!r}: {e.message}", hint=e.hint) from None
+            return self._bind_iri(raw)
         if self.type == "integer":
             if not re.fullmatch(r"-?\d{1,18}", raw.strip()):
                 raise ParameterError(f"parameter {self.name!r} must be an integer, got {raw!r}")
@@ -58,6 +58,25 @@ class Parameter:
                 f"parameter {self.name!r} must be one of {', '.join(self.values)}, got {raw!r}"
             )
         return Literal(raw)
+
+    def _bind_iri(self, raw: str) -> URIRef:
+        """An IRI from a CURIE or (for type IRI) an absolute http(s) IRI, checked as an IRI."""
+        if self.type == "CURIE" and not is_curie(raw):
+            raise ParameterError(
+                f"parameter {self.name!r} must be a CURIE such as {self.example or 'MONDO:0004976'}"
+                f", got {raw!r}",
+                hint="known prefixes: " + ", ".join(sorted(PREFIXES)),
+            )
+        try:
+            iri = to_iri(raw)
+        except UnknownCurie as e:
+            raise ParameterError(f"parameter {self.name!r}: {e.message}", hint=e.hint) from None
+        if _BAD_IRI.search(str(iri)) or not str(iri).startswith(("http://", "https://")):
+            raise ParameterError(
+                f"parameter {self.name!r} is not a valid IRI: {raw!r}",
+                hint='pass an absolute http(s) IRI or a CURIE, without spaces or <>"{}|^`\\',
+            )
+        return iri
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v not in (None, "", ())}
@@ -92,6 +111,34 @@ class NamedQuery:
 
     def run(self, store: Store, raw: dict[str, str] | None = None) -> QueryResult:
         return store.query(self.text, bindings=self.bindings(raw or {}))
+
+    def check(self, result: QueryResult) -> list[str]:
+        """What in ``result`` differs from the header's ``expect:`` block (empty: as expected).
+
+        ``columns`` is the exact projection, ``count`` the exact number of rows; each entry of
+        ``contains`` must match some row and no row may match an entry of ``excludes``, values
+        compared as CURIEs or lexical forms (see ``to_text``).
+        """
+        rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+        problems = []
+        columns = self.expect.get("columns")
+        if columns is not None and list(columns) != result.variables:
+            problems.append(f"columns are {result.variables}, expected {list(columns)}")
+        count = self.expect.get("count")
+        if count is not None and int(count) != len(rows):
+            problems.append(f"{len(rows)} rows, expected {count}")
+        for want in self.expect.get("contains") or []:
+            if not any(_matches(row, want) for row in rows):
+                problems.append(f"no row matches {want}")
+        for unwanted in self.expect.get("excludes") or []:
+            hits = [row for row in rows if _matches(row, unwanted)]
+            if hits:
+                problems.append(f"{len(hits)} row(s) match excluded {unwanted}: {hits[0]}")
+        return problems
+
+    def example_params(self) -> dict[str, str]:
+        """The example value of every parameter that has one."""
+        return {p.name: p.example for p in self.params if p.example is not None}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +181,7 @@ def parse_query_file(path: Path) -> NamedQuery:
             where=where,
             hint="start the file with '#+ summary: what the query answers'",
         )
+    projected = _projection(text, path)
     params = []
     for i, p in enumerate(meta.get("params") or []):
         if not isinstance(p, dict) or p.get("type") not in PARAM_TYPES or not p.get("name"):
@@ -141,9 +189,11 @@ def parse_query_file(path: Path) -> NamedQuery:
                 f"parameter {i + 1}: needs a name and a type in {', '.join(PARAM_TYPES)}",
                 where=where,
             )
-        if not re.search(rf"[?$]{re.escape(p['name'])}\b", text):
+        if p["name"] not in projected:
             raise BuildError(
-                f"parameter {p['name']!r} is not used as ?{p['name']} in the query", where=where
+                f"parameter {p['name']!r} must be a variable the query selects (?{p['name']})",
+                where=where,
+                hint="add it to the SELECT clause (and GROUP BY); values are bound to it",
             )
         params.append(
             Parameter(
@@ -166,6 +216,38 @@ def parse_query_file(path: Path) -> NamedQuery:
         tuple(meta.get("tags") or ()),
         dict(meta.get("expect") or {}),
     )
+
+
+def _projection(text: str, path: Path) -> set[str]:
+    """The variables a parameter may bind: a SELECT's projection, an ASK's variables."""
+    try:
+        algebra = prepareQuery(text).algebra
+    except ParseException as e:
+        raise BuildError(
+            f"SPARQL syntax error: {e.msg}",
+            where=Location(str(path), e.lineno, e.col),
+            hint="fix the query at that line and column",
+        ) from None
+    except Exception as e:  # rdflib raises assorted errors when translating the algebra
+        raise BuildError(f"query cannot be prepared: {e}", where=Location(str(path))) from None
+    if algebra.name not in ("SelectQuery", "AskQuery"):
+        return set()
+    return {str(v) for v in algebra.PV}
+
+
+def to_text(term: Node | None) -> str:
+    """A term as a person reads it: IRIs as CURIEs where a prefix fits, literals lexically.
+
+    >>> to_text(URIRef("http://purl.obolibrary.org/obo/MONDO_0004976")), to_text(Literal(True))
+    ('MONDO:0004976', 'true')
+    """
+    if term is None:
+        return ""
+    return iri_to_curie(str(term)) if isinstance(term, URIRef) else str(term)
+
+
+def _matches(row: dict[str, str], want: dict[str, Any]) -> bool:
+    return all(row.get(str(k)) == str(v) for k, v in want.items())
 
 
 def _str(v: Any) -> str | None:
