@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +256,28 @@ def _str(v: Any) -> str | None:
 
 
 def load_queries(root: Path) -> dict[str, NamedQuery]:
-    return {p.stem: parse_query_file(p) for p in sorted((root / "queries").glob("*.rq"))}
+    """Every named query in ``root/queries``, re-read only when a file changes."""
+    out = {}
+    for path in sorted((root / "queries").glob("*.rq")):
+        stat = path.stat()
+        out[path.stem] = _parse_cached(path, stat.st_mtime_ns, stat.st_size)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(path: Path, mtime_ns: int, size: int) -> NamedQuery:
+    return parse_query_file(path)
+
+
+def get_query(root: Path, name: str) -> NamedQuery:
+    """A named query by its name only (never a path: names come from URLs)."""
+    queries = load_queries(root)
+    if name not in queries:
+        raise NotFound(
+            f"no named query {name!r}",
+            hint=f"known: {', '.join(queries) or 'none'} (files in queries/)",
+        )
+    return queries[name]
 
 
 def find_query(root: Path, name_or_path: str) -> NamedQuery:
@@ -263,10 +285,4 @@ def find_query(root: Path, name_or_path: str) -> NamedQuery:
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.exists():
         return parse_query_file(path)
-    queries = load_queries(root)
-    if name_or_path in queries:
-        return queries[name_or_path]
-    raise NotFound(
-        f"no named query {name_or_path!r}",
-        hint=f"known: {', '.join(queries) or 'none'} (files in queries/)",
-    )
+    return get_query(root, name_or_path)

@@ -42,8 +42,12 @@ def create_app(
     logging.getLogger("medkg").setLevel(settings.log_level)
 
     from medkg.web import errors, health, sparql
+    from medkg.web import graph as graph_api
+    from medkg.web import queries as queries_api
 
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(queries_api.bp)
+    app.register_blueprint(graph_api.bp)
     return app

@@ -1,0 +1,142 @@
+"""``/api/graph/...``: questions about the shape of the claim graph, answered with networkx.
+
+The projection is built once per dataset version (``AppState.version``) and shared by every
+request until the version changes; restrictions are views over it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from medkg import graph
+from medkg.errors import BadRequest
+from medkg.graph import ClaimGraph, Restriction
+from medkg.vocab import iri_to_curie
+from medkg.web.state import state
+
+bp = Blueprint("graph", __name__)
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass
+class GraphCache:
+    """The projection of the current dataset version, rebuilt when the version changes."""
+
+    current: ClaimGraph | None = None
+    builds: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def claim_graph() -> ClaimGraph:
+    """The projection for the app's dataset version, built on first use after a change."""
+    s = state()
+    cache: GraphCache = current_app.extensions.setdefault("medkg.graph", GraphCache())
+    current = cache.current
+    if current is not None and current.version == s.version:
+        return current
+    with cache.lock:
+        if cache.current is None or cache.current.version != s.version:
+            cache.current = ClaimGraph.from_store(s.store, s.version)
+            cache.builds += 1
+        return cache.current
+
+
+def restriction(asserted: bool = False, context: str | None = None) -> Restriction:
+    """A restriction from ``affirmed``, ``asserted``, ``predicate`` (repeatable), ``source``
+    (repeatable) and ``context`` (a disease CURIE, or ``any``) query parameters."""
+    args = request.args
+    ctx = args.get("context") or context
+    return Restriction.parse(
+        affirmed_only=flag("affirmed", False),
+        asserted_only=flag("asserted", asserted),
+        predicates=args.getlist("predicate"),
+        sources=args.getlist("source"),
+        context=None if ctx == "any" else ctx,
+    )
+
+
+def flag(name: str, default: bool) -> bool:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise BadRequest(f"parameter {name!r} must be true or false, got {raw!r}")
+
+
+def integer(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(f"parameter {name!r} must be an integer, got {raw!r}") from None
+
+
+def required(name: str) -> str:
+    raw = request.args.get(name)
+    if not raw:
+        raise BadRequest(f"missing parameter {name!r}", hint=f"pass {name}=CURIE")
+    return raw
+
+
+@bp.get("/api/graph/path")
+def path() -> ResponseReturnValue:
+    """The k shortest explanations between ``from`` and ``to`` (affirmed, asserted claims)."""
+    start, end = required("from"), required("to")
+    cg = claim_graph()
+    r = restriction(asserted=True, context=graph.default_context(cg, start))
+    k = integer("k", 5)
+    found = graph.paths(cg, start, end, k, r)
+    return jsonify(
+        {
+            "from": start,
+            "to": end,
+            "k": k,
+            "context": r.context and iri_to_curie(r.context),
+            "direction": DIRECTION,
+            "version": cg.version,
+            "paths": found,
+        }
+    )
+
+
+DIRECTION = (
+    "each hop lists the claims linking its two entities; 'forward' means the claim's subject "
+    "is the hop's 'from' and its object the hop's 'to', 'backward' that the path walks the "
+    "claim from its object to its subject; 'reading' states each claim in its own direction"
+)
+
+
+@bp.get("/api/graph/neighbours/<curie>")
+def neighbours(curie: str) -> ResponseReturnValue:
+    """The neighbourhood of an entity as nodes and edges, for drawing."""
+    cg = claim_graph()
+    body = graph.neighbours(cg, curie, integer("depth", 1), restriction())
+    return jsonify({**body, "version": cg.version})
+
+
+@bp.get("/api/graph/contradictions")
+def contradictions() -> ResponseReturnValue:
+    """The contradiction groups of the qc graph with their claims and evidence."""
+    cg = claim_graph()
+    return jsonify({"version": cg.version, "contradictions": graph.contradictions(cg)})
+
+
+@bp.get("/api/graph/central")
+def central() -> ResponseReturnValue:
+    """The most-connected and the most-cited entities."""
+    cg = claim_graph()
+    limit = integer("limit", 10)
+    if not 1 <= limit <= 1000:
+        raise BadRequest(f"limit must be between 1 and 1000, got {limit}")
+    return jsonify({"version": cg.version, **graph.central(cg, limit, restriction())})

@@ -1,0 +1,72 @@
+"""``/api/queries``: the named queries of ``queries/*.rq`` as REST calls.
+
+The ``.rq`` header is the API: its summary, parameters and examples are listed as they are;
+parameter values are bound as RDF terms, never spliced into the query text.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from medkg.errors import BadRequest
+from medkg.formats import negotiate
+from medkg.queries import NamedQuery, get_query, load_queries
+from medkg.web.results import serialize
+from medkg.web.sparql import offer_for
+from medkg.web.state import state
+
+bp = Blueprint("queries", __name__)
+
+
+@bp.get("/api/queries")
+def list_queries() -> ResponseReturnValue:
+    """Every named query with its header and a URL that runs it with its examples."""
+    queries = load_queries(state().settings.root_path)
+    return jsonify({"queries": [describe(q) for q in queries.values()]})
+
+
+@bp.get("/api/queries/<name>.rq")
+def query_text(name: str) -> ResponseReturnValue:
+    """The ``.rq`` file itself, header and all."""
+    named = get_query(state().settings.root_path, name)
+    return Response(named.text, mimetype="application/sparql-query")
+
+
+@bp.route("/api/queries/<name>", methods=["GET", "POST"])
+def run_query(name: str) -> ResponseReturnValue:
+    """Run a named query with parameters from the query string, a form or a JSON object."""
+    s = state()
+    named = get_query(s.settings.root_path, name)
+    raw = read_params()
+    result = s.store.query(named.text, bindings=named.bindings(raw))
+    fmt = negotiate(request.headers.get("Accept"), raw.get("format"), offer_for(result))
+    return Response(serialize(result, fmt), mimetype=fmt.media_type)
+
+
+def read_params() -> dict[str, str]:
+    """Parameters from the URL, then (for POST) a form or a JSON object; later ones win."""
+    raw = {k: v for k, v in request.args.items()}
+    if request.method == "POST":
+        if request.is_json:
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                raise BadRequest(
+                    "the JSON body must be an object of parameter names to values",
+                    hint='e.g. {"disease": "MONDO:0004976"}',
+                )
+            raw.update({str(k): str(v) for k, v in body.items()})
+        else:
+            raw.update({k: v for k, v in request.form.items()})
+    return raw
+
+
+def describe(named: NamedQuery) -> dict[str, object]:
+    """A query's header as JSON, with the URLs that show and run it."""
+    body = named.to_dict()
+    body["url"] = url_for("queries.run_query", name=named.name, _external=False)
+    body["example"] = url_for(
+        "queries.run_query", name=named.name, _external=False, **named.example_params()
+    )
+    body["source"] = url_for("queries.query_text", name=named.name, _external=False)
+    return body
