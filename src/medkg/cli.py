@@ -108,7 +108,10 @@ def render_result(result: QueryResult, fmt: str) -> str:
         return json.dumps(result.boolean) if fmt == "json" else str(result.boolean).lower()
     if result.kind == "graph":
         return "\n".join(" ".join(t.n3() for t in triple) for triple in result.triples)
-    rows = [["" if t is None else str(t) for t in row] for row in result.rows]
+    from medkg.queries import to_text
+
+    text = to_text if fmt == "table" else lambda t: "" if t is None else str(t)
+    rows = [[text(t) for t in row] for row in result.rows]
     if fmt == "json":
         return json.dumps([dict(zip(result.variables, r, strict=True)) for r in rows], indent=2)
     if fmt == "csv":
@@ -127,6 +130,93 @@ def table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
     sep = "-+-".join("-" * w for w in widths)
     body = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cut]
     return "\n".join([line, sep, *body, f"({len(rows)} rows)"])
+
+
+@cli.group("graph")
+def graph_cmd() -> None:
+    """Questions about the shape of the claim graph (paths, neighbours, contradictions)."""
+
+
+def open_claim_graph(settings: Settings) -> Any:
+    from medkg.build import dataset_version, ensure_built
+    from medkg.graph import ClaimGraph
+    from medkg.store import open_store
+
+    store = open_store(settings.store, settings.root_path)
+    ensure_built(store, settings)
+    return ClaimGraph.from_store(store, dataset_version(store, settings))
+
+
+@graph_cmd.command("path")
+@click.argument("start", metavar="FROM")
+@click.argument("end", metavar="TO")
+@click.option("-k", type=int, default=5, show_default=True, help="how many paths")
+@click.option("--context", help="disease CURIE whose context claims may link; 'any' for all")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def graph_path(ctx: Context, start: str, end: str, k: int, context: str | None, fmt: str) -> None:
+    """The k shortest explanations from FROM to TO, each link with its claim and evidence."""
+    from medkg import graph
+
+    cg = open_claim_graph(ctx.settings)
+    ctx_iri = graph.default_context(cg, start) if context is None else context
+    r = graph.Restriction.parse(
+        affirmed_only=True, asserted_only=True, context=None if ctx_iri == "any" else ctx_iri
+    )
+    found = graph.paths(cg, start, end, k, r)
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2))
+        return
+    for i, p in enumerate(found, 1):
+        click.echo(f"{i}. " + " - ".join(n["label"] or n["id"] for n in p["nodes"]))
+        for hop in p["hops"]:
+            for e in hop["edges"]:
+                click.echo(f"   {'->' if e['direction'] == 'forward' else '<-'} {e['reading']}")
+                for ev in e["evidence"]:
+                    refs = ", ".join(f"[{r['number']}] {r['title']}" for r in ev["references"])
+                    click.echo(f'      "{ev["quote"]}"' + (f"  {refs}" if refs else ""))
+    if not found:
+        click.echo("no path")
+
+
+@graph_cmd.command("neighbours")
+@click.argument("curie")
+@click.option("--depth", type=int, default=1, show_default=True, help="how many claims away")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def graph_neighbours(ctx: Context, curie: str, depth: int, fmt: str) -> None:
+    """The entities within DEPTH claims of CURIE and the claims among them."""
+    from medkg import graph
+
+    body = graph.neighbours(open_claim_graph(ctx.settings), curie, depth)
+    if fmt == "json":
+        click.echo(json.dumps(body, indent=2))
+        return
+    for n in body["nodes"]:
+        click.echo(f"{n['depth']}  {n['id']:<16} {n['label'] or ''}")
+    for e in body["edges"]:
+        click.echo(f"   {e['reading']}  ({e['evidence_count']} evidence)")
+
+
+@graph_cmd.command("contradictions")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def graph_contradictions(ctx: Context, fmt: str) -> None:
+    """The contradiction groups (same proposition and context, both polarities); exit 1 if any."""
+    from medkg import graph
+
+    groups = graph.contradictions(open_claim_graph(ctx.settings))
+    if fmt == "json":
+        click.echo(json.dumps(groups, indent=2))
+    else:
+        for g in groups:
+            click.echo(g["group"])
+            for e in g["claims"]:
+                quotes = " | ".join(ev["quote"] for ev in e["evidence"])
+                click.echo(f'   {e["reading"]}: "{quotes}"')
+        click.echo(f"{len(groups)} contradiction group(s)")
+    if groups:
+        sys.exit(1)
 
 
 @cli.command()

@@ -68,6 +68,11 @@ class Parameter:
                 f", got {raw!r}",
                 hint="known prefixes: " + ", ".join(sorted(PREFIXES)),
             )
+        if _BAD_IRI.search(raw):
+            raise ParameterError(
+                f"parameter {self.name!r} is not a valid IRI: {raw!r}",
+                hint='pass an absolute http(s) IRI or a CURIE, without spaces or <>"{}|^`\\',
+            )
         try:
             iri = to_iri(raw)
         except UnknownCurie as e:
