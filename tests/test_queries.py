@@ -219,3 +219,25 @@ def test_query_names_are_url_slugs_and_lookups_never_take_paths(tmp_path: Path) 
 def test_rows_round_trip_through_query_result() -> None:
     result = QueryResult("bindings", ["a"], iter([(None,)]))
     assert QUERIES["contradictions"].check(result)[0].startswith("columns are ['a']")
+
+
+def test_enum_and_default_parameters(tmp_path: Path, built_store: Store) -> None:
+    path = write_query(
+        tmp_path,
+        "#+ summary: claims of one role\n"
+        "#+ params:\n"
+        "#+   - {name: role, type: enum, values: [Primary, Secondary], default: Primary}\n"
+        "PREFIX medkg: <https://w3id.org/medkg/>\n"
+        "SELECT ?role (COUNT(?c) AS ?n) WHERE {\n"
+        "  ?c medkg:role ?r . FILTER(STRAFTER(STR(?r), STR(medkg:)) = ?role) } GROUP BY ?role\n",
+    )
+    named = parse_query_file(path)
+    assert named.params[0].required is False
+    counts = {
+        role: int(str(next(named.run(built_store, {"role": role}).rows)[1]))
+        for role in ("Primary", "Secondary")
+    }
+    assert counts == {"Primary": 6, "Secondary": 3}  # five of ALS, one of MS
+    assert int(str(next(named.run(built_store, {}).rows)[1])) == 6  # the default
+    with pytest.raises(ParameterError, match="must be one of Primary, Secondary"):
+        named.run(built_store, {"role": "Tertiary"})
