@@ -241,3 +241,18 @@ def test_enum_and_default_parameters(tmp_path: Path, built_store: Store) -> None
     assert int(str(next(named.run(built_store, {}).rows)[1])) == 6  # the default
     with pytest.raises(ParameterError, match="must be one of Primary, Secondary"):
         named.run(built_store, {"role": "Tertiary"})
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("#+ params:\n#+   - {name: format, type: string}\n", "reserved"),
+        ("#+ params:\n#+   - {name: s, type: enum}\n", "needs values"),
+        ("#+ params:\n#+   - {name: s, type: float}\n", "needs a name and a type"),
+        ("#+ expect: {rows: 3}\n", "expect: must be a mapping"),
+    ],
+)
+def test_header_mistakes_are_build_errors(tmp_path: Path, header: str, message: str) -> None:
+    path = write_query(tmp_path, "#+ summary: s\n" + header + "SELECT ?s WHERE { ?s ?p ?o }\n")
+    with pytest.raises(BuildError, match=message):
+        parse_query_file(path)

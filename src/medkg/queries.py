@@ -22,6 +22,8 @@ from medkg.store.base import QueryResult, Store
 from medkg.vocab import PREFIXES, iri_to_curie, is_curie, to_iri
 
 PARAM_TYPES = ("IRI", "CURIE", "string", "integer", "enum")
+EXPECT_KEYS = {"columns", "count", "contains", "excludes"}
+RESERVED = {"format"}  # a request parameter of /api/queries/<name> itself
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -68,16 +70,13 @@ class Parameter:
                 f", got {raw!r}",
                 hint="known prefixes: " + ", ".join(sorted(PREFIXES)),
             )
-        if _BAD_IRI.search(raw):
-            raise ParameterError(
-                f"parameter {self.name!r} is not a valid IRI: {raw!r}",
-                hint='pass an absolute http(s) IRI or a CURIE, without spaces or <>"{}|^`\\',
-            )
-        try:
-            iri = to_iri(raw)
-        except UnknownCurie as e:
-            raise ParameterError(f"parameter {self.name!r}: {e.message}", hint=e.hint) from None
-        if _BAD_IRI.search(str(iri)) or not str(iri).startswith(("http://", "https://")):
+        iri = None
+        if not _BAD_IRI.search(raw):
+            try:
+                iri = to_iri(raw)
+            except UnknownCurie as e:
+                raise ParameterError(f"parameter {self.name!r}: {e.message}", hint=e.hint) from None
+        if iri is None or not str(iri).startswith(("http://", "https://")):
             raise ParameterError(
                 f"parameter {self.name!r} is not a valid IRI: {raw!r}",
                 hint='pass an absolute http(s) IRI or a CURIE, without spaces or <>"{}|^`\\',
@@ -102,7 +101,7 @@ class NamedQuery:
     def bindings(self, raw: dict[str, str]) -> dict[str, Node]:
         """Bind raw parameter values; unknown names are an error, not silently ignored."""
         known = {p.name for p in self.params}
-        unknown = sorted(set(raw) - known - {"format"})
+        unknown = sorted(set(raw) - known - RESERVED)
         if unknown:
             raise ParameterError(
                 f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}",
@@ -188,29 +187,12 @@ def parse_query_file(path: Path) -> NamedQuery:
             hint="start the file with '#+ summary: what the query answers'",
         )
     projected = _projection(text, path)
-    params = []
-    for i, p in enumerate(meta.get("params") or []):
-        if not isinstance(p, dict) or p.get("type") not in PARAM_TYPES or not p.get("name"):
-            raise BuildError(
-                f"parameter {i + 1}: needs a name and a type in {', '.join(PARAM_TYPES)}",
-                where=where,
-            )
-        if p["name"] not in projected:
-            raise BuildError(
-                f"parameter {p['name']!r} must be a variable the query selects (?{p['name']})",
-                where=where,
-                hint="add it to the SELECT clause (and GROUP BY); values are bound to it",
-            )
-        params.append(
-            Parameter(
-                p["name"],
-                p["type"],
-                p.get("description", ""),
-                _str(p.get("default")),
-                _str(p.get("example")),
-                tuple(str(v) for v in p.get("values") or ()),
-                bool(p.get("required", p.get("default") is None)),
-            )
+    params = [_parameter(p, i, projected, where) for i, p in enumerate(meta.get("params") or [])]
+    expect = meta.get("expect") or {}
+    if not isinstance(expect, dict) or set(expect) - EXPECT_KEYS:
+        raise BuildError(
+            "expect: must be a mapping with keys among " + ", ".join(sorted(EXPECT_KEYS)),
+            where=where,
         )
     return NamedQuery(
         path.stem,
@@ -220,7 +202,35 @@ def parse_query_file(path: Path) -> NamedQuery:
         str(meta.get("description", "")),
         tuple(params),
         tuple(meta.get("tags") or ()),
-        dict(meta.get("expect") or {}),
+        dict(expect),
+    )
+
+
+def _parameter(p: Any, i: int, projected: set[str], where: Location) -> Parameter:
+    """One ``params:`` entry of a header, checked against the query's projection."""
+    if not isinstance(p, dict) or p.get("type") not in PARAM_TYPES or not p.get("name"):
+        raise BuildError(
+            f"parameter {i + 1}: needs a name and a type in {', '.join(PARAM_TYPES)}",
+            where=where,
+        )
+    if p["name"] in RESERVED:
+        raise BuildError(f"parameter name {p['name']!r} is reserved", where=where, hint="rename it")
+    if p["type"] == "enum" and not p.get("values"):
+        raise BuildError(f"enum parameter {p['name']!r} needs values", where=where)
+    if p["name"] not in projected:
+        raise BuildError(
+            f"parameter {p['name']!r} must be a variable the query selects (?{p['name']})",
+            where=where,
+            hint="add it to the SELECT clause (and GROUP BY); values are bound to it",
+        )
+    return Parameter(
+        p["name"],
+        p["type"],
+        p.get("description", ""),
+        _str(p.get("default")),
+        _str(p.get("example")),
+        tuple(str(v) for v in p.get("values") or ()),
+        bool(p.get("required", p.get("default") is None)),
     )
 
 
