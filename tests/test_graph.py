@@ -242,3 +242,16 @@ def test_cli_graph_contradictions_exits_1_when_there_are_some(
     assert result.exit_code == 1
     assert "amyotrophic lateral sclerosis NOT is a demyelinating disease" in result.output
     assert "1 contradiction group(s)" in result.output
+
+
+def test_contradictions_query_finds_the_injected_pair(contradicted: tuple[Settings, Store]) -> None:
+    from medkg.queries import find_query, to_text
+
+    _, store = contradicted
+    result = find_query(ROOT, "contradictions").run(store)
+    rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+    assert sorted((r["negated"], r["predicate"], r["object"]) for r in rows) == [
+        ("false", "rdfs:subClassOf", DEMYELINATING_DISEASE),
+        ("true", "rdfs:subClassOf", DEMYELINATING_DISEASE),
+    ]
+    assert len({r["group"] for r in rows}) == 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 import networkx as nx
@@ -158,9 +157,6 @@ class ClaimGraph:
             )
         return iri
 
-    def edge(self, u: str, v: str, key: str) -> dict[str, Any]:
-        return edge_json(self.graph, u, v, key)
-
 
 def project(store: Store) -> nx.MultiDiGraph:
     """Build the MultiDiGraph from the store (claims with their deprecated evidence dropped)."""
@@ -298,7 +294,3 @@ def reading(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
 
 def node_json(g: nx.MultiDiGraph, n: str, **extra: Any) -> dict[str, Any]:
     return {"id": iri_to_curie(n), "iri": n, "label": g.nodes[n].get("label"), **extra}
-
-
-def first(items: Iterator[Any], k: int) -> list[Any]:
-    return list(islice(items, k))

@@ -3,7 +3,7 @@ centrality and contradiction groups."""
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -13,7 +13,6 @@ from medkg.graph.projection import (
     ClaimGraph,
     Restriction,
     edge_json,
-    first,
     node_json,
 )
 from medkg.vocab import iri_to_curie
@@ -57,7 +56,7 @@ def paths(
     if u not in hops or v not in hops:
         return []
     try:
-        found = first(nx.shortest_simple_paths(hops, u, v, weight="weight"), k)
+        found = list(islice(nx.shortest_simple_paths(hops, u, v, weight="weight"), k))
     except nx.NetworkXNoPath:
         return []
     return [path_json(view, p) for p in found]
