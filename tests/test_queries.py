@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from medkg.build import build_into
 from medkg.config import Settings
@@ -256,3 +259,18 @@ def test_header_mistakes_are_build_errors(tmp_path: Path, header: str, message: 
     path = write_query(tmp_path, "#+ summary: s\n" + header + "SELECT ?s WHERE { ?s ?p ?o }\n")
     with pytest.raises(BuildError, match=message):
         parse_query_file(path)
+
+
+@settings_(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=40)
+)
+def test_any_phrase_is_data_never_syntax(built_store: Store, phrase: str) -> None:
+    named = QUERIES["claims-quoting"]
+    result = named.run(built_store, {"phrase": phrase})
+    assert result.variables == named.expect["columns"]
+    for row in result.rows:
+        assert str(row[0]) == phrase  # the bound value comes back unchanged
+        assert phrase.lower() in str(row[1]).lower()
