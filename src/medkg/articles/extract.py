@@ -1,0 +1,310 @@
+"""Draft claims from a parsed article with a rule-based extractor; unmapped statements are kept.
+
+Each passage (the headline, each heading, each statement) is split into clauses; the terms a
+clause names (``mentions``) become objects of the clause's subject (the disease it starts with,
+else the sentence's, else the article's), with the predicate chosen by the term's kind and the
+cue words around it (``cues``). Every draft carries its clause as the quote, with offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from medkg.articles import cues
+from medkg.articles.lexicon import Lexicon, Mention
+from medkg.articles.mentions import find_mentions
+from medkg.articles.parsed import ParsedArticle
+
+AUTOMATIC = "ECO:0007321"
+_ROLE_PREDICATES = ("RO:0004019", "RO:0004026")
+QUALIFIERS = (
+    "role",
+    "disease_context",
+    "anatomical_context",
+    "count",
+    "as_of",
+    "min_value",
+    "max_value",
+    "unit",
+    "frequency",
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One claim as the extractor read it, with the clause it came from."""
+
+    subject: str
+    predicate: str
+    object: str
+    negated: bool
+    quote: str
+    start: int
+    end: int
+    citations: tuple[int, ...] = ()
+    modality: str = "asserted"
+    role: str | None = None
+    disease_context: str | None = None
+    anatomical_context: str | None = None
+    count: int | None = None
+    as_of: int | None = None
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    unit: str | None = None
+    frequency: str | None = None
+    rule: str = ""
+    label: str = ""
+
+    @property
+    def proposition(self) -> tuple[str, str, str, bool]:
+        return (self.subject, self.predicate, self.object, self.negated)
+
+    def qualifiers(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in QUALIFIERS if getattr(self, k) is not None}
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A passage no rule turned into a claim, kept so nothing the article says is lost."""
+
+    quote: str
+    start: int
+    end: int
+    citations: tuple[int, ...] = ()
+    reason: str = ""
+
+
+@dataclass
+class Extraction:
+    drafts: list[Draft] = field(default_factory=list)
+    unmapped: list[Unmapped] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Passage:
+    text: str
+    start: int
+    citations: tuple[int, ...]
+    keep_unmapped: bool
+
+
+def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
+    """Draft claims for the headline, the headings and every statement of ``parsed``."""
+    a = parsed.article
+    topic = _topic(parsed, lex)
+    passages = []
+    if a.headline and parsed.headline_start is not None:
+        passages.append(_Passage(a.headline, parsed.headline_start, (), True))
+    for s in a.sections:
+        if s.start is not None:
+            passages.append(_Passage(s.heading, s.start, (), False))
+    passages += [_Passage(s.text, s.start, s.citations, True) for s in parsed.statements]
+    out = Extraction()
+    for p in sorted(passages, key=lambda p: p.start):
+        drafts, reason = _passage(p, lex, topic)
+        out.drafts.extend(drafts)
+        if not drafts and p.keep_unmapped:
+            out.unmapped.append(
+                Unmapped(p.text, p.start, p.start + len(p.text), p.citations, reason)
+            )
+    return out
+
+
+def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
+    """The article's disease: the first one its title, headline or statements name."""
+    a = parsed.article
+    for text in [a.title, a.headline or "", *(s.text for s in parsed.statements)]:
+        for m in lex.find(text):
+            if m.kind == "disease":
+                return m.curie
+    return None
+
+
+def _passage(p: _Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], str]:
+    mentions = find_mentions(p.text, lex)
+    if not mentions:
+        return [], "no term of the ontology named"
+    lead = _leading_disease(p.text, 0, mentions)
+    subject = lead.curie if lead else topic
+    if subject is None:
+        return [], "no disease to be the subject"
+    anatomy = next((m.curie for m in mentions if m.curie.startswith("UBERON:")), None)
+    count = int(c.group(1)) if (c := cues.COUNT.search(p.text)) else None
+    as_of = int(y.group(1)) if (y := cues.AS_OF.search(p.text)) else None
+    drafts: list[Draft] = []
+    for a, b in cues.clauses(p.text):
+        inside = [m for m in mentions if a <= m.start and m.end <= b]
+        clause_lead = _leading_disease(p.text, a, inside)
+        ctx = _Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject, anatomy)
+        drafts += [
+            replace(d, count=count, as_of=as_of) if d.predicate == "biolink:coexists_with" else d
+            for d in ctx.drafts()
+        ]
+    return drafts, "" if drafts else "no rule related the terms named"
+
+
+def _leading_disease(text: str, start: int, mentions: list[Mention]) -> Mention | None:
+    """A disease the clause starts with ("ALS involves", "In MS, ...", "Multiple sclerosis is")."""
+    for m in mentions:
+        if m.kind == "disease" and len(text[start : m.start].split()) <= 1:
+            return m
+    return None
+
+
+@dataclass
+class _Clause:
+    p: _Passage
+    a: int
+    b: int
+    mentions: list[Mention]
+    subject: str
+    anatomy: str | None
+    used: set[int] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return self.p.text[self.a : self.b]
+
+    def before(self, m: Mention) -> str:
+        return self.p.text[self.a : m.start]
+
+    def draft(self, s: str, pred: str, o: str, m: Mention, rule: str, **q: Any) -> Draft:
+        quote = self.text.strip(" ,.;:—")
+        offset = self.p.start + self.a + self.text.index(quote)
+        role = q.pop("role", None)
+        if role is None and pred in _ROLE_PREDICATES and cues.PRIMARY.search(self.text):
+            role = "primary"
+        return Draft(
+            s,
+            pred,
+            o,
+            q.pop("negated", cues.is_negated(self.before(m))),
+            quote,
+            offset,
+            offset + len(quote),
+            self.p.citations,
+            cues.modality(self.text),
+            role,
+            frequency=cues.frequency(self.text),
+            rule=rule,
+            label=m.surface,
+            **q,
+        )
+
+    def drafts(self) -> list[Draft]:
+        out = self._secondary_to() + self._cooccurrence() + self._therapy()
+        for m in self.mentions:
+            if m.kind == "disease" and m.start not in self.used and m.curie != self.subject:
+                out += self._is_a(m)
+        for m in self.mentions:
+            if m.start in self.used or m.curie == self.subject:
+                continue
+            d = self._one(m)
+            if d is not None:
+                out.append(d)
+        return out
+
+    def _one(self, m: Mention) -> Draft | None:
+        if m.kind == "disease":
+            return None
+        if m.kind == "location":
+            return self.draft(self.subject, "RO:0004026", m.curie, m, "location")
+        if m.kind == "sign":
+            return self.draft(self.subject, "medkg:hasImagingSign", m.curie, m, "imaging sign")
+        if m.kind == "measure":
+            found = cues.value_range(self.p.text[m.end :])
+            if found is None:
+                return None
+            lo, hi, unit = found
+            return self.draft(
+                self.subject, "medkg:hasMeanSurvival", m.curie, m, "value range",
+                min_value=lo, max_value=hi, unit=_unit(unit, self.mentions),
+            )  # fmt: skip
+        if m.kind in ("phenotype", "process"):
+            return self._phenotype_or_basis(m)
+        return None
+
+    def _phenotype_or_basis(self, m: Mention) -> Draft:
+        pred = "RO:0002200" if m.kind == "phenotype" else "RO:0004019"
+        best = -1
+        for pattern, cue_pred in cues.PREDICATE_CUES:
+            for c in pattern.finditer(self.before(m)):
+                if c.start() > best:
+                    best, pred = c.start(), cue_pred
+        if cues.PROCESS_AFTER.search(self.p.text[m.end : self.b]):
+            pred = "RO:0004019"
+        q: dict[str, Any] = {}
+        if pred == "RO:0002200" and self.anatomy:
+            q["anatomical_context"] = self.anatomy
+        if cues.SECONDARY.search(self.text) and pred in _ROLE_PREDICATES:
+            q["role"] = "secondary"
+        return self.draft(self.subject, pred, m.curie, m, f"cue {pred}", **q)
+
+    def _is_a(self, m: Mention) -> list[Draft]:
+        """ "X is (not) a Y", "X is different from Y", and "Ys like Z" (Z is a Y)."""
+        out = []
+        nxt = next((n for n in self.mentions if n.start >= m.end and n.kind == "disease"), None)
+        if nxt is not None and cues.LIKE_AFTER.match(self.p.text[m.end : nxt.start]):
+            self.used.add(nxt.start)
+            out.append(self.draft(nxt.curie, "rdfs:subClassOf", m.curie, m, "like", negated=False))
+        if cues.IS_A_BEFORE.search(self.before(m)):
+            before = self.before(m).lower()
+            negated = cues.is_negated(before) or "different from" in before
+            out.append(
+                self.draft(self.subject, "rdfs:subClassOf", m.curie, m, "is a", negated=negated)
+            )
+        return out
+
+    def _secondary_to(self) -> list[Draft]:
+        cue = cues.SECONDARY_TO.search(self.text)
+        if not cue:
+            return []
+        at = self.a + cue.start()
+        left = [m for m in self.mentions if m.end <= at and m.kind in ("phenotype", "process")]
+        right = [m for m in self.mentions if m.start >= at and m.kind in ("phenotype", "process")]
+        if not left or not right:
+            return []
+        x, y = left[-1], right[0]
+        self.used.update({x.start, y.start})
+        return [
+            self.draft(
+                x.curie, "RO:0002404", y.curie, x, "secondary to",
+                role="secondary", disease_context=self.subject,
+            )
+        ]  # fmt: skip
+
+    def _cooccurrence(self) -> list[Draft]:
+        if not cues.COOCCURRENCE.search(self.text):
+            return []
+        diseases = [m for m in self.mentions if m.kind == "disease" and m.curie != self.subject]
+        self.used.update(m.start for m in diseases)
+        return [
+            self.draft(self.subject, "biolink:coexists_with", d.curie, d, "co-occurrence")
+            for d in diseases
+        ]
+
+    def _therapy(self) -> list[Draft]:
+        therapy = next((m for m in self.mentions if m.kind == "therapy"), None)
+        if therapy is None:
+            return []
+        out = []
+        for m in self.mentions:
+            if m.kind != "disease" or m.start < therapy.end:
+                continue
+            before = self.p.text[therapy.end : m.start]
+            if cues.HALTS.search(before) and "progression" in self.p.text[m.end : m.end + 14]:
+                pred = "medkg:haltsProgressionOf"
+            elif cues.TREATS.search(before):
+                pred = "RO:0002606"
+            else:
+                continue
+            self.used.add(m.start)
+            out.append(self.draft(therapy.curie, pred, m.curie, m, "therapy"))
+        self.used.add(therapy.start)
+        return out
+
+
+def _unit(word: str, mentions: list[Mention]) -> str | None:
+    return next((m.curie for m in mentions if m.kind == "unit" and m.surface == word), None)
