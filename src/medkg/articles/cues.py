@@ -16,6 +16,7 @@ UNCERTAIN = re.compile(
 )
 EITHER_OR = re.compile(r"\beither\b.+\bor\b", re.I)
 PRIMARY = re.compile(r"\b(?:primary|primarily|fundamentally|mainly|predominantly|initial)\b", re.I)
+IMAGING = re.compile(r"\b(?:imaging|MRI|CT|scans?|T2|FLAIR|radiolog\w*)\b", re.I)
 SECONDARY = re.compile(r"\bsecondary\b", re.I)
 SECONDARY_TO = re.compile(r"\bsecondary to\b|\bresults? from\b|\bdownstream of\b", re.I)
 FREQUENCY = (

@@ -19,6 +19,7 @@ from medkg.articles.parsed import ParsedArticle
 
 AUTOMATIC = "ECO:0007321"
 _ROLE_PREDICATES = ("RO:0004019", "RO:0004026")
+_FINDINGS = ("phenotype", "process")
 QUALIFIERS = (
     "role",
     "disease_context",
@@ -130,14 +131,20 @@ def _passage(p: _Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft],
     subject = lead.curie if lead else topic
     if subject is None:
         return [], "no disease to be the subject"
-    anatomy = next((m.curie for m in mentions if m.curie.startswith("UBERON:")), None)
     count = int(c.group(1)) if (c := cues.COUNT.search(p.text)) else None
     as_of = int(y.group(1)) if (y := cues.AS_OF.search(p.text)) else None
     drafts: list[Draft] = []
+    prev = (0, 0)
     for a, b in cues.clauses(p.text):
         inside = [m for m in mentions if a <= m.start and m.end <= b]
         clause_lead = _leading_disease(p.text, a, inside)
-        ctx = _Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject, anatomy)
+        ctx = _Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject)
+        ctx.prev_text = p.text[prev[0] : prev[1]]
+        ctx.earlier = [m for m in mentions if m.end <= a and m.kind in _FINDINGS]
+        ctx.anatomy = next(
+            (m.curie for m in inside if m.curie.startswith("UBERON:")), None
+        ) or next((m.curie for m in mentions if m.curie.startswith("UBERON:")), None)
+        prev = (a, b)
         drafts += [
             replace(d, count=count, as_of=as_of) if d.predicate == "biolink:coexists_with" else d
             for d in ctx.drafts()
@@ -160,8 +167,31 @@ class _Clause:
     b: int
     mentions: list[Mention]
     subject: str
-    anatomy: str | None
+    anatomy: str | None = None
+    prev_text: str = ""
+    earlier: list[Mention] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
+
+    def primary(self) -> set[int]:
+        """Starts of the terms a "primary"/"primarily" cue qualifies: the nearest one after it,
+        else the nearest one before it."""
+        out = set()
+        candidates = [m for m in self.mentions if m.kind in (*_FINDINGS, "location")]
+        for c in cues.PRIMARY.finditer(self.text):
+            at = self.a + c.start()
+            after = [m for m in candidates if m.start >= at]
+            before = [m for m in candidates if m.end <= at]
+            if after or before:
+                out.add(after[0].start if after else before[-1].start)
+        return out
+
+    def is_site(self, m: Mention) -> bool:
+        """An anatomical site of a finding in the same clause, or of an imaging finding."""
+        if not m.curie.startswith("UBERON:"):
+            return False
+        return cues.IMAGING.search(self.text) is not None or any(
+            n.kind in ("phenotype", "sign") for n in self.mentions
+        )
 
     @property
     def text(self) -> str:
@@ -174,7 +204,7 @@ class _Clause:
         quote = self.text.strip(" ,.;:—")
         offset = self.p.start + self.a + self.text.index(quote)
         role = q.pop("role", None)
-        if role is None and pred in _ROLE_PREDICATES and cues.PRIMARY.search(self.text):
+        if role is None and pred in _ROLE_PREDICATES and m.start in self.primary():
             role = "primary"
         return Draft(
             s,
@@ -194,7 +224,8 @@ class _Clause:
         )
 
     def drafts(self) -> list[Draft]:
-        out = self._secondary_to() + self._cooccurrence() + self._therapy()
+        out = self._secondary_to() + self._secondary_back() + self._cooccurrence()
+        out += self._therapy()
         for m in self.mentions:
             if m.kind == "disease" and m.start not in self.used and m.curie != self.subject:
                 out += self._is_a(m)
@@ -209,10 +240,13 @@ class _Clause:
     def _one(self, m: Mention) -> Draft | None:
         if m.kind == "disease":
             return None
-        if m.kind == "location":
+        if m.kind == "location" and not self.is_site(m):
             return self.draft(self.subject, "RO:0004026", m.curie, m, "location")
         if m.kind == "sign":
-            return self.draft(self.subject, "medkg:hasImagingSign", m.curie, m, "imaging sign")
+            site = {"anatomical_context": self.anatomy} if self.anatomy else {}
+            return self.draft(
+                self.subject, "medkg:hasImagingSign", m.curie, m, "imaging sign", **site
+            )
         if m.kind == "measure":
             found = cues.value_range(self.p.text[m.end :])
             if found is None:
@@ -233,6 +267,11 @@ class _Clause:
             for c in pattern.finditer(self.before(m)):
                 if c.start() > best:
                     best, pred = c.start(), cue_pred
+        if best < 0 and self.text.lower().startswith("not "):
+            for pattern, cue_pred in cues.PREDICATE_CUES:
+                for c in pattern.finditer(self.prev_text):
+                    if c.start() > best:
+                        best, pred = c.start(), cue_pred
         if cues.PROCESS_AFTER.search(self.p.text[m.end : self.b]):
             pred = "RO:0004019"
         q: dict[str, Any] = {}
@@ -271,6 +310,22 @@ class _Clause:
         return [
             self.draft(
                 x.curie, "RO:0002404", y.curie, x, "secondary to",
+                role="secondary", disease_context=self.subject,
+            )
+        ]  # fmt: skip
+
+    def _secondary_back(self) -> list[Draft]:
+        """ "..., with X being secondary": X is downstream of the previous clause's finding."""
+        if not cues.SECONDARY.search(self.text) or cues.SECONDARY_TO.search(self.text):
+            return []
+        found = [m for m in self.mentions if m.kind in _FINDINGS]
+        if len(found) != 1 or not self.earlier or self.earlier[-1].curie == found[0].curie:
+            return []
+        x = found[0]
+        self.used.add(x.start)
+        return [
+            self.draft(
+                x.curie, "RO:0002404", self.earlier[-1].curie, x, "secondary (back-reference)",
                 role="secondary", disease_context=self.subject,
             )
         ]  # fmt: skip
