@@ -15,7 +15,10 @@ UNCERTAIN = re.compile(
     r"\b(?:unclear|uncertain|unknown|poorly understood|debated|controversial)\b", re.I
 )
 EITHER_OR = re.compile(r"\beither\b.+\bor\b", re.I)
-PRIMARY = re.compile(r"\b(?:primary|primarily|fundamentally|mainly|predominantly|initial)\b", re.I)
+PRIMARY = re.compile(
+    r"\b(?:primary|primarily|fundamentally|mainly|predominantly|initial|core)\b", re.I
+)
+NEGATED_AFTER = re.compile(r"^\s+(?:is|are|was|were|does|do|did)\s+not\b", re.I)
 IMAGING = re.compile(r"\b(?:imaging|MRI|CT|scans?|T2|FLAIR|radiolog\w*)\b", re.I)
 SECONDARY = re.compile(r"\bsecondary\b", re.I)
 SECONDARY_TO = re.compile(r"\bsecondary to\b|\bresults? from\b|\bdownstream of\b", re.I)
@@ -72,6 +75,7 @@ RANGE = re.compile(
 _CLAUSE_BREAK = re.compile(
     r"\s*[—;]\s*|\s+–\s+|,\s+(?=(?:which|while|but|whereas|emphasizing|reflecting|resulting|not|with"
     r"|characterized|further|although|though|suggesting|confirming|all)\b)|\s+but\s+"
+    r"|\s+(?=(?:[Ww]hile|[Ww]hereas)\b)"
 )
 _LEADING_SUBORDINATE = re.compile(r"^(?:while|although|though|whereas|if|when)\b[^,]*,\s+", re.I)
 

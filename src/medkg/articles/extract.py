@@ -16,6 +16,7 @@ from medkg.articles import cues
 from medkg.articles.lexicon import Lexicon, Mention
 from medkg.articles.mentions import find_mentions
 from medkg.articles.parsed import ParsedArticle
+from medkg.articles.sentences import citation_groups
 
 AUTOMATIC = "ECO:0007321"
 _ROLE_PREDICATES = ("RO:0004019", "RO:0004026")
@@ -135,10 +136,20 @@ def _passage(p: _Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft],
     as_of = int(y.group(1)) if (y := cues.AS_OF.search(p.text)) else None
     drafts: list[Draft] = []
     prev = (0, 0)
-    for a, b in cues.clauses(p.text):
+    inner = citation_groups(p.text)
+    printed = {n for g in inner for n in g.numbers}
+    trailing = tuple(n for n in p.citations if n not in printed)
+    spans = cues.clauses(p.text)
+    for i, (a, b) in enumerate(spans):
+        own = [g for g in inner if a <= g.start < b]
+        if own and own[-1].end >= len(p.text[:b].rstrip(" ,.;")):
+            b = own[-1].start
+        numbers = tuple(n for g in own for n in g.numbers)
+        numbers += trailing if i == len(spans) - 1 and inner else ()
         inside = [m for m in mentions if a <= m.start and m.end <= b]
         clause_lead = _leading_disease(p.text, a, inside)
         ctx = _Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject)
+        ctx.citations = tuple(dict.fromkeys(numbers)) or p.citations
         ctx.prev_text = p.text[prev[0] : prev[1]]
         ctx.earlier = [m for m in mentions if m.end <= a and m.kind in _FINDINGS]
         ctx.anatomy = next(
@@ -169,6 +180,7 @@ class _Clause:
     subject: str
     anatomy: str | None = None
     prev_text: str = ""
+    citations: tuple[int, ...] = ()
     earlier: list[Mention] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
 
@@ -184,6 +196,11 @@ class _Clause:
             if after or before:
                 out.add(after[0].start if after else before[-1].start)
         return out
+
+    def is_negated(self, m: Mention) -> bool:
+        """A negation cue before the term, or the term is what "is not" / "does not" denies."""
+        after = self.p.text[m.end : self.b]
+        return cues.is_negated(self.before(m)) or cues.NEGATED_AFTER.match(after) is not None
 
     def is_site(self, m: Mention) -> bool:
         """An anatomical site of a finding in the same clause, or of an imaging finding."""
@@ -210,11 +227,11 @@ class _Clause:
             s,
             pred,
             o,
-            q.pop("negated", cues.is_negated(self.before(m))),
+            q.pop("negated", self.is_negated(m)),
             quote,
             offset,
             offset + len(quote),
-            self.p.citations,
+            self.citations,
             cues.modality(self.text),
             role,
             frequency=cues.frequency(self.text),
@@ -267,6 +284,8 @@ class _Clause:
             for c in pattern.finditer(self.before(m)):
                 if c.start() > best:
                     best, pred = c.start(), cue_pred
+        if best < 0:
+            pred = self._cue_after(m) or pred
         if best < 0 and self.text.lower().startswith("not "):
             for pattern, cue_pred in cues.PREDICATE_CUES:
                 for c in pattern.finditer(self.prev_text):
@@ -280,6 +299,14 @@ class _Clause:
         if cues.SECONDARY.search(self.text) and pred in _ROLE_PREDICATES:
             q["role"] = "secondary"
         return self.draft(self.subject, pred, m.curie, m, f"cue {pred}", **q)
+
+    def _cue_after(self, m: Mention) -> str | None:
+        """The predicate of the first cue after the term ("X is not the core pathology")."""
+        after = self.p.text[m.end : self.b]
+        found = [
+            (c.start(), pred) for pat, pred in cues.PREDICATE_CUES for c in pat.finditer(after)
+        ]
+        return min(found)[1] if found else None
 
     def _is_a(self, m: Mention) -> list[Draft]:
         """ "X is (not) a Y", "X is different from Y", and "Ys like Z" (Z is a Y)."""
@@ -356,7 +383,8 @@ class _Clause:
             else:
                 continue
             self.used.add(m.start)
-            out.append(self.draft(therapy.curie, pred, m.curie, m, "therapy"))
+            negated = cues.is_negated(self.before(m))
+            out.append(self.draft(therapy.curie, pred, m.curie, m, "therapy", negated=negated))
         self.used.add(therapy.start)
         return out
 
