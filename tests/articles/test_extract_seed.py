@@ -21,7 +21,9 @@ def drafts(lexicon: Lexicon) -> Extraction:
 
 
 def find(ex: Extraction, s: str, p: str, o: str, negated: bool = False) -> list[Draft]:
-    return [d for d in ex.drafts if (d.subject, d.predicate, d.object, d.negated) == (s, p, o, negated)]
+    return [
+        d for d in ex.drafts if (d.subject, d.predicate, d.object, d.negated) == (s, p, o, negated)
+    ]
 
 
 def test_every_draft_quote_is_verbatim_at_its_offsets(drafts: Extraction) -> None:
@@ -54,7 +56,9 @@ def test_the_five_mechanisms_one_claim_each(drafts: Extraction) -> None:
 def test_the_five_clinical_signs_one_claim_each(drafts: Extraction) -> None:
     signs = ["HP:0001276", "HP:0001347", "HP:0002380", "HP:0001324", "HP:0003202"]
     for curie in signs:
-        got = [d for d in find(drafts, ALS, "RO:0002200", curie) if d.quote.startswith("ALS presents")]
+        got = [
+            d for d in find(drafts, ALS, "RO:0002200", curie) if d.quote.startswith("ALS presents")
+        ]
         assert len(got) == 1 and got[0].citations == (2,)
 
 

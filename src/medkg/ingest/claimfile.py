@@ -70,14 +70,17 @@ def merge(doc: CommentedMap, parsed: ParsedArticle, extraction: Extraction) -> M
     claims = doc.setdefault("claims", CommentedSeq())
     ids = {str(c.get("id")) for c in claims}
     keys = {_key_of(c) for c in claims}
+    spans = _spans(claims, parsed.article.text)
     offered: set[str] = set()
     for d in extraction.drafts:
         entry = to_entry(d, parsed.article.text, _draft_id(d, parsed, offered))
         offered.add(entry["id"])
-        if _key_of(entry) in keys or entry["id"] in ids:
+        covered = any(a < d.end and d.start < b for a, b in spans.get(d.proposition, []))
+        if covered or _key_of(entry) in keys or entry["id"] in ids:
             continue
         claims.append(entry)
         keys.add(_key_of(entry))
+        spans.setdefault(d.proposition, []).append((d.start, d.end))
         report.added.append(entry["id"])
     report.kept = len(claims) - len(report.added)
     fresh = {_key_of(to_entry(d, parsed.article.text, "x")) for d in extraction.drafts}
@@ -89,6 +92,18 @@ def merge(doc: CommentedMap, parsed: ParsedArticle, extraction: Extraction) -> M
     ]  # fmt: skip
     _merge_unmapped(doc, extraction.unmapped, parsed.article.text, report)
     return report
+
+
+def _spans(claims: CommentedSeq, text: str) -> dict[tuple[str, str, str, bool], list[Any]]:
+    """Where each proposition of the file is stated: a draft overlapping one is not new."""
+    out: dict[tuple[str, str, str, bool], list[Any]] = {}
+    for c in claims:
+        s, p, o, negated, _ = _key_of(c)
+        found = find_all(text, str(c.get("quote", "")))
+        if "start" in c:
+            found = [f for f in found if f[0] == c["start"]]
+        out.setdefault((s, p, o, negated), []).extend(found)
+    return out
 
 
 def _merge_article(a: CommentedMap, parsed: ParsedArticle, report: MergeReport) -> None:
