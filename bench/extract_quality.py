@@ -89,7 +89,9 @@ def main() -> None:
             print(f"{level:<14} {matched:>7} {drafts:>6} {curated:>7} {'':>6} {r:>6.2f} {'':>6}")
         else:
             p, r, f = prf(matched, drafts, curated)
-            print(f"{level:<14} {matched:>7} {drafts:>6} {curated:>7} {p:>6.2f} {r:>6.2f} {f:>6.2f}")
+            print(
+                f"{level:<14} {matched:>7} {drafts:>6} {curated:>7} {p:>6.2f} {r:>6.2f} {f:>6.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from medkg.articles.lexicon import Lexicon
 from medkg.build import build_dataset
 from medkg.cli import cli
 from medkg.config import load_settings
-from medkg.curation.load import load_claim_file, schema
+from medkg.curation.load import read_yaml, schema
 from medkg.ingest import IngestError, ingest_file, load_lexicon
 from medkg.ingest.claimfile import merge
 
@@ -111,7 +111,6 @@ def test_reingest_adds_only_what_is_new_and_reports_it(root: Path, lexicon: Lexi
 
 def test_merging_a_shrunken_extraction_reports_stale_drafts(root: Path, lexicon: Lexicon) -> None:
     report = ingest_file(FIXTURES / "unknown-banner.txt", root, lexicon)
-    from medkg.curation.load import read_yaml
 
     doc = read_yaml(report.claims_path)
     again = merge(doc, report.parsed, Extraction())

@@ -59,10 +59,25 @@ def variants(form: str) -> set[str]:
     ['motor neuron', 'motor neurons']
     >>> sorted(variants("demyelinating diseases"))
     ['demyelinating disease', 'demyelinating diseases']
+    >>> sorted(variants("axonal loss")), sorted(variants("apoptosis"))
+    (['axonal loss', 'axonal losses'], ['apoptosis'])
     """
     out = {form}
     if is_acronym(form):
         return out
+    if form.endswith("ies"):
+        out.add(form[:-3] + "y")
+    elif form.endswith(("sses", "shes", "ches", "xes")):
+        out.add(form[:-2])
+    elif form.endswith("s") and not form.endswith(("ss", "sis", "us")):
+        out.add(form[:-1])
+    elif form.endswith(("ss", "sh", "ch", "x")):
+        out.add(form + "es")
+    elif form.endswith("y") and form[-2:-1] not in "aeiou":
+        out.add(form[:-1] + "ies")
+    elif form[-1:].isalpha() and not form.endswith(("sis", "us")):
+        out.add(form + "s")
+    return out
     if form.endswith("ies"):
         out.add(form[:-3] + "y")
     elif form.endswith("s") and not form.endswith("ss") and not form.endswith("sis"):
