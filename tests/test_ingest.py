@@ -179,3 +179,20 @@ def test_cli_ingest_text_reports_qc_and_changes(root: Path) -> None:
     assert "created" in result.stdout
     assert "qc IncompleteReference: reference 2 has no source line" in result.stdout
     assert "not recognised at" in result.stdout
+
+
+def test_readme_ingest_examples_run_as_written() -> None:
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Ingesting an article", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+    commands = [shlex.split(line) for line in block.splitlines() if line.startswith(".venv")]
+    assert len(commands) == 2
+    for argv in commands:
+        assert argv[0] == ".venv/bin/medkg" and "--dry-run" in argv
+        args = [str(ROOT / a) if a.startswith("tests/") else a for a in argv[1:]]
+        result = CliRunner().invoke(cli, ["--root", str(ROOT), *args])
+        assert result.exit_code == 0, result.output
+        assert "dry run" in result.stdout or json.loads(result.stdout)[0]["written"] is False
