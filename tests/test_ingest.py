@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 from ruamel.yaml import YAML
 
 from medkg.articles.extract import Extraction
@@ -20,6 +22,7 @@ from medkg.curation.load import read_yaml, schema
 from medkg.ingest import IngestError, ingest_file, load_lexicon
 from medkg.ingest.claimfile import merge
 
+from .articles.test_parse_fuzz import article_like
 from .conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
@@ -196,3 +199,23 @@ def test_readme_ingest_examples_run_as_written() -> None:
         result = CliRunner().invoke(cli, ["--root", str(ROOT), *args])
         assert result.exit_code == 0, result.output
         assert "dry run" in result.stdout or json.loads(result.stdout)[0]["written"] is False
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.txt")))
+def test_every_fixture_ingests_to_a_file_that_loads_cleanly(
+    root: Path, lexicon: Lexicon, name: str
+) -> None:
+    report = ingest_file(FIXTURES / name, root, lexicon)
+    assert report.problems == []
+    jsonschema.validate(load(report.claims_path), schema())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=article_like)
+def test_any_text_ingests_to_a_file_that_loads_cleanly(lexicon: Lexicon, text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        article = Path(tmp) / "fuzzed.txt"
+        article.write_text(text, "utf-8")
+        report = ingest_file(article, Path(tmp), lexicon)
+        assert report.problems == [], [str(p) for p in report.problems]
+        jsonschema.validate(load(report.claims_path), schema())

@@ -109,7 +109,7 @@ def _spans(claims: CommentedSeq, text: str) -> dict[tuple[str, str, str, bool], 
 def _merge_article(a: CommentedMap, parsed: ParsedArticle, report: MergeReport) -> None:
     art = parsed.article
     values: dict[str, Any] = {
-        "title": art.title or None,
+        "title": art.title,
         "modified": art.modified.isoformat() if art.modified else None,
         "headline": art.headline,
         "publisher": art.publisher,
