@@ -22,7 +22,7 @@ _TRAILER = re.compile(
 _REFERENCES = re.compile(r"^(?:references|sources|citations|bibliography)\s*:?$", re.I)
 _LAST_UPDATED = re.compile(r"last updated", re.I)
 _DATE = re.compile(
-    r"last updated:?\s*(?P<d>\d{4}-\d{2}-\d{2}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
+    r"last updated(?: on)?:?\s*(?P<d>\d{4}-\d{2}-\d{2}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
     r"|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4})",
     re.I,
 )
@@ -47,6 +47,11 @@ def parse_article(text: str, article_id: str = "article", text_path: str = "") -
     unrecognised: list[Span] = []
     qc: list[QcFlag] = []
 
+    first = next((i for i, x in enumerate(head_body) if not _is_banner(x)), len(head_body))
+    for x in head_body[:first]:
+        if not _is_banner(x):
+            unrecognised.append(Span(x.start, x.end, x.content, "line before the title"))
+    head_body = head_body[first:]
     title = head_body[0].content if head_body else ""
     modified, body_from = _date(head_body, unrecognised, qc)
     headline, headline_at, body_from = _headline(head_body, body_from)
@@ -79,6 +84,10 @@ def parse_article(text: str, article_id: str = "article", text_path: str = "") -
     if trailer == len(lines) and lines and _looks_cut(lines[-1], ref_list.qc):
         qc.append(QcFlag("TruncatedText", "the text stops part-way", lines[-1].start))
     return ParsedArticle(article, tuple(statements), tuple(unrecognised), tuple(qc), headline_at)
+
+
+def _is_banner(line: Line) -> bool:
+    return bool(_BANNER.match(line.content) or _LAST_UPDATED.match(line.content))
 
 
 def _date(lines: list[Line], unrecognised: list[Span], qc: list[QcFlag]) -> tuple[date | None, int]:
