@@ -171,6 +171,9 @@ def test_cli_ingest_json_prints_the_parsed_structure(root: Path) -> None:
         "UnresolvedCitation", "UnresolvedCitation", "UncitedReference",
     ]  # fmt: skip
     assert body[0]["changes"]["created"] is True
+    first = body[0]["drafts"][0]
+    text = (FIXTURES / "numbered-list.txt").read_text("utf-8")
+    assert text[first["start"] : first["end"]] == first["quote"]
     assert (root / "data" / "claims" / "numbered-list.yaml").exists()
 
 

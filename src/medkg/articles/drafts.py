@@ -49,6 +49,23 @@ class Draft:
     def proposition(self) -> tuple[str, str, str, bool]:
         return (self.subject, self.predicate, self.object, self.negated)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The draft as plain JSON values."""
+        quals = {k: float(v) if isinstance(v, Decimal) else v for k, v in self.qualifiers().items()}
+        return {
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "object": self.object,
+            "negated": self.negated,
+            "modality": self.modality,
+            **quals,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "citations": list(self.citations),
+            "rule": self.rule,
+        }
+
     def qualifiers(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in QUALIFIERS if getattr(self, k) is not None}
 

@@ -49,8 +49,16 @@ class IngestReport:
             **self.parsed.to_dict(),
             "claims_file": str(self.claims_path),
             "written": self.written,
-            "drafts": len(self.extraction.drafts),
-            "unmapped": len(self.extraction.unmapped),
+            "drafts": [d.to_dict() for d in self.extraction.drafts],
+            "unmapped": [
+                {
+                    "quote": u.quote,
+                    "start": u.start,
+                    "citations": list(u.citations),
+                    "reason": u.reason,
+                }
+                for u in self.extraction.unmapped
+            ],
             "changes": {
                 "created": m.created,
                 "added": m.added,
@@ -114,7 +122,7 @@ def ingest_file(
 ) -> IngestReport:
     """Ingest one article file into ``root``'s data/; with ``write=False`` only report."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise IngestError(f"cannot read article: {e}", where=Location(str(path))) from None
     article_id = article_id_for(path)
