@@ -76,11 +76,13 @@ class IngestReport:
         """A few lines a curator reads after ingesting."""
         p, m = self.parsed, self.merge
         verb = "created" if m.created else "merged into"
+        if not self.written:
+            verb = "would create" if m.created else "would merge into"
         lines = [
             f"{p.article.text_path}: {len(p.statements)} statements, "
             f"{len(p.article.sections)} sections, {len(p.article.references)} references; "
             f"{len(self.extraction.drafts)} drafts, {len(self.extraction.unmapped)} unmapped",
-            f"  {verb} {self.claims_path}{'' if self.written else ' (dry run, nothing written)'}: "
+            f"  {verb} {self.claims_path}{'' if self.written else ' (dry run: nothing written)'}: "
             f"{len(m.added)} drafts added, {m.kept} entries kept as they were, "
             f"{m.unmapped_added} unmapped added, references added {m.references_added or 'none'}",
         ]
