@@ -8,15 +8,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from medkg.config import Settings
-from medkg.curation.load import load_claim_files, require_clean
+from medkg.curation.load import ClaimFile, load_claim_files, require_clean
 from medkg.model import Article, Claim, merge_claims
 from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
 from medkg.rdf.ontology import read_ontology
+from medkg.reasoning import iter_inferred_quads
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter
 
@@ -44,8 +45,16 @@ class BuiltDataset:
         return sum(len(q) for q in self.graphs.values())
 
 
+SHAPES = "shapes.ttl"
+
+
 def ontology_paths(root: Path) -> list[Path]:
-    return sorted((root / "ontology").glob("*.ttl"))
+    """The ontology's Turtle files; the SHACL shapes describe the data and stay out of it."""
+    return sorted(p for p in (root / "ontology").glob("*.ttl") if p.name != SHAPES)
+
+
+def shapes_path(root: Path) -> Path:
+    return root / "ontology" / SHAPES
 
 
 def claim_paths(root: Path) -> list[Path]:
@@ -55,10 +64,15 @@ def claim_paths(root: Path) -> list[Path]:
 def build_dataset(settings: Settings) -> BuiltDataset:
     """Read and check every curated file and encode the dataset; raises BuildError on bad input."""
     root = settings.root_path
-    mint = Minter(settings.base_iri)
     ontology = read_ontology(ontology_paths(root))
     files = load_claim_files(claim_paths(root), root)
     require_clean(files)
+    return encode_dataset(settings, ontology, files)
+
+
+def encode_dataset(settings: Settings, ontology: Graph, files: list[ClaimFile]) -> BuiltDataset:
+    """Encode checked input (clean claim files) into every named graph."""
+    mint = Minter(settings.base_iri)
     built = BuiltDataset()
     built.graphs[mint.graph("ontology")] = list(iter_graph_quads(ontology, mint.graph("ontology")))
     for f in files:
@@ -69,9 +83,19 @@ def build_dataset(settings: Settings) -> BuiltDataset:
     built.claims = merge_claims([c for _, cs in built.articles for c in cs])
     built.graphs[mint.graph("truthy")] = list(iter_truthy_quads(built.claims, mint))
     built.graphs[mint.graph("qc")] = list(iter_qc_quads(built.articles, built.claims, mint))
+    built.graphs[mint.graph("inferred")] = list(_inferred(built, mint))
     built.version = built.content_hash()
     built.graphs[mint.graph("build")] = list(_build_info(built, mint))
     return built
+
+
+def _inferred(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
+    """The reasoner's layer: hierarchy closure and inherited types over everything built."""
+    union = Graph()
+    for quads in built.graphs.values():
+        for s, p, o, _ in quads:
+            union.add((s, p, o))
+    return iter_inferred_quads(union, mint.graph("inferred"))
 
 
 def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:

@@ -40,6 +40,14 @@ class ClaimFile:
     article: Article | None = None
     claims: list[Claim] = field(default_factory=list)
     problems: list[CurationProblem] = field(default_factory=list)
+    #: (claim handle, field name) -> where that field is written, for later checks to point at
+    fields: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def field_at(self, handle: str | None, name: str) -> Location | None:
+        """Where a claim's field is written (falling back to the claim's ``id``)."""
+        if handle is None:
+            return None
+        return self.fields.get((handle, name)) or self.fields.get((handle, "id"))
 
 
 @cache
@@ -125,6 +133,9 @@ def load_claim_file(path: Path, root: Path) -> ClaimFile:
     if article is None:
         return result
     result.article = article
+    for i, item in enumerate(doc["claims"]):
+        for key in item:
+            result.fields.setdefault((item["id"], key), locate(path, doc, ["claims", i, key]))
     claims = [
         c
         for i, item in enumerate(doc["claims"])
