@@ -42,6 +42,14 @@ class BuiltDataset:
                 digest.update(f"{g} {line}\n".encode())
         return digest.hexdigest()[:16]
 
+    def union(self) -> Graph:
+        """Every graph built so far as one rdflib Graph (what the SPARQL default graph sees)."""
+        union = Graph()
+        for quads in self.graphs.values():
+            for s, p, o, _ in quads:
+                union.add((s, p, o))
+        return union
+
     def quad_count(self) -> int:
         return sum(len(q) for q in self.graphs.values())
 
@@ -97,11 +105,7 @@ def encode_dataset(settings: Settings, ontology: Graph, files: list[ClaimFile]) 
 
 def _inferred(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
     """The reasoner's layer: hierarchy closure and inherited types over everything built."""
-    union = Graph()
-    for quads in built.graphs.values():
-        for s, p, o, _ in quads:
-            union.add((s, p, o))
-    return iter_inferred_quads(union, mint.graph("inferred"))
+    return iter_inferred_quads(built.union(), mint.graph("inferred"))
 
 
 def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:

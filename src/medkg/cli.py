@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -146,6 +147,45 @@ def settings_cmd() -> None:
     """List every setting with its default and help (set as MEDKG_<NAME> or in a TOML file)."""
     for name, help_text, default in describe():
         click.echo(f"{name} = {default!r}\n    {help_text}  [MEDKG_{name.upper()}]")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--strict", is_flag=True, help="fail (exit 1) on warnings too")
+@pass_ctx
+def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check ontology/ and data/ and report every problem with file:line.
+
+    Syntax, claim schema, CURIEs, quotes, citations, SHACL shapes, OWL consistency (HermiT) and
+    contradictions. PATHS limit the report to problems in those files or folders. Exit 0 clean
+    (warnings allowed unless --strict), 1 problems found, 2 a check could not run.
+    """
+    from medkg.validate import validate_project
+
+    report, _ = validate_project(ctx.settings)
+    if paths:
+        report = report.only(list(paths))
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    sys.exit(report.exit_code(strict))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="change nothing; exit 1 if a file is not canonical")
+@pass_ctx
+def fmt(ctx: Context, paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite the curated YAML and Turtle files in their canonical form (comments kept)."""
+    from medkg.curation.canonical import curated_files, format_file
+
+    files = [Path(p) for p in paths] or curated_files(ctx.settings.root_path)
+    changed = [f for f in files if format_file(f, write=not check)]
+    for f in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {f}")
+    if check and changed:
+        click.echo(f"{len(changed)} file(s) not in canonical form; fix with: medkg fmt", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files) - len(changed)} file(s) already canonical", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

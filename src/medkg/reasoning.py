@@ -98,20 +98,21 @@ def _hermit(data: bytes) -> Consistency:
     try:
         with onto:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        unsat = [
+            URIRef(c.iri)
+            for c in world.inconsistent_classes()
+            if c is not owlready2.Nothing and hasattr(c, "iri")
+        ]
     except owlready2.OwlReadyInconsistentOntologyError:
         return Consistency(consistent=False)
     except owlready2.OwlReadyJavaError as e:
+        lines = str(e).splitlines()
         raise ReasonerUnavailable(
-            f"HermiT failed: {str(e).splitlines()[1] if len(str(e).splitlines()) > 1 else e}",
-            hint="run `medkg validate` with --log-level DEBUG and report the ontology",
+            f"HermiT failed: {lines[1] if len(lines) > 1 else e}",
+            hint="the ontology may use a construct HermiT cannot handle; see the message",
         ) from None
     finally:
         world.close()
-    unsat = [
-        URIRef(c.iri)
-        for c in world.inconsistent_classes()
-        if c is not owlready2.Nothing and hasattr(c, "iri")
-    ]
     return Consistency(True, sorted(unsat))
 
 

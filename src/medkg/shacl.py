@@ -10,19 +10,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from medkg.build import BuiltDataset
 from medkg.errors import Location
 from medkg.report import ERROR, WARNING, Problem
 from medkg.vocab import iri_to_curie
-
-
-def data_graph(built: BuiltDataset) -> Graph:
-    """The union of every built graph: the shapes see what the SPARQL default graph sees."""
-    union = Graph()
-    for quads in built.graphs.values():
-        for s, p, o, _ in quads:
-            union.add((s, p, o))
-    return union
 
 
 def run_shapes(shapes: Graph, data: Graph) -> Graph:
@@ -38,11 +28,11 @@ def run_shapes(shapes: Graph, data: Graph) -> Graph:
 
 def check_shapes(
     shapes: Graph,
-    built: BuiltDataset,
+    data: Graph,
     places: dict[URIRef, Location],
 ) -> list[Problem]:
     """One problem per SHACL result, located at the curated entry of its focus node."""
-    results = run_shapes(shapes, data_graph(built))
+    results = run_shapes(shapes, data)
     problems = []
     for r in results.subjects(SH.resultSeverity, None):
         focus = results.value(r, SH.focusNode)

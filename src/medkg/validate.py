@@ -74,7 +74,7 @@ def validate_project(settings: Settings) -> tuple[Report, BuiltDataset | None]:
     inputs.built = encode_dataset(settings, inputs.ontology, inputs.claim_files)
     places = node_locations(inputs.built, Minter(settings.base_iri))
     if inputs.shapes is not None:
-        report.problems += check_shapes(inputs.shapes, inputs.built, places)
+        report.problems += check_shapes(inputs.shapes, inputs.built.union(), places)
     try:
         report.problems += list(check_owl(inputs))
     except ReasonerUnavailable as e:
@@ -195,7 +195,8 @@ def check_citations(inputs: Inputs) -> Iterator[Problem]:
                         dangling.setdefault(n, []).append(at)
                 if MEDKG.CitationPredatesClaimDate in flags:
                     yield predates_problem(f, claim, ev.handle, ev.citations)
-        for n, places in sorted(dangling.items()):
+        for n, unsorted in sorted(dangling.items()):
+            places = sorted(set(unsorted), key=lambda w: (w.line or 0, w.col or 0))
             also = [f"also cited at {p}" for p in places[1:]]
             yield Problem(
                 "citation",
@@ -243,7 +244,7 @@ def check_contradictions(inputs: Inputs) -> Iterator[Problem]:
                 )
         first = group[0]
         articles = {ev.article_id for c in group for ev in c.evidence}
-        where = next((ev.where for c in group for ev in c.evidence if ev.where), None)
+        where = contradiction_site(group)
         yield Problem(
             "contradiction",
             ERROR if len(articles) == 1 else WARNING,
@@ -254,6 +255,14 @@ def check_contradictions(inputs: Inputs) -> Iterator[Problem]:
             "disease_context, anatomical_context); otherwise deprecate one side with a reason",
             tuple(sides),
         )
+
+
+def contradiction_site(group: list[Claim]) -> Location | None:
+    """Point at the side stated fewest times (likely the new entry), its last-written place."""
+    sides = [[c for c in group if c.negated == polarity] for polarity in (False, True)]
+    fewest = min(sides, key=lambda side: sum(len(c.evidence) for c in side))
+    places = [ev.where for c in fewest for ev in c.evidence if ev.where]
+    return max(places, key=lambda w: (w.path, w.line or 0), default=None)
 
 
 def node_locations(built: BuiltDataset, mint: Minter) -> dict[URIRef, Location]:
@@ -295,9 +304,17 @@ def disjointness(inputs: Inputs) -> list[tuple[URIRef, URIRef, object]]:
     for path, graph in inputs.ontology_files.items():
         lines = term_lines(path)
         for a, b, node in disjoint_pairs(graph):
-            line = lines.get(node) if isinstance(node, URIRef) else None
-            pairs.append((a, b, Location(str(path), line or lines.get(a))))
+            start = lines.get(node) if isinstance(node, URIRef) else lines.get(a)
+            pairs.append((a, b, Location(str(path), line_with(path, start, "disjoint"))))
     return pairs
+
+
+def line_with(path: Path, start: int | None, needle: str) -> int | None:
+    """The first line from ``start`` on that mentions ``needle`` (else ``start``)."""
+    if start is None:
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n in range(start, len(lines) + 1) if needle in lines[n - 1]), start)
 
 
 def check_owl(inputs: Inputs) -> Iterator[Problem]:
