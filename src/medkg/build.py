@@ -118,9 +118,10 @@ def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
         yield ds, DCTERMS.source, mint.article(article.id), g
 
 
-def build_into(store: Store, settings: Settings) -> BuiltDataset:
-    """Build aside, then replace every medkg graph in one atomic swap."""
-    built = build_dataset(settings)
+def build_into(store: Store, settings: Settings, built: BuiltDataset | None = None) -> BuiltDataset:
+    """Build aside (or take a dataset already built), then replace every medkg graph in one
+    atomic swap."""
+    built = built or build_dataset(settings)
     store.replace_graphs(built.graphs, drop_prefix=Minter(settings.base_iri).graph(""))
     log.info(
         "built %d quads in %d graphs (version %s)",

@@ -44,12 +44,16 @@ def cli(ctx: click.Context, config: str | None, root: str | None, store: str | N
 @click.option("--host", help="address to listen on (default 127.0.0.1)")
 @click.option("--port", type=int, help="port to listen on (default 8000)")
 @click.option("--get", "get_path", help="print the response to GET PATH and exit, no socket")
+@click.option("--watch", is_flag=True, default=None, help="reload valid edits of ontology/, data/")
 @pass_ctx
-def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None) -> None:
+def serve(
+    ctx: Context, host: str | None, port: int | None, get_path: str | None, watch: bool | None
+) -> None:
     """Serve the dataset over HTTP (builds it first into an empty store)."""
     from medkg.web import create_app
 
-    settings = ctx.settings.replace(**{k: v for k, v in {"host": host, "port": port}.items() if v})
+    changes = {"host": host, "port": port, "watch": watch}
+    settings = ctx.settings.replace(**{k: v for k, v in changes.items() if v})
     app = create_app(settings)
     if get_path:
         response = app.test_client().get(get_path)
