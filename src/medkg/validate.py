@@ -17,20 +17,13 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from medkg.build import BuiltDataset, claim_paths, encode_dataset, ontology_paths, shapes_path
 from medkg.config import Settings
+from medkg.consistency import check_owl
 from medkg.curation.load import ClaimFile, CurationProblem, load_claim_files
 from medkg.errors import Location, MedkgError
 from medkg.model import Claim
 from medkg.rdf.derive import contradiction_groups, evidence_flags
-from medkg.rdf.ontology import TurtleSyntaxError, read_turtle, term_lines
-from medkg.reasoning import (
-    Clash,
-    Edge,
-    ReasonerUnavailable,
-    check_consistency,
-    claim_axioms,
-    disjoint_pairs,
-    explain,
-)
+from medkg.rdf.ontology import TurtleSyntaxError, read_turtle
+from medkg.reasoning import ReasonerUnavailable
 from medkg.report import ERROR, WARNING, Problem, Report
 from medkg.shacl import check_shapes
 from medkg.vocab import MEDKG, Minter, curie_to_iri, iri_to_curie
@@ -51,12 +44,6 @@ class Inputs:
     ontology: Graph = field(default_factory=Graph)
     built: BuiltDataset | None = None
 
-    def label(self, iri: URIRef) -> str:
-        """``label (CURIE)`` for a curator, or the CURIE when the term has no label."""
-        curie = iri_to_curie(str(iri))
-        label = self.ontology.value(iri, RDFS.label)
-        return f"{label} ({curie})" if label else curie
-
 
 def validate_project(settings: Settings) -> tuple[Report, BuiltDataset | None]:
     """Run every check; return the report and, when the input could be built, the dataset."""
@@ -76,7 +63,9 @@ def validate_project(settings: Settings) -> tuple[Report, BuiltDataset | None]:
     if inputs.shapes is not None:
         report.problems += check_shapes(inputs.shapes, inputs.built.union(), places)
     try:
-        report.problems += list(check_owl(inputs))
+        report.problems += list(
+            check_owl(inputs.ontology_files, inputs.ontology, inputs.built.claims)
+        )
     except ReasonerUnavailable as e:
         report.not_run.append(f"OWL consistency ({e})")
     report.problems += list(check_contradictions(inputs))
@@ -283,93 +272,3 @@ def node_locations(built: BuiltDataset, mint: Minter) -> dict[URIRef, Location]:
                     places.setdefault(mint.claim(c.key), ev.where)
                     places[mint.evidence(ev.key)] = ev.where
     return places
-
-
-def told_edges(inputs: Inputs) -> dict[URIRef, list[Edge]]:
-    """Every told subClassOf edge, each with where it is written (ontology line or claim)."""
-    edges: dict[URIRef, list[Edge]] = {}
-    for path, graph in inputs.ontology_files.items():
-        lines = term_lines(path)
-        for s, o in graph.subject_objects(RDFS.subClassOf):
-            if isinstance(s, URIRef) and isinstance(o, URIRef):
-                edges.setdefault(s, []).append(Edge(s, o, Location(str(path), lines.get(s))))
-    assert inputs.built is not None
-    for s, o, claim in claim_axioms(inputs.built.claims):
-        edges.setdefault(s, []).append(Edge(s, o, claim))
-    return edges
-
-
-def disjointness(inputs: Inputs) -> list[tuple[URIRef, URIRef, object]]:
-    pairs: list[tuple[URIRef, URIRef, object]] = []
-    for path, graph in inputs.ontology_files.items():
-        lines = term_lines(path)
-        for a, b, node in disjoint_pairs(graph):
-            start = lines.get(node) if isinstance(node, URIRef) else lines.get(a)
-            pairs.append((a, b, Location(str(path), line_with(path, start, "disjoint"))))
-    return pairs
-
-
-def line_with(path: Path, start: int | None, needle: str) -> int | None:
-    """The first line from ``start`` on that mentions ``needle`` (else ``start``)."""
-    if start is None:
-        return None
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next((n for n in range(start, len(lines) + 1) if needle in lines[n - 1]), start)
-
-
-def check_owl(inputs: Inputs) -> Iterator[Problem]:
-    """HermiT over the ontology plus the claims' class axioms; clashes explained by label."""
-    assert inputs.built is not None
-    result = check_consistency(inputs.ontology, inputs.built.claims)
-    if not result.consistent:
-        yield Problem(
-            "owl",
-            ERROR,
-            "HermiT finds the ontology inconsistent (no model satisfies ontology/ plus the "
-            "asserted class axioms of the claims)",
-            None,
-            "look for an individual typed with disjoint classes in ontology/",
-        )
-        return
-    edges = told_edges(inputs)
-    unsat = set(result.unsatisfiable)
-    pairs = disjointness(inputs)
-    for cls in result.unsatisfiable:
-        if any(e.sup in unsat for e in edges.get(cls, [])):
-            continue  # unsatisfiable only because a superclass is: report the root cause
-        clash = explain(cls, edges, pairs)
-        yield owl_problem(inputs, cls, clash)
-
-
-def owl_problem(inputs: Inputs, cls: URIRef, clash: Clash | None) -> Problem:
-    """An unsatisfiable class, told as the claims and axioms that make it so."""
-    name = inputs.label(cls)
-    if clash is None:
-        return Problem(
-            "owl",
-            ERROR,
-            f"HermiT finds {name} unsatisfiable (it can have no instances)",
-            None,
-            "check the axioms about it in ontology/ and the rdfs:subClassOf claims about it",
-        )
-    a, b = clash.first[-1].sup, clash.second[-1].sup
-    steps: list[str] = []
-    where: Location | None = None
-    for e in dict.fromkeys([*clash.first, *clash.second]):
-        text = f"{inputs.label(e.sub)} subClassOf {inputs.label(e.sup)}"
-        if isinstance(e.origin, Claim):
-            ev = e.origin.evidence[0]
-            where = where or ev.where
-            steps.append(f"{ev.where}: claim {ev.handle!r}: {text} ({ev.quote.exact!r})")
-        else:
-            steps.append(f"{e.origin}: axiom: {text}")
-    steps.append(f"{clash.disjointness}: axiom: {inputs.label(a)} disjointWith {inputs.label(b)}")
-    return Problem(
-        "owl",
-        ERROR,
-        f"the ontology becomes inconsistent: {name} would be both {inputs.label(a)} and "
-        f"{inputs.label(b)}, which are disjoint",
-        where or (clash.disjointness if isinstance(clash.disjointness, Location) else None),
-        "negate or drop the claim, or fix the axioms listed above",
-        tuple(steps),
-    )

@@ -172,3 +172,36 @@ def test_cli_paths_limit_the_report(project: Project) -> None:
     code, out = run(project, "--format", "json", str(project.root / "ontology"))
     assert code == 0
     assert json.loads(out)["problems"] == []
+
+
+def test_quote_offset_that_does_not_match_is_reported(project: Project) -> None:
+    line = project.add_claim(
+        "- id: wrong-offset\n  subject: MONDO:0005301\n  predicate: RO:0004019\n"
+        "  object: HP:0007305\n  negated: false\n  role: primary\n"
+        "  quote: In MS, demyelination is the initial insult\n  start: 3\n  citations: [1]\n"
+    )
+    [problem] = at(project.validate(), "quote")
+    assert where(problem) == (project.claims.name, line + 6)
+    assert problem.hint is not None and "not at `start`" in problem.hint
+
+
+def test_a_check_that_cannot_run_exits_2(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from medkg import consistency
+    from medkg.reasoning import ReasonerUnavailable
+
+    def no_java(*_: object) -> None:
+        raise ReasonerUnavailable("the OWL check needs Java")
+
+    monkeypatch.setattr(consistency, "check_consistency", no_java)
+    report = project.validate()
+    assert report.not_run == ["OWL consistency (the OWL check needs Java)"]
+    assert report.exit_code() == 2
+    assert "could not run: OWL consistency" in report.to_text()
+
+
+def test_reasoner_without_java_raises_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from medkg import reasoning
+
+    monkeypatch.setattr(reasoning.shutil, "which", lambda _name: None)
+    with pytest.raises(reasoning.ReasonerUnavailable, match="needs Java"):
+        reasoning._hermit.__wrapped__(b"")
