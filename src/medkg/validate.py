@@ -19,7 +19,7 @@ from medkg.build import BuiltDataset, claim_paths, encode_dataset, ontology_path
 from medkg.config import Settings
 from medkg.consistency import check_owl
 from medkg.curation.load import ClaimFile, CurationProblem, load_claim_files
-from medkg.errors import Location, MedkgError
+from medkg.errors import ConfigError, Location, MedkgError
 from medkg.model import Claim
 from medkg.rdf.derive import contradiction_groups, evidence_flags
 from medkg.rdf.ontology import TurtleSyntaxError, read_turtle
@@ -48,6 +48,11 @@ class Inputs:
 def validate_project(settings: Settings) -> tuple[Report, BuiltDataset | None]:
     """Run every check; return the report and, when the input could be built, the dataset."""
     root = settings.root_path
+    if not (root / "ontology").is_dir():
+        raise ConfigError(
+            f"{root} has no ontology/ folder: nothing to validate",
+            hint="run in the project root, or point at it with --root",
+        )
     inputs = Inputs(settings)
     report = Report()
     for path in [*ontology_paths(root), shapes_path(root), *claim_paths(root)]:

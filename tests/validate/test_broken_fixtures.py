@@ -205,3 +205,14 @@ def test_reasoner_without_java_raises_a_typed_error(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(reasoning.shutil, "which", lambda _name: None)
     with pytest.raises(reasoning.ReasonerUnavailable, match="needs Java"):
         reasoning._hermit.__wrapped__(b"")
+
+
+def test_validate_outside_a_project_could_not_run(tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
+        main(["--root", str(tmp_path), "validate"])
+    assert exit_info.value.code == 2
+    assert "has no ontology/ folder" in err.getvalue()
