@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from medkg.build import BuiltDataset, claim_paths, encode_dataset, ontology_paths, shapes_path
 from medkg.config import Settings
 from medkg.consistency import check_owl
-from medkg.curation.load import ClaimFile, CurationProblem, load_claim_files
+from medkg.curation.load import ClaimFile, load_claim_files
 from medkg.errors import ConfigError, Location, MedkgError
 from medkg.model import Claim
 from medkg.rdf.derive import contradiction_groups, evidence_flags
@@ -67,6 +67,16 @@ def validate_project(settings: Settings) -> tuple[Report, BuiltDataset | None]:
     places = node_locations(inputs.built, Minter(settings.base_iri))
     if inputs.shapes is not None:
         report.problems += check_shapes(inputs.shapes, inputs.built.union(), places)
+    else:
+        report.problems.append(
+            Problem(
+                "shacl",
+                WARNING,
+                "no SHACL shapes: the claim model was not checked",
+                Location(str(shapes_path(root))),
+                "restore ontology/shapes.ttl",
+            )
+        )
     try:
         report.problems += list(
             check_owl(inputs.ontology_files, inputs.ontology, inputs.built.claims)
@@ -96,24 +106,11 @@ def read_inputs(inputs: Inputs) -> Iterator[Problem]:
     inputs.claim_files = load_claim_files(claim_paths(root), root)
     for f in inputs.claim_files:
         for p in f.problems:
-            yield from_error(p, kind_of(p))
+            yield from_error(p, p.check)
 
 
 def from_error(e: MedkgError, check: str, severity: str = ERROR) -> Problem:
     return Problem(check, severity, e.message, e.where, e.hint)
-
-
-def kind_of(p: CurationProblem) -> str:
-    """The check a loader problem belongs to, for the report's ``[check]`` column."""
-    text = p.message
-    for prefix, kind in (
-        ("YAML syntax", "syntax"),
-        ("schema:", "schema"),
-        ("unknown CURIE", "curie"),
-    ):
-        if text.startswith(prefix):
-            return kind
-    return "quote" if "quote" in text else "claims"
 
 
 def declared_terms(ontology: Graph) -> dict[URIRef, str]:

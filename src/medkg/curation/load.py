@@ -26,10 +26,21 @@ from medkg.vocab import curie_to_iri
 
 
 class CurationProblem(MedkgError):
-    """One thing wrong in a curated file, at a file:line:col."""
+    """One thing wrong in a curated file, at a file:line:col; ``check`` says which kind."""
 
     status = 422
     exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        where: Location | None = None,
+        check: str = "claims",
+    ):
+        super().__init__(message, hint=hint, where=where)
+        self.check = check
 
 
 @dataclass
@@ -69,9 +80,12 @@ def read_yaml(path: Path) -> Any:
             f"YAML syntax error: {e.problem or e.context}",
             where=where,
             hint="fix the YAML syntax at that position",
+            check="syntax",
         ) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise CurationProblem(f"cannot read file: {e}", where=Location(str(path))) from None
+        raise CurationProblem(
+            f"cannot read file: {e}", where=Location(str(path)), check="syntax"
+        ) from None
 
 
 def locate(path: Path, doc: Any, keys: list[Any]) -> Location:
@@ -102,6 +116,7 @@ def _schema_problems(path: Path, doc: Any) -> list[CurationProblem]:
                 f"schema: {field_name}: {err.message}",
                 where=where,
                 hint="see src/medkg/curation/claims.schema.json",
+                check="schema",
             )
         )
     return problems
@@ -236,7 +251,9 @@ def _claim(
         if "start" in item and find_all(article.text, item["quote"]):
             hint = "the quote occurs in the text but not at `start`; fix or drop `start`"
         problems.append(
-            CurationProblem(f"quote not found in {article.text_path}", where=quote_at, hint=hint)
+            CurationProblem(
+                f"quote not found in {article.text_path}", where=quote_at, hint=hint, check="quote"
+            )
         )
         return None
     if len(spots) > 1:
@@ -246,6 +263,7 @@ def _claim(
                 f"{', '.join(str(s[0]) for s in spots)})",
                 where=quote_at,
                 hint="add `start:` with the offset of the occurrence you mean",
+                check="quote",
             )
         )
         return None
@@ -258,7 +276,10 @@ def _claim(
             except UnknownCurie as e:
                 problems.append(
                     CurationProblem(
-                        e.message, hint=e.hint, where=locate(path, doc, ["claims", i, key])
+                        e.message,
+                        hint=e.hint,
+                        where=locate(path, doc, ["claims", i, key]),
+                        check="curie",
                     )
                 )
                 curies_ok = False
