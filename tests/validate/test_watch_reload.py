@@ -51,3 +51,15 @@ def test_reload_swaps_valid_edits_and_reports_broken_ones(project: Project) -> N
     assert {p["check"] for p in problems} == {"schema"}
     assert {p["where"]["line"] for p in problems} == {line}
     assert any("'predicate' is a required property" in p["message"] for p in problems)
+
+
+def test_watcher_catches_up_with_edits_made_while_no_server_watched(project: Project) -> None:
+    store = open_store("oxigraph:", project.root)
+    app = create_app(project.settings, store)
+    state = app.extensions["medkg"]
+    before = int(store.query(COUNT).to_dicts()[0]["n"])
+    project.add_claim(NEW_CLAIM)  # edited while the server was down
+    watcher = Watcher(state)
+    watcher._catch_up()
+    assert int(store.query(COUNT).to_dicts()[0]["n"]) == before + 1
+    assert watcher.status["status"] == "ok"

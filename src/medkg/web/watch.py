@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medkg.build import build_into
+from medkg.build import build_dataset, build_into
+from medkg.errors import MedkgError
 from medkg.validate import validate_project
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class Watcher:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
+        self._catch_up()
         while not self._stop.wait(self.interval):
             now = snapshot(self.root)
             if now == self._seen:
@@ -79,6 +81,19 @@ class Watcher:
             except Exception:  # keep watching whatever happens; the last good graph stays
                 log.exception("reload failed; still serving the last good dataset")
                 self.status = {**self.status, "status": "failed", "at": _now()}
+
+    def _catch_up(self) -> None:
+        """A store kept from an earlier run may predate edits made while no server watched."""
+        try:
+            current = build_dataset(self.state.settings).version
+        except MedkgError:
+            current = None  # broken files: reload() reports them
+        try:
+            if current != self.state.version:
+                log.info("the store is older than the curated files; reloading")
+                self.reload()
+        except Exception:
+            log.exception("catch-up reload failed; still serving the last good dataset")
 
     def reload(self) -> bool:
         """Validate and, if clean, swap the new dataset in; True if it was swapped in."""
