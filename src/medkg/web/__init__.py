@@ -50,4 +50,8 @@ def create_app(
     app.register_blueprint(health.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(graph_api.bp)
+    if settings.watch:
+        from medkg.web.watch import Watcher
+
+        app.extensions["medkg.watch"] = Watcher(state).start()
     return app
