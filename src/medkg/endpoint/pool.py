@@ -1,0 +1,208 @@
+"""Killable query workers for embedded stores: the time limit really stops the work.
+
+Neither pyoxigraph nor rdflib can cancel a running query, so queries run in worker processes
+(``medkg.endpoint.worker``) that read a snapshot of the store. A query that overruns gets its
+worker killed (SIGKILL) and replaced; the client gets 503. Workers reopen when the dataset's
+version changes: the parent takes a new snapshot, and each worker switches at its next job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import queue
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from medkg.endpoint.job import Done, Job, error_from_wire
+from medkg.endpoint.worker import receive, send
+from medkg.errors import QueryTimeout, StoreError
+from medkg.formats import by_name
+from medkg.store.base import Snapshot, Snapshotting
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Worker:
+    proc: subprocess.Popen[bytes]
+    snapshot: Path | None = None
+    jobs: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def wait_message(self, deadline: float) -> Any:
+        """The worker's next message, or None when the deadline passes first."""
+        assert self.proc.stdout is not None
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([self.proc.stdout], [], [], max(remaining, 0))
+        if not ready:
+            return None
+        return receive(self.proc.stdout)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+class WorkerPool:
+    """``size`` worker processes over snapshots of ``store``; ``run()`` is thread-safe."""
+
+    def __init__(self, store: Snapshotting, size: int, timeout: float):
+        self.store = store
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.spool = Path(tempfile.mkdtemp(prefix="medkg-spool-"))
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.workers: set[Worker] = set()
+        self.lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+        self.version: str | None = None
+        self.old: list[Path] = []
+        self.ids = itertools.count()
+        self.timeouts = 0
+        self.closed = False
+        for _ in range(self.size):
+            self._add_worker()
+
+    def _add_worker(self) -> None:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "medkg.endpoint.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        worker = Worker(proc)
+        with self.lock:
+            self.workers.add(worker)
+        self.idle.put(worker)
+
+    def current_snapshot(self, version: str | None) -> Snapshot:
+        """The snapshot for ``version``, taken now if the version changed since the last one."""
+        with self.lock:
+            if self.snapshot is None or version != self.version:
+                if self.snapshot is not None:
+                    self.old.append(self.snapshot.path)
+                self.snapshot = self.store.snapshot()
+                self.version = version
+                log.info("query workers will read snapshot %s (version %s)", self.snapshot.path, version)
+            return self.snapshot
+
+    def run(self, job: Job, version: str | None) -> Done:
+        """Run ``job`` in a worker; 503 (QueryTimeout) when it overruns the time limit."""
+        deadline = time.monotonic() + self.timeout
+        snapshot = self.current_snapshot(version)
+        try:
+            worker = self.idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"all {self.size} query workers stayed busy for the {self.timeout:g} s limit",
+                hint="retry later, or ask the operator to raise query_workers",
+            ) from None
+        spool = self.spool / f"{next(self.ids)}.out"
+        try:
+            reply = self._exchange(worker, job, snapshot, spool, deadline)
+        except BaseException:
+            self._replace(worker)
+            with contextlib.suppress(FileNotFoundError):
+                spool.unlink()
+            raise
+        self.idle.put(worker)
+        self._drop_unused_snapshots()
+        if not reply["ok"]:
+            with contextlib.suppress(FileNotFoundError):
+                spool.unlink()
+            raise error_from_wire(reply["error"])
+        body = spool.open("rb")
+        spool.unlink()  # the open file keeps the bytes until the response is sent
+        size = os.fstat(body.fileno()).st_size
+        return Done(reply["kind"], by_name(reply["fmt"]), reply["written"], body, size)
+
+    def _exchange(
+        self, worker: Worker, job: Job, snapshot: Snapshot, spool: Path, deadline: float
+    ) -> Any:
+        assert worker.proc.stdin is not None
+        try:
+            if worker.jobs == 0:
+                ready = worker.wait_message(time.monotonic() + 60)
+                if not ready:
+                    raise StoreError("a query worker did not start", hint="see the server log")
+            message = {
+                "job": job,
+                "opener": snapshot.opener,
+                "snapshot": str(snapshot.path),
+                "spool": str(spool),
+            }
+            send(worker.proc.stdin, message)
+            worker.jobs += 1
+            worker.snapshot = snapshot.path
+            reply = worker.wait_message(deadline)
+        except (OSError, EOFError):
+            raise StoreError(
+                "a query worker died while running the query",
+                hint="the query may need more memory than the server has; simplify it",
+            ) from None
+        if reply is None:
+            with self.lock:
+                self.timeouts += 1
+            raise QueryTimeout(
+                f"the query ran longer than the {self.timeout:g} s limit and was stopped",
+                hint="make the query more selective (add LIMIT, bind variables) or ask the "
+                "operator to raise query_timeout",
+            )
+        return reply
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        with self.lock:
+            self.workers.discard(worker)
+            closed = self.closed
+        if not closed:
+            self._add_worker()
+
+    def _drop_unused_snapshots(self) -> None:
+        with self.lock:
+            in_use = {w.snapshot for w in self.workers}
+            keep = [p for p in self.old if p in in_use]
+            gone = [p for p in self.old if p not in in_use]
+            self.old = keep
+        for path in gone:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def stats(self) -> dict[str, Any]:
+        """Workers alive and busy, their pids, and timeouts so far (for /metrics)."""
+        with self.lock:
+            pids = [w.proc.pid for w in self.workers if w.proc.poll() is None]
+        return {
+            "workers": len(pids),
+            "busy": max(0, len(pids) - self.idle.qsize()),
+            "pids": pids,
+            "timeouts": self.timeouts,
+        }
+
+    def close(self) -> None:
+        """Stop every worker and delete the snapshots and spool."""
+        with self.lock:
+            self.closed = True
+            workers = list(self.workers)
+            self.workers.clear()
+        for w in workers:
+            w.kill()
+        paths = [*self.old, *([self.snapshot.path] if self.snapshot else [])]
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+        shutil.rmtree(self.spool, ignore_errors=True)

@@ -1,0 +1,74 @@
+"""A query worker process: ``python -m medkg.endpoint.worker``.
+
+It reads pickled jobs on stdin, runs each on a read-only snapshot of the store, writes the result
+to the spool file the parent named, and answers with a small pickled message on stdout. The parent
+kills it when a query overruns; nothing in here needs to cooperate for that to work.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import struct
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from medkg.endpoint.job import Job, error_to_wire, open_snapshot, run_job
+from medkg.store.base import Store
+
+HEADER = struct.Struct("!I")
+
+
+def send(stream: IO[bytes], message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def receive(stream: IO[bytes]) -> Any:
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
+        raise EOFError("the other side closed the pipe")
+    (size,) = HEADER.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the other side closed the pipe mid-message")
+    return pickle.loads(data)
+
+
+def serve(inp: IO[bytes], out: IO[bytes]) -> None:
+    """Answer jobs until the parent closes stdin."""
+    store: Store | None = None
+    opened: tuple[str, str] | None = None
+    send(out, {"ready": True})
+    while True:
+        try:
+            message = receive(inp)
+        except EOFError:
+            return
+        job: Job = message["job"]
+        snapshot = (message["opener"], message["snapshot"])
+        try:
+            if snapshot != opened:
+                store = None
+                gc.collect()  # release the old snapshot's files before opening the new one
+                store = open_snapshot(snapshot[0], Path(snapshot[1]))
+                opened = snapshot
+            assert store is not None
+            with open(message["spool"], "wb") as spool:
+                kind, fmt, written = run_job(store, job, spool)
+            send(out, {"ok": True, "kind": kind, "fmt": fmt.name, "written": written})
+        except Exception as e:
+            send(out, {"ok": False, "error": error_to_wire(e)})
+
+
+def main() -> None:
+    # stdout carries the protocol; anything printed by mistake goes to stderr
+    protocol_out = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    serve(sys.stdin.buffer, protocol_out)
+
+
+if __name__ == "__main__":
+    main()
