@@ -37,7 +37,7 @@ class InlineExecutor:
         self.store = store
 
     def run(self, job: Job, version: str | None) -> Done:
-        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
         try:
             kind, fmt, written = run_job(self.store, job, body)
         except BaseException:

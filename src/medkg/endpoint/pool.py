@@ -99,7 +99,9 @@ class WorkerPool:
                     self.old.append(self.snapshot.path)
                 self.snapshot = self.store.snapshot()
                 self.version = version
-                log.info("query workers will read snapshot %s (version %s)", self.snapshot.path, version)
+                log.info(
+                    "query workers will read snapshot %s (version %s)", self.snapshot.path, version
+                )
             return self.snapshot
 
     def run(self, job: Job, version: str | None) -> Done:
