@@ -64,10 +64,15 @@ def error_to_wire(e: BaseException) -> dict[str, Any]:
     if isinstance(e, MedkgError):
         where = e.where.to_dict() if e.where else None
         return {"type": type(e).__name__, "message": e.message, "hint": e.hint, "where": where}
+    if isinstance(e, (RuntimeError, ValueError, OSError)):  # what the engines raise mid-way
+        kind, hint = "QueryEvaluationError", "check the query; if it is valid, report it"
+    else:
+        kind, hint = "StoreError", "the server logged it; please report it"
+        log.error("query failed unexpectedly: %r", e)
     return {
-        "type": "StoreError",
-        "message": f"the query could not be evaluated: {e}",
-        "hint": "check the query; if it is valid, report it",
+        "type": kind,
+        "message": f"the query cannot be evaluated: {e}",
+        "hint": hint,
         "where": None,
     }
 
