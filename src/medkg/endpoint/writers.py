@@ -14,7 +14,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from medkg.formats import Format
 from medkg.store.base import QueryResult, Row
@@ -22,6 +21,7 @@ from medkg.terms import to_oxigraph
 from medkg.vocab import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -65,30 +65,56 @@ def write_result(result: QueryResult, fmt: Format, out: IO[bytes], max_rows: int
         BOOLEAN_WRITERS[fmt.name](bool(result.boolean), out)
         return Written(1, False)
     if result.kind == "graph":
-        triples = Counter(result.triples, max_rows)
+        if isinstance(result.native, ox.QueryTriples):
+            triples = Counter(result.native, max_rows)
+            native: Iterable[ox.Triple] = triples
+        else:
+            triples = Counter(result.triples, max_rows)
+            native = (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples)
         ox.serialize(
-            (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples),
+            native,
             out,
             RDF_FORMATS[fmt.name],
             prefixes=TURTLE_PREFIXES if fmt.name in ("ttl", "trig") else None,
         )
         return Written(triples.count, triples.truncated)
-    rows = Counter(result.rows, max_rows)
+    if isinstance(result.native, ox.QuerySolutions):
+        width = len(result.variables)
+        source: Iterable[Row] = (tuple(sol[i] for i in range(width)) for sol in result.native)
+    else:
+        source = result.rows
+    rows = Counter(source, max_rows)
     SOLUTION_WRITERS[fmt.name](result.variables, rows, out)
     return Written(rows.count, rows.truncated)
 
 
-def term_json(t: Node) -> dict[str, str]:
+def parts(t: Any) -> tuple[str, str, str | None, str | None]:
+    """Kind ("uri", "bnode", "literal"), value, language and datatype of an rdflib or a
+    pyoxigraph term (writers take both, so Oxigraph results skip the conversion)."""
+    if isinstance(t, ox.NamedNode):
+        return "uri", t.value, None, None
+    if isinstance(t, ox.Literal):
+        dt = t.datatype.value
+        return "literal", t.value, t.language, None if dt in (XSD_STRING, LANG_STRING) else dt
+    if isinstance(t, ox.BlankNode):
+        return "bnode", t.value, None, None
     if isinstance(t, URIRef):
-        return {"type": "uri", "value": str(t)}
+        return "uri", str(t), None, None
     if isinstance(t, BNode):
-        return {"type": "bnode", "value": str(t)}
-    assert isinstance(t, Literal)
-    d = {"type": "literal", "value": str(t)}
-    if t.language:
-        d["xml:lang"] = t.language
-    elif t.datatype and str(t.datatype) != XSD_STRING:
-        d["datatype"] = str(t.datatype)
+        return "bnode", str(t), None, None
+    if isinstance(t, Literal):
+        rdt = str(t.datatype) if t.datatype and not t.language else None
+        return "literal", str(t), t.language, None if rdt == XSD_STRING else rdt
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
+def term_json(t: Any) -> dict[str, str]:
+    kind, value, lang, datatype = parts(t)
+    d = {"type": kind, "value": value}
+    if lang:
+        d["xml:lang"] = lang
+    elif datatype:
+        d["datatype"] = datatype
     return d
 
 
@@ -105,17 +131,15 @@ def write_json(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> Non
 XML_HEAD = b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
 
 
-def term_xml(t: Node) -> str:
-    if isinstance(t, URIRef):
-        return f"<uri>{escape(str(t))}</uri>"
-    if isinstance(t, BNode):
-        return f"<bnode>{escape(str(t))}</bnode>"
-    assert isinstance(t, Literal)
-    if t.language:
-        return f"<literal xml:lang={quoteattr(t.language)}>{escape(str(t))}</literal>"
-    if t.datatype and str(t.datatype) != XSD_STRING:
-        return f"<literal datatype={quoteattr(str(t.datatype))}>{escape(str(t))}</literal>"
-    return f"<literal>{escape(str(t))}</literal>"
+def term_xml(t: Any) -> str:
+    kind, value, lang, datatype = parts(t)
+    if kind != "literal":
+        return f"<{kind}>{escape(value)}</{kind}>"
+    if lang:
+        return f"<literal xml:lang={quoteattr(lang)}>{escape(value)}</literal>"
+    if datatype:
+        return f"<literal datatype={quoteattr(datatype)}>{escape(value)}</literal>"
+    return f"<literal>{escape(value)}</literal>"
 
 
 def write_xml(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> None:
@@ -131,10 +155,11 @@ def write_xml(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> None
     out.write(b"</results>\n</sparql>\n")
 
 
-def term_csv(t: Node | None) -> str:
+def term_csv(t: Any) -> str:
     if t is None:
         return ""
-    text = f"_:{t}" if isinstance(t, BNode) else str(t)
+    kind, text, _, _ = parts(t)
+    text = "_:" + text if kind == "bnode" else text
     if any(c in text for c in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -146,27 +171,26 @@ def write_csv(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> None
         out.write((",".join(term_csv(t) for t in row) + "\r\n").encode())
 
 
-def term_nt(t: Node | None) -> str:
+def term_nt(t: Any) -> str:
     """A term in N-Triples syntax, as TSV results want it (no raw tabs or newlines)."""
     if t is None:
         return ""
-    if isinstance(t, URIRef):
-        return f"<{t}>"
-    if isinstance(t, BNode):
-        return f"_:{t}"
-    assert isinstance(t, Literal)
+    kind, value, lang, datatype = parts(t)
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
     text = (
-        str(t)
-        .replace("\\", "\\\\")
+        value.replace("\\", "\\\\")
         .replace('"', '\\"')
         .replace("\n", "\\n")
         .replace("\r", "\\r")
         .replace("\t", "\\t")
     )
-    if t.language:
-        return f'"{text}"@{t.language}'
-    if t.datatype and str(t.datatype) != XSD_STRING:
-        return f'"{text}"^^<{t.datatype}>'
+    if lang:
+        return f'"{text}"@{lang}'
+    if datatype:
+        return f'"{text}"^^<{datatype}>'
     return f'"{text}"'
 
 

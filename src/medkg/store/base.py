@@ -39,6 +39,9 @@ class QueryResult:
     boolean: bool | None = None
     triples: Iterator[tuple[Node, Node, Node]] = field(default_factory=lambda: iter(()))
     serializer: Callable[[str], bytes] | None = None
+    # the backend's own result object (e.g. pyoxigraph QuerySolutions), for writers that speak
+    # it natively; it shares its iterator with rows/triples, so consume one or the other
+    native: Any = None
 
     def to_dicts(self) -> list[dict[str, Node]]:
         """Rows as dicts of bound variables only (unbound ones left out)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import shutil
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -128,7 +129,11 @@ class OxigraphStore:
             raise StoreError("an in-memory Oxigraph store cannot be snapshotted")
         home = self.path.with_name(self.path.name + ".snapshots")
         home.mkdir(exist_ok=True)
-        target = home / f"{os.getpid()}-{next(self._snapshots)}"
+        number = next(self._snapshots)
+        if number == 0:  # this process holds the store's lock: older snapshots are stale
+            for stale in home.iterdir():
+                shutil.rmtree(stale, ignore_errors=True)
+        target = home / f"{os.getpid()}-{number}"
         with self._write_lock:
             self.ox.backup(str(target))
         return Snapshot("medkg.store.oxigraph:open_read_only", target)
@@ -148,11 +153,14 @@ def wrap_result(result: Any) -> QueryResult:
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         rows = (tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result)
-        return QueryResult("bindings", names, rows=rows, serializer=serialize_results)
+        return QueryResult(
+            "bindings", names, rows=rows, serializer=serialize_results, native=result
+        )
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("boolean", boolean=bool(result), serializer=serialize_results)
 
     def serialize_graph(fmt: str) -> bytes:
         return result.serialize(format=RDF_FORMATS[fmt]) or b""
 
-    return QueryResult("graph", triples=(to_triple(t) for t in result), serializer=serialize_graph)
+    triples = (to_triple(t) for t in result)
+    return QueryResult("graph", triples=triples, serializer=serialize_graph, native=result)

@@ -41,10 +41,6 @@ class Endpoint:
             return build
         return f"{build}.{self.nonce}.{self.generation}"
 
-    def bump(self) -> None:
-        with self.write_lock:
-            self.generation += 1
-
     def close(self) -> None:
         self.executor.close()
 

@@ -50,7 +50,7 @@ class Metrics:
             if name not in typed:
                 lines.append(f"# TYPE {name} counter")
                 typed.add(name)
-            lines.append(f"{name}{_labels(labels)} {value:g}")
+            lines.append(f"{name}{_labels(labels)} {_number(value)}")
         name = "medkg_sparql_query_seconds"
         lines.append(f"# HELP {name} time to run a SPARQL query and spool its result")
         lines.append(f"# TYPE {name} histogram")
@@ -60,8 +60,12 @@ class Metrics:
         lines.append(f"{name}_count {count}")
         for gauge in self.gauges:
             for key, value in gauge().items():
-                lines += [f"# TYPE {key.split('{')[0]} gauge", f"{key} {value:g}"]
+                lines += [f"# TYPE {key.split('{')[0]} gauge", f"{key} {_number(value)}"]
         return "\n".join(lines) + "\n"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _labels(labels: tuple[tuple[str, str], ...]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
@@ -24,7 +25,7 @@ from medkg.errors import (
 from medkg.formats import Format, negotiate, offered
 from medkg.web.description import service_description
 from medkg.web.endpoint import create_endpoint, endpoint, require_update_token
-from medkg.web.observe import metrics, note
+from medkg.web.observe import metrics, note, rss_bytes
 from medkg.web.respond import add_cors, make_etag, not_modified, stream, wants_gzip
 from medkg.web.state import state
 
@@ -41,7 +42,17 @@ GRAPH_FORMATS = ("graph", "dataset")
 def setup(setup_state: BlueprintSetupState) -> None:
     app = setup_state.app
     s = app.extensions["medkg"]
-    app.extensions["medkg.endpoint"] = create_endpoint(s.settings, s.store)
+    e = app.extensions["medkg.endpoint"] = create_endpoint(s.settings, s.store)
+    if "medkg.metrics" in app.extensions:
+        app.extensions["medkg.metrics"].gauges.append(lambda: worker_gauges(e.executor.stats()))
+
+
+def worker_gauges(stats: dict[str, Any]) -> dict[str, float]:
+    return {
+        "medkg_query_workers": stats["workers"],
+        "medkg_query_workers_busy": stats["busy"],
+        "medkg_query_workers_resident_memory_bytes": sum(rss_bytes(p) for p in stats["pids"]),
+    }
 
 
 bp.after_request(add_cors)

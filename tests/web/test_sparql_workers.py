@@ -1,0 +1,51 @@
+"""Query workers over an on-disk store: they see a rebuild swapped in by anyone (the file
+watcher calls build_into on the live store), and the app stops them when closed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from medkg.build import build_into
+from medkg.config import Settings
+from medkg.store import open_store
+
+from ..conftest import ROOT
+
+MARKER = "http://example.org/rebuild-marker"
+ASK = f"ASK {{ <{MARKER}> ?p ?o }}"
+
+
+def test_workers_see_a_rebuild_swapped_in_behind_their_back(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from medkg.web import create_app
+
+    project = tmp_path / "project"
+    for part in ("ontology", "data"):
+        shutil.copytree(ROOT / part, project / part)
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    local = settings.replace(root=str(project), query_workers=1, query_timeout=30.0)
+    app = create_app(local, store)
+    endpoint = app.extensions["medkg.endpoint"]
+    client = app.test_client()
+    try:
+        assert endpoint.executor.isolated
+        first = client.get("/sparql", query_string={"query": ASK})
+        assert first.get_json(force=True)["boolean"] is False
+        (project / "ontology" / "terms.ttl").open("a").write(
+            f'\n<{MARKER}> <http://www.w3.org/2000/01/rdf-schema#label> "marker" .\n'
+        )
+        build_into(store, local)  # what the watcher does: no call into the endpoint
+        again = client.get(
+            "/sparql", query_string={"query": ASK}, headers={"If-None-Match": first.headers["ETag"]}
+        )
+        assert again.status_code == 200 and again.get_json(force=True)["boolean"] is True
+        pids = endpoint.executor.stats()["pids"]
+        assert len(pids) == 1
+    finally:
+        endpoint.close()
+    assert endpoint.executor.stats()["workers"] == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
+    snapshots = tmp_path / "store.snapshots"
+    assert not snapshots.exists() or not any(snapshots.iterdir())
