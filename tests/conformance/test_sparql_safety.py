@@ -197,7 +197,9 @@ def test_workers_see_an_update_at_once(guarded: Server) -> None:
         assert query(guarded, ask).json()["boolean"] is True
 
 
-def test_a_large_result_streams_without_growing_the_server(guarded: Server) -> None:
+def test_a_large_result_streams_without_growing_the_server(server: Server) -> None:
+    """The default 30 s limit (not the guarded 3 s one): a busy machine may be slow."""
+    guarded = server
     text = "SELECT ?s ?p ?o ?a WHERE { ?s ?p ?o . ?a ?b ?c }"  # millions of rows, cut at 100k
     pid = guarded.proc.pid
     query(guarded, SIMPLE)

@@ -9,6 +9,7 @@ version changes: the parent takes a new snapshot, and each worker switches at it
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import logging
 import os
@@ -22,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from medkg.endpoint.job import Done, Job, error_from_wire
 from medkg.endpoint.worker import receive, send
@@ -129,9 +130,13 @@ class WorkerPool:
             with contextlib.suppress(FileNotFoundError):
                 spool.unlink()
             raise error_from_wire(reply["error"])
-        body = spool.open("rb")
-        spool.unlink()  # the open file keeps the bytes until the response is sent
-        size = os.fstat(body.fileno()).st_size
+        body: IO[bytes]
+        if "data" in reply:
+            body, size = io.BytesIO(reply["data"]), len(reply["data"])
+        else:
+            body = spool.open("rb")
+            spool.unlink()  # the open file keeps the bytes until the response is sent
+            size = os.fstat(body.fileno()).st_size
         return Done(reply["kind"], by_name(reply["fmt"]), reply["written"], body, size)
 
     def _exchange(

@@ -18,6 +18,40 @@ from medkg.endpoint.job import Job, error_to_wire, open_snapshot, run_job
 from medkg.store.base import Store
 
 HEADER = struct.Struct("!I")
+INLINE_LIMIT = 256 * 1024  # results up to this size travel over the pipe; larger ones spill
+
+
+class Spill:
+    """A binary sink that keeps the first ``limit`` bytes in memory and spills to ``path``
+    beyond that, so small results cost no file and large ones no memory."""
+
+    def __init__(self, path: str, limit: int = INLINE_LIMIT):
+        self.path = path
+        self.limit = limit
+        self.buffer = bytearray()
+        self.file: IO[bytes] | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.file is None and len(self.buffer) + len(data) <= self.limit:
+            self.buffer += data
+            return len(data)
+        if self.file is None:
+            self.file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
+            self.file.write(self.buffer)
+            self.buffer = bytearray()
+        return self.file.write(data)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def where(self) -> dict[str, Any]:
+        """How the parent finds the bytes: inline ``data`` or the ``spooled`` file."""
+        return {"spooled": True} if self.file is not None else {"data": bytes(self.buffer)}
 
 
 def send(stream: IO[bytes], message: Any) -> None:
@@ -56,9 +90,13 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
                 store = open_snapshot(snapshot[0], Path(snapshot[1]))
                 opened = snapshot
             assert store is not None
-            with open(message["spool"], "wb") as spool:
-                kind, fmt, written = run_job(store, job, spool)
-            send(out, {"ok": True, "kind": kind, "fmt": fmt.name, "written": written})
+            spill = Spill(message["spool"])
+            try:
+                kind, fmt, written = run_job(store, job, spill)  # type: ignore[arg-type]
+            finally:
+                spill.close()
+            reply = {"ok": True, "kind": kind, "fmt": fmt.name, "written": written}
+            send(out, {**reply, **spill.where()})
         except Exception as e:
             send(out, {"ok": False, "error": error_to_wire(e)})
 
