@@ -240,3 +240,15 @@ def test_access_log_is_one_json_line_with_time_and_rows(
     entry = json.loads([r for r in caplog.records if r.name == "medkg.access"][-1].getMessage())
     assert entry["status"] == 200 and entry["form"] == "SELECT" and entry["rows"] >= 4
     assert entry["query_ms"] >= 0 and entry["ms"] >= entry["query_ms"]
+
+
+def test_head_has_the_headers_of_get_without_a_body(client: FlaskClient) -> None:
+    r = client.head("/sparql", query_string={"query": Q_SELECT})
+    assert r.status_code == 200 and r.mimetype == JSON_RESULTS and r.data == b""
+    assert r.headers["ETag"] == get(client, Q_SELECT).headers["ETag"]
+
+
+def test_format_json_on_a_construct_means_json_ld(client: FlaskClient) -> None:
+    r = client.get("/sparql", query_string={"query": Q_CONSTRUCT, "format": "json"})
+    assert r.mimetype == "application/ld+json"
+    assert len(Graph().parse(data=r.data, format="json-ld")) == 5

@@ -81,6 +81,7 @@ class WorkerPool:
             self._add_worker()
 
     def _add_worker(self) -> None:
+        """Start a worker; it joins the idle queue once it has started (in the background)."""
         proc = subprocess.Popen(
             [sys.executable, "-m", "medkg.endpoint.worker"],
             stdin=subprocess.PIPE,
@@ -90,10 +91,24 @@ class WorkerPool:
         worker = Worker(proc)
         with self.lock:
             self.workers.add(worker)
-        self.idle.put(worker)
+        threading.Thread(target=self._await_ready, args=(worker,), daemon=True).start()
 
-    def current_snapshot(self, version: str | None) -> Snapshot:
-        """The snapshot for ``version``, taken now if the version changed since the last one."""
+    def _await_ready(self, worker: Worker) -> None:
+        try:
+            ready = worker.wait_message(time.monotonic() + 120)
+        except (OSError, EOFError):
+            ready = None
+        if ready:
+            self.idle.put(worker)
+            return
+        log.error("a query worker (pid %s) did not start; see its output above", worker.proc.pid)
+        worker.kill()
+        with self.lock:
+            self.workers.discard(worker)
+
+    def current_snapshot(self, version: str | None, worker: Worker) -> Snapshot:
+        """The snapshot for ``version`` (taken now if the version changed since the last one),
+        marked as the one ``worker`` uses so it is not deleted under it."""
         with self.lock:
             if self.snapshot is None or version != self.version:
                 if self.snapshot is not None:
@@ -108,14 +123,18 @@ class WorkerPool:
     def run(self, job: Job, version: str | None) -> Done:
         """Run ``job`` in a worker; 503 (QueryTimeout) when it overruns the time limit."""
         deadline = time.monotonic() + self.timeout
-        snapshot = self.current_snapshot(version)
+        busy = QueryTimeout(
+            f"all {self.size} query workers stayed busy for the {self.timeout:g} s limit",
+            hint="retry later, or ask the operator to raise query_workers",
+        )
         try:
             worker = self.idle.get(timeout=self.timeout)
         except queue.Empty:
-            raise QueryTimeout(
-                f"all {self.size} query workers stayed busy for the {self.timeout:g} s limit",
-                hint="retry later, or ask the operator to raise query_workers",
-            ) from None
+            raise busy from None
+        if time.monotonic() >= deadline:
+            self.idle.put(worker)
+            raise busy
+        snapshot = self.current_snapshot(version, worker)
         spool = self.spool / f"{next(self.ids)}.out"
         try:
             reply = self._exchange(worker, job, snapshot, spool, deadline)
@@ -144,10 +163,6 @@ class WorkerPool:
     ) -> Any:
         assert worker.proc.stdin is not None
         try:
-            if worker.jobs == 0:
-                ready = worker.wait_message(time.monotonic() + 60)
-                if not ready:
-                    raise StoreError("a query worker did not start", hint="see the server log")
             message = {
                 "job": job,
                 "opener": snapshot.opener,
@@ -156,7 +171,6 @@ class WorkerPool:
             }
             send(worker.proc.stdin, message)
             worker.jobs += 1
-            worker.snapshot = snapshot.path
             reply = worker.wait_message(deadline)
         except (OSError, EOFError):
             raise StoreError(

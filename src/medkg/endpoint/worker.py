@@ -8,7 +8,9 @@ kills it when a query overruns; nothing in here needs to cooperate for that to w
 from __future__ import annotations
 
 import gc
+import os
 import pickle
+import signal
 import struct
 import sys
 from pathlib import Path
@@ -101,7 +103,21 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
             send(out, {"ok": False, "error": error_to_wire(e)})
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this worker when the server dies, even mid-query (no orphans)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: an idle worker still exits when its stdin closes
+
+
 def main() -> None:
+    parent = os.getppid()
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        return
     # stdout carries the protocol; anything printed by mistake goes to stderr
     protocol_out = sys.stdout.buffer
     sys.stdout = sys.stderr

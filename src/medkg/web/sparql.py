@@ -72,7 +72,7 @@ class Operation:
 def read_operation() -> Operation:
     """The operation from GET params, a form, or a sparql-query / sparql-update body."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             raise MethodNotAllowed("a SPARQL Update cannot be sent by GET", allowed=["POST"])
         return Operation(
