@@ -83,3 +83,21 @@ def test_service_refusal_names_the_setting() -> None:
         check_outbound(screen("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"), [], [])
     assert "service_allowlist" in (e.value.hint or "")
     check_outbound(screen("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"), ["http://x/"], [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"SELECT * { \u0053ERVICE <http://evil/> { ?s ?p ?o } }",  # rdflib expands this first
+        r"SELECT * { \U00000053ERVICE <http://evil/> { ?s ?p ?o } }",
+        r'SELECT * { ?s ?p "abc\u0022" SERVICE <http://evil/> { } }',  # Oxigraph: a real SERVICE
+    ],
+)
+def test_unicode_escapes_cannot_hide_a_service(text: str) -> None:
+    assert "http://evil/" in screen(text).services
+
+
+@pytest.mark.parametrize("local", [r"a\#b", r"a\'b", r"a\"b"])
+def test_escaped_characters_in_prefixed_names_hide_nothing(local: str) -> None:
+    text = f"PREFIX ex: <http://e/> SELECT * {{ ?s ex:{local} ?o . SERVICE <http://evil/> {{ }} }}"
+    assert screen(text).services == ("http://evil/",)

@@ -34,3 +34,11 @@ def test_service_is_refused_on_the_memory_store(settings: Settings) -> None:
         headers={"Accept": "application/json"},
     )
     assert r.status_code == 403
+
+
+def test_escaped_service_keyword_is_refused_on_the_memory_store(settings: Settings) -> None:
+    query = r"SELECT * { \u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    r = memory_client(settings).get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "application/json"}
+    )
+    assert r.status_code == 403

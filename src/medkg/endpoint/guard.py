@@ -21,7 +21,7 @@ _TOKEN = re.compile(
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<name>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:(?:[\w\-.:%\\\u00b7\u00c0-\uffff]*)
+  | (?P<name>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:(?:[\w\-.:%\u00b7\u00c0-\uffff]|\\.)*
              |[A-Za-z_\u00c0-\uffff][\w\-\u00c0-\uffff]*)
   | (?P<other>.)
     """,
@@ -61,14 +61,50 @@ class Screened:
     loads: tuple[str, ...]
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def expand_escapes(text: str) -> str:
+    r"""Replace ``\uXXXX`` / ``\UXXXXXXXX`` everywhere, as SPARQL 1.1 (19.2) says to before
+    parsing (rdflib does; Oxigraph only inside IRIs and strings).
+
+    >>> expand_escapes(r"\u0053ERVICE")
+    'SERVICE'
+    """
+    return _ESCAPE.sub(lambda m: _chr(m.group(1) or m.group(2)), text)
+
+
+def _chr(hex_digits: str) -> str:
+    code = int(hex_digits, 16)
+    return chr(code) if code <= 0x10FFFF else "\N{REPLACEMENT CHARACTER}"
+
+
 def screen(text: str) -> Screened:
-    """Find the form and the SERVICE / LOAD targets of a query or update (``?`` for unknown).
+    r"""Find the form and the SERVICE / LOAD targets of a query or update (``?`` for unknown).
+
+    Engines differ on ``\u`` escapes outside strings, so the text is read both as written and
+    with escapes expanded, and every target either reading finds counts.
 
     >>> screen("PREFIX e: <http://e/> SELECT * { SERVICE e:x { ?s ?p ?o } }")
     Screened(form='SELECT', services=('http://e/x',), loads=())
     >>> screen("load silent <file:///etc/hostname>").loads
     ('file:///etc/hostname',)
+    >>> screen(r"SELECT * { \u0053ERVICE <http://evil/> { } }").services
+    ('http://evil/',)
     """
+    raw = _screen_once(text)
+    expanded_text = expand_escapes(text)
+    if expanded_text == text:
+        return raw
+    expanded = _screen_once(expanded_text)
+    return Screened(
+        raw.form or expanded.form,
+        tuple(dict.fromkeys(raw.services + expanded.services)),
+        tuple(dict.fromkeys(raw.loads + expanded.loads)),
+    )
+
+
+def _screen_once(text: str) -> Screened:
     tokens = list(iter_tokens(text))
     prefixes: dict[str, str] = {}
     form: str | None = None
