@@ -49,3 +49,29 @@ def test_workers_see_a_rebuild_swapped_in_behind_their_back(
     assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
     snapshots = tmp_path / "store.snapshots"
     assert not snapshots.exists() or not any(snapshots.iterdir())
+
+
+def test_a_worker_killed_while_idle_is_replaced_without_failing_a_query(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import time
+
+    from medkg.web import create_app
+
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", ROOT)
+    app = create_app(settings.replace(query_workers=1, query_timeout=60.0), store)
+    endpoint = app.extensions["medkg.endpoint"]
+    client = app.test_client()
+    try:
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+        (victim,) = endpoint.executor.stats()["pids"]
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(0.2)
+        r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+        assert r.status_code == 200 and r.get_json(force=True)["boolean"] is True
+        (replacement,) = endpoint.executor.stats()["pids"]
+        assert replacement != victim
+    finally:
+        endpoint.close()

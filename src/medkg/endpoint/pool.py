@@ -127,13 +127,7 @@ class WorkerPool:
             f"all {self.size} query workers stayed busy for the {self.timeout:g} s limit",
             hint="retry later, or ask the operator to raise query_workers",
         )
-        try:
-            worker = self.idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise busy from None
-        if time.monotonic() >= deadline:
-            self.idle.put(worker)
-            raise busy
+        worker = self._idle_worker(deadline, busy)
         snapshot = self.current_snapshot(version, worker)
         spool = self.spool / f"{next(self.ids)}.out"
         try:
@@ -157,6 +151,22 @@ class WorkerPool:
             spool.unlink()  # the open file keeps the bytes until the response is sent
             size = os.fstat(body.fileno()).st_size
         return Done(reply["kind"], by_name(reply["fmt"]), reply["written"], body, size)
+
+    def _idle_worker(self, deadline: float, busy: QueryTimeout) -> Worker:
+        """A live idle worker; one that died while idle (OOM killer, kill -9) is replaced."""
+        while True:
+            try:
+                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise busy from None
+            if worker.proc.poll() is not None:
+                log.warning("query worker %s died while idle; replacing it", worker.proc.pid)
+                self._replace(worker)
+                continue
+            if time.monotonic() >= deadline:
+                self.idle.put(worker)
+                raise busy
+            return worker
 
     def _exchange(
         self, worker: Worker, job: Job, snapshot: Snapshot, spool: Path, deadline: float

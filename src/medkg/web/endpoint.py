@@ -28,6 +28,8 @@ class Endpoint:
     generation: int = 0  # updates applied by this process
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # the service description counts every graph: keep the last one per (version, format, URL)
+    described: dict[tuple[str | None, str, str], bytes] = field(default_factory=dict)
 
     def version(self) -> str | None:
         """The dataset's version as workers and ETags see it.

@@ -252,6 +252,13 @@ def run_update(op: Operation) -> ResponseReturnValue:
 def describe_service() -> ResponseReturnValue:
     s = state()
     fmt = negotiate(request.headers.get("Accept"), request.args.get("format"), offered(["graph"]))
-    graph = service_description(request.base_url, s.store, s.settings)
-    body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+    e = endpoint()
+    key = (e.version(), fmt.name, request.base_url)
+    body = e.described.get(key)
+    if body is None:
+        graph = service_description(request.base_url, s.store, s.settings)
+        body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+        if len(e.described) > 32:
+            e.described.clear()
+        e.described[key] = body
     return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
