@@ -220,6 +220,13 @@ def test_query_and_body_size_caps_are_413(settings, built_store) -> None:  # typ
     assert r.status_code == 413 and "max_query_bytes" in r.get_json()["hint"]
     r = client.post("/sparql", data={"query": "x" * 2000}, headers={"Accept": "application/json"})
     assert r.status_code == 413 and "max_body_bytes" in r.get_json()["hint"]
+    r = client.post(
+        "/sparql",
+        data="x" * 2000,
+        content_type="application/sparql-query",
+        headers={"Accept": "application/json"},
+    )
+    assert r.status_code == 413 and "max_body_bytes" in r.get_json()["hint"]
 
 
 def test_metrics_count_queries_in_prometheus_format(client: FlaskClient) -> None:

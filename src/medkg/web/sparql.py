@@ -11,9 +11,10 @@ from typing import Any
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from medkg.endpoint.guard import Screened, check_outbound, screen
-from medkg.endpoint.job import Job
+from medkg.endpoint.job import Done, Job
 from medkg.errors import (
     BadRequest,
     MethodNotAllowed,
@@ -107,8 +108,8 @@ def read_operation() -> Operation:
     )
 
 
-def single(params: object, name: str) -> str | None:
-    values: list[str] = params.getlist(name)  # type: ignore[attr-defined]
+def single(params: MultiDict[str, str], name: str) -> str | None:
+    values = params.getlist(name)
     if len(values) > 1:
         raise BadRequest(f"{len(values)} '{name}' parameters given", hint="send exactly one")
     return values[0] if values else None
@@ -196,22 +197,16 @@ def run_query(op: Operation) -> ResponseReturnValue:
         if cached is not None:
             return cached
     job = Job(text, op.default_graphs, op.named_graphs, formats, e.settings.max_rows)
+    form = screened.form or "?"
     started = time.perf_counter()
     try:
         done = e.executor.run(job, version)
     except Exception as err:
-        outcome = type(err).__name__
-        metrics().inc("medkg_sparql_queries_total", form=screened.form or "?", outcome=outcome)
-        note(form=screened.form, outcome=outcome, query_bytes=len(text))
+        metrics().inc("medkg_sparql_queries_total", form=form, outcome=type(err).__name__)
+        note(form=form, outcome=type(err).__name__, query_bytes=len(text))
         raise
     seconds = time.perf_counter() - started
-    m = metrics()
-    m.observe_query(seconds)
-    m.inc("medkg_sparql_queries_total", form=screened.form or "?", outcome="ok")
-    m.inc("medkg_sparql_rows_total", done.written.rows)
-    note(form=screened.form, format=done.fmt.name, rows=done.written.rows,
-         truncated=done.written.truncated, query_ms=round(seconds * 1000, 2),
-         bytes=done.size, query_bytes=len(text))  # fmt: skip
+    record(form, done, seconds, len(text))
     response = stream(done, gz)
     response.headers["X-Medkg-Rows"] = str(done.written.rows)
     response.headers["X-Medkg-Max-Rows"] = str(e.settings.max_rows)
@@ -222,6 +217,17 @@ def run_query(op: Operation) -> ResponseReturnValue:
     if etag:
         response.set_etag(etag)
     return response
+
+
+def record(form: str, done: Done, seconds: float, query_bytes: int) -> None:
+    """Count a finished query in /metrics and describe it in the access log."""
+    m = metrics()
+    m.observe_query(seconds)
+    m.inc("medkg_sparql_queries_total", form=form, outcome="ok")
+    m.inc("medkg_sparql_rows_total", done.written.rows)
+    note(form=form, format=done.fmt.name, rows=done.written.rows,
+         truncated=done.written.truncated, query_ms=round(seconds * 1000, 2),
+         bytes=done.size, query_bytes=query_bytes)  # fmt: skip
 
 
 def run_update(op: Operation) -> ResponseReturnValue:
