@@ -125,3 +125,15 @@ def test_sparqlstore_graph_queries(remote_graph: Graph, built_store: Store, quer
 def test_sparqlstore_graph_api_reads_a_label(remote_graph: Graph) -> None:
     label = remote_graph.value(URIRef(ALS), RDFS.label)
     assert isinstance(label, Literal) and "amyotrophic" in str(label).lower()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
+@pytest.mark.parametrize("return_format", ["xml", "json", "csv", "tsv"])
+def test_sparqlstore_select_in_every_format_and_method(
+    server: Server, built_store: Store, return_format: str, method: str
+) -> None:
+    graph = Graph(
+        store=SPARQLStore(server.url + "/sparql", returnFormat=return_format, method=method)
+    )
+    rows = [tuple(str(t) for t in row) for row in graph.query(SELECT)]  # type: ignore[union-attr]
+    assert rows == local_rows(built_store, SELECT)

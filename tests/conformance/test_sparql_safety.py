@@ -96,6 +96,17 @@ class Listener:
         self.sock.close()
 
 
+def wait_for_idle_workers(server: Server, count: int) -> None:
+    """Both workers started and free (a fresh worker takes a moment to import)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        text = requests.get(server.url + "/metrics", timeout=10).text
+        if f"medkg_query_workers_idle {count}" in text:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{count} idle query workers never showed up in /metrics")
+
+
 def test_service_to_a_local_listener_is_refused_and_sends_nothing(guarded: Server) -> None:
     listener = Listener()
     try:
@@ -135,8 +146,8 @@ def test_load_of_a_local_file_is_refused(guarded: Server) -> None:
 
 
 def test_runaway_query_is_stopped_at_the_limit_while_others_are_served(guarded: Server) -> None:
-    for _ in range(3):  # warm both workers
-        assert query(guarded, SIMPLE).status_code == 200
+    assert query(guarded, SIMPLE).status_code == 200
+    wait_for_idle_workers(guarded, 2)
     workers_before = sorted(children(guarded.proc.pid))
     memory_before = total_rss(guarded.proc.pid)
     assert len(workers_before) == 2
@@ -164,6 +175,7 @@ def test_runaway_query_is_stopped_at_the_limit_while_others_are_served(guarded: 
         time.sleep(0.1)
     workers_after = sorted(children(guarded.proc.pid))
     assert len(workers_after) == 2 and workers_after != workers_before
+    wait_for_idle_workers(guarded, 2)
     for _ in range(3):
         assert query(guarded, SIMPLE).status_code == 200
     assert total_rss(guarded.proc.pid) < memory_before + 64 * 2**20

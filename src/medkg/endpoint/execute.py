@@ -48,7 +48,7 @@ class InlineExecutor:
         return Done(kind, fmt, written, body, size)
 
     def stats(self) -> dict[str, Any]:
-        return {"workers": 0, "busy": 0, "pids": [], "timeouts": 0}
+        return {"workers": 0, "idle": 0, "busy": 0, "pids": [], "timeouts": 0}
 
     def close(self) -> None:
         pass
@@ -78,7 +78,7 @@ class LazyPool:
 
     def stats(self) -> dict[str, Any]:
         if self.pool is None:
-            return {"workers": 0, "busy": 0, "pids": [], "timeouts": 0}
+            return {"workers": 0, "idle": 0, "busy": 0, "pids": [], "timeouts": 0}
         return self.pool.stats()
 
     def close(self) -> None:

@@ -215,11 +215,13 @@ class WorkerPool:
             shutil.rmtree(path, ignore_errors=True)
 
     def stats(self) -> dict[str, Any]:
-        """Workers alive and busy, their pids, and timeouts so far (for /metrics)."""
+        """Workers alive, idle (started and free) and busy (running or starting), their pids,
+        and timeouts so far (for /metrics)."""
         with self.lock:
             pids = [w.proc.pid for w in self.workers if w.proc.poll() is None]
         return {
             "workers": len(pids),
+            "idle": self.idle.qsize(),
             "busy": max(0, len(pids) - self.idle.qsize()),
             "pids": pids,
             "timeouts": self.timeouts,

@@ -51,6 +51,7 @@ def setup(setup_state: BlueprintSetupState) -> None:
 def worker_gauges(stats: dict[str, Any]) -> dict[str, float]:
     return {
         "medkg_query_workers": stats["workers"],
+        "medkg_query_workers_idle": stats["idle"],
         "medkg_query_workers_busy": stats["busy"],
         "medkg_query_workers_resident_memory_bytes": sum(rss_bytes(p) for p in stats["pids"]),
     }
