@@ -18,7 +18,6 @@ import select
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -67,7 +66,7 @@ class WorkerPool:
         self.store = store
         self.size = max(1, size)
         self.timeout = timeout
-        self.spool = Path(tempfile.mkdtemp(prefix="medkg-spool-"))
+        self.spool: Path | None = None  # beside the snapshots, made with the first one
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.workers: set[Worker] = set()
         self.lock = threading.Lock()
@@ -115,6 +114,11 @@ class WorkerPool:
                     self.old.append(self.snapshot.path)
                 self.snapshot = self.store.snapshot()
                 self.version = version
+                if self.spool is None:
+                    # large results spill here; beside the store, so a server killed without
+                    # cleaning up leaves nothing in /tmp and the next start clears it
+                    self.spool = self.snapshot.path.parent / f"spool-{os.getpid()}"
+                    self.spool.mkdir(exist_ok=True)
                 log.info(
                     "query workers will read snapshot %s (version %s)", self.snapshot.path, version
                 )
@@ -129,6 +133,7 @@ class WorkerPool:
         )
         worker = self._idle_worker(deadline, busy)
         snapshot = self.current_snapshot(version, worker)
+        assert self.spool is not None
         spool = self.spool / f"{next(self.ids)}.out"
         try:
             reply = self._exchange(worker, job, snapshot, spool, deadline)
@@ -238,4 +243,5 @@ class WorkerPool:
         paths = [*self.old, *([self.snapshot.path] if self.snapshot else [])]
         for path in paths:
             shutil.rmtree(path, ignore_errors=True)
-        shutil.rmtree(self.spool, ignore_errors=True)
+        if self.spool is not None:
+            shutil.rmtree(self.spool, ignore_errors=True)
