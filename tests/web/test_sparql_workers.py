@@ -75,3 +75,26 @@ def test_a_worker_killed_while_idle_is_replaced_without_failing_a_query(
         assert replacement != victim
     finally:
         endpoint.close()
+
+
+def test_a_query_over_the_memory_cap_is_stopped_and_the_next_one_runs(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from medkg.web import create_app
+
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", ROOT)
+    local = settings.replace(query_workers=1, query_timeout=60.0, query_memory_mb=200)
+    app = create_app(local, store)
+    endpoint = app.extensions["medkg.endpoint"]
+    client = app.test_client()
+    hungry = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"  # sorts ~10^10 rows
+    try:
+        r = client.get(
+            "/sparql", query_string={"query": hungry}, headers={"Accept": "application/json"}
+        )
+        assert r.status_code == 503
+        assert "200 MiB" in r.get_json()["error"] and "query_memory_mb" in r.get_json()["hint"]
+        r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+        assert r.status_code == 200 and r.get_json(force=True)["boolean"] is True
+    finally:
+        endpoint.close()

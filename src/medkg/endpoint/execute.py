@@ -69,7 +69,10 @@ class LazyPool:
         with self.lock:
             if self.pool is None:
                 self.pool = WorkerPool(
-                    self.store, self.settings.query_workers, self.settings.query_timeout
+                    self.store,
+                    self.settings.query_workers,
+                    self.settings.query_timeout,
+                    self.settings.query_memory_mb,
                 )
             return self.pool
 

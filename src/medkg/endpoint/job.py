@@ -64,6 +64,13 @@ def error_to_wire(e: BaseException) -> dict[str, Any]:
     if isinstance(e, MedkgError):
         where = e.where.to_dict() if e.where else None
         return {"type": type(e).__name__, "message": e.message, "hint": e.hint, "where": where}
+    if isinstance(e, MemoryError):
+        return {
+            "type": "StoreError",
+            "message": "the query needed more memory than a query worker may use",
+            "hint": "make the query more selective, or ask the operator to raise query_memory_mb",
+            "where": None,
+        }
     if isinstance(e, (RuntimeError, ValueError, OSError)):  # what the engines raise mid-way
         kind, hint = "QueryEvaluationError", "check the query; if it is valid, report it"
     else:

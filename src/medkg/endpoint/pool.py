@@ -31,6 +31,17 @@ from medkg.formats import by_name
 from medkg.store.base import Snapshot, Snapshotting
 
 log = logging.getLogger(__name__)
+MEMORY_POLL = 0.05
+OVER_MEMORY = "over-memory"
+
+
+def rss_bytes(pid: int | str = "self") -> int:
+    """Resident memory of a process, from /proc (0 where that is not available)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 @dataclass(eq=False)
@@ -40,14 +51,20 @@ class Worker:
     jobs: int = 0
     started: float = field(default_factory=time.monotonic)
 
-    def wait_message(self, deadline: float) -> Any:
-        """The worker's next message, or None when the deadline passes first."""
+    def wait_message(self, deadline: float, memory_limit: int = 0) -> Any:
+        """The worker's next message; None when the deadline passes first, OVER_MEMORY when
+        its resident memory goes over ``memory_limit`` bytes (checked every 50 ms)."""
         assert self.proc.stdout is not None
-        remaining = deadline - time.monotonic()
-        ready, _, _ = select.select([self.proc.stdout], [], [], max(remaining, 0))
-        if not ready:
-            return None
-        return receive(self.proc.stdout)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            wait = min(remaining, MEMORY_POLL) if memory_limit else remaining
+            ready, _, _ = select.select([self.proc.stdout], [], [], wait)
+            if ready:
+                return receive(self.proc.stdout)
+            if memory_limit and rss_bytes(self.proc.pid) > memory_limit:
+                return OVER_MEMORY
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -62,10 +79,11 @@ class Worker:
 class WorkerPool:
     """``size`` worker processes over snapshots of ``store``; ``run()`` is thread-safe."""
 
-    def __init__(self, store: Snapshotting, size: int, timeout: float):
+    def __init__(self, store: Snapshotting, size: int, timeout: float, memory_mb: int = 0):
         self.store = store
         self.size = max(1, size)
         self.timeout = timeout
+        self.memory_mb = memory_mb
         self.spool: Path | None = None  # beside the snapshots, made with the first one
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.workers: set[Worker] = set()
@@ -186,12 +204,16 @@ class WorkerPool:
             }
             send(worker.proc.stdin, message)
             worker.jobs += 1
-            reply = worker.wait_message(deadline)
+            reply = worker.wait_message(deadline, self.memory_mb * 2**20)
         except (OSError, EOFError):
+            raise self._death(worker) from None
+        if reply == OVER_MEMORY:
             raise StoreError(
-                "a query worker died while running the query",
-                hint="the query may need more memory than the server has; simplify it",
-            ) from None
+                f"the query needed more than the {self.memory_mb} MiB a query worker may use "
+                "and was stopped",
+                hint="make the query more selective (ORDER BY and GROUP BY over huge joins hold "
+                "everything in memory), or ask the operator to raise query_memory_mb",
+            )
         if reply is None:
             with self.lock:
                 self.timeouts += 1
@@ -201,6 +223,18 @@ class WorkerPool:
                 "operator to raise query_timeout",
             )
         return reply
+
+    def _death(self, worker: Worker) -> StoreError:
+        """A worker died mid-query (killed by the system, or a crash in the engine)."""
+        try:
+            code = worker.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        log.error("query worker %s died mid-query (exit status %s)", worker.proc.pid, code)
+        return StoreError(
+            f"a query worker died while running the query (exit status {code})",
+            hint="the server logged it; simplify the query or report it",
+        )
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()

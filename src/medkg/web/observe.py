@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections import defaultdict
@@ -12,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, request
+
+from medkg.endpoint.pool import rss_bytes
 
 access_log = logging.getLogger("medkg.access")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -77,15 +78,6 @@ def _labels(labels: tuple[tuple[str, str], ...]) -> str:
 
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def rss_bytes(pid: int | str = "self") -> int:
-    """Resident memory of a process, from /proc (0 where that is not available)."""
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 def metrics() -> Metrics:
