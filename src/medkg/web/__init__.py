@@ -48,4 +48,8 @@ def create_app(
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(health.bp)
+    if settings.watch:
+        from medkg.web.watch import Watcher
+
+        app.extensions["medkg.watch"] = Watcher(state).start()
     return app
