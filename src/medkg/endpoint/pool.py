@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,7 +49,6 @@ class Worker:
     proc: subprocess.Popen[bytes]
     snapshot: Path | None = None
     jobs: int = 0
-    started: float = field(default_factory=time.monotonic)
 
     def wait_message(self, deadline: float, memory_limit: int = 0) -> Any:
         """The worker's next message; None when the deadline passes first, OVER_MEMORY when
@@ -160,7 +159,12 @@ class WorkerPool:
             with contextlib.suppress(FileNotFoundError):
                 spool.unlink()
             raise
-        self.idle.put(worker)
+        if self.memory_mb and rss_bytes(worker.proc.pid) > self.memory_mb * 2**19:
+            # a worker keeps what a big query made it allocate: start afresh past half the cap
+            log.info("recycling query worker %s after a memory-hungry query", worker.proc.pid)
+            self._replace(worker)
+        else:
+            self.idle.put(worker)
         self._drop_unused_snapshots()
         if not reply["ok"]:
             with contextlib.suppress(FileNotFoundError):
