@@ -3,7 +3,6 @@ Service Description when there is no query."""
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,6 @@ from medkg.web.observe import metrics, note, rss_bytes
 from medkg.web.respond import add_cors, make_etag, not_modified, stream, wants_gzip
 from medkg.web.state import state
 
-log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
