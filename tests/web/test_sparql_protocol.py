@@ -259,3 +259,12 @@ def test_format_json_on_a_construct_means_json_ld(client: FlaskClient) -> None:
     r = client.get("/sparql", query_string={"query": Q_CONSTRUCT, "format": "json"})
     assert r.mimetype == "application/ld+json"
     assert len(Graph().parse(data=r.data, format="json-ld")) == 5
+
+
+def test_metrics_are_valid_prometheus_text(client: FlaskClient) -> None:
+    import re
+
+    get(client, Q_ASK)
+    sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-z_]+="[^"]*",?)*\})? -?[0-9.]+(e[+-]?[0-9]+)?$')
+    for line in client.get("/metrics").get_data(as_text=True).splitlines():
+        assert line.startswith("# ") or sample.match(line), line

@@ -129,7 +129,13 @@ class WorkerPool:
             if self.snapshot is None or version != self.version:
                 if self.snapshot is not None:
                     self.old.append(self.snapshot.path)
-                self.snapshot = self.store.snapshot()
+                try:
+                    self.snapshot = self.store.snapshot()
+                except OSError as e:
+                    raise StoreError(
+                        f"cannot take a snapshot of the store for the query workers: {e}",
+                        hint="is the disk beside the store full or read-only?",
+                    ) from None
                 self.version = version
                 if self.spool is None:
                     # large results spill here; beside the store, so a server killed without

@@ -57,7 +57,7 @@ class Metrics:
         lines.append(f"# TYPE {name} histogram")
         for bound, n in zip(BUCKETS, buckets, strict=True):
             lines.append(f'{name}_bucket{{le="{bound:g}"}} {n}')
-        lines += [f'{name}_bucket{{le="+Inf"}} {count}', f"{name}_sum {total:g}"]
+        lines += [f'{name}_bucket{{le="+Inf"}} {count}', f"{name}_sum {_number(total)}"]
         lines.append(f"{name}_count {count}")
         for gauge in self.gauges:
             for key, value in gauge().items():
