@@ -265,6 +265,8 @@ def test_metrics_are_valid_prometheus_text(client: FlaskClient) -> None:
     import re
 
     get(client, Q_ASK)
-    sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-z_]+="[^"]*",?)*\})? -?[0-9.]+(e[+-]?[0-9]+)?$')
+    sample = re.compile(
+        r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-z_]+="[^"]*",?)*\})? -?[0-9.]+(e[+-]?[0-9]+)?$'
+    )
     for line in client.get("/metrics").get_data(as_text=True).splitlines():
         assert line.startswith("# ") or sample.match(line), line
