@@ -41,12 +41,14 @@ def create_app(
     app.extensions["medkg"] = state
     logging.getLogger("medkg").setLevel(settings.log_level)
 
-    from medkg.web import errors, health, sparql
+    from medkg.web import errors, graphstore, health, observe, sparql
     from medkg.web import graph as graph_api
     from medkg.web import queries as queries_api
 
     errors.register(app)
+    observe.register(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(graphstore.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(graph_api.bp)
