@@ -168,3 +168,25 @@ def test_cli_query_bad_parameter_exits_2_naming_it(capsys: pytest.CaptureFixture
         main(["--root", str(ROOT), "--store", "oxigraph:", "query", "claims-by-reference"])
     assert e.value.code == 2
     assert "missing parameter 'number' (integer)" in capsys.readouterr().err
+
+
+def test_named_queries_share_the_endpoints_row_cap(settings, built_store: Store) -> None:  # type: ignore[no-untyped-def]
+    from medkg.web import create_app
+
+    client = create_app(settings.replace(max_rows=2), built_store).test_client()
+    r = client.get("/api/queries/claims-about-entity?entity=MONDO:0005301")
+    assert r.status_code == 200
+    assert r.headers["X-Medkg-Truncated"] == "true" and r.headers["X-Medkg-Max-Rows"] == "2"
+    assert len(r.get_json()["results"]["bindings"]) == 2
+
+
+def test_etag_depends_on_the_parameter_values(client) -> None:  # type: ignore[no-untyped-def]
+    als = client.get("/api/queries/negated-claims?subject=MONDO:0004976")
+    ms = client.get("/api/queries/negated-claims?subject=MONDO:0005301")
+    assert als.headers["ETag"] and als.headers["ETag"] != ms.headers["ETag"]
+    assert ms.get_json()["results"]["bindings"] == []
+    again = client.get(
+        "/api/queries/negated-claims?subject=MONDO:0004976",
+        headers={"If-None-Match": als.headers["ETag"]},
+    )
+    assert again.status_code == 304

@@ -6,13 +6,16 @@ import importlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from medkg import errors
 from medkg.endpoint.writers import Written, write_result
 from medkg.errors import Location, MedkgError, NotAcceptable, StoreError
 from medkg.formats import Format
 from medkg.store.base import Store
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,7 @@ class Job:
     named_graphs: list[str] = field(default_factory=list)
     formats: dict[str, Format | None] = field(default_factory=dict)  # "results"/"graph" -> fmt
     max_rows: int = 100_000
+    bindings: dict[str, Node] = field(default_factory=dict)  # named-query parameters, as terms
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ def run_job(store: Store, job: Job, out: IO[bytes]) -> tuple[str, Format, Writte
         job.query,
         default_graphs=job.default_graphs or None,
         named_graphs=job.named_graphs or None,
+        bindings=job.bindings or None,
     )
     fmt = job.formats.get(kind_of(result.kind))
     if fmt is None:

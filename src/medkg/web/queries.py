@@ -10,10 +10,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from medkg.errors import BadRequest
-from medkg.formats import negotiate
 from medkg.queries import NamedQuery, get_query, load_queries
-from medkg.web.results import serialize
-from medkg.web.sparql import offer_for
+from medkg.web import sparql
 from medkg.web.state import state
 
 bp = Blueprint("queries", __name__)
@@ -35,13 +33,11 @@ def query_text(name: str) -> ResponseReturnValue:
 
 @bp.route("/api/queries/<name>", methods=["GET", "POST"])
 def run_query(name: str) -> ResponseReturnValue:
-    """Run a named query with parameters from the query string, a form or a JSON object."""
-    s = state()
-    named = get_query(s.settings.root_path, name)
-    raw = read_params()
-    result = s.store.query(named.text, bindings=named.bindings(raw))
-    fmt = negotiate(request.headers.get("Accept"), raw.get("format"), offer_for(result))
-    return Response(serialize(result, fmt), mimetype=fmt.media_type)
+    """Run a named query with parameters from the query string, a form or a JSON object,
+    through the /sparql engine: its workers, time limit, row cap, formats and ETags."""
+    named = get_query(state().settings.root_path, name)
+    bindings = named.bindings(read_params())
+    return sparql.run_query(sparql.Operation(query=named.text, bindings=bindings))
 
 
 def read_params() -> dict[str, str]:

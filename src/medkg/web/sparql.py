@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 
 from medkg.endpoint.guard import Screened, check_outbound, screen
@@ -67,6 +68,7 @@ class Operation:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     using_graphs: list[str] = field(default_factory=list)
+    bindings: dict[str, Node] = field(default_factory=dict)  # a named query's parameters
 
 
 def read_operation() -> Operation:
@@ -190,12 +192,13 @@ def run_query(op: Operation) -> ResponseReturnValue:
     etag = None
     if version is not None:
         names = {k: f.name if f else None for k, f in formats.items()}
+        bound = sorted((k, v.n3()) for k, v in op.bindings.items())
         etag = make_etag(version, text, op.default_graphs, op.named_graphs, names,
-                         e.settings.max_rows, gz)  # fmt: skip
+                         e.settings.max_rows, gz, bound)  # fmt: skip
         cached = not_modified(etag)
         if cached is not None:
             return cached
-    job = Job(text, op.default_graphs, op.named_graphs, formats, e.settings.max_rows)
+    job = Job(text, op.default_graphs, op.named_graphs, formats, e.settings.max_rows, op.bindings)
     form = screened.form or "?"
     started = time.perf_counter()
     try:
