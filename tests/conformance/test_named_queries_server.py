@@ -37,6 +37,13 @@ def test_readme_compare_diseases_example_gives_the_stances(server: Server) -> No
     r = get(server, url, header)
     assert r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 3  # the parameters reached the worker process that ran the query
+    assert {(row["disease"], row["other"]) for row in rows} == {
+        (
+            "http://purl.obolibrary.org/obo/MONDO_0004976",
+            "http://purl.obolibrary.org/obo/MONDO_0005301",
+        )
+    }
     assert {(row["stanceA"], row["stanceB"]) for row in rows} >= {
         ("NOT", "affirmed"),
         ("NOT primary", "affirmed primary"),
