@@ -60,7 +60,7 @@ def contradicted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, St
 
 
 def als_to_demyelination(cg: ClaimGraph, **kw: object) -> list[dict]:  # type: ignore[type-arg]
-    r = Restriction.parse(asserted_only=True, context=graph.default_context(cg, ALS))
+    r = graph.path_restriction(cg, ALS)  # affirmed, asserted, in ALS or no disease context
     return graph.paths(cg, ALS, CNS_DEMYELINATION, restriction=r, **kw)  # type: ignore[arg-type]
 
 

@@ -11,13 +11,16 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from medkg.config import Settings, describe, load_settings
 from medkg.errors import MedkgError
 from medkg.store.base import QueryResult
+
+if TYPE_CHECKING:
+    from medkg.graph import ClaimGraph
 
 
 class Context:
@@ -142,7 +145,7 @@ def graph_cmd() -> None:
     """Questions about the shape of the claim graph (paths, neighbours, contradictions)."""
 
 
-def open_claim_graph(settings: Settings) -> Any:
+def open_claim_graph(settings: Settings) -> ClaimGraph:
     from medkg.build import dataset_version, ensure_built
     from medkg.graph import ClaimGraph
     from medkg.store import open_store
@@ -164,11 +167,7 @@ def graph_path(ctx: Context, start: str, end: str, k: int, context: str | None, 
     from medkg import graph
 
     cg = open_claim_graph(ctx.settings)
-    ctx_iri = graph.default_context(cg, start) if context is None else context
-    r = graph.Restriction.parse(
-        affirmed_only=True, asserted_only=True, context=None if ctx_iri == "any" else ctx_iri
-    )
-    found = graph.paths(cg, start, end, k, r)
+    found = graph.paths(cg, start, end, k, graph.path_restriction(cg, start, context))
     if fmt == "json":
         click.echo(json.dumps(found, indent=2))
         return

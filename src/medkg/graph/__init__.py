@@ -5,7 +5,14 @@ questions over restricted views of it.
 """
 
 from medkg.graph.projection import ClaimGraph, Restriction, edge_json, project
-from medkg.graph.questions import central, contradictions, default_context, neighbours, paths
+from medkg.graph.questions import (
+    central,
+    contradictions,
+    default_context,
+    neighbours,
+    path_restriction,
+    paths,
+)
 
 __all__ = [
     "ClaimGraph",
@@ -15,6 +22,7 @@ __all__ = [
     "default_context",
     "edge_json",
     "neighbours",
+    "path_restriction",
     "paths",
     "project",
 ]

@@ -3,6 +3,7 @@ centrality and contradiction groups."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import islice, pairwise
 from typing import Any
 
@@ -16,6 +17,28 @@ from medkg.graph.projection import (
     node_json,
 )
 from medkg.vocab import iri_to_curie
+
+
+def path_restriction(
+    cg: ClaimGraph,
+    start: str,
+    context: str | None = None,
+    *,
+    asserted_only: bool = True,
+    predicates: Iterable[str] = (),
+    sources: Iterable[str] = (),
+) -> Restriction:
+    """The claims a path from ``start`` may use as links: affirmed ones, asserted by default,
+    and, unless ``context`` says otherwise (a disease CURIE, or ``any``), none made in the
+    context of a disease other than ``start`` when ``start`` is such a disease."""
+    ctx = default_context(cg, start) if context is None else context
+    return Restriction.parse(
+        affirmed_only=True,
+        asserted_only=asserted_only,
+        predicates=predicates,
+        sources=sources,
+        context=None if ctx == "any" else ctx,
+    )
 
 
 def default_context(cg: ClaimGraph, entity: str) -> str | None:

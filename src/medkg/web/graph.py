@@ -47,14 +47,14 @@ def claim_graph() -> ClaimGraph:
         return cache.current
 
 
-def restriction(asserted: bool = False, context: str | None = None) -> Restriction:
+def restriction() -> Restriction:
     """A restriction from ``affirmed``, ``asserted``, ``predicate`` (repeatable), ``source``
-    (repeatable) and ``context`` (a disease CURIE, or ``any``) query parameters."""
+    (repeatable) and ``context`` (a disease CURIE) query parameters."""
     args = request.args
-    ctx = args.get("context") or context
+    ctx = args.get("context")
     return Restriction.parse(
         affirmed_only=flag("affirmed", False),
-        asserted_only=flag("asserted", asserted),
+        asserted_only=flag("asserted", False),
         predicates=args.getlist("predicate"),
         sources=args.getlist("source"),
         context=None if ctx == "any" else ctx,
@@ -94,7 +94,14 @@ def path() -> ResponseReturnValue:
     """The k shortest explanations between ``from`` and ``to`` (affirmed, asserted claims)."""
     start, end = required("from"), required("to")
     cg = claim_graph()
-    r = restriction(asserted=True, context=graph.default_context(cg, start))
+    r = graph.path_restriction(
+        cg,
+        start,
+        request.args.get("context") or None,
+        asserted_only=flag("asserted", True),
+        predicates=request.args.getlist("predicate"),
+        sources=request.args.getlist("source"),
+    )
     k = integer("k", 5)
     found = graph.paths(cg, start, end, k, r)
     return jsonify(
