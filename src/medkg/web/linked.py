@@ -44,9 +44,8 @@ def respond(build: Callable[[], Document], variant: str = "") -> Response:
     doc = build()
     html = fmt.name == "html"
     body = render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
-    response = Response(body, mimetype=fmt.media_type)
-    if fmt.name in ("jsonld", "html", "ttl"):
-        response.charset = "utf-8"
+    textual = fmt.name in ("jsonld", "html", "ttl", "nt")
+    response = Response(body, content_type=fmt.media_type + ("; charset=utf-8" if textual else ""))
     links = [
         f'<{_with_format(f.name)}>; rel="alternate"; type="{f.media_type}"'
         for f in OFFER
@@ -130,7 +129,7 @@ def context() -> ResponseReturnValue:
     return with_validators(response, "context")
 
 
-def see_other(location: str) -> Response:
+def see_other(location: str) -> ResponseReturnValue:
     """``303 See Other``, keeping the query string (the format, the page)."""
     args = {k: v for k, v in request.args.items() if k != "iri"}
     target = location + ("?" + urlencode(args) if args else "")
