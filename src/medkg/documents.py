@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, XSD
 
 from medkg.errors import NotFound, UnknownCurie
 from medkg.formats import Format
@@ -30,8 +30,6 @@ from medkg.rdf.jsonld import HYDRA
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
-#: display labels for predicates the ontology cannot label (built-in RDF vocabulary)
-FALLBACK_LABELS = {RDFS.subClassOf: "is a", RDF.type: "is an instance of"}
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -58,6 +56,9 @@ CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other WHERE {
   ?c a medkg:Claim ; medkg:negated ?neg ; medkg:modality ?mod ; rdf:predicate ?p .
 }"""
 
+LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:diseaseContext, \
+medkg:anatomicalContext, medkg:unit))"
+
 CLAIMS = """CONSTRUCT {
   ?c ?cp ?co . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
   ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
@@ -70,11 +71,22 @@ CLAIMS = """CONSTRUCT {
   UNION { ?c medkg:evidence/cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
   UNION { ?c medkg:evidence/medkg:source ?art . ?art dcterms:title ?at }
   UNION { ?grp medkg:member ?c ; ?gp ?go }
-  UNION { ?c ?lp ?term . ?term rdfs:label ?tl . FILTER(?lp IN (rdf:subject, rdf:predicate,
-      rdf:object, medkg:diseaseContext, medkg:anatomicalContext, medkg:unit)) }
+  UNION { ?c ?lp ?term . ?term rdfs:label ?tl . %s }
 }"""
 
-CLAIMS_OF_EVIDENCE = "SELECT DISTINCT ?c WHERE { ?c medkg:evidence %s }"
+EVIDENCE = """CONSTRUCT {
+  ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
+  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at .
+} WHERE {
+  VALUES ?ev { %s }
+  { ?ev ?ep ?eo }
+  UNION { ?ev oa:hasTarget ?t . ?t ?tp ?to }
+  UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
+  UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?c medkg:evidence ?ev ; ?cp ?co }
+  UNION { ?c medkg:evidence ?ev ; ?lp ?term . ?term rdfs:label ?tl . %s }
+}"""
 
 NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
 WHERE {
@@ -177,11 +189,10 @@ class Documents:
 
     def evidence(self, key: str) -> Document:
         iri = self.mint.evidence(_segment(key))
-        rows = self._select(CLAIMS_OF_EVIDENCE % iri.n3())
-        if not rows:
+        g = self._graph(EVIDENCE % (iri.n3(), LABELLED))
+        if (iri, RDF.type, MEDKG.Evidence) not in g:
             raise EntityNotFound(f"no evidence {key!r}", hint="evidence keys are 16 hex digits")
-        claims = [URIRef(str(r["c"])) for r in rows]
-        return Document("evidence", iri, self.claims_graph(claims), self.base)
+        return Document("evidence", iri, g, self.base)
 
     def article(self, article_id: str) -> Document:
         return self._node("article", self.mint.article(_segment(article_id)), MEDKG.Article)
@@ -207,12 +218,7 @@ class Documents:
         values = " ".join(c.n3() for c in claims)
         if not values:
             return Graph()
-        g = self._graph(CLAIMS % values)
-        for predicate in set(g.objects(None, RDF.predicate)):
-            label = FALLBACK_LABELS.get(URIRef(str(predicate)))
-            if label and (predicate, RDFS.label, None) not in g:
-                g.add((predicate, RDFS.label, Literal(label, lang="en")))
-        return g
+        return self._graph(CLAIMS % (values, LABELLED))
 
     def document_url(self, iri: URIRef, page: int | None = None) -> URIRef:
         """The IRI (under the base) of the document describing an entity, or one of its pages."""
@@ -253,9 +259,17 @@ class Documents:
         g = Graph()
         for prefix, ns in jsonld.prefixes(self.base).items():
             g.bind(prefix, ns, override=True, replace=True)
-        for t in result.triples:
-            g.add(t)
+        for s, p, o in result.triples:
+            g.add((s, p, _turtle_safe(o)))
         return g
+
+
+def _turtle_safe(term: Any) -> Any:
+    """Decimals with a decimal point: Oxigraph stores ``3``, rdflib's Turtle writes ``3.0``; the
+    document says ``3.0`` in every format so that each format holds the same literal."""
+    if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
+        return Literal(f"{term}.0", datatype=XSD.decimal)
+    return term
 
 
 def group_of(row: dict[str, Any]) -> str:
