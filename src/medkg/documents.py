@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
@@ -154,11 +155,11 @@ class Documents:
     def entity(self, ident: str, page: int = 1) -> Document:
         """An ontology entity by CURIE or IRI: label, synonyms, superclasses, claims about it."""
         iri = self.resolve(ident)
-        g = self._graph(
+        g = self.construct(
             ENTITY % iri.n3(),
             default_graphs=[str(self.mint.graph("ontology")), str(self.mint.graph("inferred"))],
         )
-        rows = self._select(CLAIMS_OF % iri.n3())
+        rows = self.select(CLAIMS_OF % iri.n3())
         if not len(g) and not rows:
             raise EntityNotFound(
                 f"medkg knows nothing about {iri_to_curie(str(iri))}",
@@ -189,7 +190,7 @@ class Documents:
 
     def evidence(self, key: str) -> Document:
         iri = self.mint.evidence(_segment(key))
-        g = self._graph(EVIDENCE % (iri.n3(), LABELLED))
+        g = self.construct(EVIDENCE % (iri.n3(), LABELLED))
         if (iri, RDF.type, MEDKG.Evidence) not in g:
             raise EntityNotFound(f"no evidence {key!r}", hint="evidence keys are 16 hex digits")
         return Document("evidence", iri, g, self.base)
@@ -200,6 +201,17 @@ class Documents:
     def reference(self, ref_id: str) -> Document:
         iri = URIRef(f"{self.base}reference/{_segment(ref_id)}")
         return self._node("reference", iri, MEDKG.Reference)
+
+    def built_at(self) -> datetime | None:
+        """When the dataset was built (``dcterms:created`` of ``<base>dataset``), if recorded."""
+        rows = self.select(f"SELECT ?t WHERE {{ <{self.base}dataset> dcterms:created ?t }}")
+        for row in rows:
+            try:
+                when = datetime.fromisoformat(str(row["t"]).replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return when if when.tzinfo else when.replace(tzinfo=UTC)
+        return None
 
     def resolve(self, ident: str) -> URIRef:
         """A CURIE or IRI as an IRI; a prefix medkg does not know is a 404, not a 400."""
@@ -213,12 +225,14 @@ class Documents:
             )
         return iri
 
-    def claims_graph(self, claims: Iterable[URIRef]) -> Graph:
-        """Claims with their evidence, quotes, cited references, qc flags and term labels."""
+    def claims_graph(self, claims: Iterable[URIRef], graphs: list[URIRef] | None = None) -> Graph:
+        """Claims with their evidence, quotes, cited references, qc flags and term labels
+        (from ``graphs`` only, when given: e.g. one article's source graph)."""
         values = " ".join(c.n3() for c in claims)
         if not values:
             return Graph()
-        return self._graph(CLAIMS % (values, LABELLED))
+        names = [str(g) for g in graphs] if graphs else None
+        return self.construct(CLAIMS % (values, LABELLED), default_graphs=names)
 
     def document_url(self, iri: URIRef, page: int | None = None) -> URIRef:
         """The IRI (under the base) of the document describing an entity, or one of its pages."""
@@ -243,17 +257,19 @@ class Documents:
         return g
 
     def _node(self, kind: str, iri: URIRef, cls: URIRef) -> Document:
-        g = self._graph(NODE % iri.n3())
+        g = self.construct(NODE % iri.n3())
         if (iri, RDF.type, cls) not in g:
             raise EntityNotFound(
                 f"no {kind} {iri_to_curie(str(iri))}", hint=f"list them at /{kind}/ via /sparql"
             )
         return Document(kind, iri, g, self.base)
 
-    def _select(self, query: str) -> list[dict[str, Any]]:
+    def select(self, query: str) -> list[dict[str, Any]]:
+        """Rows of a SELECT (the common prefixes and ``medkg:`` are declared)."""
         return self.store.query(PREFIXES + _medkg(self.base) + query).to_dicts()
 
-    def _graph(self, query: str, default_graphs: list[str] | None = None) -> Graph:
+    def construct(self, query: str, default_graphs: list[str] | None = None) -> Graph:
+        """The graph of a CONSTRUCT, with the context's prefixes bound for Turtle."""
         text = PREFIXES + _medkg(self.base) + query
         result = self.store.query(text, default_graphs=default_graphs)
         g = Graph()
