@@ -276,13 +276,16 @@ class Documents:
         for prefix, ns in jsonld.prefixes(self.base).items():
             g.bind(prefix, ns, override=True, replace=True)
         for s, p, o in result.triples:
-            g.add((s, p, _turtle_safe(o)))
+            g.add((s, p, with_decimal_point(o)))
         return g
 
 
-def _turtle_safe(term: Any) -> Any:
-    """Decimals with a decimal point: Oxigraph stores ``3``, rdflib's Turtle writes ``3.0``; the
-    document says ``3.0`` in every format so that each format holds the same literal."""
+def with_decimal_point(term: Any) -> Any:
+    """An xsd:decimal with a decimal point (``3.0``); other terms unchanged.
+
+    Oxigraph stores the canonical ``3``, but rdflib's Turtle and TriG always write ``3.0``, so
+    documents and dumps use ``3.0`` in every format: each format then holds the same literal.
+    """
     if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
         return Literal(f"{term}.0", datatype=XSD.decimal)
     return term

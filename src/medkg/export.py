@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from rdflib import Dataset, Graph, URIRef
 
+from medkg.documents import with_decimal_point
 from medkg.errors import NotAcceptable
 from medkg.formats import Format, by_name
 from medkg.rdf import jsonld
@@ -31,8 +32,8 @@ def read_graph(store: Store, name: URIRef, base: str) -> Graph:
     graph = Graph(identifier=name)
     for prefix, ns in jsonld.prefixes(base).items():
         graph.bind(prefix, ns, override=True, replace=True)
-    for t in result.triples:
-        graph.add(t)
+    for s, p, o in result.triples:
+        graph.add((s, p, with_decimal_point(o)))
     return graph
 
 
