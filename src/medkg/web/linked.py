@@ -10,6 +10,7 @@ form, so each description has one URL. Formats are negotiated (``?format=`` wins
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request, url_for
@@ -22,6 +23,7 @@ from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 from medkg.web.cache import not_modified, with_validators
 from medkg.web.ld_html import render_document
+from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
 from medkg.web.state import state
 
 bp = Blueprint("linked", __name__)
@@ -136,3 +138,101 @@ def see_other(location: str) -> ResponseReturnValue:
     response = redirect(target, 303)
     response.vary.add("Accept")
     return response
+
+
+DOCUMENT = {
+    "description": "the resource's description in the negotiated format",
+    "headers": {
+        "ETag": {"schema": {"type": "string"}, "description": "dataset version + format"},
+        "Last-Modified": {"schema": {"type": "string"}, "description": "when it was built"},
+    },
+    "content": media(*(f.media_type for f in OFFER)),
+}
+RESPONSES = {
+    "200": DOCUMENT,
+    "304": {"description": "the client's copy (If-None-Match / If-Modified-Since) is current"},
+    **ERRORS,
+}
+SEE_OTHER = {"303": {"description": "See Other: the canonical URL of the description"}}
+
+
+def _document(summary: str, *params: dict[str, Any], tag: str = "linked data") -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": [tag],
+            "parameters": [*params, FORMAT, ACCEPT],
+            "responses": RESPONSES,
+        }
+    }
+
+
+PAGE = {
+    "name": "page",
+    "in": "query",
+    "required": False,
+    "description": "page of the claims (see the document's view: first, next, last)",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+OPENAPI: dict[str, dict[str, Any]] = {
+    "/entity/{ident}": _document(
+        "an entity by CURIE: label, synonyms, superclasses and the claims about it; a full IRI "
+        "is a 303 to the CURIE form",
+        path_param("ident", "a CURIE (MONDO:0004976) or a full IRI", "MONDO:0004976"),
+        PAGE,
+    ),
+    "/entity/": {
+        "get": {
+            "summary": "an entity by full IRI: 303 to /entity/<CURIE> (or the document itself)",
+            "tags": ["linked data"],
+            "parameters": [
+                {
+                    "name": "iri",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "example": "http://purl.obolibrary.org/obo/MONDO_0004976",
+                },
+                PAGE,
+                FORMAT,
+                ACCEPT,
+            ],
+            "responses": {**RESPONSES, **SEE_OTHER},
+        }
+    },
+    "/term/{local}": {
+        "get": {
+            "summary": "a term medkg minted (<base>term/MEDKG_0000001): 303 to its entity",
+            "tags": ["linked data"],
+            "parameters": [path_param("local", "MEDKG_ and seven digits", "MEDKG_0000001")],
+            "responses": {**SEE_OTHER, "404": ERRORS["404"]},
+        }
+    },
+    "/claim/{key}": _document(
+        "a claim with its evidence, quotes, references and quality flags",
+        path_param("key", "the claim key (20 hex digits)", "fe8bda120e032f81daa9"),
+    ),
+    "/evidence/{key}": _document(
+        "one place a source states claims: quote, position, cited references",
+        path_param("key", "the evidence key (16 hex digits)", "a29e0831e88d0838"),
+    ),
+    "/article/{article_id}": _document(
+        "an article: title, dates, sections, references, quality flags, its evidence",
+        path_param("article_id", "the article id", "als-demyelinating-or-axonal"),
+    ),
+    "/reference/{ref_id}": _document(
+        "a reference of an article and the evidence citing it",
+        path_param("ref_id", "<article-id>-<number>", "als-demyelinating-or-axonal-1"),
+    ),
+    "/context.jsonld": {
+        "get": {
+            "summary": "the JSON-LD 1.1 context of every document",
+            "tags": ["linked data"],
+            "responses": {
+                "200": {"description": "the context", "content": media("application/ld+json")},
+                "304": RESPONSES["304"],
+            },
+        }
+    },
+}
