@@ -203,6 +203,24 @@ class Documents:
         iri = URIRef(f"{self.base}reference/{segment(ref_id)}")
         return self._node("reference", iri, MEDKG.Reference)
 
+    def contradiction(self, key: str) -> Document:
+        """A contradiction group: claims that hold both polarities of one proposition."""
+        iri = self.mint.contradiction(segment(key))
+        rows = self.select(f"SELECT ?c WHERE {{ {iri.n3()} medkg:member ?c }}")
+        g = self.claims_graph(URIRef(str(r["c"])) for r in rows)
+        if (iri, RDF.type, MEDKG.ContradictionGroup) not in g:
+            raise EntityNotFound(f"no contradiction group {key!r}", hint="see the qc graph")
+        return Document("contradiction", iri, g, self.base)
+
+    def vocabulary_term(self, name: str) -> URIRef | None:
+        """The IRI of a term of the medkg vocabulary (``<base>Claim``), if the ontology has it."""
+        if not _SEGMENT.match(name):
+            return None
+        iri = URIRef(self.base + name)
+        graph = self.mint.graph("ontology")
+        found = self.store.query(f"ASK {{ GRAPH {graph.n3()} {{ {iri.n3()} ?p ?o }} }}").boolean
+        return iri if found else None
+
     def resolve(self, ident: str) -> URIRef:
         """A CURIE or IRI as an IRI; a prefix medkg does not know is a 404, not a 400."""
         try:

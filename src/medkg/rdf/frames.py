@@ -75,13 +75,16 @@ def assemble(
     else:
         shape = {"@id": str(root), "@embed": "@never", "view": VIEW}
     found = jsonld.frame(expanded, shape, base)
+    if kind == "contradiction":  # members are placed below, with their evidence
+        claims = {c for c in claims if (root, MEDKG.member, c) in graph}
     doc: dict[str, Any] = {"@context": jsonld.context(base), **(found[0] if found else {})}
     doc.pop("@id", None)
     doc = {"@context": doc.pop("@context"), "@id": _compact_id(found, root), **doc}
     listed = {root} | embedded_nodes(graph)
     if kind != "claim" and claims:
         listed |= {c for c in claims if isinstance(c, URIRef)}
-        framed = jsonld.frame(expanded, CLAIM if kind == "entity" else {**CLAIM, **_no_ev()}, base)
+        with_evidence = kind in ("entity", "contradiction")
+        framed = jsonld.frame(expanded, CLAIM if with_evidence else {**CLAIM, **_no_ev()}, base)
         _place_claims(doc, framed, kind, claim_groups or {}, graph, root)
     others = sorted(str(s) for s in set(graph.subjects()) - listed if isinstance(s, URIRef))
     if others:
@@ -106,6 +109,9 @@ def _place_claims(
     root: URIRef,
 ) -> None:
     """Entity documents group claims (affirmed, negated, hypotheses) and by direction."""
+    if kind == "contradiction":
+        doc["member"] = framed  # the same claims as the IRIs it listed, now with their evidence
+        return
     if kind != "entity":
         doc["evidenceFor"] = framed
         return

@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from rdflib import URIRef
 
 from medkg import formats
-from medkg.documents import Document, Documents, EntityNotFound
+from medkg.documents import Document, Documents, EntityNotFound, is_valid_iri
 from medkg.errors import BadRequest
+from medkg.export import read_graph
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 from medkg.web.cache import not_modified, with_validators
@@ -30,6 +32,7 @@ bp = Blueprint("linked", __name__)
 
 #: what a document is offered as, in order of preference (the first wins ``*/*``)
 OFFER = [formats.by_name(n) for n in ("jsonld", "ttl", "nt", "rdfxml", "html")]
+GRAPH_OFFER = OFFER[:-1]
 
 
 def documents() -> Documents:
@@ -118,6 +121,45 @@ def article(article_id: str) -> ResponseReturnValue:
 @bp.get("/reference/<ref_id>")
 def reference(ref_id: str) -> ResponseReturnValue:
     return respond(lambda: documents().reference(ref_id))
+
+
+@bp.get("/contradiction/<key>")
+def contradiction(key: str) -> ResponseReturnValue:
+    return respond(lambda: documents().contradiction(key))
+
+
+@bp.get("/graph/<path:name>")
+def named_graph(name: str) -> ResponseReturnValue:
+    """A named graph of the dataset (``<base>graph/<name>``), whole."""
+    fmt = formats.negotiate(request.headers.get("Accept"), request.args.get("format"), GRAPH_OFFER)
+    cached = not_modified("graph-" + fmt.name)
+    if cached is not None:
+        return cached
+    s = state()
+    iri = URIRef(documents().mint.graph(name))
+    if not is_valid_iri(str(iri)) or iri not in s.store.graph_names():
+        raise EntityNotFound(
+            f"no graph {name!r}", hint="the graphs are listed at /health and /dump"
+        )
+    graph = read_graph(s.store, iri, s.settings.base_iri)
+    if fmt.name == "jsonld":
+        body = jsonld.dumps(jsonld.compact(jsonld.to_expanded(graph), s.settings.base_iri))
+        data = body.encode("utf-8")
+    else:
+        data = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+    return with_validators(Response(data, mimetype=fmt.media_type), "graph-" + fmt.name)
+
+
+@bp.get("/<name>")
+def vocabulary_term(name: str) -> ResponseReturnValue:
+    """A term of the medkg vocabulary (``<base>Claim``, ``<base>negated``): 303 to its entity."""
+    iri = documents().vocabulary_term(name)
+    if iri is None:
+        raise EntityNotFound(
+            f"nothing at /{name}: no route and no medkg vocabulary term of that name",
+            hint="the routes are listed at /openapi.json",
+        )
+    return see_other(url_for("linked.entity", ident=iri_to_curie(str(iri))))
 
 
 @bp.get("/context.jsonld")
@@ -225,6 +267,38 @@ OPENAPI: dict[str, dict[str, Any]] = {
         "a reference of an article and the evidence citing it",
         path_param("ref_id", "<article-id>-<number>", "als-demyelinating-or-axonal-1"),
     ),
+    "/contradiction/{key}": _document(
+        "a contradiction group: claims holding both polarities of one proposition",
+        path_param("key", "the group key (16 hex digits)", "0123456789abcdef"),
+    ),
+    "/graph/{name}": {
+        "get": {
+            "summary": "one named graph of the dataset (<base>graph/<name>), whole",
+            "tags": ["linked data"],
+            "parameters": [
+                path_param("name", "the graph's name: ontology, truthy, qc, source/<id>", "qc"),
+                FORMAT,
+                ACCEPT,
+            ],
+            "responses": {
+                "200": {
+                    "description": "the graph",
+                    "content": media(*(f.media_type for f in GRAPH_OFFER)),
+                },
+                "304": RESPONSES["304"],
+                "404": ERRORS["404"],
+                "406": ERRORS["406"],
+            },
+        }
+    },
+    "/{name}": {
+        "get": {
+            "summary": "a term of the medkg vocabulary (<base>Claim): 303 to its entity",
+            "tags": ["linked data"],
+            "parameters": [path_param("name", "the term's local name", "Claim")],
+            "responses": {**SEE_OTHER, "404": ERRORS["404"]},
+        }
+    },
     "/context.jsonld": {
         "get": {
             "summary": "the JSON-LD 1.1 context of every document",
