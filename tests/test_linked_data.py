@@ -398,3 +398,22 @@ def test_vocabulary_terms_and_named_graphs_dereference(client: FlaskClient) -> N
     as_jsonld = jsonld.to_graph(client.get("/graph/qc").get_json())
     assert isomorphic(qc, as_jsonld)
     assert client.get("/graph/nope").status_code == 404
+
+
+def test_response_cache_serves_what_a_fresh_build_would(
+    settings: Any, built_store: Any, client: FlaskClient
+) -> None:
+    from medkg.web import create_app
+
+    uncached = create_app(settings.replace(document_cache=0), built_store).test_client()
+    for path in (f"/entity/{ALS}?format=ttl", f"/entity/{ALS}?page=1", f"/article/{ARTICLE}"):
+        first, again = client.get(path).data, client.get(path).data
+        assert first == again == uncached.get(path).data
+
+
+def test_response_cache_is_per_dataset_version(app: Any, client: FlaskClient) -> None:
+    path = f"/claim/{ALS_NOT_DD.key}"
+    before = client.get(path)
+    app.extensions["medkg"].version = "another-version"
+    after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]

@@ -23,7 +23,7 @@ from medkg.errors import BadRequest
 from medkg.export import read_graph
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
-from medkg.web.cache import not_modified, with_validators
+from medkg.web.cache import not_modified, remembered, with_validators
 from medkg.web.ld_html import render_document
 from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
 from medkg.web.state import state
@@ -46,9 +46,13 @@ def respond(build: Callable[[], Document], variant: str = "") -> Response:
     cached = not_modified(fmt.name + variant)
     if cached is not None:
         return cached
-    doc = build()
     html = fmt.name == "html"
-    body = render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
+
+    def make() -> bytes:
+        doc = build()
+        return render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
+
+    body = remembered(fmt.name + variant, make)
     textual = fmt.name in ("jsonld", "html", "ttl", "nt")
     response = Response(body, content_type=fmt.media_type + ("; charset=utf-8" if textual else ""))
     links = [
