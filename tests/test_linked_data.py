@@ -219,6 +219,22 @@ def test_entity_by_full_iri_is_a_303_to_the_curie(client: FlaskClient) -> None:
     assert client.get(f"/entity/?iri={iri}&format=ttl").headers["Location"].endswith("format=ttl")
 
 
+def test_entity_lookup_of_a_minted_iri_is_a_303_to_its_own_url(client: FlaskClient) -> None:
+    iri = f"https://w3id.org/medkg/claim/{ALS_NOT_DD.key}"
+    for path in (f"/entity/?iri={iri}", f"/entity/medkg:claim/{ALS_NOT_DD.key}"):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["Location"] == f"/claim/{ALS_NOT_DD.key}"
+    merged = client.get("/entity/http:/purl.obolibrary.org/obo/MONDO_0004976")
+    assert merged.status_code == 303 and merged.headers["Location"] == f"/entity/{ALS}"
+
+
+def test_documents_can_be_read_by_other_sites(client: FlaskClient) -> None:
+    response = client.get(f"/entity/{ALS}")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+
+
 def test_minted_term_iri_is_a_303_to_its_entity(client: FlaskClient) -> None:
     response = client.get("/term/MEDKG_0000001")
     assert response.status_code == 303 and response.headers["Location"] == "/entity/MEDKG:0000001"

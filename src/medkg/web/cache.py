@@ -61,6 +61,9 @@ def with_validators(response: Response, variant: str) -> Response:
         response.last_modified = last_modified()
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
+    # public, read-only data: other sites' scripts may GET it and see the validators
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
     return response
 
 

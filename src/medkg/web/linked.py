@@ -9,6 +9,7 @@ form, so each description has one URL. Formats are negotiated (``?format=`` wins
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +34,8 @@ bp = Blueprint("linked", __name__)
 #: what a document is offered as, in order of preference (the first wins ``*/*``)
 OFFER = [formats.by_name(n) for n in ("jsonld", "ttl", "nt", "rdfxml", "html")]
 GRAPH_OFFER = OFFER[:-1]
+#: IRIs minted under the base that have routes of their own (an /entity/ lookup is a 303 there)
+MINTED_PATHS = ("claim/", "evidence/", "article/", "reference/", "contradiction/", "np/", "graph/")
 
 
 def documents() -> Documents:
@@ -90,7 +93,11 @@ def entity_by_iri() -> ResponseReturnValue:
 @bp.get("/entity/<path:ident>")
 def entity(ident: str) -> ResponseReturnValue:
     docs = documents()
+    ident = re.sub(r"^(https?):/(?!/)", r"\1://", ident)  # a proxy merged the slashes
     iri = docs.resolve(ident)
+    local = str(iri).removeprefix(docs.base)
+    if local != str(iri) and local.startswith(MINTED_PATHS):  # a claim, article… : its own URL
+        return see_other("/" + local)
     curie = iri_to_curie(str(iri))
     if curie != ident and curie != str(iri):
         return see_other(url_for("linked.entity", ident=curie))
