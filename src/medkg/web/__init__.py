@@ -46,6 +46,10 @@ def create_app(
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    if settings.watch:
+        from medkg.web.watch import Watcher
+
+        app.extensions["medkg.watch"] = Watcher(state).start()
 
     from medkg.web import dump, linked, openapi
 
