@@ -54,6 +54,8 @@ def test_jsonld_expanded_with_pyld_is_the_same_graph_as_each_rdf_format(
     assert response.mimetype == "application/ld+json"
     from_jsonld = jsonld.to_graph(json.loads(response.data))
     assert len(from_jsonld) > 10
+    # a client using rdflib's own JSON-LD parser reads the same triples
+    assert isomorphic(from_jsonld, Graph().parse(data=response.data, format="json-ld"))
     for name, (media_type, parser) in RDF_FORMATS.items():
         r = client.get(path, headers={"Accept": media_type})
         assert r.status_code == 200 and r.mimetype == media_type, name
