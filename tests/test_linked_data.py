@@ -8,6 +8,7 @@ import shutil
 from html.parser import HTMLParser
 from typing import Any
 
+import html5lib
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
@@ -69,6 +70,7 @@ def test_every_kind_renders_an_html_page_for_browsers(client: FlaskClient, kind:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     response = client.get(path, headers={"Accept": browser})
     assert response.status_code == 200 and response.mimetype == "text/html"
+    html5lib.HTMLParser(strict=True).parse(response.data)  # raises on any HTML parse error
     page = PageCheck.parse(response.get_data(as_text=True))
     assert page.lang == "en" and page.title and page.h1
     assert page.unclosed == [] and page.mismatched == []
