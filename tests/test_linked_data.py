@@ -440,3 +440,19 @@ def test_response_cache_is_per_dataset_version(app: Any, client: FlaskClient) ->
     app.extensions["medkg"].version = "another-version"
     after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_documents_are_the_same_on_every_store_backend(settings: Any, client: FlaskClient) -> None:
+    from medkg.web import create_app
+
+    memory = create_app(settings.replace(store="memory:")).test_client()
+    for kind, path in resource_paths(client).items():
+        for fmt in ("jsonld", "nt"):
+            a, b = client.get(f"{path}?format={fmt}"), memory.get(f"{path}?format={fmt}")
+            assert a.status_code == b.status_code == 200, (kind, fmt)
+            if fmt == "jsonld":
+                assert a.get_json() == b.get_json(), kind
+            else:
+                assert isomorphic(
+                    Graph().parse(data=a.data, format="nt"), Graph().parse(data=b.data, format="nt")
+                )
