@@ -442,6 +442,7 @@ def test_response_cache_is_per_dataset_version(app: Any, client: FlaskClient) ->
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's Dataset internals
 def test_documents_are_the_same_on_every_store_backend(settings: Any, client: FlaskClient) -> None:
     from medkg.web import create_app
 
