@@ -457,3 +457,29 @@ def test_documents_are_the_same_on_every_store_backend(settings: Any, client: Fl
                 assert isomorphic(
                     Graph().parse(data=a.data, format="nt"), Graph().parse(data=b.data, format="nt")
                 )
+
+
+def test_a_deployment_with_its_own_base_iri_serves_the_same_documents(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from medkg.build import build_into
+    from medkg.config import load_settings
+    from medkg.store import open_store
+    from medkg.web import create_app
+
+    from .conftest import ROOT
+
+    base = "http://kg.example.org/"
+    settings = load_settings(env={}, root=str(ROOT), store="oxigraph:", base_iri=base)
+    store = open_store("oxigraph:", ROOT)
+    build_into(store, settings)
+    client = create_app(settings, store).test_client()
+    doc = client.get(f"/claim/{ALS_NOT_DD.key}").get_json()
+    assert doc["@id"] == f"data:claim/{ALS_NOT_DD.key}" and doc["negated"] is True
+    assert doc["evidence"][0]["source"] == f"data:article/{ARTICLE}"
+    turtle = Graph().parse(data=client.get(f"/claim/{ALS_NOT_DD.key}?format=ttl").data)
+    assert isomorphic(jsonld.to_graph(doc), turtle)
+    assert (URIRef(f"{base}claim/{ALS_NOT_DD.key}"), MEDKG.negated, Literal(True)) in turtle
+    entity = client.get(f"/entity/{ALS}").get_json()
+    assert entity["negatedClaims"]["claimsAsSubject"]
+    assert entity["view"]["@id"] == f"data:entity/{ALS}?page=1"
