@@ -56,4 +56,10 @@ def create_app(
         from medkg.web.watch import Watcher
 
         app.extensions["medkg.watch"] = Watcher(state).start()
+
+    from medkg.web import dump, linked, openapi
+
+    app.register_blueprint(linked.bp)
+    app.register_blueprint(dump.bp)
+    app.register_blueprint(openapi.bp)
     return app
