@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -16,6 +17,7 @@ from medkg import graph
 from medkg.errors import BadRequest
 from medkg.graph import ClaimGraph, Restriction
 from medkg.vocab import iri_to_curie
+from medkg.web.openapi import ERRORS, media, path_param
 from medkg.web.state import state
 
 bp = Blueprint("graph", __name__)
@@ -147,3 +149,80 @@ def central() -> ResponseReturnValue:
     if not 1 <= limit <= 1000:
         raise BadRequest(f"limit must be between 1 and 1000, got {limit}")
     return jsonify({"version": cg.version, **graph.central(cg, limit, restriction())})
+
+
+def query_param(
+    name: str, description: str, schema: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    return {"name": name, "in": "query", "description": description, "schema": schema, **extra}
+
+
+STRINGS = {"type": "array", "items": {"type": "string"}}
+RESTRICT = [
+    query_param("affirmed", "true: leave negated claims out", {"type": "string"}),
+    query_param(
+        "asserted", "true: leave uncertain and hypothetical claims out", {"type": "string"}
+    ),
+    query_param("predicate", "only claims with these predicates (CURIEs)", STRINGS),
+    query_param("source", "only claims stated by these articles (IRIs)", STRINGS),
+    query_param(
+        "context",
+        "a disease CURIE: leave out claims in other diseases' context",
+        {"type": "string"},
+    ),
+]
+JSON_OK = {"200": {"description": "JSON", "content": media("application/json")}}
+OPENAPI: dict[str, dict[str, Any]] = {
+    "/api/graph/path": {
+        "get": {
+            "summary": "the k shortest explanations between two entities, each hop with its "
+            "claims, quotes and references; negated claims are never links",
+            "tags": ["graph"],
+            "parameters": [
+                query_param(
+                    "from",
+                    "an entity CURIE",
+                    {"type": "string"},
+                    required=True,
+                    example="MONDO:0004976",
+                ),
+                query_param(
+                    "to", "an entity CURIE", {"type": "string"}, required=True, example="HP:0007305"
+                ),
+                query_param("k", "how many paths (1-20)", {"type": "integer"}, example=3),
+                *[p for p in RESTRICT if p["name"] != "affirmed"],
+            ],
+            "responses": {**JSON_OK, "400": ERRORS["400"], "404": ERRORS["404"]},
+        }
+    },
+    "/api/graph/neighbours/{curie}": {
+        "get": {
+            "summary": "the entities within depth claims of one entity, as nodes and edges",
+            "tags": ["graph"],
+            "parameters": [
+                path_param("curie", "an entity CURIE", "MONDO:0005301"),
+                query_param("depth", "how many claims away (1-4)", {"type": "integer"}, example=1),
+                *RESTRICT,
+            ],
+            "responses": {**JSON_OK, "400": ERRORS["400"], "404": ERRORS["404"]},
+        }
+    },
+    "/api/graph/contradictions": {
+        "get": {
+            "summary": "contradiction groups (the qc graph's) with their claims and evidence",
+            "tags": ["graph"],
+            "responses": JSON_OK,
+        }
+    },
+    "/api/graph/central": {
+        "get": {
+            "summary": "the most-connected and the most-cited entities",
+            "tags": ["graph"],
+            "parameters": [
+                query_param("limit", "how many of each (1-1000)", {"type": "integer"}, example=10),
+                *RESTRICT,
+            ],
+            "responses": {**JSON_OK, "400": ERRORS["400"]},
+        }
+    },
+}

@@ -6,12 +6,15 @@ parameter values are bound as RDF terms, never spliced into the query text.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from medkg.errors import BadRequest
 from medkg.queries import NamedQuery, get_query, load_queries
 from medkg.web import sparql
+from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, error, media, path_param
 from medkg.web.state import state
 
 bp = Blueprint("queries", __name__)
@@ -66,3 +69,68 @@ def describe(named: NamedQuery) -> dict[str, object]:
     )
     body["source"] = url_for("queries.query_text", name=named.name, _external=False)
     return body
+
+
+JSON = "application/json"
+RESULT_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+PARAMS = {
+    "name": "params",
+    "in": "query",
+    "required": False,
+    "description": "the query's parameters as listed by /api/queries (e.g. entity=MONDO:0004976)",
+    "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+    "style": "form",
+    "explode": True,
+}
+NAME = path_param("name", "the query's name: its file stem in queries/", "negated-claims")
+RUN = {
+    "tags": ["named queries"],
+    "parameters": [NAME, PARAMS, FORMAT, ACCEPT],
+    "responses": {
+        "200": {"description": "the query's results", "content": media(*RESULT_TYPES)},
+        "304": {"description": "the client's copy of this result is current"},
+        **ERRORS,
+        "413": error("the request body is too large"),
+        "503": error("the query ran out of time or memory"),
+    },
+}
+OBJECT = {"type": "object", "additionalProperties": {"type": "string"}}
+OPENAPI: dict[str, dict[str, Any]] = {
+    "/api/queries": {
+        "get": {
+            "summary": "every named query with its header: summary, parameters, examples, tags",
+            "tags": ["named queries"],
+            "responses": {"200": {"description": "the queries", "content": media(JSON)}},
+        }
+    },
+    "/api/queries/{name}": {
+        "get": {"summary": "run a named query with parameters bound as RDF terms", **RUN},
+        "post": {
+            "summary": "run a named query with parameters from a form or a JSON object",
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": OBJECT},
+                    "application/json": {"schema": OBJECT},
+                },
+            },
+            **RUN,
+        },
+    },
+    "/api/queries/{name}.rq": {
+        "get": {
+            "summary": "the .rq file of a named query, header and all",
+            "tags": ["named queries"],
+            "parameters": [NAME],
+            "responses": {
+                "200": {"description": "SPARQL", "content": media("application/sparql-query")},
+                "404": ERRORS["404"],
+            },
+        }
+    },
+}
