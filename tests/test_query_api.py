@@ -110,6 +110,10 @@ def test_post_form_and_json_bodies(client) -> None:  # type: ignore[no-untyped-d
     ]
     r = client.post("/api/queries/claims-quoting", json=["secondary"])
     assert r.status_code == 400
+    r = client.post("/api/queries/claims-quoting", json={"phrase": "x", "format": "csv"})
+    assert r.status_code == 400 and "?format=" in r.get_json()["hint"]
+    r = client.post("/api/queries/claims-quoting?format=csv", json={"phrase": "initial insult"})
+    assert r.mimetype == "text/csv" and "initial insult" in r.get_data(as_text=True)
 
 
 def test_unknown_query_is_404_listing_the_known_ones(client) -> None:  # type: ignore[no-untyped-def]

@@ -54,6 +54,11 @@ def read_params() -> dict[str, str]:
                     "the JSON body must be an object of parameter names to values",
                     hint='e.g. {"disease": "MONDO:0004976"}',
                 )
+            if "format" in body:
+                raise BadRequest(
+                    "'format' in a JSON body is not read",
+                    hint="pass ?format= in the URL, or an Accept header",
+                )
             raw.update({str(k): str(v) for k, v in body.items()})
         else:
             raw.update({k: v for k, v in request.form.items()})
