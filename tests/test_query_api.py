@@ -194,3 +194,11 @@ def test_etag_depends_on_the_parameter_values(client) -> None:  # type: ignore[n
         headers={"If-None-Match": als.headers["ETag"]},
     )
     assert again.status_code == 304
+
+
+def test_cli_lists_the_queries_with_their_parameters(tmp_path: Path) -> None:
+    code, out = invoke(tmp_path, "queries")
+    assert code == 0, out
+    for name in QUERIES:
+        assert f"{name}\n    {QUERIES[name].summary}" in out
+    assert "--param subject=<CURIE, optional> e.g. MONDO:0004976" in out

@@ -140,6 +140,20 @@ def table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
     return "\n".join([line, sep, *body, f"({len(rows)} rows)"])
 
 
+@cli.command("queries")
+@pass_ctx
+def queries_cmd(ctx: Context) -> None:
+    """List the named queries in queries/ with their parameters and examples."""
+    from medkg.queries import load_queries
+
+    for q in load_queries(ctx.settings.root_path).values():
+        click.echo(f"{q.name}\n    {q.summary}")
+        for p in q.params:
+            optional = "" if p.required else ", optional"
+            example = f" e.g. {p.example}" if p.example else ""
+            click.echo(f"    --param {p.name}=<{p.type}{optional}>{example}")
+
+
 @cli.group("graph")
 def graph_cmd() -> None:
     """Questions about the shape of the claim graph (paths, neighbours, contradictions)."""
