@@ -46,4 +46,8 @@ def create_app(
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+
+    from medkg.web import pages
+
+    app.register_blueprint(pages.bp)
     return app

@@ -1,0 +1,76 @@
+"""Pages for people: the SPARQL query page at ``/`` and the founding question answered.
+
+Every script and stylesheet is served from ``/static`` (``make assets`` puts the npm-built
+editor and graph libraries in ``static/vendor``); no page loads anything from elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from medkg.answer import FOUNDING_QUERY, STANCES, answer
+from medkg.formats import offered
+from medkg.queries import NamedQuery, find_query, load_queries
+from medkg.vocab import PREFIXES
+from medkg.web.state import state
+
+bp = Blueprint("pages", __name__)
+
+#: files ``make assets`` copies from frontend/node_modules into static/vendor
+VENDOR = ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js")
+
+
+def missing_vendor() -> list[str]:
+    """Vendor files not installed, so a page can say so instead of failing in the browser."""
+    folder = Path(current_app.static_folder or "") / "vendor"
+    return [name for name in VENDOR if not (folder / name).is_file()]
+
+
+def example_text(query: NamedQuery) -> str:
+    """The query as it runs with its example parameters: a trailing VALUES binds each one."""
+    values = []
+    for p in query.params:
+        term = p.bind(p.example or p.default) if (p.example or p.default) else None
+        if term is not None:
+            values.append(f"VALUES ?{p.name} {{ {term.n3()} }}")
+    if not values:
+        return query.text
+    note = "# example parameters (the API binds them the same way)"
+    return query.text.rstrip() + "\n" + note + "\n" + "\n".join(values) + "\n"
+
+
+def examples() -> list[dict[str, Any]]:
+    return [
+        {"name": q.name, "summary": q.summary, "query": example_text(q)}
+        for q in load_queries(state().settings.root_path).values()
+    ]
+
+
+@bp.get("/")
+def query_page() -> ResponseReturnValue:
+    formats = {
+        kind: [{"name": f.name, "ext": f.extension, "media": f.media_type} for f in offered([kind])]
+        for kind in ("results", "graph")
+    }
+    config = {
+        "endpoint": "/sparql",
+        "examples": examples(),
+        "formats": formats,
+        "prefixes": PREFIXES,
+    }
+    return render_template(
+        "query.html", config=config, examples=config["examples"], missing=missing_vendor()
+    )
+
+
+@bp.get("/founding-question")
+def founding_question() -> ResponseReturnValue:
+    s = state()
+    query = find_query(s.settings.root_path, FOUNDING_QUERY)
+    params = {k: v for k, v in request.args.items() if k != "format"}
+    result = answer(query, s.store, params)
+    return render_template("question.html", answer=result, stances=STANCES, query=query)
