@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
+from rdflib.term import Node
 
 from medkg.config import Settings
 from medkg.curation.load import load_claim_files, require_clean
@@ -36,12 +37,17 @@ class BuiltDataset:
         """A hash of every quad built so far, independent of order."""
         digest = hashlib.sha256()
         for g in sorted(self.graphs):
-            for line in sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o, _ in self.graphs[g]):
+            for line in sorted(" ".join(_stable(t) for t in q[:3]) for q in self.graphs[g]):
                 digest.update(f"{g} {line}\n".encode())
         return digest.hexdigest()[:16]
 
     def quad_count(self) -> int:
         return sum(len(q) for q in self.graphs.values())
+
+
+def _stable(term: Node) -> str:
+    """A term's N3, with blank-node labels (new at every parse) left out."""
+    return "_:" if isinstance(term, BNode) else term.n3()
 
 
 def ontology_paths(root: Path) -> list[Path]:

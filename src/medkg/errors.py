@@ -68,6 +68,10 @@ class QuerySyntaxError(BadRequest):
     """A SPARQL query the parser rejected."""
 
 
+class QueryEvaluationError(BadRequest):
+    """A well-formed query the engine refused to evaluate."""
+
+
 class ParameterError(BadRequest):
     """A named query's parameter is missing or has the wrong type."""
 

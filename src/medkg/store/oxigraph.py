@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from medkg.errors import StoreError
+from medkg.errors import QueryEvaluationError, StoreError
 from medkg.store.base import Capabilities, Quad, QueryResult, replace_update
 from medkg.terms import syntax_error, to_oxigraph, to_rdflib, to_triple
 
@@ -79,6 +79,8 @@ class OxigraphStore:
             result = self.ox.query(sparql, **kwargs)
         except SyntaxError as e:
             raise syntax_error(e) from None
+        except (RuntimeError, ValueError, OSError) as e:
+            raise QueryEvaluationError(f"the query cannot be evaluated: {e}") from None
         return wrap_result(result)
 
     def update(self, sparql: str) -> None:
