@@ -50,6 +50,9 @@ class Settings:
     load_allowlist: list[str] = setting([], "IRIs SPARQL LOAD may read (file:// never)")
     watch: bool = setting(False, "rebuild and swap in valid edits of ontology/ and data/")
     log_level: str = setting("INFO", "logging level")
+    page_size: int = setting(
+        50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
+    )
 
     @property
     def root_path(self) -> Path:

@@ -1,0 +1,281 @@
+"""Linked-data documents: entity, claim, evidence, article and reference, built by SPARQL.
+
+A ``Document`` holds the triples of one resource's description (an rdflib ``Graph``: the Turtle,
+N-Triples and RDF/XML forms serialise it) and its framed, compacted JSON-LD (``.data``), which
+holds exactly the same triples. HTML pages render ``.data``. Usage::
+
+    docs = Documents(store, settings.base_iri, page_size=50)
+    doc = docs.entity("MONDO:0004976")          # raises EntityNotFound
+    doc.data["negatedClaims"]["claimsAsSubject"][0]["negated"]   # True
+    doc.serialize(formats.by_name("ttl"))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from medkg.errors import NotFound, UnknownCurie
+from medkg.formats import Format
+from medkg.rdf import jsonld
+from medkg.rdf.frames import assemble
+from medkg.rdf.jsonld import HYDRA
+from medkg.store.base import Store
+from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
+
+#: display labels for predicates the ontology cannot label (built-in RDF vocabulary)
+FALLBACK_LABELS = {RDFS.subClassOf: "is a", RDF.type: "is an instance of"}
+_BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
+
+PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+"""
+
+ENTITY = """CONSTRUCT { ?e ?p ?o . ?e rdfs:subClassOf ?sup . ?sup rdfs:label ?sl . }
+WHERE {
+  VALUES ?e { %s }
+  { ?e ?p ?o . FILTER(!isBlank(?o) && ?p IN (rdf:type, rdfs:label, oboInOwl:hasExactSynonym,
+      oboInOwl:hasRelatedSynonym, skos:definition)) }
+  UNION { ?e rdfs:subClassOf+ ?sup . FILTER(isIRI(?sup)) OPTIONAL { ?sup rdfs:label ?sl } }
+}"""
+
+CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other WHERE {
+  VALUES ?e { %s }
+  { ?c rdf:subject ?e ; rdf:object ?other . BIND("subject" AS ?dir) }
+  UNION { ?c rdf:object ?e ; rdf:subject ?other . BIND("object" AS ?dir) }
+  ?c a medkg:Claim ; medkg:negated ?neg ; medkg:modality ?mod ; rdf:predicate ?p .
+}"""
+
+CLAIMS = """CONSTRUCT {
+  ?c ?cp ?co . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
+  ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
+} WHERE {
+  VALUES ?c { %s }
+  { ?c ?cp ?co }
+  UNION { ?c medkg:evidence ?ev . ?ev ?ep ?eo }
+  UNION { ?c medkg:evidence/oa:hasTarget ?t . ?t ?tp ?to }
+  UNION { ?c medkg:evidence/oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?c medkg:evidence/cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
+  UNION { ?c medkg:evidence/medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?grp medkg:member ?c ; ?gp ?go }
+  UNION { ?c ?lp ?term . ?term rdfs:label ?tl . FILTER(?lp IN (rdf:subject, rdf:predicate,
+      rdf:object, medkg:diseaseContext, medkg:anatomicalContext, medkg:unit)) }
+}"""
+
+CLAIMS_OF_EVIDENCE = "SELECT DISTINCT ?c WHERE { ?c medkg:evidence %s }"
+
+NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
+WHERE {
+  VALUES ?n { %s }
+  { ?n ?p ?o }
+  UNION { ?n ?down ?x . ?x ?xp ?xo . FILTER(?down IN (medkg:section, medkg:reference)) }
+  UNION { ?back ?bp ?n . FILTER(?bp IN (medkg:source, cito:citesAsEvidence, medkg:reference))
+          OPTIONAL { ?back dcterms:title ?bt } }
+}"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of a large neighbourhood a document shows."""
+
+    number: int
+    size: int
+    total: int
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+@dataclass
+class Document:
+    """One resource's description: its triples and their framed JSON-LD."""
+
+    kind: str  # "entity" | "claim" | "evidence" | "article" | "reference"
+    iri: URIRef
+    graph: Graph
+    base: str
+    page: Page | None = None
+    claim_groups: dict[str, str] = field(default_factory=dict)  # claim IRI -> nest key
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The framed, compacted JSON-LD document (with its context inline)."""
+        return assemble(self.graph, self.iri, self.kind, self.base, self.claim_groups)
+
+    def serialize(self, fmt: Format) -> bytes:
+        """The document in an RDF format (``jsonld`` gives the framed document)."""
+        if fmt.name == "jsonld":
+            return jsonld.dumps(self.data).encode("utf-8")
+        return self.graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+
+    @property
+    def curie(self) -> str:
+        return iri_to_curie(str(self.iri))
+
+
+class EntityNotFound(NotFound):
+    """No entity, claim, evidence, article or reference with that identifier."""
+
+
+class Documents:
+    """Build documents from a store's union graph; IRIs are minted under ``base``."""
+
+    def __init__(self, store: Store, base: str, page_size: int = 50):
+        self.store = store
+        self.mint = Minter(base)
+        self.base = self.mint.base
+        self.page_size = max(1, page_size)
+
+    def entity(self, ident: str, page: int = 1) -> Document:
+        """An ontology entity by CURIE or IRI: label, synonyms, superclasses, claims about it."""
+        iri = self.resolve(ident)
+        g = self._graph(
+            ENTITY % iri.n3(),
+            default_graphs=[str(self.mint.graph("ontology")), str(self.mint.graph("inferred"))],
+        )
+        rows = self._select(CLAIMS_OF % iri.n3())
+        if not len(g) and not rows:
+            raise EntityNotFound(
+                f"medkg knows nothing about {iri_to_curie(str(iri))}",
+                hint="no ontology term and no claim has it as subject or object; check the ID, "
+                "or list what medkg has with /sparql",
+            )
+        groups = {str(r["c"]): group_of(r) for r in rows}
+        ordered = sorted(rows, key=lambda r: _sort_key(r, groups))
+        total = len({str(r["c"]) for r in ordered})
+        p = Page(page, self.page_size, total)
+        if page < 1 or page > p.last:
+            raise NotFound(
+                f"page {page} of {iri_to_curie(str(iri))} does not exist",
+                hint=f"pages run from 1 to {p.last}",
+            )
+        keys = list(dict.fromkeys(str(r["c"]) for r in ordered))
+        chosen = keys[(page - 1) * self.page_size : page * self.page_size]
+        g += self.claims_graph(URIRef(k) for k in chosen)
+        g += self._view(iri, p)
+        return Document("entity", iri, g, self.base, p, {k: groups[k] for k in chosen})
+
+    def claim(self, key: str) -> Document:
+        iri = self.mint.claim(_segment(key))
+        g = self.claims_graph([iri])
+        if (iri, RDF.type, MEDKG.Claim) not in g:
+            raise EntityNotFound(f"no claim {key!r}", hint="claim keys are 20 hex digits")
+        return Document("claim", iri, g, self.base)
+
+    def evidence(self, key: str) -> Document:
+        iri = self.mint.evidence(_segment(key))
+        rows = self._select(CLAIMS_OF_EVIDENCE % iri.n3())
+        if not rows:
+            raise EntityNotFound(f"no evidence {key!r}", hint="evidence keys are 16 hex digits")
+        claims = [URIRef(str(r["c"])) for r in rows]
+        return Document("evidence", iri, self.claims_graph(claims), self.base)
+
+    def article(self, article_id: str) -> Document:
+        return self._node("article", self.mint.article(_segment(article_id)), MEDKG.Article)
+
+    def reference(self, ref_id: str) -> Document:
+        iri = URIRef(f"{self.base}reference/{_segment(ref_id)}")
+        return self._node("reference", iri, MEDKG.Reference)
+
+    def resolve(self, ident: str) -> URIRef:
+        """A CURIE or IRI as an IRI; a prefix medkg does not know is a 404, not a 400."""
+        try:
+            iri = to_iri(ident.strip())
+        except UnknownCurie as e:
+            raise EntityNotFound(e.message, hint=e.hint) from None
+        if _BAD_IRI.search(str(iri)):
+            raise EntityNotFound(
+                f"{ident!r} is not a valid IRI or CURIE", hint="e.g. MONDO:0004976"
+            )
+        return iri
+
+    def claims_graph(self, claims: Iterable[URIRef]) -> Graph:
+        """Claims with their evidence, quotes, cited references, qc flags and term labels."""
+        values = " ".join(c.n3() for c in claims)
+        if not values:
+            return Graph()
+        g = self._graph(CLAIMS % values)
+        for predicate in set(g.objects(None, RDF.predicate)):
+            label = FALLBACK_LABELS.get(URIRef(str(predicate)))
+            if label and (predicate, RDFS.label, None) not in g:
+                g.add((predicate, RDFS.label, Literal(label, lang="en")))
+        return g
+
+    def document_url(self, iri: URIRef, page: int | None = None) -> URIRef:
+        """The IRI (under the base) of the document describing an entity, or one of its pages."""
+        curie = iri_to_curie(str(iri))
+        path = f"entity/{curie}" if curie != str(iri) else f"entity/?iri={quote(str(iri), '')}"
+        sep = "&" if "?" in path else "?"
+        return URIRef(f"{self.base}{path}" + (f"{sep}page={page}" if page else ""))
+
+    def _view(self, iri: URIRef, p: Page) -> Graph:
+        g = Graph()
+        hydra = lambda name: URIRef(HYDRA + name)  # noqa: E731
+        view = self.document_url(iri, p.number)
+        g.add((iri, hydra("view"), view))
+        g.add((view, RDF.type, hydra("PartialCollectionView")))
+        g.add((view, hydra("totalItems"), Literal(p.total)))
+        g.add((view, hydra("first"), self.document_url(iri, 1)))
+        g.add((view, hydra("last"), self.document_url(iri, p.last)))
+        if p.number > 1:
+            g.add((view, hydra("previous"), self.document_url(iri, p.number - 1)))
+        if p.number < p.last:
+            g.add((view, hydra("next"), self.document_url(iri, p.number + 1)))
+        return g
+
+    def _node(self, kind: str, iri: URIRef, cls: URIRef) -> Document:
+        g = self._graph(NODE % iri.n3())
+        if (iri, RDF.type, cls) not in g:
+            raise EntityNotFound(
+                f"no {kind} {iri_to_curie(str(iri))}", hint=f"list them at /{kind}/ via /sparql"
+            )
+        return Document(kind, iri, g, self.base)
+
+    def _select(self, query: str) -> list[dict[str, Any]]:
+        return self.store.query(PREFIXES + _medkg(self.base) + query).to_dicts()
+
+    def _graph(self, query: str, default_graphs: list[str] | None = None) -> Graph:
+        text = PREFIXES + _medkg(self.base) + query
+        result = self.store.query(text, default_graphs=default_graphs)
+        g = Graph()
+        for prefix, ns in jsonld.prefixes(self.base).items():
+            g.bind(prefix, ns, override=True, replace=True)
+        for t in result.triples:
+            g.add(t)
+        return g
+
+
+def group_of(row: dict[str, Any]) -> str:
+    """The entity document's group of a claim: affirmed, negated, or hypotheses."""
+    if not str(row["mod"]).endswith("/Asserted"):
+        return "hypotheses"
+    return "negatedClaims" if str(row["neg"]) in ("true", "1") else "affirmedClaims"
+
+
+def _sort_key(row: dict[str, Any], groups: dict[str, str]) -> tuple[int, str, str, str, str]:
+    order = jsonld.NEST_KEYS.index(groups[str(row["c"])])
+    return (order, str(row["dir"]), str(row["p"]), str(row["other"]), str(row["c"]))
+
+
+def _medkg(base: str) -> str:
+    return f"PREFIX medkg: <{base}>\n"
+
+
+def _segment(text: str) -> str:
+    """A path segment of a minted IRI; anything that could break out of ``<...>`` is a 404."""
+    if not text or _BAD_IRI.search(text) or "/" in text:
+        raise EntityNotFound(f"{text!r} is not a medkg identifier")
+    return text
