@@ -50,4 +50,8 @@ def create_app(
     from medkg.web import pages
 
     app.register_blueprint(pages.bp)
+
+    from medkg.web import linked
+
+    app.register_blueprint(linked.bp)
     return app

@@ -1,0 +1,74 @@
+"""Cache validators tied to the dataset version: ``ETag`` and ``Last-Modified``, and ``304``.
+
+The ETag is the build's version (a hash of every quad) plus the representation's format, so it
+changes exactly when the data or the format does. Last-Modified is the time the build was made
+(``dcterms:created`` of the dataset in the build graph), read once per version.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, current_app, request
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS
+
+from medkg.web.state import state
+
+
+def last_modified() -> datetime | None:
+    """When the dataset now served was built (None for an unbuilt store)."""
+    s = state()
+    if s.version is None:
+        return None
+    seen: dict[str, datetime] = current_app.extensions.setdefault("medkg.built_at", {})
+    if s.version not in seen:
+        ds = URIRef(s.settings.base_iri.rstrip("/") + "/dataset")
+        rows = s.store.query(f"SELECT ?t WHERE {{ {ds.n3()} {DCTERMS.created.n3()} ?t }}").rows
+        found = [r[0] for r in rows if r and r[0] is not None]
+        when = _parse(str(found[0])) if found else None
+        seen[s.version] = when or datetime.now(UTC).replace(microsecond=0)
+    return seen[s.version]
+
+
+def _parse(text: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def etag_for(variant: str) -> str | None:
+    """The entity tag of one representation (``variant`` names the format) of this version."""
+    version = state().version
+    return f"{version}-{variant}" if version else None
+
+
+def not_modified(variant: str) -> Response | None:
+    """A ``304`` if the client's copy of this representation is current, else None.
+
+    If-None-Match wins over If-Modified-Since (RFC 9110 section 13.2.2).
+    """
+    tag = etag_for(variant)
+    if tag is None:
+        return None
+    if request.if_none_match:
+        if request.if_none_match.contains_weak(tag) or request.if_none_match.star_tag:
+            return with_validators(Response(status=304), variant)
+        return None
+    since, modified = request.if_modified_since, last_modified()
+    if since and modified and modified <= since:
+        return with_validators(Response(status=304), variant)
+    return None
+
+
+def with_validators(response: Response, variant: str) -> Response:
+    """Add ETag, Last-Modified, Vary and a revalidate-always Cache-Control to a response."""
+    tag = etag_for(variant)
+    if tag:
+        response.set_etag(tag)
+        response.last_modified = last_modified()
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept")
+    return response
