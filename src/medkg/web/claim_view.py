@@ -64,13 +64,19 @@ class EvidenceView:
     @property
     def before(self) -> str:
         """The end of the prefix on one line, so the quote is read in its sentence."""
-        text = " ".join(self.prefix.split())
-        return text if len(text) <= CONTEXT else "…" + text[-CONTEXT:]
+        words = self.prefix.split()
+        text = " ".join(words)
+        if self.prefix[:1].isspace() or len(text) > CONTEXT:
+            return text if len(text) <= CONTEXT else "…" + text[-CONTEXT:].split(" ", 1)[-1]
+        return "…" + " ".join(words[1:]) if len(words) > 1 else ""
 
     @property
     def after(self) -> str:
-        text = " ".join(self.suffix.split())
-        return text if len(text) <= CONTEXT else text[:CONTEXT] + "…"
+        words = self.suffix.split()
+        text = " ".join(words)
+        if len(text) > CONTEXT:
+            return text[:CONTEXT].rsplit(" ", 1)[0] + "…"
+        return text if self.suffix[-1:].isspace() or len(words) < 2 else " ".join(words[:-1]) + "…"
 
 
 @dataclass

@@ -9,6 +9,7 @@ article pages show the stored text with every quote highlighted and its citation
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -104,6 +105,8 @@ class Piece:
     evidence: tuple[str, ...] = ()
     cite: Ref | None = None
     dangling: bool = False
+    starts: tuple[str, ...] = ()  # evidence whose quote begins here (an anchor to jump to)
+    negated: bool = False  # quoted by a negated claim
 
 
 def article_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
@@ -167,7 +170,7 @@ def stored_text(doc: Document) -> tuple[str | None, str | None]:
 def split_text(text: str, claims: list[ClaimView], refs: dict[int, Ref]) -> list[Piece]:
     """Cut the text at every quote's start and end and around every printed citation."""
     spans = [
-        (e.start, e.end, e.key)
+        (e.start, e.end, e.key, c.negated)
         for c in claims
         for e in c.evidence
         if e.start is not None and e.end is not None and 0 <= e.start < e.end <= len(text)
@@ -177,16 +180,22 @@ def split_text(text: str, claims: list[ClaimView], refs: dict[int, Ref]) -> list
         offset = run.start(1)
         for m in re.finditer(r"\d+", run.group(1)):
             cites[offset + m.start()] = (offset + m.end(), int(m.group()))
-    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)} | set(cites))
-    cuts = sorted(set(cuts) | {end for end, _ in cites.values()})
+    cuts = {0, len(text)} | set(cites) | {end for end, _ in cites.values()}
+    cuts |= {s for s, _, _, _ in spans} | {e for _, e, _, _ in spans}
     pieces = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        keys = tuple(k for s, e, k in spans if s <= a and b <= e)
+    seen: set[str] = set()
+    for a, b in itertools.pairwise(sorted(cuts)):
+        covering = [(k, neg) for s, e, k, neg in spans if s <= a and b <= e]
+        keys = tuple(dict.fromkeys(k for k, _ in covering))
+        starts = tuple(k for k in keys if k not in seen)
+        seen.update(starts)
+        negated = any(neg for _, neg in covering)
         if a in cites:
             number = cites[a][1]
-            pieces.append(Piece(text[a:b], keys, refs.get(number), number not in refs))
+            ref = refs.get(number)
+            pieces.append(Piece(text[a:b], keys, ref, ref is None, starts, negated))
         else:
-            pieces.append(Piece(text[a:b], keys))
+            pieces.append(Piece(text[a:b], keys, starts=starts, negated=negated))
     return pieces
 
 

@@ -21,7 +21,7 @@ from medkg.errors import BadRequest
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 from medkg.web.cache import not_modified, with_validators
-from medkg.web.ld_html import render_document
+from medkg.web.ld_pages import render_document
 from medkg.web.state import state
 
 bp = Blueprint("linked", __name__)
