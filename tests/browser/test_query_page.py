@@ -85,3 +85,15 @@ def test_query_page_on_a_phone(phone: Any) -> None:
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     phone.shot("query-page-phone")
     phone.check()
+
+
+def test_tab_moves_the_focus_out_of_the_editor(visit: Any) -> None:
+    visit.open("/")
+    page = visit.page
+    page.locator(".CodeMirror").click()
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label == "SPARQL query"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") != "SPARQL query"
+    assert "\t" not in page.evaluate("window.medkg.yasqe.getValue()")
+    visit.check()
