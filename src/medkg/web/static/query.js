@@ -27,6 +27,16 @@
   // Tab and Shift-Tab move the focus on instead of trapping it in the editor.
   yasqe.addKeyMap({ Tab: false, "Shift-Tab": false });
 
+  // Yasr draws a few controls without a name; name them for screen readers as they appear.
+  var names = { ".tableSizer": "Rows per page", ".tableFilter": "Filter the results" };
+  new MutationObserver(function () {
+    Object.keys(names).forEach(function (selector) {
+      document.querySelectorAll("#yasr " + selector + ":not([aria-label])").forEach(function (el) {
+        el.setAttribute("aria-label", names[selector]);
+      });
+    });
+  }).observe(document.getElementById("yasr"), { childList: true, subtree: true });
+
   yasqe.on("queryResponse", function (_instance, response, duration) {
     yasr.setResponse(response, duration);
     var results = document.getElementById("results-h");
