@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, XSD
 
 from medkg.errors import NotFound, UnknownCurie
 from medkg.formats import Format
@@ -30,8 +31,6 @@ from medkg.rdf.jsonld import HYDRA
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
-#: display labels for predicates the ontology cannot label (built-in RDF vocabulary)
-FALLBACK_LABELS = {RDFS.subClassOf: "is a", RDF.type: "is an instance of"}
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -58,6 +57,9 @@ CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other WHERE {
   ?c a medkg:Claim ; medkg:negated ?neg ; medkg:modality ?mod ; rdf:predicate ?p .
 }"""
 
+LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:diseaseContext, \
+medkg:anatomicalContext, medkg:unit))"
+
 CLAIMS = """CONSTRUCT {
   ?c ?cp ?co . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
   ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
@@ -70,11 +72,22 @@ CLAIMS = """CONSTRUCT {
   UNION { ?c medkg:evidence/cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
   UNION { ?c medkg:evidence/medkg:source ?art . ?art dcterms:title ?at }
   UNION { ?grp medkg:member ?c ; ?gp ?go }
-  UNION { ?c ?lp ?term . ?term rdfs:label ?tl . FILTER(?lp IN (rdf:subject, rdf:predicate,
-      rdf:object, medkg:diseaseContext, medkg:anatomicalContext, medkg:unit)) }
+  UNION { ?c ?lp ?term . ?term rdfs:label ?tl . %s }
 }"""
 
-CLAIMS_OF_EVIDENCE = "SELECT DISTINCT ?c WHERE { ?c medkg:evidence %s }"
+EVIDENCE = """CONSTRUCT {
+  ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
+  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at .
+} WHERE {
+  VALUES ?ev { %s }
+  { ?ev ?ep ?eo }
+  UNION { ?ev oa:hasTarget ?t . ?t ?tp ?to }
+  UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
+  UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?c medkg:evidence ?ev ; ?cp ?co }
+  UNION { ?c medkg:evidence ?ev ; ?lp ?term . ?term rdfs:label ?tl . %s }
+}"""
 
 NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
 WHERE {
@@ -142,11 +155,11 @@ class Documents:
     def entity(self, ident: str, page: int = 1) -> Document:
         """An ontology entity by CURIE or IRI: label, synonyms, superclasses, claims about it."""
         iri = self.resolve(ident)
-        g = self._graph(
+        g = self.construct(
             ENTITY % iri.n3(),
             default_graphs=[str(self.mint.graph("ontology")), str(self.mint.graph("inferred"))],
         )
-        rows = self._select(CLAIMS_OF % iri.n3())
+        rows = self.select(CLAIMS_OF % iri.n3())
         if not len(g) and not rows:
             raise EntityNotFound(
                 f"medkg knows nothing about {iri_to_curie(str(iri))}",
@@ -177,11 +190,10 @@ class Documents:
 
     def evidence(self, key: str) -> Document:
         iri = self.mint.evidence(_segment(key))
-        rows = self._select(CLAIMS_OF_EVIDENCE % iri.n3())
-        if not rows:
+        g = self.construct(EVIDENCE % (iri.n3(), LABELLED))
+        if (iri, RDF.type, MEDKG.Evidence) not in g:
             raise EntityNotFound(f"no evidence {key!r}", hint="evidence keys are 16 hex digits")
-        claims = [URIRef(str(r["c"])) for r in rows]
-        return Document("evidence", iri, self.claims_graph(claims), self.base)
+        return Document("evidence", iri, g, self.base)
 
     def article(self, article_id: str) -> Document:
         return self._node("article", self.mint.article(_segment(article_id)), MEDKG.Article)
@@ -189,6 +201,17 @@ class Documents:
     def reference(self, ref_id: str) -> Document:
         iri = URIRef(f"{self.base}reference/{_segment(ref_id)}")
         return self._node("reference", iri, MEDKG.Reference)
+
+    def built_at(self) -> datetime | None:
+        """When the dataset was built (``dcterms:created`` of ``<base>dataset``), if recorded."""
+        rows = self.select(f"SELECT ?t WHERE {{ <{self.base}dataset> dcterms:created ?t }}")
+        for row in rows:
+            try:
+                when = datetime.fromisoformat(str(row["t"]).replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return when if when.tzinfo else when.replace(tzinfo=UTC)
+        return None
 
     def resolve(self, ident: str) -> URIRef:
         """A CURIE or IRI as an IRI; a prefix medkg does not know is a 404, not a 400."""
@@ -202,17 +225,14 @@ class Documents:
             )
         return iri
 
-    def claims_graph(self, claims: Iterable[URIRef]) -> Graph:
-        """Claims with their evidence, quotes, cited references, qc flags and term labels."""
+    def claims_graph(self, claims: Iterable[URIRef], graphs: list[URIRef] | None = None) -> Graph:
+        """Claims with their evidence, quotes, cited references, qc flags and term labels
+        (from ``graphs`` only, when given: e.g. one article's source graph)."""
         values = " ".join(c.n3() for c in claims)
         if not values:
             return Graph()
-        g = self._graph(CLAIMS % values)
-        for predicate in set(g.objects(None, RDF.predicate)):
-            label = FALLBACK_LABELS.get(URIRef(str(predicate)))
-            if label and (predicate, RDFS.label, None) not in g:
-                g.add((predicate, RDFS.label, Literal(label, lang="en")))
-        return g
+        names = [str(g) for g in graphs] if graphs else None
+        return self.construct(CLAIMS % (values, LABELLED), default_graphs=names)
 
     def document_url(self, iri: URIRef, page: int | None = None) -> URIRef:
         """The IRI (under the base) of the document describing an entity, or one of its pages."""
@@ -237,25 +257,38 @@ class Documents:
         return g
 
     def _node(self, kind: str, iri: URIRef, cls: URIRef) -> Document:
-        g = self._graph(NODE % iri.n3())
+        g = self.construct(NODE % iri.n3())
         if (iri, RDF.type, cls) not in g:
             raise EntityNotFound(
                 f"no {kind} {iri_to_curie(str(iri))}", hint=f"list them at /{kind}/ via /sparql"
             )
         return Document(kind, iri, g, self.base)
 
-    def _select(self, query: str) -> list[dict[str, Any]]:
+    def select(self, query: str) -> list[dict[str, Any]]:
+        """Rows of a SELECT (the common prefixes and ``medkg:`` are declared)."""
         return self.store.query(PREFIXES + _medkg(self.base) + query).to_dicts()
 
-    def _graph(self, query: str, default_graphs: list[str] | None = None) -> Graph:
+    def construct(self, query: str, default_graphs: list[str] | None = None) -> Graph:
+        """The graph of a CONSTRUCT, with the context's prefixes bound for Turtle."""
         text = PREFIXES + _medkg(self.base) + query
         result = self.store.query(text, default_graphs=default_graphs)
         g = Graph()
         for prefix, ns in jsonld.prefixes(self.base).items():
             g.bind(prefix, ns, override=True, replace=True)
-        for t in result.triples:
-            g.add(t)
+        for s, p, o in result.triples:
+            g.add((s, p, with_decimal_point(o)))
         return g
+
+
+def with_decimal_point(term: Any) -> Any:
+    """An xsd:decimal with a decimal point (``3.0``); other terms unchanged.
+
+    Oxigraph stores the canonical ``3``, but rdflib's Turtle and TriG always write ``3.0``, so
+    documents and dumps use ``3.0`` in every format: each format then holds the same literal.
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
+        return Literal(f"{term}.0", datatype=XSD.decimal)
+    return term
 
 
 def group_of(row: dict[str, Any]) -> str:

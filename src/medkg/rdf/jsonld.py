@@ -199,9 +199,14 @@ def to_graph(document: dict[str, Any] | list[Any]) -> Graph:
 
     Named graphs, if any, are merged: use ``to_dataset`` to keep them.
     """
+    nquads = jsonld.to_rdf(document, {**OPTIONS, "format": "application/n-quads"})
     graph = Graph()
-    for s, p, o, _ in to_dataset(document).quads((None, None, None, None)):
-        graph.add((s, p, o))
+    try:
+        graph.parse(data=nquads or "", format="nt")
+    except Exception:  # a quad with a graph name: not N-Triples
+        graph = Graph()
+        for s, p, o, _ in to_dataset(document).quads((None, None, None, None)):
+            graph.add((s, p, o))
     return graph
 
 

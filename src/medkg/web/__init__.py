@@ -51,7 +51,8 @@ def create_app(
 
     app.register_blueprint(pages.bp)
 
-    from medkg.web import linked
+    from medkg.web import dump, linked
 
     app.register_blueprint(linked.bp)
+    app.register_blueprint(dump.bp)
     return app

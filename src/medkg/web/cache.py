@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Response, current_app, request
-from rdflib import URIRef
-from rdflib.namespace import DCTERMS
 
+from medkg.documents import Documents
 from medkg.web.state import state
 
 
@@ -23,20 +22,9 @@ def last_modified() -> datetime | None:
         return None
     seen: dict[str, datetime] = current_app.extensions.setdefault("medkg.built_at", {})
     if s.version not in seen:
-        ds = URIRef(s.settings.base_iri.rstrip("/") + "/dataset")
-        rows = s.store.query(f"SELECT ?t WHERE {{ {ds.n3()} {DCTERMS.created.n3()} ?t }}").rows
-        found = [r[0] for r in rows if r and r[0] is not None]
-        when = _parse(str(found[0])) if found else None
+        when = Documents(s.store, s.settings.base_iri).built_at()
         seen[s.version] = when or datetime.now(UTC).replace(microsecond=0)
     return seen[s.version]
-
-
-def _parse(text: str) -> datetime | None:
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def etag_for(variant: str) -> str | None:
