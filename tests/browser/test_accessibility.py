@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 
 from .conftest import ROOT
 
@@ -18,11 +19,15 @@ PAGES = [
     "/claim/fe8bda120e032f81daa9",
     "/article/als-demyelinating-or-axonal",
     "/reference/als-demyelinating-or-axonal-1",
+    "/evidence/",  # the first evidence of the claim above
 ]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_has_no_wcag_a_or_aa_violations(visit: Any, path: str) -> None:
+    if path == "/evidence/":
+        claim = requests.get(visit.server.url + PAGES[3] + "?format=jsonld", timeout=30).json()
+        path += claim["evidence"][0]["@id"].rsplit("/", 1)[-1]
     visit.open(path)
     assert_accessible(visit)
 

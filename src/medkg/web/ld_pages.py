@@ -203,13 +203,15 @@ def node_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
     """References and evidence: the node, and the evidence or articles that point at it."""
     data = doc.data
     ref = reader.reference(data) if "referenceNumber" in data else None
+    is_evidence = doc.kind == "evidence"
     backlinks = [reader.term(n["@id"]) for n in data.get("@included", []) if n.get("@id")]
     return render_template(
         "node.html",
         doc=doc,
         data=data,
         ref=ref,
-        evidence=reader.evidence(data) if doc.kind == "evidence" else None,
-        backlinks=[b for b in backlinks if b],
+        evidence=reader.evidence(data) if is_evidence else None,
+        claims=[reader.claim(c) for c in as_list(data.get("evidenceFor")) if isinstance(c, dict)],
+        backlinks=[b for b in backlinks if b] if not is_evidence else [],
         alternates=alternates,
     )
