@@ -9,6 +9,8 @@ from types import SimpleNamespace
 from flask import Flask
 from flask.testing import FlaskClient
 
+from medkg.config import Settings
+from medkg.store import Store
 from medkg.web.claim_view import Reader
 from medkg.web.ld_pages import article_claims, split_text, stored_text
 
@@ -83,3 +85,14 @@ def test_claim_and_reference_pages_render_for_browsers(client: FlaskClient) -> N
     body = ref.get_data(as_text=True)
     assert "Reference 1: Guideline Directed Topic Overview" in body
     assert "SelfCitation" in body
+
+
+def test_entity_page_links_its_pages_of_claims(settings: Settings, built_store: Store) -> None:
+    from medkg.web import create_app
+
+    client = create_app(settings.replace(page_size=10), built_store).test_client()
+    first = client.get(ALS, headers=HTML).get_data(as_text=True)
+    assert '<a rel="next" href="/entity/MONDO:0004976?page=2">' in first
+    second = client.get(ALS + "?page=2", headers=HTML).get_data(as_text=True)
+    assert '<a rel="prev" href="/entity/MONDO:0004976?page=1">' in second
+    assert len(re.findall(r'<article class="claim ', second)) == 10

@@ -17,11 +17,12 @@ from typing import Any
 
 from flask import render_template
 from rdflib import URIRef
+from rdflib.namespace import RDFS
 
 from medkg.documents import Document, Documents
 from medkg.formats import Format
 from medkg.rdf import frames, jsonld
-from medkg.vocab import MEDKG
+from medkg.vocab import iri_to_curie
 from medkg.web.claim_view import ClaimView, Reader, Ref, as_list
 from medkg.web.state import state
 
@@ -113,8 +114,7 @@ def article_page(doc: Document, reader: Reader, alternates: list[Format]) -> str
     data = doc.data
     refs = {
         r.number: r
-        for r in (reader.reference(n) for n in as_list(data.get("reference")))
-        if isinstance(r, Ref)
+        for r in (reader.reference(n) for n in as_list(data.get("reference")) if is_ref(n))
     }
     claims = article_claims(doc, reader)
     text, problem = stored_text(doc)
@@ -132,26 +132,24 @@ def article_page(doc: Document, reader: Reader, alternates: list[Format]) -> str
     )
 
 
+def is_ref(node: Any) -> bool:
+    return isinstance(node, dict) and "referenceNumber" in node
+
+
 def article_claims(doc: Document, reader: Reader) -> list[ClaimView]:
-    """The claims this article states, framed from the documents' own claims graph."""
+    """The claims this article states, framed from the documents' own claims graph.
+
+    One small query finds which claims have evidence in the article; their descriptions come
+    from ``Documents.claims_graph``, the same graph the claim documents are made of.
+    """
     s = state()
-    docs = Documents(s.store, doc.base)
-    query = ARTICLE_CLAIMS % (MEDKG.evidence, MEDKG.source, doc.iri)
+    query = ARTICLE_CLAIMS % (f"{doc.base}evidence", f"{doc.base}source", doc.iri)
     iris = [URIRef(str(r["c"])) for r in s.store.query(query).to_dicts()]
-    graph = docs.claims_graph(iris)
+    graph = Documents(s.store, doc.base).claims_graph(iris)
     nodes = jsonld.frame(jsonld.to_expanded(graph), frames.CLAIM, doc.base)
-    claims = [Reader({"@included": _labels(graph)}, doc.base).claim(n) for n in nodes]
-    return sorted(claims, key=lambda c: min((e.start or 0) for e in c.evidence or []))
-
-
-def _labels(graph: Any) -> list[dict[str, str]]:
-    from medkg.vocab import iri_to_curie
-
-    out = []
-    for s, o in graph.subject_objects(URIRef("http://www.w3.org/2000/01/rdf-schema#label")):
-        curie = iri_to_curie(str(s))
-        out.append({"@id": curie, "label": str(o)})
-    return out
+    labels = [{"@id": iri_to_curie(str(t)), "label": str(v)} for t, v in graph[: RDFS.label :]]
+    claims = [Reader({"@included": labels}, doc.base).claim(n) for n in nodes]
+    return sorted(claims, key=lambda c: min((e.start or 0 for e in c.evidence), default=0))
 
 
 def stored_text(doc: Document) -> tuple[str | None, str | None]:
