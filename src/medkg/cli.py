@@ -187,6 +187,37 @@ def settings_cmd() -> None:
         click.echo(f"{name} = {default!r}\n    {help_text}  [MEDKG_{name.upper()}]")
 
 
+@cli.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--dry-run", is_flag=True, help="parse and report; write nothing")
+@click.option("--replace-text", is_flag=True, help="store a changed text over the stored one")
+@pass_ctx
+def ingest(
+    ctx: Context, articles: tuple[str, ...], fmt: str, dry_run: bool, replace_text: bool
+) -> None:
+    """Parse article texts into data/articles/ and draft claims into data/claims/ (merging)."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from medkg.ingest import ingest_file, load_lexicon
+
+    root = ctx.settings.root_path
+    lexicon = load_lexicon(root)
+    reports = []
+    for name in tqdm(articles, desc="ingest", unit="article", disable=len(articles) < 2):
+        path = Path(name)
+        report = ingest_file(path, root, lexicon, write=not dry_run, replace_text=replace_text)
+        reports.append(report)
+        if fmt == "text":
+            click.echo(report.summary())
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+    if any(r.problems for r in reports):
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; the one place a MedkgError becomes a message and an exit code."""
     try:
