@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -15,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from medkg.answer import FOUNDING_QUERY, STANCES, answer
 from medkg.formats import offered
 from medkg.queries import NamedQuery, find_query, load_queries
-from medkg.vocab import PREFIXES
+from medkg.vocab import PREFIXES, iri_to_curie
 from medkg.web.state import state
 
 bp = Blueprint("pages", __name__)
@@ -73,4 +74,15 @@ def founding_question() -> ResponseReturnValue:
     query = find_query(s.settings.root_path, FOUNDING_QUERY)
     params = {k: v for k, v in request.args.items() if k != "format"}
     result = answer(query, s.store, params)
-    return render_template("question.html", answer=result, stances=STANCES, query=query)
+    return render_template(
+        "question.html", answer=result, stances=STANCES, query=query, local=local_path
+    )
+
+
+def local_path(iri: str) -> str:
+    """Where this server answers for an IRI: medkg's own under its path, others as entities."""
+    base = state().settings.base_iri
+    if iri.startswith(base):
+        return "/" + iri[len(base) :]
+    curie = iri_to_curie(iri)
+    return f"/entity/{curie}" if curie != iri else "/entity/?iri=" + quote(iri, safe="")
