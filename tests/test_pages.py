@@ -94,3 +94,10 @@ def test_founding_page_shows_verdict_strength_and_dangling_citation(client: Flas
     assert 'id="ref-1"' in page and 'id="ref-2"' in page
     assert 'class="cite dangling"' in page
     assert "Strength of evidence" in page
+
+
+def test_editor_completes_the_prefixes_medkg_knows(client: FlaskClient) -> None:
+    from medkg.vocab import PREFIXES
+
+    assert client.get("/prefixes.json").get_json() == PREFIXES
+    assert '"prefixesUrl": "/prefixes.json"' in client.get("/").get_data(as_text=True)

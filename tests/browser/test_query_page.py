@@ -97,3 +97,21 @@ def test_tab_moves_the_focus_out_of_the_editor(visit: Any) -> None:
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") != "SPARQL query"
     assert "\t" not in page.evaluate("window.medkg.yasqe.getValue()")
     visit.check()
+
+
+def test_prefix_completion_offers_medkg_prefixes(visit: Any) -> None:
+    visit.open("/")
+    page = visit.page
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("PREFIX MON")
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints li")
+    hints.first.wait_for()
+    assert "MONDO: <http://purl.obolibrary.org/obo/MONDO_>" in hints.all_inner_texts()
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.medkg.yasqe.getValue()").startswith(
+        "PREFIX MONDO: <http://purl.obolibrary.org/obo/MONDO_>"
+    )
+    visit.check()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from medkg.answer import FOUNDING_QUERY, STANCES, answer
@@ -62,10 +62,17 @@ def query_page() -> ResponseReturnValue:
         "examples": examples(),
         "formats": formats,
         "prefixes": PREFIXES,
+        "prefixesUrl": url_for("pages.prefixes"),
     }
     return render_template(
         "query.html", config=config, examples=config["examples"], missing=missing_vendor()
     )
+
+
+@bp.get("/prefixes.json")
+def prefixes() -> ResponseReturnValue:
+    """The CURIE prefixes medkg knows, for the editor's PREFIX completion (no outside service)."""
+    return jsonify(PREFIXES)
 
 
 @bp.get("/founding-question")

@@ -13,6 +13,7 @@
   var yasqe = new Yasqe(document.getElementById("yasqe"), {
     value: first,
     persistenceId: null,
+    prefixCcApi: new URL(config.prefixesUrl, window.location.href).toString(),
     consumeShareLink: null,
     createShareableLink: null,
     resizeable: true,
