@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 from html.parser import HTMLParser
 from typing import Any
 
@@ -188,6 +189,18 @@ def test_context_compacts_to_curies_and_plain_booleans(client: FlaskClient) -> N
     assert compacted["negated"] is False
 
 
+def test_article_and_reference_list_what_points_at_them(client: FlaskClient) -> None:
+    article = client.get(f"/article/{ARTICLE}").get_json()
+    assert len(article["quotedBy"]) > 30 and all(
+        q.startswith("medkg:evidence/") for q in article["quotedBy"]
+    )
+    assert [r["referenceNumber"] for r in article["reference"]] == [1, 2, 3, 4, 5]
+    assert "UnresolvedCitation" in article["qcFlag"]  # the article cites 6 but lists 5
+    ref = client.get(f"/reference/{ARTICLE}-1").get_json()
+    assert ref["referencedBy"][0]["@id"] == f"medkg:article/{ARTICLE}"
+    assert ref["citedBy"] and ref["qcFlag"] == ["SelfCitation"]
+
+
 def test_claim_document_shape_is_stable_across_requests(client: FlaskClient) -> None:
     path = f"/claim/{ALS_NOT_DD.key}"
     first, second = client.get(path).data, client.get(path).data
@@ -330,3 +343,58 @@ def test_documents_are_canonical_per_version(client: FlaskClient) -> None:
     a = Graph().parse(data=client.get(f"/article/{ARTICLE}?format=ttl").data, format="turtle")
     b = Graph().parse(data=client.get(f"/article/{ARTICLE}?format=nt").data, format="nt")
     assert to_isomorphic(a) == to_isomorphic(b)
+
+
+@pytest.fixture(scope="module")
+def contradicted(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """The seed plus one claim that affirms what the headline denies: a contradiction group."""
+    from medkg.build import build_into
+    from medkg.config import load_settings
+    from medkg.store import open_store
+    from medkg.web import create_app
+
+    from .conftest import ROOT
+
+    root = tmp_path_factory.mktemp("contradicted")
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, root / part)
+    claims = root / "data" / "claims" / f"{ARTICLE}.yaml"
+    claims.write_text(
+        claims.read_text(encoding="utf-8")
+        + "\n- id: test-als-is-demyelinating\n  subject: MONDO:0004976\n"
+        "  predicate: rdfs:subClassOf\n  object: MONDO:0002562\n  negated: false\n"
+        "  quote: ALS is NOT a Demyelinating Disease\n  citations: []\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(env={}, root=str(root), store="oxigraph:")
+    store = open_store("oxigraph:", root)
+    build_into(store, settings)
+    return create_app(settings, store).test_client()
+
+
+def test_contradiction_group_dereferences_with_both_polarities(contradicted: FlaskClient) -> None:
+    claim = contradicted.get(f"/claim/{ALS_NOT_DD.key}").get_json()
+    assert "Contradicted" in claim["qcFlag"]
+    (group,) = claim["contradictionGroup"]
+    assert group["@type"] == "ContradictionGroup" and len(group["member"]) == 1  # the other one
+    path = "/" + group["@id"].removeprefix("medkg:")
+    doc = contradicted.get(path).get_json()
+    assert doc["@type"] == "ContradictionGroup" and doc["count"] == 2
+    assert sorted(m["negated"] for m in doc["member"]) == [False, True]
+    assert all(m["evidence"][0]["target"]["selector"] for m in doc["member"])
+    turtle = Graph().parse(data=contradicted.get(path + "?format=ttl").data, format="turtle")
+    assert isomorphic(jsonld.to_graph(doc), turtle)
+    assert contradicted.get("/contradiction/0000").status_code == 404
+
+
+def test_vocabulary_terms_and_named_graphs_dereference(client: FlaskClient) -> None:
+    response = client.get("/Claim")
+    assert response.status_code == 303 and response.headers["Location"] == "/entity/medkg:Claim"
+    assert client.get("/entity/medkg:Claim").get_json()["label"] == "claim"
+    assert client.get("/no-such-thing").status_code == 404
+    qc = Graph().parse(data=client.get("/graph/qc?format=ttl").data, format="turtle")
+    flagged = URIRef(f"https://w3id.org/medkg/reference/{ARTICLE}-1")
+    assert (flagged, MEDKG.qcFlag, MEDKG.SelfCitation) in qc
+    as_jsonld = jsonld.to_graph(client.get("/graph/qc").get_json())
+    assert isomorphic(qc, as_jsonld)
+    assert client.get("/graph/nope").status_code == 404

@@ -6,11 +6,10 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
 
 from medkg.config import Settings
@@ -87,8 +86,6 @@ def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
     yield ds, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"), g
     yield ds, MEDKG.version, Literal(built.version), g
     yield ds, URIRef("http://rdfs.org/ns/void#triples"), Literal(built.quad_count()), g
-    built_at = datetime.now(UTC).replace(microsecond=0)
-    yield ds, DCTERMS.created, Literal(built_at, datatype=XSD.dateTime), g  # Last-Modified
     for article, _ in built.articles:
         yield ds, DCTERMS.source, mint.article(article.id), g
 

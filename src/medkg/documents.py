@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -32,6 +32,7 @@ from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -182,36 +183,43 @@ class Documents:
         return Document("entity", iri, g, self.base, p, {k: groups[k] for k in chosen})
 
     def claim(self, key: str) -> Document:
-        iri = self.mint.claim(_segment(key))
+        iri = self.mint.claim(segment(key))
         g = self.claims_graph([iri])
         if (iri, RDF.type, MEDKG.Claim) not in g:
             raise EntityNotFound(f"no claim {key!r}", hint="claim keys are 20 hex digits")
         return Document("claim", iri, g, self.base)
 
     def evidence(self, key: str) -> Document:
-        iri = self.mint.evidence(_segment(key))
+        iri = self.mint.evidence(segment(key))
         g = self.construct(EVIDENCE % (iri.n3(), LABELLED))
         if (iri, RDF.type, MEDKG.Evidence) not in g:
             raise EntityNotFound(f"no evidence {key!r}", hint="evidence keys are 16 hex digits")
         return Document("evidence", iri, g, self.base)
 
     def article(self, article_id: str) -> Document:
-        return self._node("article", self.mint.article(_segment(article_id)), MEDKG.Article)
+        return self._node("article", self.mint.article(segment(article_id)), MEDKG.Article)
 
     def reference(self, ref_id: str) -> Document:
-        iri = URIRef(f"{self.base}reference/{_segment(ref_id)}")
+        iri = URIRef(f"{self.base}reference/{segment(ref_id)}")
         return self._node("reference", iri, MEDKG.Reference)
 
-    def built_at(self) -> datetime | None:
-        """When the dataset was built (``dcterms:created`` of ``<base>dataset``), if recorded."""
-        rows = self.select(f"SELECT ?t WHERE {{ <{self.base}dataset> dcterms:created ?t }}")
-        for row in rows:
-            try:
-                when = datetime.fromisoformat(str(row["t"]).replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            return when if when.tzinfo else when.replace(tzinfo=UTC)
-        return None
+    def contradiction(self, key: str) -> Document:
+        """A contradiction group: claims that hold both polarities of one proposition."""
+        iri = self.mint.contradiction(segment(key))
+        rows = self.select(f"SELECT ?c WHERE {{ {iri.n3()} medkg:member ?c }}")
+        g = self.claims_graph(URIRef(str(r["c"])) for r in rows)
+        if (iri, RDF.type, MEDKG.ContradictionGroup) not in g:
+            raise EntityNotFound(f"no contradiction group {key!r}", hint="see the qc graph")
+        return Document("contradiction", iri, g, self.base)
+
+    def vocabulary_term(self, name: str) -> URIRef | None:
+        """The IRI of a term of the medkg vocabulary (``<base>Claim``), if the ontology has it."""
+        if not _SEGMENT.match(name):
+            return None
+        iri = URIRef(self.base + name)
+        graph = self.mint.graph("ontology")
+        found = self.store.query(f"ASK {{ GRAPH {graph.n3()} {{ {iri.n3()} ?p ?o }} }}").boolean
+        return iri if found else None
 
     def resolve(self, ident: str) -> URIRef:
         """A CURIE or IRI as an IRI; a prefix medkg does not know is a 404, not a 400."""
@@ -219,7 +227,7 @@ class Documents:
             iri = to_iri(ident.strip())
         except UnknownCurie as e:
             raise EntityNotFound(e.message, hint=e.hint) from None
-        if _BAD_IRI.search(str(iri)):
+        if not is_valid_iri(str(iri)):
             raise EntityNotFound(
                 f"{ident!r} is not a valid IRI or CURIE", hint="e.g. MONDO:0004976"
             )
@@ -307,8 +315,23 @@ def _medkg(base: str) -> str:
     return f"PREFIX medkg: <{base}>\n"
 
 
-def _segment(text: str) -> str:
-    """A path segment of a minted IRI; anything that could break out of ``<...>`` is a 404."""
-    if not text or _BAD_IRI.search(text) or "/" in text:
-        raise EntityNotFound(f"{text!r} is not a medkg identifier")
+def segment(text: str) -> str:
+    """A path segment of a minted IRI (an id or a key: letters, digits, ``.``, ``_``, ``~``,
+    ``-``); anything else cannot name a medkg resource, so it is a 404."""
+    if not _SEGMENT.match(text):
+        raise EntityNotFound(
+            f"{text!r} is not a medkg identifier",
+            hint="ids and keys are letters, digits, '.', '_', '~' and '-'",
+        )
     return text
+
+
+def is_valid_iri(text: str) -> bool:
+    """True for an absolute IRI (RFC 3987) that is safe inside ``<...>`` in SPARQL."""
+    if _BAD_IRI.search(text):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True

@@ -3,20 +3,18 @@ graph (https://nanopub.net/guidelines/working_draft/).
 
 The assertion is the reified claim (subject, predicate, object, polarity, modality, qualifiers),
 never a bare ``s p o`` triple: a negated claim stays negated. The provenance is the evidence this
-article gives (quote selectors, cited references); the pubinfo names the article and the build.
+article gives (quote selectors, cited references); the pubinfo names the article and the dataset.
 Nanopublication IRIs are ``<base>np/<article-id>/<claim-key>`` with ``#Head``, ``#assertion``,
 ``#provenance`` and ``#pubinfo`` graphs; they are not signed (no trusty URIs).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
 
-from medkg.documents import Documents, EntityNotFound
+from medkg.documents import Documents, EntityNotFound, segment
 from medkg.rdf import jsonld
 from medkg.store.base import Store
 from medkg.vocab import CITO, MEDKG, NP, OA, PROV
@@ -28,12 +26,10 @@ def nanopub_iri(base: str, article_id: str, claim_key: str) -> URIRef:
     return URIRef(f"{base}np/{article_id}/{claim_key}")
 
 
-def article_nanopubs(
-    store: Store, base: str, article_id: str, created: datetime | None = None
-) -> Dataset:
+def article_nanopubs(store: Store, base: str, article_id: str) -> Dataset:
     """Every claim the article states, one nanopublication each, in one Dataset."""
+    article_id = segment(article_id)
     docs = Documents(store, base)
-    created = created or docs.built_at()
     source = docs.mint.source_graph(article_id)
     article = docs.mint.article(article_id)
     rows = docs.select(
@@ -47,6 +43,7 @@ def article_nanopubs(
         f"CONSTRUCT {{ {article.n3()} dcterms:title ?t }} WHERE "
         f"{{ {article.n3()} dcterms:title ?t }}"
     )
+    dataset = URIRef(f"{docs.base}dataset")
     ds = Dataset()
     for prefix, ns in jsonld.prefixes(docs.base).items():
         ds.bind(prefix, ns, override=True, replace=True)
@@ -73,8 +70,7 @@ def article_nanopubs(
         i.add((np, PROV.wasDerivedFrom, article))
         for t in title:
             i.add(t)
-        if created:
-            i.add((np, DCTERMS.created, Literal(created.isoformat(), datatype=XSD.dateTime)))
+        i.add((np, DCTERMS.isPartOf, dataset))
     return ds
 
 

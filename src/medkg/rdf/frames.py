@@ -75,18 +75,53 @@ def assemble(
     else:
         shape = {"@id": str(root), "@embed": "@never", "view": VIEW}
     found = jsonld.frame(expanded, shape, base)
+    if kind == "contradiction":  # members are placed below, with their evidence
+        claims = {c for c in claims if (root, MEDKG.member, c) in graph}
     doc: dict[str, Any] = {"@context": jsonld.context(base), **(found[0] if found else {})}
     doc.pop("@id", None)
     doc = {"@context": doc.pop("@context"), "@id": _compact_id(found, root), **doc}
     listed = {root} | embedded_nodes(graph)
     if kind != "claim" and claims:
         listed |= {c for c in claims if isinstance(c, URIRef)}
-        framed = jsonld.frame(expanded, CLAIM if kind == "entity" else {**CLAIM, **_no_ev()}, base)
+        with_evidence = kind in ("entity", "contradiction")
+        framed = jsonld.frame(expanded, CLAIM if with_evidence else {**CLAIM, **_no_ev()}, base)
         _place_claims(doc, framed, kind, claim_groups or {}, graph, root)
+    for key, by in (("reference", "referenceNumber"), ("section", "position")):
+        if isinstance(doc.get(key), list):  # reading order, not IRI order ("-10" before "-2")
+            doc[key].sort(key=lambda n: n.get(by, 0) if isinstance(n, dict) else 0)
     others = sorted(str(s) for s in set(graph.subjects()) - listed if isinstance(s, URIRef))
     if others:
-        doc["@included"] = jsonld.frame(expanded, {"@id": others, "@embed": "@never"}, base)
+        included = jsonld.frame(expanded, {"@id": others, "@embed": "@never"}, base)
+        included = [n for n in included if not _fold_reverse(doc, n)]
+        if included:
+            doc["@included"] = included
     return doc
+
+
+#: forward term -> the reverse term a node pointing at the root is listed under
+REVERSE_OF = {
+    "source": "quotedBy",
+    "citesAsEvidence": "citedBy",
+    "reference": "referencedBy",
+    "member": "contradictionGroup",
+}
+
+
+def _fold_reverse(doc: dict[str, Any], node: dict[str, Any]) -> bool:
+    """List a node that points at the root under the reverse term (``quotedBy``, ``citedBy``…)
+    instead of ``@included``: the same triples, read from the root's side. True if moved."""
+    for term, reverse in REVERSE_OF.items():
+        values = node.get(term)
+        listed = values if isinstance(values, list) else [values]
+        if doc["@id"] not in listed:
+            continue
+        rest = [v for v in listed if v != doc["@id"]]
+        node = {k: v for k, v in node.items() if k != term}
+        if rest:
+            node[term] = rest if isinstance(values, list) else rest[0]
+        doc.setdefault(reverse, []).append(node if len(node) > 1 else node["@id"])
+        return True
+    return False
 
 
 def _no_ev() -> dict[str, Any]:
@@ -106,6 +141,9 @@ def _place_claims(
     root: URIRef,
 ) -> None:
     """Entity documents group claims (affirmed, negated, hypotheses) and by direction."""
+    if kind == "contradiction":
+        doc["member"] = framed  # the same claims as the IRIs it listed, now with their evidence
+        return
     if kind != "entity":
         doc["evidenceFor"] = framed
         return

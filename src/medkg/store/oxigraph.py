@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from medkg.errors import QueryEvaluationError, StoreError
+from medkg.errors import BadRequest, QueryEvaluationError, StoreError
 from medkg.store.base import Capabilities, Quad, QueryResult, replace_update
 from medkg.terms import syntax_error, to_oxigraph, to_rdflib, to_triple
 
@@ -68,11 +68,11 @@ class OxigraphStore:
     ) -> QueryResult:
         kwargs: dict[str, Any] = {}
         if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            kwargs["default_graph"] = [graph_iri(g) for g in default_graphs]
         else:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            kwargs["named_graphs"] = [graph_iri(g) for g in named_graphs]
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
@@ -109,6 +109,16 @@ class OxigraphStore:
 
     def close(self) -> None:
         self.ox.flush()
+
+
+def graph_iri(text: str) -> ox.NamedNode:
+    """A dataset graph IRI; one that is not an IRI is the client's error (400), not ours."""
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        raise BadRequest(
+            f"graph {text!r} is not an IRI", hint="default-graph-uri and named-graph-uri take IRIs"
+        ) from None
 
 
 def wrap_result(result: Any) -> QueryResult:

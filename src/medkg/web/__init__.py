@@ -51,8 +51,9 @@ def create_app(
 
     app.register_blueprint(pages.bp)
 
-    from medkg.web import dump, linked
+    from medkg.web import dump, linked, openapi
 
     app.register_blueprint(linked.bp)
     app.register_blueprint(dump.bp)
+    app.register_blueprint(openapi.bp)
     return app

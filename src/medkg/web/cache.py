@@ -1,8 +1,9 @@
 """Cache validators tied to the dataset version: ``ETag`` and ``Last-Modified``, and ``304``.
 
 The ETag is the build's version (a hash of every quad) plus the representation's format, so it
-changes exactly when the data or the format does. Last-Modified is the time the build was made
-(``dcterms:created`` of the dataset in the build graph), read once per version.
+changes exactly when the data or the format does. Last-Modified is when this process first served
+that version (builds are reproducible, so the store records no build time); since If-None-Match
+wins over If-Modified-Since, workers that disagree on it by seconds still agree on the ETag.
 """
 
 from __future__ import annotations
@@ -11,19 +12,17 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app, request
 
-from medkg.documents import Documents
 from medkg.web.state import state
 
 
 def last_modified() -> datetime | None:
-    """When the dataset now served was built (None for an unbuilt store)."""
+    """When this process first served the current version (None for an unbuilt store)."""
     s = state()
     if s.version is None:
         return None
     seen: dict[str, datetime] = current_app.extensions.setdefault("medkg.built_at", {})
     if s.version not in seen:
-        when = Documents(s.store, s.settings.base_iri).built_at()
-        seen[s.version] = when or datetime.now(UTC).replace(microsecond=0)
+        seen[s.version] = datetime.now(UTC).replace(microsecond=0)
     return seen[s.version]
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
 from medkg.errors import NotFound
 from medkg.export import dump_formats, iter_dump
-from medkg.formats import by_name, negotiate
+from medkg.formats import Format, by_name, negotiate
 from medkg.nanopub import article_nanopubs, nanopub_iri
 from medkg.web.cache import not_modified, with_validators
+from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
 from medkg.web.state import state
 
 bp = Blueprint("dump", __name__)
@@ -68,3 +71,42 @@ def _nanopubs(article_id: str, key: str | None) -> ResponseReturnValue:
             raise NotFound(f"no nanopublication {article_id}/{key}", hint="keys are claim keys")
     body = ds.serialize(format=fmt.rdflib or "trig", encoding="utf-8")
     return with_validators(Response(body, mimetype=fmt.media_type), variant)
+
+
+def _rdf(summary: str, formats: list[Format], *params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": ["export"],
+            "parameters": [*params, FORMAT, ACCEPT],
+            "responses": {
+                "200": {"description": summary, "content": media(*(f.media_type for f in formats))},
+                "304": {"description": "the client's copy is current"},
+                "404": ERRORS["404"],
+                "406": ERRORS["406"],
+            },
+        }
+    }
+
+
+OPENAPI: dict[str, dict[str, Any]] = {
+    "/dump": _rdf("the whole dataset, streamed (N-Quads by default)", dump_formats()),
+    "/dataset": {
+        "get": {
+            "summary": "the dataset's IRI: 303 to /dump",
+            "tags": ["export"],
+            "responses": {"303": {"description": "See Other: /dump"}},
+        }
+    },
+    "/article/{article_id}/nanopubs": _rdf(
+        "each claim of an article as a nanopublication",
+        NANOPUB_FORMATS,
+        path_param("article_id", "the article id", "als-demyelinating-or-axonal"),
+    ),
+    "/np/{article_id}/{key}": _rdf(
+        "one nanopublication",
+        NANOPUB_FORMATS,
+        path_param("article_id", "the article id", "als-demyelinating-or-axonal"),
+        path_param("key", "the claim key", "fe8bda120e032f81daa9"),
+    ),
+}
