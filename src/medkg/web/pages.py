@@ -17,9 +17,51 @@ from medkg.answer import FOUNDING_QUERY, STANCES, answer
 from medkg.formats import offered
 from medkg.queries import NamedQuery, find_query, load_queries
 from medkg.vocab import PREFIXES, iri_to_curie
+from medkg.web.openapi import ERRORS, media
 from medkg.web.state import state
 
 bp = Blueprint("pages", __name__)
+
+
+def _page(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": ["pages"],
+            **({"parameters": params} if params else {}),
+            "responses": {
+                "200": {"description": "an HTML page", "content": media("text/html")},
+                **ERRORS,
+            },
+        }
+    }
+
+
+OPENAPI: dict[str, dict[str, Any]] = {
+    "/": _page("the SPARQL query page, with the named queries as examples"),
+    "/founding-question": _page(
+        "the founding question answered in plain words from the graph",
+        [
+            {
+                "name": "disease",
+                "in": "query",
+                "required": False,
+                "description": "the disease asked about (a CURIE)",
+                "schema": {"type": "string"},
+                "example": "MONDO:0004976",
+            }
+        ],
+    ),
+    "/prefixes.json": {
+        "get": {
+            "summary": "the CURIE prefixes medkg knows (for the editor's PREFIX completion)",
+            "tags": ["pages"],
+            "responses": {
+                "200": {"description": "prefix -> namespace", "content": media("application/json")}
+            },
+        }
+    },
+}
 
 #: files ``make assets`` copies from frontend/node_modules into static/vendor
 VENDOR = ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js")
