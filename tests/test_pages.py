@@ -101,3 +101,11 @@ def test_editor_completes_the_prefixes_medkg_knows(client: FlaskClient) -> None:
 
     assert client.get("/prefixes.json").get_json() == PREFIXES
     assert '"prefixesUrl": "/prefixes.json"' in client.get("/").get_data(as_text=True)
+
+
+def test_founding_answer_follows_the_data_for_another_disease(built_store: Store) -> None:
+    query = find_query(ROOT, "als-demyelinating-or-axonal")
+    result = answer(query, built_store, {"disease": "MONDO:0005301"})
+    assert result.verdict == "Yes: multiple sclerosis is stated to be a demyelinating disease."
+    assert result.question.endswith("(asked of multiple sclerosis)")
+    assert "refutes" not in result.chain

@@ -220,8 +220,9 @@ def answer(query: NamedQuery, store: Store, params: dict[str, str] | None = None
     strength, reasons = weigh(decisive)
     refs = {n: r for c in claims.values() for e in c.evidence for n, r in e.references.items()}
     dangling = sorted({n for c in claims.values() for e in c.evidence for n in e.dangling})
+    asked = query.summary if not params else f"{query.summary} (asked of {disease})"
     return Answer(
-        query.summary,
+        asked,
         disease,
         verdict,
         explanation,

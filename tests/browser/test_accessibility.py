@@ -30,6 +30,7 @@ def test_page_has_no_wcag_a_or_aa_violations(visit: Any, path: str) -> None:
         path += claim["evidence"][0]["@id"].rsplit("/", 1)[-1]
     visit.open(path)
     assert_accessible(visit)
+    visit.shot("page-" + (path.strip("/").split("/")[0] or "query"))
 
 
 def test_query_results_have_no_wcag_a_or_aa_violations(visit: Any) -> None:
