@@ -109,3 +109,10 @@ def test_founding_answer_follows_the_data_for_another_disease(built_store: Store
     assert result.verdict == "Yes: multiple sclerosis is stated to be a demyelinating disease."
     assert result.question.endswith("(asked of multiple sclerosis)")
     assert "refutes" not in result.chain
+
+
+def test_example_shows_the_summary_not_the_metadata_header() -> None:
+    query = find_query(ROOT, "als-demyelinating-or-axonal")
+    text = example_text(query)
+    assert text.startswith(f"# {query.summary}\n")
+    assert "#+" not in text

@@ -74,16 +74,24 @@ def missing_vendor() -> list[str]:
 
 
 def example_text(query: NamedQuery) -> str:
-    """The query as it runs with its example parameters: a trailing VALUES binds each one."""
+    """The query as it runs with its example parameters: a trailing VALUES binds each one.
+
+    The ``#+`` header (metadata for the API and CLI) gives way to one comment: the summary.
+    """
+    lines = query.text.splitlines()
+    while lines and lines[0].startswith("#+"):
+        lines.pop(0)
+    text = f"# {query.summary}\n" + "\n".join(lines).strip() + "\n"
     values = []
     for p in query.params:
-        term = p.bind(p.example or p.default) if (p.example or p.default) else None
+        raw = p.example or p.default
+        term = p.bind(raw) if raw else None
         if term is not None:
             values.append(f"VALUES ?{p.name} {{ {term.n3()} }}")
     if not values:
-        return query.text
+        return text
     note = "# example parameters (the API binds them the same way)"
-    return query.text.rstrip() + "\n" + note + "\n" + "\n".join(values) + "\n"
+    return text + note + "\n" + "\n".join(values) + "\n"
 
 
 def examples() -> list[dict[str, Any]]:
