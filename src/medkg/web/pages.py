@@ -6,6 +6,7 @@ editor and graph libraries in ``static/vendor``); no page loads anything from el
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -73,8 +74,12 @@ def missing_vendor() -> list[str]:
     return [name for name in VENDOR if not (folder / name).is_file()]
 
 
+WHERE_OPEN = re.compile(r"^(?!\s*#).*?(\bWHERE\s*)?\{", re.MULTILINE | re.IGNORECASE)
+
+
 def example_text(query: NamedQuery) -> str:
-    """The query as it runs with its example parameters: a trailing VALUES binds each one.
+    """The query as it runs with its example parameters, bound by a VALUES block that opens
+    its outermost group (so filters there see them, as the API's pre-binding does).
 
     The ``#+`` header (metadata for the API and CLI) gives way to one comment: the summary.
     """
@@ -82,16 +87,17 @@ def example_text(query: NamedQuery) -> str:
     while lines and lines[0].startswith("#+"):
         lines.pop(0)
     text = f"# {query.summary}\n" + "\n".join(lines).strip() + "\n"
-    values = []
-    for p in query.params:
-        raw = p.example or p.default
-        term = p.bind(raw) if raw else None
-        if term is not None:
-            values.append(f"VALUES ?{p.name} {{ {term.n3()} }}")
-    if not values:
+    bound = [
+        (p.name, p.bind(p.example or p.default)) for p in query.params if p.example or p.default
+    ]
+    terms = [(name, term) for name, term in bound if term is not None]
+    opening = WHERE_OPEN.search(text)
+    if not terms or opening is None:
         return text
-    note = "# example parameters (the API binds them the same way)"
-    return text + note + "\n" + "\n".join(values) + "\n"
+    names = " ".join(f"?{name}" for name, _ in terms)
+    row = " ".join(term.n3() for _, term in terms)
+    values = f"\n  # the example parameters (the API binds them the same way)\n  VALUES ({names}) {{ ({row}) }}"
+    return text[: opening.end()] + values + text[opening.end() :]
 
 
 def examples() -> list[dict[str, Any]]:
