@@ -44,6 +44,7 @@ def test_als_graph_renders_nodes_and_an_edge_click_shows_its_evidence(visit: Any
         f"window.medkg.cy.getElementById('e-{NOT_DEMYELINATING}').style('line-style')"
     )
     assert dashed == "dashed"  # negated claims are drawn differently
+    page.locator("#graph").scroll_into_view_if_needed()
     box = page.locator("#graph").bounding_box()
     mid = page.evaluate(
         f"window.medkg.cy.getElementById('e-{NOT_DEMYELINATING}').renderedMidpoint()"
