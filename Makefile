@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean assets chromium
+.PHONY: serve test setup lint clean java assets chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,12 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint assets chromium
+test: lint java assets chromium
 	$(BIN)/pytest
+
+# HermiT, the OWL reasoner of `medkg validate`, runs on a JVM (Java 11+).
+java:
+	@command -v java >/dev/null || (apt-get update -q && apt-get install -y -q default-jre-headless)
 
 clean:
 	rm -rf .medkg build dist src/*.egg-info

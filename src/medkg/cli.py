@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -43,12 +44,16 @@ def cli(ctx: click.Context, config: str | None, root: str | None, store: str | N
 @click.option("--host", help="address to listen on (default 127.0.0.1)")
 @click.option("--port", type=int, help="port to listen on (default 8000)")
 @click.option("--get", "get_path", help="print the response to GET PATH and exit, no socket")
+@click.option("--watch", is_flag=True, default=None, help="reload valid edits of ontology/, data/")
 @pass_ctx
-def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None) -> None:
+def serve(
+    ctx: Context, host: str | None, port: int | None, get_path: str | None, watch: bool | None
+) -> None:
     """Serve the dataset over HTTP (builds it first into an empty store)."""
     from medkg.web import create_app
 
-    settings = ctx.settings.replace(**{k: v for k, v in {"host": host, "port": port}.items() if v})
+    changes = {"host": host, "port": port, "watch": watch}
+    settings = ctx.settings.replace(**{k: v for k, v in changes.items() if v})
     app = create_app(settings)
     if get_path:
         response = app.test_client().get(get_path)
@@ -216,6 +221,45 @@ def ingest(
         click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     if any(r.problems for r in reports):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--strict", is_flag=True, help="fail (exit 1) on warnings too")
+@pass_ctx
+def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check ontology/ and data/ and report every problem with file:line.
+
+    Syntax, claim schema, CURIEs, quotes, citations, SHACL shapes, OWL consistency (HermiT) and
+    contradictions. PATHS limit the report to problems in those files or folders. Exit 0 clean
+    (warnings allowed unless --strict), 1 problems found, 2 a check could not run.
+    """
+    from medkg.validate import validate_project
+
+    report, _ = validate_project(ctx.settings)
+    if paths:
+        report = report.only(list(paths))
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    sys.exit(report.exit_code(strict))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="change nothing; exit 1 if a file is not canonical")
+@pass_ctx
+def fmt(ctx: Context, paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite the curated YAML and Turtle files in their canonical form (comments kept)."""
+    from medkg.curation.canonical import curated_files, format_file
+
+    files = [Path(p) for p in paths] or curated_files(ctx.settings.root_path)
+    changed = [f for f in files if format_file(f, write=not check)]
+    for f in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {f}")
+    if check and changed:
+        click.echo(f"{len(changed)} file(s) not in canonical form; fix with: medkg fmt", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files) - len(changed)} file(s) already canonical", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -56,4 +56,8 @@ def create_app(
     app.register_blueprint(linked.bp)
     app.register_blueprint(dump.bp)
     app.register_blueprint(openapi.bp)
+    if settings.watch:
+        from medkg.web.watch import Watcher
+
+        app.extensions["medkg.watch"] = Watcher(state).start()
     return app
