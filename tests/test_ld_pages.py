@@ -96,3 +96,16 @@ def test_entity_page_links_its_pages_of_claims(settings: Settings, built_store: 
     second = client.get(ALS + "?page=2", headers=HTML).get_data(as_text=True)
     assert '<a rel="prev" href="/entity/MONDO:0004976?page=1">' in second
     assert len(re.findall(r'<article class="claim ', second)) == 10
+
+
+def test_reference_page_lists_the_article_and_the_evidence_citing_it(client: FlaskClient) -> None:
+    doc = client.get(
+        "/reference/als-demyelinating-or-axonal-2", headers={"Accept": "application/ld+json"}
+    ).get_json()
+    page = client.get("/reference/als-demyelinating-or-axonal-2", headers=HTML).get_data(
+        as_text=True
+    )
+    cited_by = [e.rsplit("/", 1)[-1] for e in doc["citedBy"]]
+    assert cited_by and all(f'href="/evidence/{key}"' in page for key in cited_by)
+    assert f"Cited as evidence by ({len(cited_by)})" in page
+    assert 'href="/article/als-demyelinating-or-axonal">Is Amyotrophic' in page

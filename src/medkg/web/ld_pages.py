@@ -23,7 +23,7 @@ from medkg.documents import Document, Documents
 from medkg.formats import Format
 from medkg.rdf import frames, jsonld
 from medkg.vocab import iri_to_curie
-from medkg.web.claim_view import ClaimView, Reader, Ref, as_list
+from medkg.web.claim_view import ClaimView, Reader, Ref, Term, as_list
 from medkg.web.state import state
 
 GROUPS = {
@@ -197,19 +197,39 @@ def split_text(text: str, claims: list[ClaimView], refs: dict[int, Ref]) -> list
     return pieces
 
 
+#: reverse links a document lists (what points at it), and how the page heads them
+REVERSE = {
+    "referencedBy": "Listed in",
+    "citedBy": "Cited as evidence by",
+    "quotedBy": "Quoted by",
+    "contradictionGroup": "Contradiction groups",
+}
+
+
 def node_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
-    """References and evidence: the node, and the evidence or articles that point at it."""
+    """References and evidence: the node, and what points at it."""
     data = doc.data
     ref = reader.reference(data) if "referenceNumber" in data else None
-    is_evidence = doc.kind == "evidence"
-    backlinks = [reader.term(n["@id"]) for n in data.get("@included", []) if n.get("@id")]
+    backlinks = [
+        (heading, [linked(reader, v) for v in as_list(data[key])])
+        for key, heading in REVERSE.items()
+        if data.get(key)
+    ]
     return render_template(
         "node.html",
         doc=doc,
         data=data,
         ref=ref,
-        evidence=reader.evidence(data) if is_evidence else None,
+        evidence=reader.evidence(data) if doc.kind == "evidence" else None,
         claims=[reader.claim(c) for c in as_list(data.get("evidenceFor")) if isinstance(c, dict)],
-        backlinks=[b for b in backlinks if b] if not is_evidence else [],
+        backlinks=backlinks,
         alternates=alternates,
     )
+
+
+def linked(reader: Reader, value: Any) -> Term:
+    """A link to a node given by id or embedded, labelled by its title or label if it has one."""
+    term = reader.term(value) or Term("?", "?", "#")
+    if isinstance(value, dict) and (value.get("title") or value.get("label")):
+        return Term(term.curie, str(value.get("title") or value.get("label")), term.href)
+    return term
