@@ -53,6 +53,9 @@ class Settings:
     page_size: int = setting(
         50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
     )
+    document_cache: int = setting(
+        256, "linked-data responses each worker keeps in memory for the current dataset version"
+    )
 
     @property
     def root_path(self) -> Path:

@@ -139,6 +139,18 @@ class Document:
     def curie(self) -> str:
         return iri_to_curie(str(self.iri))
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Label (or title) of every node the document names, by its compact ``@id`` as the
+        document writes it (``"RO:0004019"`` -> ``"disease has basis in"``)."""
+        data = self.data
+        nodes = [data, *data.get("@included", [])]
+        return {
+            str(n["@id"]): str(n.get("label") or n.get("title"))
+            for n in nodes
+            if isinstance(n, dict) and "@id" in n and (n.get("label") or n.get("title"))
+        }
+
 
 class EntityNotFound(NotFound):
     """No entity, claim, evidence, article or reference with that identifier."""

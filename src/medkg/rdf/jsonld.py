@@ -145,7 +145,8 @@ def context(base: str = DEFAULT_BASE) -> dict[str, Any]:
     >>> ctx["negated"]
     {'@id': 'medkg:negated'}
     """
-    ctx: dict[str, Any] = {"@version": 1.1, "@vocab": base}
+    # "@type" is always an array: the types a node has depend on what the reasoner infers
+    ctx: dict[str, Any] = {"@version": 1.1, "@vocab": base, "@type": {"@container": "@set"}}
     for name, ns in prefixes(base).items():
         # OBO namespaces end in "_", which JSON-LD 1.1 uses as a prefix only when told to
         ctx[name] = {"@id": ns, "@prefix": True} if ns.endswith("_") else ns

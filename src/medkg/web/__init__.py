@@ -50,14 +50,14 @@ def create_app(
     from medkg.web import pages
 
     app.register_blueprint(pages.bp)
+    if settings.watch:
+        from medkg.web.watch import Watcher
+
+        app.extensions["medkg.watch"] = Watcher(state).start()
 
     from medkg.web import dump, linked, openapi
 
     app.register_blueprint(linked.bp)
     app.register_blueprint(dump.bp)
     app.register_blueprint(openapi.bp)
-    if settings.watch:
-        from medkg.web.watch import Watcher
-
-        app.extensions["medkg.watch"] = Watcher(state).start()
     return app

@@ -8,6 +8,9 @@ wins over If-Modified-Since, workers that disagree on it by seconds still agree 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Response, current_app, request
@@ -58,4 +61,37 @@ def with_validators(response: Response, variant: str) -> Response:
         response.last_modified = last_modified()
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
+    # public, read-only data: other sites' scripts may GET it and see the validators
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
     return response
+
+
+def remembered(variant: str, make: Callable[[], bytes]) -> bytes:
+    """The body of this URL's representation, made once per dataset version (LRU, bounded by the
+    ``document_cache`` setting): framing a large document takes a good part of a second."""
+    s = state()
+    size = s.settings.document_cache
+    if size <= 0 or s.version is None:
+        return make()
+    store: OrderedDict[tuple[str, ...], bytes] = current_app.extensions.setdefault(
+        "medkg.bodies", OrderedDict()
+    )
+    key = (s.version, request.path, _args_key(), variant)
+    with _lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    body = make()
+    with _lock:
+        store[key] = body
+        while len(store) > size:
+            store.popitem(last=False)
+    return body
+
+
+def _args_key() -> str:
+    return "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
+
+
+_lock = threading.Lock()

@@ -36,13 +36,7 @@ class View:
         self.doc = doc
         self.data = doc.data
         self.ctx: dict[str, Any] = self.data["@context"]
-        self.labels = {
-            n["@id"]: n.get("label") or n.get("title")
-            for n in self.data.get("@included", [])
-            if n.get("label") or n.get("title")
-        }
-        if self.data.get("label"):
-            self.labels[self.data["@id"]] = self.data["label"]
+        self.labels = doc.labels
 
     def expand(self, value: str) -> str:
         prefix, sep, rest = value.partition(":")

@@ -9,6 +9,7 @@ form, so each description has one URL. Formats are negotiated (``?format=`` wins
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from medkg.errors import BadRequest
 from medkg.export import read_graph
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
-from medkg.web.cache import not_modified, with_validators
+from medkg.web.cache import not_modified, remembered, with_validators
 from medkg.web.ld_pages import render_document
 from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
 from medkg.web.state import state
@@ -33,6 +34,8 @@ bp = Blueprint("linked", __name__)
 #: what a document is offered as, in order of preference (the first wins ``*/*``)
 OFFER = [formats.by_name(n) for n in ("jsonld", "ttl", "nt", "rdfxml", "html")]
 GRAPH_OFFER = OFFER[:-1]
+#: IRIs minted under the base that have routes of their own (an /entity/ lookup is a 303 there)
+MINTED_PATHS = ("claim/", "evidence/", "article/", "reference/", "contradiction/", "np/", "graph/")
 
 
 def documents() -> Documents:
@@ -46,9 +49,13 @@ def respond(build: Callable[[], Document], variant: str = "") -> Response:
     cached = not_modified(fmt.name + variant)
     if cached is not None:
         return cached
-    doc = build()
     html = fmt.name == "html"
-    body = render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
+
+    def make() -> bytes:
+        doc = build()
+        return render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
+
+    body = remembered(fmt.name + variant, make)
     textual = fmt.name in ("jsonld", "html", "ttl", "nt")
     response = Response(body, content_type=fmt.media_type + ("; charset=utf-8" if textual else ""))
     links = [
@@ -86,7 +93,11 @@ def entity_by_iri() -> ResponseReturnValue:
 @bp.get("/entity/<path:ident>")
 def entity(ident: str) -> ResponseReturnValue:
     docs = documents()
+    ident = re.sub(r"^(https?):/(?!/)", r"\1://", ident)  # a proxy merged the slashes
     iri = docs.resolve(ident)
+    local = str(iri).removeprefix(docs.base)
+    if local != str(iri) and local.startswith(MINTED_PATHS):  # a claim, article… : its own URL
+        return see_other("/" + local)
     curie = iri_to_curie(str(iri))
     if curie != ident and curie != str(iri):
         return see_other(url_for("linked.entity", ident=curie))
