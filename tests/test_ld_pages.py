@@ -26,9 +26,9 @@ def test_entity_page_groups_the_claims_of_its_json_ld_document(client: FlaskClie
             c["@id"].rsplit("/", 1)[-1] for cs in doc.get(key, {}).values() for c in cs
         )
         section = page.split(f'id="group-{group}"', 1)[1].split("</section>", 1)[0]
-        assert sorted(re.findall(r'<article class="claim \w+" id="claim-(\w+)"', section)) == (
-            expected
-        )
+        assert sorted(
+            re.findall(r'<div class="claim-card" data-group="\w+" id="claim-(\w+)"', section)
+        ) == (expected)
     assert "fe8bda120e032f81daa9" in page.split('id="group-negated"', 1)[1]
 
 
@@ -95,7 +95,7 @@ def test_entity_page_links_its_pages_of_claims(settings: Settings, built_store: 
     assert '<a rel="next" href="/entity/MONDO:0004976?page=2">' in first
     second = client.get(ALS + "?page=2", headers=HTML).get_data(as_text=True)
     assert '<a rel="prev" href="/entity/MONDO:0004976?page=1">' in second
-    assert len(re.findall(r'<article class="claim ', second)) == 10
+    assert len(re.findall(r'<article class="claim">', second)) == 10
 
 
 def test_reference_page_lists_the_article_and_the_evidence_citing_it(client: FlaskClient) -> None:

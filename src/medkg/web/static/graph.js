@@ -50,7 +50,6 @@
     if (!card) return;
     var copy = card.cloneNode(true);
     copy.removeAttribute("id");
-    copy.removeAttribute("aria-labelledby");
     copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
     var heading = panel.querySelector("h3");
     panel.replaceChildren(heading, copy);
