@@ -94,3 +94,18 @@ def test_entity_page_on_a_phone(phone: Any) -> None:
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     phone.shot("entity-als-phone")
     phone.check()
+
+
+def test_arrow_keys_step_through_the_graph_edges(visit: Any) -> None:
+    page = open_html(visit, ALS)
+    page.wait_for_function("document.getElementById('graph').dataset.rendered > 0")
+    first, second = page.evaluate("window.medkg.cy.edges().map(e => e.data('key')).slice(0, 2)")
+    page.locator("#graph").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#edge-evidence").get_attribute("data-claim") == first
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#edge-evidence").get_attribute("data-claim") == second
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#edge-evidence").get_attribute("data-claim") == first
+    assert "mark" in page.locator("#edge-evidence").inner_html()
+    visit.check()

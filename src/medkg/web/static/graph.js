@@ -65,6 +65,17 @@
     var node = event.target;
     if (!node.data("focus")) window.location.href = node.data("href");
   });
+  // Keyboard: the graph takes the focus; arrow keys step through its claims, one edge at a time.
+  var order = cy.edges().map(function (edge) { return edge.data("key"); });
+  var current = -1;
+  container.tabIndex = 0;
+  container.addEventListener("keydown", function (event) {
+    var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (!step || !order.length) return;
+    event.preventDefault();
+    current = (current + step + order.length) % order.length;
+    show(order[current]);
+  });
   container.setAttribute("data-rendered", String(cy.nodes().length));
   window.medkg = Object.assign(window.medkg || {}, { cy: cy, showClaim: show });
 })();
