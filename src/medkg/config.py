@@ -56,6 +56,9 @@ class Settings:
     document_cache: int = setting(
         256, "linked-data responses each worker keeps in memory for the current dataset version"
     )
+    query_memory_mb: int = setting(
+        2048, "resident memory (MiB) a query worker may use; a query over it is stopped (503)"
+    )
 
     @property
     def root_path(self) -> Path:

@@ -43,3 +43,11 @@ def test_readme_sparqlwrapper_example_prints_negated_with_references_1_and_2(
     assert "true Guideline Directed Topic Overview" in printed
     assert "true Amyotrophic Lateral Sclerosis (ALS) Diagnosis and Management" in printed
     assert not any(line.startswith("false") for line in printed)
+
+
+def test_readme_sparqlstore_example_prints_the_label(server: Server) -> None:
+    code = next(b for b in blocks("python") if "SPARQLStore" in b)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code.replace("http://127.0.0.1:8000", server.url), {})
+    assert out.getvalue().strip().lower() == "amyotrophic lateral sclerosis"

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
@@ -15,6 +16,10 @@ from rdflib.term import Node
 
 from medkg.errors import Location, QuerySyntaxError
 from medkg.store.base import Capabilities, Quad, QueryResult
+
+# rdflib would otherwise fetch every FROM / FROM NAMED IRI from the web or the disk
+# (FROM <file:///etc/passwd>): a query makes no outbound requests and reads no files
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 class MemoryStore:
