@@ -8,6 +8,7 @@ import shutil
 from html.parser import HTMLParser
 from typing import Any
 
+import html5lib
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
@@ -69,6 +70,7 @@ def test_every_kind_renders_an_html_page_for_browsers(client: FlaskClient, kind:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     response = client.get(path, headers={"Accept": browser})
     assert response.status_code == 200 and response.mimetype == "text/html"
+    html5lib.HTMLParser(strict=True).parse(response.data)  # raises on any HTML parse error
     page = PageCheck.parse(response.get_data(as_text=True))
     assert page.lang == "en" and page.title and page.h1
     assert page.unclosed == [] and page.mismatched == []
@@ -438,3 +440,46 @@ def test_response_cache_is_per_dataset_version(app: Any, client: FlaskClient) ->
     app.extensions["medkg"].version = "another-version"
     after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's Dataset internals
+def test_documents_are_the_same_on_every_store_backend(settings: Any, client: FlaskClient) -> None:
+    from medkg.web import create_app
+
+    memory = create_app(settings.replace(store="memory:")).test_client()
+    for kind, path in resource_paths(client).items():
+        for fmt in ("jsonld", "nt"):
+            a, b = client.get(f"{path}?format={fmt}"), memory.get(f"{path}?format={fmt}")
+            assert a.status_code == b.status_code == 200, (kind, fmt)
+            if fmt == "jsonld":
+                assert a.get_json() == b.get_json(), kind
+            else:
+                assert isomorphic(
+                    Graph().parse(data=a.data, format="nt"), Graph().parse(data=b.data, format="nt")
+                )
+
+
+def test_a_deployment_with_its_own_base_iri_serves_the_same_documents(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from medkg.build import build_into
+    from medkg.config import load_settings
+    from medkg.store import open_store
+    from medkg.web import create_app
+
+    from .conftest import ROOT
+
+    base = "http://kg.example.org/"
+    settings = load_settings(env={}, root=str(ROOT), store="oxigraph:", base_iri=base)
+    store = open_store("oxigraph:", ROOT)
+    build_into(store, settings)
+    client = create_app(settings, store).test_client()
+    doc = client.get(f"/claim/{ALS_NOT_DD.key}").get_json()
+    assert doc["@id"] == f"data:claim/{ALS_NOT_DD.key}" and doc["negated"] is True
+    assert doc["evidence"][0]["source"] == f"data:article/{ARTICLE}"
+    turtle = Graph().parse(data=client.get(f"/claim/{ALS_NOT_DD.key}?format=ttl").data)
+    assert isomorphic(jsonld.to_graph(doc), turtle)
+    assert (URIRef(f"{base}claim/{ALS_NOT_DD.key}"), MEDKG.negated, Literal(True)) in turtle
+    entity = client.get(f"/entity/{ALS}").get_json()
+    assert entity["negatedClaims"]["claimsAsSubject"]
+    assert entity["view"]["@id"] == f"data:entity/{ALS}?page=1"

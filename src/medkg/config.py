@@ -50,14 +50,14 @@ class Settings:
     load_allowlist: list[str] = setting([], "IRIs SPARQL LOAD may read (file:// never)")
     watch: bool = setting(False, "rebuild and swap in valid edits of ontology/ and data/")
     log_level: str = setting("INFO", "logging level")
+    query_memory_mb: int = setting(
+        2048, "resident memory (MiB) a query worker may use; a query over it is stopped (503)"
+    )
     page_size: int = setting(
         50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
     )
     document_cache: int = setting(
         256, "linked-data responses each worker keeps in memory for the current dataset version"
-    )
-    query_memory_mb: int = setting(
-        2048, "resident memory (MiB) a query worker may use; a query over it is stopped (503)"
     )
 
     @property

@@ -225,10 +225,10 @@ class Documents:
         return Document("contradiction", iri, g, self.base)
 
     def vocabulary_term(self, name: str) -> URIRef | None:
-        """The IRI of a term of the medkg vocabulary (``<base>Claim``), if the ontology has it."""
+        """The IRI of a term of the medkg vocabulary (``medkg:Claim``), if the ontology has it."""
         if not _SEGMENT.match(name):
             return None
-        iri = URIRef(self.base + name)
+        iri = MEDKG[name]
         graph = self.mint.graph("ontology")
         found = self.store.query(f"ASK {{ GRAPH {graph.n3()} {{ {iri.n3()} ?p ?o }} }}").boolean
         return iri if found else None
@@ -324,7 +324,8 @@ def _sort_key(row: dict[str, Any], groups: dict[str, str]) -> tuple[int, str, st
 
 
 def _medkg(base: str) -> str:
-    return f"PREFIX medkg: <{base}>\n"
+    """The vocabulary's prefix: it stays under the default base whatever ``base`` instances use."""
+    return f"PREFIX medkg: <{MEDKG}>\n"
 
 
 def segment(text: str) -> str:

@@ -1,5 +1,5 @@
 """schemathesis against ``/openapi.json`` of the real server on 127.0.0.1: no 5xx, and every
-status code it answers with is one the description declares.
+status code and content type it answers with is one the description declares.
 
 Bounded: a fixed number of examples per operation, generated deterministically. (schemathesis's
 own pytest plugin does not run under pytest 9, so the operations are driven with hypothesis.)
@@ -10,7 +10,11 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error, status_code_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    status_code_conformance,
+)
 
 from ..conftest import Server
 
@@ -28,7 +32,9 @@ def check_operation(operation: schemathesis.APIOperation, base_url: str) -> None
     )
     def run(case: schemathesis.Case) -> None:
         response = case.call(base_url=base_url, timeout=30)
-        case.validate_response(response, checks=[not_a_server_error, status_code_conformance])
+        case.validate_response(
+            response, checks=[not_a_server_error, status_code_conformance, content_type_conformance]
+        )
 
     run()
 

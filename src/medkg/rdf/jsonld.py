@@ -111,12 +111,18 @@ NEST_KEYS = ("affirmedClaims", "negatedClaims", "hypotheses")
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """Every CURIE prefix of the context and its namespace."""
+    """Every CURIE prefix of the context and its namespace.
+
+    The medkg vocabulary and minted terms stay under ``https://w3id.org/medkg/`` whatever the
+    deployment's base; a deployment minting claims under another base gets the prefix ``data:``.
+    """
     out = {p: f"{OBO}{p}_" for p in OBO_PREFIXES}
+    if base != DEFAULT_BASE:
+        out["data"] = base
     out.update(
         {
-            "MEDKG": f"{base}term/MEDKG_",
-            "medkg": base,
+            "MEDKG": f"{DEFAULT_BASE}term/MEDKG_",
+            "medkg": DEFAULT_BASE,
             "obo": OBO,
             "biolink": str(BIOLINK),
             "rdf": RDF,
@@ -146,7 +152,11 @@ def context(base: str = DEFAULT_BASE) -> dict[str, Any]:
     {'@id': 'medkg:negated'}
     """
     # "@type" is always an array: the types a node has depend on what the reasoner infers
-    ctx: dict[str, Any] = {"@version": 1.1, "@vocab": base, "@type": {"@container": "@set"}}
+    ctx: dict[str, Any] = {
+        "@version": 1.1,
+        "@vocab": DEFAULT_BASE,
+        "@type": {"@container": "@set"},
+    }
     for name, ns in prefixes(base).items():
         # OBO namespaces end in "_", which JSON-LD 1.1 uses as a prefix only when told to
         ctx[name] = {"@id": ns, "@prefix": True} if ns.endswith("_") else ns

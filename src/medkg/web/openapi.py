@@ -79,48 +79,73 @@ SPARQL_PARAMS = [
     FORMAT,
     ACCEPT,
 ]
+RDF_GRAPH_TYPES = (
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+)
 SPARQL_RESPONSES = {
     "200": {
-        "description": "results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE)",
+        "description": "results (SELECT/ASK), a graph (CONSTRUCT/DESCRIBE), or without a query "
+        "the service description",
         "content": media(
             "application/sparql-results+json",
             "application/sparql-results+xml",
             "text/csv",
             "text/tab-separated-values",
-            "text/turtle",
-            "application/n-triples",
-            "application/rdf+xml",
-            "application/ld+json",
+            *RDF_GRAPH_TYPES,
             "text/plain",
+            "text/html",
         ),
     },
+    "204": {"description": "an update was applied"},
+    "304": {"description": "the client's copy of this result is current"},
     **ERRORS,
+    "401": error("an update without a bearer token"),
+    "403": error("updates are disabled, or the token is wrong"),
+    "405": error("an update sent by GET"),
     "413": error("the query or body is too large"),
-    "415": error("a POST body that is not a SPARQL query"),
-    "503": error("the query ran out of time"),
+    "415": error("a POST body that is not a SPARQL query or update"),
+    "503": error("the query ran out of time or memory"),
 }
+GRAPH_PARAMS = [
+    {"name": "graph", "in": "query", "required": False, "schema": {"type": "string"}},
+    {"name": "default", "in": "query", "required": False, "schema": {"type": "string"}},
+    {"name": "Authorization", "in": "header", "required": False, "schema": {"type": "string"}},
+]
+STORE_ERRORS = {
+    **ERRORS,
+    "401": error("no bearer token"),
+    "403": error("the Graph Store Protocol is disabled, or the token is wrong"),
+}
+STORE_BODY = {"content": {t: {"schema": {"type": "string"}} for t in RDF_GRAPH_TYPES}}
 
 #: routes of modules that do not describe themselves
 CORE: dict[str, dict[str, Any]] = {
     "/sparql": {
         "get": {
-            "summary": "SPARQL 1.1 Protocol query by GET",
+            "summary": "SPARQL 1.1 Protocol query by GET (no query: the service description)",
             "tags": ["sparql"],
             "parameters": SPARQL_PARAMS,
             "responses": SPARQL_RESPONSES,
         },
         "post": {
-            "summary": "SPARQL 1.1 Protocol query by POST (form or application/sparql-query)",
+            "summary": "SPARQL 1.1 Protocol query or update by POST (form, "
+            "application/sparql-query or application/sparql-update; updates need the token)",
             "tags": ["sparql"],
             "parameters": SPARQL_PARAMS[1:],
             "requestBody": {
                 "content": {
                     "application/sparql-query": {"schema": {"type": "string"}},
+                    "application/sparql-update": {"schema": {"type": "string"}},
                     "application/x-www-form-urlencoded": {
                         "schema": {
                             "type": "object",
-                            "properties": {"query": {"type": "string"}},
-                            "required": ["query"],
+                            "properties": {
+                                "query": {"type": "string"},
+                                "update": {"type": "string"},
+                            },
                         }
                     },
                 }
@@ -128,11 +153,52 @@ CORE: dict[str, dict[str, Any]] = {
             "responses": SPARQL_RESPONSES,
         },
     },
+    "/store": {
+        "get": {
+            "summary": "SPARQL 1.1 Graph Store Protocol: read a graph (needs the update token)",
+            "tags": ["sparql"],
+            "parameters": [*GRAPH_PARAMS, FORMAT, ACCEPT],
+            "responses": {
+                "200": {"description": "the graph", "content": media(*RDF_GRAPH_TYPES)},
+                **STORE_ERRORS,
+                "503": error("the read ran out of time or memory"),
+            },
+        },
+        **{
+            method: {
+                "summary": f"Graph Store Protocol: {verb} a named graph (needs the update token)",
+                "tags": ["sparql"],
+                "parameters": GRAPH_PARAMS,
+                "requestBody": STORE_BODY,
+                "responses": {
+                    "201": {"description": "the graph was created"},
+                    "204": {"description": "the graph was changed"},
+                    **STORE_ERRORS,
+                    "413": error("the body is too large"),
+                    "415": error("the body is not an RDF graph format"),
+                },
+            }
+            for method, verb in (("put", "replace"), ("post", "add to"))
+        },
+        "delete": {
+            "summary": "Graph Store Protocol: drop a named graph (needs the update token)",
+            "tags": ["sparql"],
+            "parameters": GRAPH_PARAMS,
+            "responses": {"204": {"description": "the graph was dropped"}, **STORE_ERRORS},
+        },
+    },
     "/health": {
         "get": {
             "summary": "is the service up; its store and dataset version",
             "tags": ["service"],
             "responses": {"200": {"description": "status", "content": media("application/json")}},
+        }
+    },
+    "/metrics": {
+        "get": {
+            "summary": "Prometheus metrics of the service",
+            "tags": ["service"],
+            "responses": {"200": {"description": "metrics", "content": media("text/plain")}},
         }
     },
 }
