@@ -109,3 +109,27 @@ def test_reference_page_lists_the_article_and_the_evidence_citing_it(client: Fla
     assert cited_by and all(f'href="/evidence/{key}"' in page for key in cited_by)
     assert f"Cited as evidence by ({len(cited_by)})" in page
     assert 'href="/article/als-demyelinating-or-axonal">Is Amyotrophic' in page
+
+
+def test_pages_of_a_deployment_with_its_own_base_iri_link_to_this_server(
+    settings: Settings,
+) -> None:
+    from medkg.build import build_into
+    from medkg.store import open_store
+    from medkg.web import create_app
+
+    from .conftest import ROOT
+
+    own = settings.replace(base_iri="http://kg.example.org/")
+    store = open_store("oxigraph:", ROOT)
+    build_into(store, own)
+    client = create_app(own, store).test_client()
+    entity = client.get(ALS, headers=HTML).get_data(as_text=True)
+    assert 'href="/claim/fe8bda120e032f81daa9"' in entity
+    assert 'href="/reference/als-demyelinating-or-axonal-1"' in entity
+    article = client.get("/article/als-demyelinating-or-axonal", headers=HTML).get_data(
+        as_text=True
+    )
+    assert article.count("<mark") > 40 and "kg.example.org" not in article
+    answer = client.get("/founding-question").get_data(as_text=True)
+    assert 'href="/claim/fe8bda120e032f81daa9"' in answer

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from medkg.vocab import PREFIXES, iri_to_curie
+from medkg.rdf import jsonld
+from medkg.vocab import iri_to_curie
 
 CONTEXT = 50  # characters of prefix and suffix shown around a quote
 QUALIFIERS = ("count", "asOf", "minValue", "maxValue", "unit", "frequency")
@@ -107,6 +108,7 @@ class Reader:
 
     def __init__(self, data: dict[str, Any], base: str):
         self.base = base
+        self.prefixes = jsonld.prefixes(base)  # the documents' own CURIE prefixes
         self.labels: dict[str, str] = {}
         for node in [data, *data.get("@included", [])]:
             text = node.get("label") or node.get("title")
@@ -115,11 +117,18 @@ class Reader:
 
     def expand(self, value: str) -> str:
         prefix, sep, rest = value.partition(":")
-        if prefix == "medkg" and sep:
-            return self.base + rest
-        if sep and prefix in PREFIXES and not rest.startswith("//"):
-            return PREFIXES[prefix] + rest
+        if sep and prefix in self.prefixes and not rest.startswith("//"):
+            return self.prefixes[prefix] + rest
         return value
+
+    def compact(self, iri: str) -> str:
+        """The CURIE the documents write for an IRI (longest namespace wins), else the IRI."""
+        best = max(
+            (p for p, ns in self.prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
+            key=lambda p: len(self.prefixes[p]),
+            default=None,
+        )
+        return f"{best}:{iri[len(self.prefixes[best]) :]}" if best else iri
 
     def href(self, value: str) -> str:
         """A path on this host for medkg's IRIs and known CURIEs; other IRIs as they are."""
@@ -135,7 +144,7 @@ class Reader:
         if not value:
             return None
         ident = str(value["@id"] if isinstance(value, dict) else value)
-        curie = iri_to_curie(self.expand(ident))
+        curie = self.compact(self.expand(ident))
         return Term(curie, self.labels.get(ident, curie), self.href(ident))
 
     def claim(self, node: dict[str, Any]) -> ClaimView:

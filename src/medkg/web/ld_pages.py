@@ -17,12 +17,12 @@ from typing import Any
 
 from flask import render_template
 from rdflib import URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDFS
 
 from medkg.documents import Document, Documents
 from medkg.formats import Format
 from medkg.rdf import frames, jsonld
-from medkg.vocab import iri_to_curie
+from medkg.vocab import MEDKG
 from medkg.web.claim_view import ClaimView, Reader, Ref, Term, as_list
 from medkg.web.state import state
 
@@ -143,11 +143,12 @@ def article_claims(doc: Document, reader: Reader) -> list[ClaimView]:
     from ``Documents.claims_graph``, the same graph the claim documents are made of.
     """
     s = state()
-    query = ARTICLE_CLAIMS % (f"{doc.base}evidence", f"{doc.base}source", doc.iri)
+    query = ARTICLE_CLAIMS % (MEDKG.evidence, MEDKG.source, doc.iri)
     iris = [URIRef(str(r["c"])) for r in s.store.query(query).to_dicts()]
     graph = Documents(s.store, doc.base).claims_graph(iris)
     nodes = jsonld.frame(jsonld.to_expanded(graph), frames.CLAIM, doc.base)
-    labels = [{"@id": iri_to_curie(str(t)), "label": str(v)} for t, v in graph[: RDFS.label :]]
+    named = [*graph[: RDFS.label :], *graph[: DCTERMS.title :]]
+    labels = [{"@id": reader.compact(str(t)), "label": str(v)} for t, v in named]
     claims = [Reader({"@included": labels}, doc.base).claim(n) for n in nodes]
     return sorted(claims, key=lambda c: min((e.start or 0 for e in c.evidence), default=0))
 
