@@ -31,6 +31,7 @@ java:
 
 clean:
 	rm -rf .medkg build dist src/*.egg-info
+	rm -rf src/medkg/web/static/vendor frontend/node_modules
 
 # Browser libraries medkg serves itself, never from a CDN: `npm ci` against the committed
 # frontend/package-lock.json, then the built files are copied into the (git-ignored) static dir.
