@@ -52,6 +52,10 @@ def create_app(
     app.register_blueprint(health.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(graph_api.bp)
+
+    from medkg.web import pages
+
+    app.register_blueprint(pages.bp)
     if settings.watch:
         from medkg.web.watch import Watcher
 

@@ -25,7 +25,7 @@ from medkg.export import read_graph
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 from medkg.web.cache import not_modified, remembered, with_validators
-from medkg.web.ld_html import render_document
+from medkg.web.ld_pages import render_document
 from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
 from medkg.web.state import state
 
