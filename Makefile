@@ -24,6 +24,7 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
 
 clean:
 	rm -rf .medkg build dist src/*.egg-info

@@ -30,7 +30,7 @@ pass_ctx = click.make_pass_decorator(Context)
 @click.group()
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file")
 @click.option("--root", help="project root (ontology/, data/, queries/)")
-@click.option("--store", help="store selector: oxigraph:PATH, memory:")
+@click.option("--store", help="store selector: oxigraph:PATH, memory:, sparql:URL")
 @click.version_option(package_name="medkg")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, root: str | None, store: str | None) -> None:
