@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import sys
+from contextlib import ExitStack
 from typing import Any
 
 import click
@@ -63,12 +64,16 @@ def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None
 
 
 @cli.command()
+@click.option("--bulk", is_flag=True, help="stream to N-Quads and bulk-load (large corpora)")
+@click.option("--nquads", type=click.Path(dir_okay=False), help="with --bulk: keep the N-Quads")
 @pass_ctx
-def build(ctx: Context) -> None:
+def build(ctx: Context, bulk: bool, nquads: str | None) -> None:
     """Build ontology/ and data/ into the store; broken input changes nothing."""
     from medkg.build import build_into
     from medkg.store import open_store
 
+    if bulk or nquads:
+        return bulk_build(ctx.settings, nquads)
     store = open_store(ctx.settings.store, ctx.settings.root_path)
     built = build_into(store, ctx.settings)
     store.close()
@@ -76,6 +81,41 @@ def build(ctx: Context) -> None:
         f"built {built.quad_count()} quads in {len(built.graphs)} graphs, "
         f"{len(built.claims)} claims from {len(built.articles)} article(s); "
         f"version {built.version}"
+    )
+
+
+def bulk_build(settings: Settings, nquads: str | None) -> None:
+    """``medkg build --bulk``: progress bars for encoding (articles) and loading (bytes)."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from medkg.build import claim_paths
+    from medkg.bulk import bulk_build_into
+    from medkg.store import open_store
+
+    store = open_store(settings.store, settings.root_path)
+    total = len(claim_paths(settings.root_path))
+    with ExitStack() as bars:
+        encode = bars.enter_context(tqdm(total=total, unit="article", desc="encode"))
+        load = bars.enter_context(
+            tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="load", delay=0.5)
+        )
+
+        claims_seen = [0]
+
+        def progress(articles: int, claims: int) -> None:
+            claims_seen[0] += claims
+            encode.update(articles)
+            encode.set_postfix(claims=claims_seen[0], refresh=False)
+
+        result = bulk_build_into(
+            store, settings, Path(nquads) if nquads else None, progress, load.update
+        )
+    store.close()
+    click.echo(
+        f"bulk-built {result.quads} quads, {result.claims} claims from {result.articles} "
+        f"article(s); version {result.version}" + (f"; N-Quads kept at {nquads}" if nquads else "")
     )
 
 
@@ -139,6 +179,25 @@ def stats(ctx: Context) -> None:
     for g in store.graph_names():
         click.echo(f"{store.count(g):>9}  {g}")
     click.echo(f"{store.count():>9}  quads in all")
+
+
+@cli.command()
+@click.option("--claims", type=click.IntRange(min=1), required=True, help="claims to write")
+@click.option("--seed", type=int, default=0, show_default=True, help="same seed, same files")
+@click.option("--out", type=click.Path(file_okay=False), required=True, help="project root")
+@pass_ctx
+def synth(ctx: Context, claims: int, seed: int, out: str) -> None:
+    """Write a synthetic corpus (articles + claim files) under OUT, for scale tests."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from medkg.synth import read_labels, synthesize
+
+    root = ctx.settings.root_path
+    with tqdm(total=claims, unit="claim", unit_scale=True, desc="synth") as bar:
+        articles = synthesize(Path(out), claims, seed, root, read_labels(root), bar.update)
+    click.echo(f"wrote {claims} claims in {articles} articles under {out}")
 
 
 @cli.command("settings")
