@@ -150,3 +150,42 @@ def test_bulk_build_into_settings_store_selector(settings: Settings) -> None:
     store = open_store("memory:")
     result = bulk_build_into(store, settings)
     assert result.claims > 20 and store.count() > 500
+
+
+SEED_DOC = {
+    "article": {"id": "a", "text": "t.txt", "title": "T", "references": []},
+    "claims": [
+        {
+            "id": "c1",
+            "subject": "MONDO:1",
+            "predicate": "RO:1",
+            "object": "HP:1",
+            "negated": False,
+            "quote": "q",
+            "citations": [1],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"frequency": "sometimes"},
+        {"subject": "not a curie"},
+        {"negated": "no"},
+        {"extra": 1},
+        {"citations": [0]},
+        {"status": "deprecated", "reason": "r"},
+        {"min_value": 1.5},
+    ],
+)
+def test_fast_schema_check_agrees_with_jsonschema(change: dict[str, object]) -> None:
+    import jsonschema
+
+    from medkg.curation.fast import is_valid
+    from medkg.curation.load import schema
+
+    doc = {**SEED_DOC, "claims": [{**SEED_DOC["claims"][0], **change}]}  # type: ignore[dict-item]
+    assert is_valid(doc) == jsonschema.Draft202012Validator(schema()).is_valid(doc)
