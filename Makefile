@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean
+.PHONY: serve test setup lint clean bench virtuoso
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,22 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint virtuoso
 	$(BIN)/pytest
 	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
 
+# Virtuoso (Debian) for the store contract tests; where apt cannot install it, the contract runs
+# without it and says so here
+virtuoso:
+	@command -v virtuoso-t >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null; } \
+	  || echo "virtuoso-opensource could not be installed: contract tests run without Virtuoso"
+
 clean:
 	rm -rf .medkg build dist src/*.egg-info
+
+# Scale bench (not part of `make test`): CLAIMS="10000 100000 1000000" make bench; run under nice
+CLAIMS ?= 10000
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	nice -n 10 $(BIN)/python -m bench.scale --claims $(CLAIMS)

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ class BulkResult:
     quads: int = 0
     version: str = ""
     nquads: Path | None = None
+    encode_seconds: float = 0.0
+    load_seconds: float = 0.0
 
 
 class Contradictions:
@@ -228,11 +231,14 @@ def bulk_build_into(
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="medkg-bulk-")))
         nquads = keep_nquads or workdir / "dataset.nq"
+        started = time.perf_counter()
         with nquads.open("w", encoding="utf-8", newline="\n") as out:
             result = encode_corpus(settings, out, workdir, progress)
+        result.encode_seconds = time.perf_counter() - started
         store.replace_dataset(
             nquads, drop_prefix=Minter(settings.base_iri).graph(""), progress=load_progress
         )
+        result.load_seconds = time.perf_counter() - started - result.encode_seconds
         result.nquads = keep_nquads
     log.info(
         "bulk-built %d quads, %d claims (version %s)", result.quads, result.claims, result.version

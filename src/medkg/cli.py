@@ -115,7 +115,8 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
     store.close()
     click.echo(
         f"bulk-built {result.quads} quads, {result.claims} claims from {result.articles} "
-        f"article(s); version {result.version}" + (f"; N-Quads kept at {nquads}" if nquads else "")
+        f"article(s) (encode {result.encode_seconds:.1f}s, load {result.load_seconds:.1f}s); "
+        f"version {result.version}" + (f"; N-Quads kept at {nquads}" if nquads else "")
     )
 
 

@@ -10,6 +10,7 @@ never reaches the server). Without it, a query URL ending in ``/query`` (Oxigrap
 from __future__ import annotations
 
 import re
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,13 +29,15 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from medkg.errors import ConfigError, Location, QuerySyntaxError, StoreError
 from medkg.store.base import Capabilities, Progress, Quad, QueryResult, replace_update
 from medkg.store.oxigraph import RDF_FORMATS, wrap_result
-from medkg.store.rewrite import bind_values
+from medkg.store.rewrite import bind_values, iter_keywords
 from medkg.terms import syntax_error, to_triple
 
-ACCEPT = (
-    "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
-    "application/rdf+xml;q=0.5"
-)
+#: what to ask for, by query form (the form is read locally: some stores answer CONSTRUCT in
+#: their own results JSON when that is acceptable)
+ACCEPT = {
+    "results": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
+    "graph": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5",
+}
 GRAPH_TYPES = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "text/plain": ox.RdfFormat.N_TRIPLES,
@@ -104,7 +107,8 @@ class SparqlStore:
         sw.setTimeout(int(self.endpoints.timeout))
         sw.setQuery(bind_values(sparql, bindings or {}))
         sw.queryType = SELECT  # SPARQLWrapper guesses the form by regex ("dropped" -> DROP)
-        sw.addCustomHttpHeader("Accept", ACCEPT)
+        sw.setOnlyConneg(True)  # no format=/output= parameters: they override Accept
+        sw.addCustomHttpHeader("Accept", ACCEPT[query_form(sparql)])
         for g in default_graphs or []:
             sw.addDefaultGraph(g)
         for g in named_graphs or []:
@@ -114,6 +118,8 @@ class SparqlStore:
             body, ctype = response.read(), response.headers.get("Content-Type", "")
         except SPARQLWrapperException as e:
             raise self._error(e, sparql, "query") from None
+        except urllib.error.HTTPError as e:
+            raise self._refused(e) from None
         except (urllib.error.URLError, OSError) as e:
             raise self._unreachable(e) from None
         return self._wrap(body, ctype.split(";")[0].strip().lower())
@@ -137,10 +143,13 @@ class SparqlStore:
         sw.setTimeout(int(self.endpoints.timeout))
         sw.setQuery(sparql)
         sw.queryType = INSERT  # send it as an update whatever SPARQLWrapper's regex guessed
+        sw.setOnlyConneg(True)
         try:
             sw.query().response.read()
         except SPARQLWrapperException as e:
             raise self._error(e, sparql, "update") from None
+        except urllib.error.HTTPError as e:
+            raise self._refused(e) from None
         except (urllib.error.URLError, OSError) as e:
             raise self._unreachable(e) from None
 
@@ -162,25 +171,32 @@ class SparqlStore:
         self.post_update(iter_insert_chunks(nquads, drops, progress))
 
     def post_update(self, chunks: Iterable[str]) -> None:
-        """Send one SPARQL Update streamed as ``application/sparql-update`` (one request)."""
-        body = (c.encode("utf-8") for c in chunks)
-        self._post(self.endpoints.update, "application/sparql-update", body)
+        """Send one SPARQL Update as ``application/sparql-update`` (one request).
 
-    def _post(self, url: str, ctype: str, body: Iterator[bytes]) -> None:
-        request = urllib.request.Request(
-            url, data=body, method="POST", headers={"Content-Type": ctype}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.endpoints.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as e:
-            message = e.read().decode("utf-8", "replace")[:500]
-            raise StoreError(
-                f"the endpoint {url} refused the load ({e.code}): {message}",
-                hint="check the endpoint's update URL and that it accepts writes",
-            ) from None
-        except (urllib.error.URLError, OSError) as e:
-            raise self._unreachable(e) from None
+        The text is spooled to a temporary file first and sent with a Content-Length, since
+        some stores (Virtuoso) silently ignore chunked request bodies.
+        """
+        with tempfile.TemporaryFile() as body:
+            for chunk in chunks:
+                body.write(chunk.encode("utf-8"))
+            size = body.tell()
+            body.seek(0)
+            headers = {"Content-Type": "application/sparql-update", "Content-Length": str(size)}
+            request = urllib.request.Request(
+                self.endpoints.update, data=body, method="POST", headers=headers
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=self.endpoints.timeout) as response:
+                    response.read()
+            except urllib.error.HTTPError as e:
+                message = e.read().decode("utf-8", "replace")[:500]
+                raise StoreError(
+                    f"the endpoint {self.endpoints.update} refused the update ({e.code}): "
+                    f"{message}",
+                    hint="check the endpoint's update URL and that it accepts writes",
+                ) from None
+            except (urllib.error.URLError, OSError) as e:
+                raise self._unreachable(e) from None
 
     def graph_names(self) -> list[URIRef]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -194,6 +210,12 @@ class SparqlStore:
 
     def close(self) -> None:
         pass
+
+    def _refused(self, e: urllib.error.HTTPError) -> StoreError:
+        return StoreError(
+            f"the SPARQL endpoint {e.url} answered {e.code} {e.reason}",
+            hint="see the triple store's log",
+        )
 
     def _unreachable(self, e: Exception) -> StoreError:
         reason = getattr(e, "reason", e)
@@ -214,6 +236,22 @@ class SparqlStore:
             f"the SPARQL endpoint failed the {what}: {message}",
             hint="see the triple store's log",
         )
+
+
+def query_form(sparql: str) -> str:
+    """``"graph"`` for CONSTRUCT and DESCRIBE, ``"results"`` for anything else.
+
+    >>> query_form("PREFIX c: <http://x/construct#> SELECT * { ?s c:p 'CONSTRUCT' }")
+    'results'
+    >>> query_form("describe <http://x/a>")
+    'graph'
+    """
+    for word in iter_keywords(sparql):
+        if word in ("SELECT", "ASK"):
+            return "results"
+        if word in ("CONSTRUCT", "DESCRIBE"):
+            return "graph"
+    return "results"
 
 
 def local_syntax_error(text: str, what: str) -> QuerySyntaxError | None:

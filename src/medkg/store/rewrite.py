@@ -7,7 +7,7 @@ the query: an IRI with characters an IRI may not hold, or a blank node, is refus
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -107,6 +107,25 @@ def where_brace(query: str) -> int | None:
             continue
         i += 1
     return None
+
+
+def iter_keywords(query: str) -> Iterator[str]:
+    """The bare words of a query outside strings, IRIs, comments and prefixed names, upper-cased."""
+    i = 0
+    while i < len(query):
+        j = _skip(query, i)
+        if j != i:
+            i = j
+            continue
+        c = query[i]
+        if c.isalpha() and (i == 0 or query[i - 1] not in "?$:_-."):
+            m = _WORD.match(query, i)
+            assert m is not None
+            if query[m.end() : m.end() + 1] != ":":
+                yield m.group().upper()
+            i = m.end()
+            continue
+        i += 1
 
 
 def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
