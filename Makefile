@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean bench virtuoso
+.PHONY: serve test setup lint clean java bench virtuoso
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint virtuoso
+test: lint java virtuoso
 	$(BIN)/pytest
 	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
 
@@ -32,6 +32,10 @@ virtuoso:
 	@command -v virtuoso-t >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null; } \
 	  || echo "virtuoso-opensource could not be installed: contract tests run without Virtuoso"
+
+# HermiT, the OWL reasoner of `medkg validate`, runs on a JVM (Java 11+).
+java:
+	@command -v java >/dev/null || (apt-get update -q && apt-get install -y -q default-jre-headless)
 
 clean:
 	rm -rf .medkg build dist src/*.egg-info

@@ -8,15 +8,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
+from rdflib.term import Node
 
 from medkg.config import Settings
-from medkg.curation.load import load_claim_files, require_clean
+from medkg.curation.load import ClaimFile, load_claim_files, require_clean
 from medkg.model import Article, Claim, merge_claims
 from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
 from medkg.rdf.ontology import read_ontology
+from medkg.reasoning import iter_inferred_quads
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter
 
@@ -36,16 +38,37 @@ class BuiltDataset:
         """A hash of every quad built so far, independent of order."""
         digest = hashlib.sha256()
         for g in sorted(self.graphs):
-            for line in sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o, _ in self.graphs[g]):
+            for line in sorted(" ".join(_stable(t) for t in q[:3]) for q in self.graphs[g]):
                 digest.update(f"{g} {line}\n".encode())
         return digest.hexdigest()[:16]
+
+    def union(self) -> Graph:
+        """Every graph built so far as one rdflib Graph (what the SPARQL default graph sees)."""
+        union = Graph()
+        for quads in self.graphs.values():
+            for s, p, o, _ in quads:
+                union.add((s, p, o))
+        return union
 
     def quad_count(self) -> int:
         return sum(len(q) for q in self.graphs.values())
 
 
+def _stable(term: Node) -> str:
+    """A term's N3, with blank-node labels (new at every parse) left out."""
+    return "_:" if isinstance(term, BNode) else term.n3()
+
+
+SHAPES = "shapes.ttl"
+
+
 def ontology_paths(root: Path) -> list[Path]:
-    return sorted((root / "ontology").glob("*.ttl"))
+    """The ontology's Turtle files; the SHACL shapes describe the data and stay out of it."""
+    return sorted(p for p in (root / "ontology").glob("*.ttl") if p.name != SHAPES)
+
+
+def shapes_path(root: Path) -> Path:
+    return root / "ontology" / SHAPES
 
 
 def claim_paths(root: Path) -> list[Path]:
@@ -55,10 +78,15 @@ def claim_paths(root: Path) -> list[Path]:
 def build_dataset(settings: Settings) -> BuiltDataset:
     """Read and check every curated file and encode the dataset; raises BuildError on bad input."""
     root = settings.root_path
-    mint = Minter(settings.base_iri)
     ontology = read_ontology(ontology_paths(root))
     files = load_claim_files(claim_paths(root), root)
     require_clean(files)
+    return encode_dataset(settings, ontology, files)
+
+
+def encode_dataset(settings: Settings, ontology: Graph, files: list[ClaimFile]) -> BuiltDataset:
+    """Encode checked input (clean claim files) into every named graph."""
+    mint = Minter(settings.base_iri)
     built = BuiltDataset()
     built.graphs[mint.graph("ontology")] = list(iter_graph_quads(ontology, mint.graph("ontology")))
     for f in files:
@@ -69,9 +97,15 @@ def build_dataset(settings: Settings) -> BuiltDataset:
     built.claims = merge_claims([c for _, cs in built.articles for c in cs])
     built.graphs[mint.graph("truthy")] = list(iter_truthy_quads(built.claims, mint))
     built.graphs[mint.graph("qc")] = list(iter_qc_quads(built.articles, built.claims, mint))
+    built.graphs[mint.graph("inferred")] = list(_inferred(built, mint))
     built.version = built.content_hash()
     built.graphs[mint.graph("build")] = list(_build_info(built, mint))
     return built
+
+
+def _inferred(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
+    """The reasoner's layer: hierarchy closure and inherited types over everything built."""
+    return iter_inferred_quads(built.union(), mint.graph("inferred"))
 
 
 def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
@@ -84,9 +118,10 @@ def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
         yield ds, DCTERMS.source, mint.article(article.id), g
 
 
-def build_into(store: Store, settings: Settings) -> BuiltDataset:
-    """Build aside, then replace every medkg graph in one atomic swap."""
-    built = build_dataset(settings)
+def build_into(store: Store, settings: Settings, built: BuiltDataset | None = None) -> BuiltDataset:
+    """Build aside (or take a dataset already built), then replace every medkg graph in one
+    atomic swap."""
+    built = built or build_dataset(settings)
     store.replace_graphs(built.graphs, drop_prefix=Minter(settings.base_iri).graph(""))
     log.info(
         "built %d quads in %d graphs (version %s)",

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from medkg import __version__
@@ -33,12 +33,14 @@ from medkg.model import Article, Claim
 from medkg.rdf.derive import article_flags, contradiction_key, evidence_flags, is_self_citation
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
 from medkg.rdf.ontology import read_ontology
+from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter, curie_to_iri
 
 log = logging.getLogger(__name__)
 VOID = "http://rdfs.org/ns/void#"
 MAX_SHOWN = 50
+HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf)
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -122,6 +124,44 @@ class Contradictions:
         self.db.close()
 
 
+class Inference:
+    """The inferred graph of ``reasoning.iter_inferred_quads``, streamed.
+
+    Hierarchy edges (``rdfs:subClassOf``/``subPropertyOf``, from the ontology and the truthy
+    graph) are few and kept in memory; every node's told types go to a side file, one line per
+    node and article, and are expanded once the whole hierarchy is known.
+    """
+
+    def __init__(self, path: Path):
+        self.edges = Graph()
+        self.path = path
+        self.types = path.open("w", encoding="utf-8")
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        told: dict[Node, list[str]] = {}
+        for s, p, o, _ in quads:
+            if p == RDF.type and isinstance(o, URIRef):
+                told.setdefault(s, []).append(str(o))
+            elif p in HIERARCHY:
+                self.edges.add((s, p, o))
+        for node, classes in told.items():
+            self.types.write(f"{nt(node)}\t{' '.join(classes)}\n")
+
+    def iter_lines(self, g: URIRef) -> Iterator[str]:
+        """N-Quads lines of the inferred graph ``g``."""
+        self.types.close()
+        for s, p, o, _ in iter_inferred_quads(self.edges, g):
+            yield f"{nt(s)} {nt(p)} {nt(o)} <{g}> .\n"
+        supers = closure(edges_of(self.edges, RDFS.subClassOf))
+        with self.path.open(encoding="utf-8") as f:
+            for line in f:
+                node, _, classes = line.rstrip("\n").partition("\t")
+                told = set(classes.split(" "))
+                inferred = {str(a) for c in told for a in supers.get(URIRef(c), ())} - told
+                for sup in sorted(inferred):
+                    yield f"{node} <{RDF.type}> <{sup}> <{g}> .\n"
+
+
 def _digest(key: tuple[str | None, ...]) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()[:24]
 
@@ -168,8 +208,11 @@ def encode_corpus(
     result = BulkResult()
     onto_paths, paths = ontology_paths(root), claim_paths(root)
     ontology = read_ontology(onto_paths)
-    result.quads += write_quads(out, iter_graph_quads(ontology, mint.graph("ontology")))
-    del ontology
+    inference = Inference(workdir / "types.tsv")
+    onto_quads = list(iter_graph_quads(ontology, mint.graph("ontology")))
+    result.quads += write_quads(out, onto_quads)
+    inference.add(onto_quads)
+    del ontology, onto_quads
     problems: list[MedkgError] = []
     build = mint.graph("build")
     contradictions = Contradictions(workdir / "contradictions.sqlite")
@@ -179,8 +222,10 @@ def encode_corpus(
             if f.problems or f.article is None:
                 problems.extend(f.problems)
                 continue
-            result.quads += write_quads(out, iter_article_quads(f.article, f.claims, mint))
-            result.quads += write_quads(out, iter_derived_quads(f.article, f.claims, mint))
+            quads = list(iter_article_quads(f.article, f.claims, mint))
+            quads += iter_derived_quads(f.article, f.claims, mint)
+            result.quads += write_quads(out, quads)
+            inference.add(quads)
             contradictions.add(f.claims)
             source = (dataset_iri(mint), DCTERMS.source, mint.article(f.article.id), build)
             result.quads += write_quads(out, [source])
@@ -191,8 +236,12 @@ def encode_corpus(
         if problems:
             raise_problems(problems)
         result.quads += write_quads(out, contradictions.iter_quads(mint))
+        for line in inference.iter_lines(mint.graph("inferred")):
+            out.write(line)
+            result.quads += 1
     finally:
         contradictions.close()
+        inference.types.close()
     result.version = input_version(onto_paths + paths)
     result.quads += write_quads(out, iter_build_info(result, mint))
     return result

@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import click
@@ -44,12 +45,16 @@ def cli(ctx: click.Context, config: str | None, root: str | None, store: str | N
 @click.option("--host", help="address to listen on (default 127.0.0.1)")
 @click.option("--port", type=int, help="port to listen on (default 8000)")
 @click.option("--get", "get_path", help="print the response to GET PATH and exit, no socket")
+@click.option("--watch", is_flag=True, default=None, help="reload valid edits of ontology/, data/")
 @pass_ctx
-def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None) -> None:
+def serve(
+    ctx: Context, host: str | None, port: int | None, get_path: str | None, watch: bool | None
+) -> None:
     """Serve the dataset over HTTP (builds it first into an empty store)."""
     from medkg.web import create_app
 
-    settings = ctx.settings.replace(**{k: v for k, v in {"host": host, "port": port}.items() if v})
+    changes = {"host": host, "port": port, "watch": watch}
+    settings = ctx.settings.replace(**{k: v for k, v in changes.items() if v})
     app = create_app(settings)
     if get_path:
         response = app.test_client().get(get_path)
@@ -206,6 +211,76 @@ def settings_cmd() -> None:
     """List every setting with its default and help (set as MEDKG_<NAME> or in a TOML file)."""
     for name, help_text, default in describe():
         click.echo(f"{name} = {default!r}\n    {help_text}  [MEDKG_{name.upper()}]")
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--dry-run", is_flag=True, help="parse and report; write nothing")
+@click.option("--replace-text", is_flag=True, help="store a changed text over the stored one")
+@pass_ctx
+def ingest(
+    ctx: Context, articles: tuple[str, ...], fmt: str, dry_run: bool, replace_text: bool
+) -> None:
+    """Parse article texts into data/articles/ and draft claims into data/claims/ (merging)."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from medkg.ingest import ingest_file, load_lexicon
+
+    root = ctx.settings.root_path
+    lexicon = load_lexicon(root)
+    reports = []
+    for name in tqdm(articles, desc="ingest", unit="article", disable=len(articles) < 2):
+        path = Path(name)
+        report = ingest_file(path, root, lexicon, write=not dry_run, replace_text=replace_text)
+        reports.append(report)
+        if fmt == "text":
+            click.echo(report.summary())
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+    if any(r.problems for r in reports):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--strict", is_flag=True, help="fail (exit 1) on warnings too")
+@pass_ctx
+def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check ontology/ and data/ and report every problem with file:line.
+
+    Syntax, claim schema, CURIEs, quotes, citations, SHACL shapes, OWL consistency (HermiT) and
+    contradictions. PATHS limit the report to problems in those files or folders. Exit 0 clean
+    (warnings allowed unless --strict), 1 problems found, 2 a check could not run.
+    """
+    from medkg.validate import validate_project
+
+    report, _ = validate_project(ctx.settings)
+    if paths:
+        report = report.only(list(paths))
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    sys.exit(report.exit_code(strict))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="change nothing; exit 1 if a file is not canonical")
+@pass_ctx
+def fmt(ctx: Context, paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite the curated YAML and Turtle files in their canonical form (comments kept)."""
+    from medkg.curation.canonical import curated_files, format_file
+
+    files = [Path(p) for p in paths] or curated_files(ctx.settings.root_path)
+    changed = [f for f in files if format_file(f, write=not check)]
+    for f in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {f}")
+    if check and changed:
+        click.echo(f"{len(changed)} file(s) not in canonical form; fix with: medkg fmt", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files) - len(changed)} file(s) already canonical", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

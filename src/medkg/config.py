@@ -50,6 +50,9 @@ class Settings:
     load_allowlist: list[str] = setting([], "IRIs SPARQL LOAD may read (file:// never)")
     watch: bool = setting(False, "rebuild and swap in valid edits of ontology/ and data/")
     log_level: str = setting("INFO", "logging level")
+    query_memory_mb: int = setting(
+        2048, "resident memory (MiB) a query worker may use; a query over it is stopped (503)"
+    )
 
     @property
     def root_path(self) -> Path:

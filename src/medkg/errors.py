@@ -90,6 +90,17 @@ class NotAcceptable(MedkgError):
     exit_code = 2
 
 
+class MethodNotAllowed(MedkgError):
+    """An HTTP method a route does not take; ``allowed`` lists the ones it does."""
+
+    status = 405
+    exit_code = 2
+
+    def __init__(self, message: str, *, allowed: list[str], hint: str | None = None):
+        super().__init__(message, hint=hint or "use " + ", ".join(allowed))
+        self.allowed = allowed
+
+
 class UnsupportedMediaType(MedkgError):
     status = 415
     exit_code = 2

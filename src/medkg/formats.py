@@ -30,7 +30,14 @@ FORMATS: tuple[Format, ...] = (
     Format("xml", "application/sparql-results+xml", "results", "xml", "srx", ("application/xml",)),
     Format("csv", "text/csv", "results", "csv", "csv"),
     Format("tsv", "text/tab-separated-values", "results", "tsv", "tsv"),
-    Format("ttl", "text/turtle", "graph", "turtle", "ttl", ("application/x-turtle",)),
+    Format(
+        "ttl",
+        "text/turtle",
+        "graph",
+        "turtle",
+        "ttl",
+        ("application/x-turtle", "text/n3", "text/rdf+n3"),  # a Turtle document is valid N3
+    ),
     Format("nt", "application/n-triples", "graph", "nt", "nt", ("text/plain",)),
     Format("rdfxml", "application/rdf+xml", "graph", "xml", "rdf"),
     Format("jsonld", "application/ld+json", "graph", "json-ld", "jsonld", ("application/json",)),
@@ -42,6 +49,8 @@ FORMATS: tuple[Format, ...] = (
 BY_NAME = {f.name: f for f in FORMATS}
 NAME_ALIASES = {
     "turtle": "ttl",
+    "n3": "ttl",
+    "rdf+xml": "rdfxml",
     "ntriples": "nt",
     "n-triples": "nt",
     "xml-rdf": "rdfxml",

@@ -83,6 +83,11 @@ HEDGES = {"hypothesis": "it has been proposed that ", "uncertain": "it remains u
 JOURNALS = ["Neurology", "Brain", "Annals of Neurology", "Muscle & Nerve", "Lancet Neurology"]
 PUBLISHERS = ["Dr.Oracle", "Praxis Medical Insights", "Neurology Notes", "Clinical Answers"]
 SECTIONS = ["Pathophysiology", "Clinical Features", "Imaging Findings", "Differential Diagnosis"]
+#: the classes ``rdfs:subClassOf`` claims point to: real grouping classes first, then synthetic
+CLASSES = frozenset(
+    ["MONDO:0020128", "MONDO:0005559", "MONDO:0002562", "MONDO:0003334"]
+    + [f"MONDO:{9500000 + i:07d}" for i in range(46)]
+)
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 MONTHS = "January February March April May June July August September October November December"
 
@@ -121,7 +126,7 @@ def read_labels(root: Path) -> dict[str, str]:
 
 
 def pools() -> dict[str, Zipf]:
-    out = {}
+    out = {"CLASS": Zipf(sorted(CLASSES, key=lambda c: (c[6:9] != "000", c)))}
     for prefix, size in POOL.items():
         head = [f"{prefix}:{i}" for i in HEAD[prefix]]
         tail = [f"{prefix}:{9000000 + i:07d}" for i in range(size - len(head))]
@@ -151,6 +156,10 @@ class Corpus:
         pred, _, objs, _, _ = rng.choices(PREDICATES, weights=[p[1] for p in PREDICATES])[0]
         subject = self.pools["HP" if pred == "RO:0002404" else "MONDO"].draw(rng)
         obj = self.pools[rng.choice(objs)].draw(rng)
+        if pred == "rdfs:subClassOf":  # a shallow hierarchy: leaves under a few classes
+            obj = self.pools["CLASS"].draw(rng)
+            while subject in CLASSES:
+                subject = self.pools["MONDO"].draw(rng)
         c: dict[str, Any] = {"subject": subject, "predicate": pred, "object": obj}
         c["negated"] = rng.random() < 0.10
         r = rng.random()

@@ -13,10 +13,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from conftest import has_virtuoso
 from medkg.errors import QuerySyntaxError
 from medkg.store import Store, open_store
 from medkg.store.registry import BACKENDS
+from tests.conftest import has_virtuoso
 
 EX = "http://example.org/"
 PREFIX = "https://w3id.org/medkg/graph/"

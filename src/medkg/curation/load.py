@@ -26,10 +26,21 @@ from medkg.vocab import curie_to_iri
 
 
 class CurationProblem(MedkgError):
-    """One thing wrong in a curated file, at a file:line:col."""
+    """One thing wrong in a curated file, at a file:line:col; ``check`` says which kind."""
 
     status = 422
     exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        where: Location | None = None,
+        check: str = "claims",
+    ):
+        super().__init__(message, hint=hint, where=where)
+        self.check = check
 
 
 @dataclass
@@ -40,6 +51,14 @@ class ClaimFile:
     article: Article | None = None
     claims: list[Claim] = field(default_factory=list)
     problems: list[CurationProblem] = field(default_factory=list)
+    #: (claim handle, field name) -> where that field is written, for later checks to point at
+    fields: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def field_at(self, handle: str | None, name: str) -> Location | None:
+        """Where a claim's field is written (falling back to the claim's ``id``)."""
+        if handle is None:
+            return None
+        return self.fields.get((handle, name)) or self.fields.get((handle, "id"))
 
 
 @cache
@@ -61,9 +80,12 @@ def read_yaml(path: Path) -> Any:
             f"YAML syntax error: {e.problem or e.context}",
             where=where,
             hint="fix the YAML syntax at that position",
+            check="syntax",
         ) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise CurationProblem(f"cannot read file: {e}", where=Location(str(path))) from None
+        raise CurationProblem(
+            f"cannot read file: {e}", where=Location(str(path)), check="syntax"
+        ) from None
 
 
 def locate(path: Path, doc: Any, keys: list[Any]) -> Location:
@@ -94,6 +116,7 @@ def _schema_problems(path: Path, doc: Any) -> list[CurationProblem]:
                 f"schema: {field_name}: {err.message}",
                 where=where,
                 hint="see src/medkg/curation/claims.schema.json",
+                check="schema",
             )
         )
     return problems
@@ -125,6 +148,9 @@ def load_claim_file(path: Path, root: Path) -> ClaimFile:
     if article is None:
         return result
     result.article = article
+    for i, item in enumerate(doc["claims"]):
+        for key in item:
+            result.fields.setdefault((item["id"], key), locate(path, doc, ["claims", i, key]))
     claims = [
         c
         for i, item in enumerate(doc["claims"])
@@ -225,7 +251,9 @@ def _claim(
         if "start" in item and find_all(article.text, item["quote"]):
             hint = "the quote occurs in the text but not at `start`; fix or drop `start`"
         problems.append(
-            CurationProblem(f"quote not found in {article.text_path}", where=quote_at, hint=hint)
+            CurationProblem(
+                f"quote not found in {article.text_path}", where=quote_at, hint=hint, check="quote"
+            )
         )
         return None
     if len(spots) > 1:
@@ -235,6 +263,7 @@ def _claim(
                 f"{', '.join(str(s[0]) for s in spots)})",
                 where=quote_at,
                 hint="add `start:` with the offset of the occurrence you mean",
+                check="quote",
             )
         )
         return None
@@ -247,7 +276,10 @@ def _claim(
             except UnknownCurie as e:
                 problems.append(
                     CurationProblem(
-                        e.message, hint=e.hint, where=locate(path, doc, ["claims", i, key])
+                        e.message,
+                        hint=e.hint,
+                        where=locate(path, doc, ["claims", i, key]),
+                        check="curie",
                     )
                 )
                 curies_ok = False

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from medkg.errors import BuildError, Location, MedkgError
 from medkg.terms import to_triple
@@ -49,3 +50,35 @@ def read_ontology(paths: list[Path]) -> Graph:
             hint="fix them, then build again",
         )
     return merged
+
+
+_PREFIX = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.IGNORECASE)
+_SUBJECT = re.compile(r"^(<[^>]+>|[A-Za-z][\w.-]*:[\w.-]*|[A-Za-z]*:[\w.-]+)")
+
+
+def term_lines(path: Path) -> dict[URIRef, int]:
+    """The line where each subject block of a Turtle file starts, for pointing at a term.
+
+    Only blocks that start at column 0 with an IRI or a prefixed name count; good enough to
+    show a curator where a class or an axiom is written.
+    """
+    prefixes: dict[str, str] = {}
+    lines: dict[URIRef, int] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return lines
+    for n, line in enumerate(text.splitlines(), start=1):
+        if m := _PREFIX.match(line):
+            prefixes[m.group(1) or ""] = m.group(2)
+        elif m := _SUBJECT.match(line):
+            token = m.group(1)
+            if token.startswith("<"):
+                iri = token[1:-1]
+            else:
+                prefix, _, local = token.partition(":")
+                if prefix not in prefixes:
+                    continue
+                iri = prefixes[prefix] + local
+            lines.setdefault(URIRef(iri), n)
+    return lines

@@ -23,6 +23,7 @@ class Capabilities:
     persistent: bool = False
     native_serialization: bool = False
     bindings: bool = False  # pre-binds variables (safe parameters) natively
+    snapshots: bool = False  # can hand a read-only copy to another process (see Snapshotting)
     bulk_load: bool = False  # replace_dataset uses a native bulk loader (fast, on-disk, streamed)
 
 
@@ -40,6 +41,9 @@ class QueryResult:
     boolean: bool | None = None
     triples: Iterator[tuple[Node, Node, Node]] = field(default_factory=lambda: iter(()))
     serializer: Callable[[str], bytes] | None = None
+    # the backend's own result object (e.g. pyoxigraph QuerySolutions), for writers that speak
+    # it natively; it shares its iterator with rows/triples, so consume one or the other
+    native: Any = None
 
     def to_dicts(self) -> list[dict[str, Node]]:
         """Rows as dicts of bound variables only (unbound ones left out)."""
@@ -92,6 +96,23 @@ class Store(Protocol):
     def count(self, graph: URIRef | None = None) -> int: ...
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A read-only copy of a store another process can open: ``opener`` is "module:function"
+    taking ``path`` and returning a Store."""
+
+    opener: str
+    path: Path
+
+
+class Snapshotting(Store, Protocol):
+    """A store (``capabilities.snapshots``) that can copy itself cheaply for worker processes."""
+
+    def snapshot(self) -> Snapshot:
+        """A consistent read-only copy of the current data; the caller deletes ``path``."""
+        ...
 
 
 def insert_data(graphs: Mapping[URIRef, Iterable[Quad]]) -> Iterator[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
@@ -17,6 +18,10 @@ from rdflib.term import Node
 from medkg.errors import Location, QuerySyntaxError, StoreError
 from medkg.store.base import Capabilities, Progress, Quad, QueryResult
 from medkg.terms import to_triple
+
+# rdflib would otherwise fetch every FROM / FROM NAMED IRI from the web or the disk
+# (FROM <file:///etc/passwd>): a query makes no outbound requests and reads no files
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 class MemoryStore:

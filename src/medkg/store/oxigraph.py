@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import itertools
 import os
 import shutil
 import threading
@@ -15,7 +17,14 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from medkg.errors import QueryEvaluationError, StoreError
-from medkg.store.base import Capabilities, Progress, Quad, QueryResult, replace_update
+from medkg.store.base import (
+    Capabilities,
+    Progress,
+    Quad,
+    QueryResult,
+    Snapshot,
+    replace_update,
+)
 from medkg.terms import syntax_error, to_oxigraph, to_rdflib, to_triple
 
 RESULT_FORMATS = {
@@ -50,6 +59,9 @@ class OxigraphStore:
         self.selector = selector
         self.path = path
         self._write_lock = threading.Lock()
+        self._snapshots = itertools.count()
+        # only an on-disk store can be copied cheaply (hard-linked RocksDB checkpoint)
+        self.capabilities = dataclasses.replace(self.capabilities, snapshots=path is not None)
 
     @classmethod
     def open(cls, rest: str, *, root: Path, selector: str) -> OxigraphStore:
@@ -159,6 +171,31 @@ class OxigraphStore:
     def close(self) -> None:
         self.ox.flush()
 
+    def snapshot(self) -> Snapshot:
+        """A RocksDB checkpoint beside the store (hard links: cheap), for read-only workers.
+
+        A checkpoint is a database of its own, so a worker reading it is never disturbed by
+        writes to the live store (opening the live store read-only while it is written is not
+        safe in RocksDB).
+        """
+        if self.path is None:
+            raise StoreError("an in-memory Oxigraph store cannot be snapshotted")
+        home = self.path.with_name(self.path.name + ".snapshots")
+        home.mkdir(exist_ok=True)
+        number = next(self._snapshots)
+        if number == 0:  # this process holds the store's lock: older snapshots are stale
+            for stale in home.iterdir():
+                shutil.rmtree(stale, ignore_errors=True)
+        target = home / f"{os.getpid()}-{number}"
+        with self._write_lock:
+            self.ox.backup(str(target))
+        return Snapshot("medkg.store.oxigraph:open_read_only", target)
+
+
+def open_read_only(path: Path) -> OxigraphStore:
+    """Open a snapshot (or any store no process writes) read-only."""
+    return OxigraphStore(ox.Store.read_only(str(path)), f"oxigraph:{path}")
+
 
 class ProgressReader:
     """A binary file that reports how many bytes were read, for progress bars."""
@@ -189,11 +226,14 @@ def wrap_result(result: Any) -> QueryResult:
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         rows = (tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result)
-        return QueryResult("bindings", names, rows=rows, serializer=serialize_results)
+        return QueryResult(
+            "bindings", names, rows=rows, serializer=serialize_results, native=result
+        )
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("boolean", boolean=bool(result), serializer=serialize_results)
 
     def serialize_graph(fmt: str) -> bytes:
         return result.serialize(format=RDF_FORMATS[fmt]) or b""
 
-    return QueryResult("graph", triples=(to_triple(t) for t in result), serializer=serialize_graph)
+    triples = (to_triple(t) for t in result)
+    return QueryResult("graph", triples=triples, serializer=serialize_graph, native=result)

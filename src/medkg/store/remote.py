@@ -44,6 +44,7 @@ GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+POSITION = re.compile(r"error at (\d+):(\d+)")  # as Oxigraph reports it
 _BODY = re.compile(r"Response:\s*b?['\"](.*)['\"]\s*$", re.S)
 
 
@@ -117,7 +118,7 @@ class SparqlStore:
             response = sw.query().response
             body, ctype = response.read(), response.headers.get("Content-Type", "")
         except SPARQLWrapperException as e:
-            raise self._error(e, sparql, "query") from None
+            raise self._error(e, sparql, "query", rewritten=bool(bindings)) from None
         except urllib.error.HTTPError as e:
             raise self._refused(e) from None
         except (urllib.error.URLError, OSError) as e:
@@ -224,11 +225,19 @@ class SparqlStore:
             hint="is the triple store running? check the sparql:URL store setting",
         )
 
-    def _error(self, e: SPARQLWrapperException, text: str, what: str) -> Exception:
-        """A typed error for a refused request: syntax errors keep the line and column."""
+    def _error(
+        self, e: SPARQLWrapperException, text: str, what: str, rewritten: bool = False
+    ) -> Exception:
+        """A typed error for a refused request: syntax errors keep the line and column.
+
+        The endpoint's own position is used when it gives one for the text as written (Oxigraph
+        does); otherwise the text is parsed locally to find it.
+        """
         m = _BODY.search(str(e))
         message = (m.group(1) if m else str(e)).replace("\\n", " ").strip()
         if getattr(e, "code", None) == 400 or "QueryBadFormed" in type(e).__name__:
+            if not rewritten and POSITION.search(message):
+                return syntax_error(SyntaxError(message), what)
             return local_syntax_error(text, what) or QuerySyntaxError(
                 f"the endpoint refused the {what}: {message}", where=Location(what)
             )

@@ -41,9 +41,15 @@ def create_app(
     app.extensions["medkg"] = state
     logging.getLogger("medkg").setLevel(settings.log_level)
 
-    from medkg.web import errors, health, sparql
+    from medkg.web import errors, graphstore, health, observe, sparql
 
     errors.register(app)
+    observe.register(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(graphstore.bp)
     app.register_blueprint(health.bp)
+    if settings.watch:
+        from medkg.web.watch import Watcher
+
+        app.extensions["medkg.watch"] = Watcher(state).start()
     return app

@@ -10,10 +10,10 @@ import json
 import logging
 import uuid
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from medkg.errors import MedkgError
+from medkg.errors import MedkgError, MethodNotAllowed, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +58,27 @@ def render(body: dict[str, object]) -> Response:
 def register(app: Flask) -> None:
     @app.errorhandler(MedkgError)
     def medkg_error(e: MedkgError) -> Response:
-        return render(e.to_dict())
+        response = render(e.to_dict())
+        if isinstance(e, MethodNotAllowed):
+            response.headers["Allow"] = ", ".join(e.allowed)
+        if isinstance(e, Unauthorized):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="medkg"'
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Response:
-        response = render(error_body(e.code or 500, e.name, e.description))
-        if e.code == 405 and e.response is None:
-            allowed = getattr(e, "valid_methods", None)
-            if allowed:
-                response.headers["Allow"] = ", ".join(allowed)
+        message, hint = e.name, e.description
+        allowed = getattr(e, "valid_methods", None) if e.code == 405 else None
+        if allowed:
+            message = f"{request.method} is not allowed on {request.path}"
+            hint = "use " + ", ".join(allowed)
+        if e.code == 413:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH")
+            message = f"the request body is larger than the {limit}-byte limit"
+            hint = "send a smaller body (the operator sets max_body_bytes)"
+        response = render(error_body(e.code or 500, message, hint))
+        if allowed and e.response is None:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(Exception)

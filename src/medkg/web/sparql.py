@@ -1,67 +1,269 @@
-"""``/sparql``: the SPARQL 1.1 Protocol (query forms), read-only."""
+"""``/sparql``: the SPARQL 1.1 Protocol — query by GET and POST, update with a token, and the
+Service Description when there is no query."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
-from flask.typing import ResponseReturnValue
+import time
+from dataclasses import dataclass, field
+from typing import Any
 
-from medkg.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from medkg.endpoint.guard import Screened, check_outbound, screen
+from medkg.endpoint.job import Done, Job
+from medkg.errors import (
+    BadRequest,
+    MethodNotAllowed,
+    NotAcceptable,
+    PayloadTooLarge,
+    StoreError,
+    UnsupportedMediaType,
+)
 from medkg.formats import Format, negotiate, offered
-from medkg.store.base import QueryResult
-from medkg.web.results import serialize
+from medkg.web.description import service_description
+from medkg.web.endpoint import create_endpoint, endpoint, require_update_token
+from medkg.web.observe import metrics, note, rss_bytes
+from medkg.web.respond import add_cors, make_etag, not_modified, stream, wants_gzip
 from medkg.web.state import state
 
 bp = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+GRAPH_FORMATS = ("graph", "dataset")
 
 
-def read_query() -> tuple[str | None, list[str], list[str]]:
-    """The query text and dataset IRIs from GET params, a form, or a sparql-query body."""
+@bp.record_once
+def setup(setup_state: BlueprintSetupState) -> None:
+    app = setup_state.app
+    s = app.extensions["medkg"]
+    e = app.extensions["medkg.endpoint"] = create_endpoint(s.settings, s.store)
+    if "medkg.metrics" in app.extensions:
+        app.extensions["medkg.metrics"].gauges.append(lambda: worker_gauges(e.executor.stats()))
+
+
+def worker_gauges(stats: dict[str, Any]) -> dict[str, float]:
+    return {
+        "medkg_query_workers": stats["workers"],
+        "medkg_query_workers_idle": stats["idle"],
+        "medkg_query_workers_busy": stats["busy"],
+        "medkg_query_workers_resident_memory_bytes": sum(rss_bytes(p) for p in stats["pids"]),
+    }
+
+
+bp.after_request(add_cors)
+
+
+@dataclass
+class Operation:
+    """What a protocol request asks: a query or an update, and its dataset IRIs."""
+
+    query: str | None = None
+    update: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    using_graphs: list[str] = field(default_factory=list)
+
+
+def read_operation() -> Operation:
+    """The operation from GET params, a form, or a sparql-query / sparql-update body."""
     args = request.args
-    if request.method == "GET":
-        return args.get("query"), args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    if request.method in ("GET", "HEAD"):
+        if "update" in args:
+            raise MethodNotAllowed("a SPARQL Update cannot be sent by GET", allowed=["POST"])
+        return Operation(
+            single(args, "query"), None, args.getlist("default-graph-uri"),
+            args.getlist("named-graph-uri"),
+        )  # fmt: skip
     mime = request.mimetype
     if mime == FORM:
         form = request.form
-        return (
-            form.get("query"),
+        if "query" in form and "update" in form:
+            raise BadRequest("the form has both 'query' and 'update'", hint="send one of them")
+        return Operation(
+            single(form, "query"),
+            single(form, "update"),
             form.getlist("default-graph-uri") + args.getlist("default-graph-uri"),
             form.getlist("named-graph-uri") + args.getlist("named-graph-uri"),
+            form.getlist("using-graph-uri") + form.getlist("using-named-graph-uri"),
         )
-    if mime == QUERY:
-        body = request.get_data(cache=False)
-        try:
-            text = body.decode(request.mimetype_params.get("charset", "utf-8"))
-        except (UnicodeDecodeError, LookupError):
-            raise BadRequest("the query body is not valid UTF-8") from None
-        return text, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    if mime in (QUERY, UPDATE):
+        text = body_text()
+        op = Operation(default_graphs=args.getlist("default-graph-uri"))
+        op.named_graphs = args.getlist("named-graph-uri")
+        op.using_graphs = args.getlist("using-graph-uri") + args.getlist("using-named-graph-uri")
+        if mime == QUERY:
+            op.query = text
+        else:
+            op.update = text
+        return op
     raise UnsupportedMediaType(
-        f"POST /sparql with Content-Type {mime or '(none)'!r} is not a SPARQL query",
-        hint=f"send {QUERY} or {FORM} (with a 'query' field)",
+        f"POST /sparql with Content-Type {mime or '(none)'!r} is not a SPARQL request",
+        hint=f"send {QUERY}, {UPDATE}, or {FORM} with a 'query' or 'update' field",
     )
+
+
+def single(params: MultiDict[str, str], name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"{len(values)} '{name}' parameters given", hint="send exactly one")
+    return values[0] if values else None
+
+
+def body_text() -> str:
+    body = request.get_data(cache=False)
+    try:
+        return body.decode(request.mimetype_params.get("charset", "utf-8"))
+    except (UnicodeDecodeError, LookupError):
+        raise BadRequest("the request body is not valid UTF-8") from None
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> ResponseReturnValue:
-    query, default_graphs, named_graphs = read_query()
-    if query is None:
+    op = read_operation()
+    if op.update is not None:
+        return run_update(op)
+    if op.query is None:
         if request.method == "POST":
             raise BadRequest("no 'query' in the request", hint="put the query in a 'query' field")
-        return Response("SPARQL endpoint: pass ?query=…\n", mimetype="text/plain")
-    s = state()
-    if len(query.encode("utf-8")) > s.settings.max_query_bytes:
+        return describe_service()
+    return run_query(op)
+
+
+def check_size(text: str) -> None:
+    limit = endpoint().settings.max_query_bytes
+    size = len(text.encode("utf-8"))
+    if size > limit:
         raise PayloadTooLarge(
-            f"the query is {len(query.encode())} bytes; the limit is {s.settings.max_query_bytes}",
-            hint="shorten the query",
+            f"the request text is {size} bytes; the limit is {limit}",
+            hint="shorten it (the operator sets max_query_bytes)",
         )
-    result = s.store.query(
-        query, default_graphs=default_graphs or None, named_graphs=named_graphs or None
-    )
-    fmt = negotiate(request.headers.get("Accept"), request.args.get("format"), offer_for(result))
-    return Response(serialize(result, fmt), mimetype=fmt.media_type)
 
 
-def offer_for(result: QueryResult) -> list[Format]:
-    return offered(["results"] if result.kind in ("bindings", "boolean") else ["graph"])
+def screened_text(text: str) -> Screened:
+    check_size(text)
+    screened = screen(text)
+    s = endpoint().settings
+    check_outbound(screened, s.service_allowlist, s.load_allowlist)
+    return screened
+
+
+def choose_formats(form: str | None) -> dict[str, Format | None]:
+    """The format for solutions and for graphs, negotiated before the query runs."""
+    accept = request.headers.get("Accept")
+    param = request.args.get("format")
+    if param is None and request.mimetype == FORM:
+        param = request.form.get("format")
+    chosen: dict[str, Format | None] = {}
+    problems: dict[str, NotAcceptable] = {}
+    for kind, kinds in (("results", ["results"]), ("graph", list(GRAPH_FORMATS))):
+        p = "jsonld" if kind == "graph" and param in ("json", "application/json") else param
+        try:
+            chosen[kind] = negotiate(accept, p, offered(kinds))
+        except NotAcceptable as e:
+            chosen[kind], problems[kind] = None, e
+    wanted = {"SELECT": "results", "ASK": "results", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+    needed = wanted.get(form or "")
+    if needed and chosen[needed] is None:
+        raise problems[needed]
+    if not needed and not any(chosen.values()):
+        raise problems["results"]
+    return chosen
+
+
+def run_query(op: Operation) -> ResponseReturnValue:
+    text = op.query or ""
+    screened = screened_text(text)
+    if screened.form == "UPDATE":
+        raise BadRequest(
+            "this is a SPARQL Update, sent as a query",
+            hint=f"POST it as {UPDATE} or in an 'update' form field, with the bearer token",
+        )
+    formats = choose_formats(screened.form)
+    e = endpoint()
+    version = e.version()
+    gz = wants_gzip()
+    etag = None
+    if version is not None:
+        names = {k: f.name if f else None for k, f in formats.items()}
+        etag = make_etag(version, text, op.default_graphs, op.named_graphs, names,
+                         e.settings.max_rows, gz)  # fmt: skip
+        cached = not_modified(etag)
+        if cached is not None:
+            return cached
+    job = Job(text, op.default_graphs, op.named_graphs, formats, e.settings.max_rows)
+    form = screened.form or "?"
+    started = time.perf_counter()
+    try:
+        done = e.executor.run(job, version)
+    except Exception as err:
+        metrics().inc("medkg_sparql_queries_total", form=form, outcome=type(err).__name__)
+        note(form=form, outcome=type(err).__name__, query_bytes=len(text))
+        raise
+    seconds = time.perf_counter() - started
+    record(form, done, seconds, len(text))
+    response = stream(done, gz)
+    response.headers["X-Medkg-Rows"] = str(done.written.rows)
+    response.headers["X-Medkg-Max-Rows"] = str(e.settings.max_rows)
+    response.headers["X-Medkg-Query-Ms"] = f"{seconds * 1000:.1f}"
+    if done.written.truncated:
+        response.headers["X-Medkg-Truncated"] = "true"
+    response.headers["Vary"] = "Accept, Accept-Encoding"
+    if etag:
+        response.set_etag(etag)
+    return response
+
+
+def record(form: str, done: Done, seconds: float, query_bytes: int) -> None:
+    """Count a finished query in /metrics and describe it in the access log."""
+    m = metrics()
+    m.observe_query(seconds)
+    m.inc("medkg_sparql_queries_total", form=form, outcome="ok")
+    m.inc("medkg_sparql_rows_total", done.written.rows)
+    note(form=form, format=done.fmt.name, rows=done.written.rows,
+         truncated=done.written.truncated, query_ms=round(seconds * 1000, 2),
+         bytes=done.size, query_bytes=query_bytes)  # fmt: skip
+
+
+def run_update(op: Operation) -> ResponseReturnValue:
+    require_update_token()
+    text = op.update or ""
+    screened_text(text)
+    if op.using_graphs:
+        raise BadRequest(
+            "using-graph-uri / using-named-graph-uri are not supported",
+            hint="write USING / USING NAMED (or WITH) in the update itself",
+        )
+    e = endpoint()
+    started = time.perf_counter()
+    with e.write_lock:
+        try:
+            e.store.update(text)
+        except (RuntimeError, ValueError) as err:
+            raise BadRequest(f"the update failed and changed nothing: {err}") from None
+        except OSError as err:
+            raise StoreError(f"the store could not apply the update: {err}") from None
+        e.generation += 1
+    state().refresh_version()
+    metrics().inc("medkg_sparql_updates_total")
+    note(form="UPDATE", query_ms=round((time.perf_counter() - started) * 1000, 2))
+    return Response(status=204)
+
+
+def describe_service() -> ResponseReturnValue:
+    s = state()
+    fmt = negotiate(request.headers.get("Accept"), request.args.get("format"), offered(["graph"]))
+    e = endpoint()
+    key = (e.version(), fmt.name, request.base_url)
+    body = e.described.get(key)
+    if body is None:
+        graph = service_description(request.base_url, s.store, s.settings)
+        body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+        if len(e.described) > 32:
+            e.described.clear()
+        e.described[key] = body
+    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})

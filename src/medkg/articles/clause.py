@@ -1,0 +1,235 @@
+"""The rules that turn one clause's terms into draft claims (see ``extract`` for the flow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from medkg.articles import cues
+from medkg.articles.drafts import Draft, Passage
+from medkg.articles.lexicon import Mention
+
+ROLE_PREDICATES = ("RO:0004019", "RO:0004026")
+FINDINGS = ("phenotype", "process")
+
+
+@dataclass
+class Clause:
+    p: Passage
+    a: int
+    b: int
+    mentions: list[Mention]
+    subject: str
+    anatomy: str | None = None
+    prev_text: str = ""
+    citations: tuple[int, ...] = ()
+    earlier: list[Mention] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+
+    def primary(self) -> set[int]:
+        """Starts of the terms a "primary"/"primarily" cue qualifies: the nearest one after it,
+        else the nearest one before it."""
+        out = set()
+        candidates = [m for m in self.mentions if m.kind in (*FINDINGS, "location")]
+        for c in cues.PRIMARY.finditer(self.text):
+            at = self.a + c.start()
+            after = [m for m in candidates if m.start >= at]
+            before = [m for m in candidates if m.end <= at]
+            if after or before:
+                out.add(after[0].start if after else before[-1].start)
+        return out
+
+    def is_negated(self, m: Mention) -> bool:
+        """A negation cue before the term, or the term is what "is not" / "does not" denies."""
+        after = self.p.text[m.end : self.b]
+        return cues.is_negated(self.before(m)) or cues.NEGATED_AFTER.match(after) is not None
+
+    def is_site(self, m: Mention) -> bool:
+        """An anatomical site of a finding in the same clause, or of an imaging finding."""
+        if not m.curie.startswith("UBERON:"):
+            return False
+        return cues.IMAGING.search(self.text) is not None or any(
+            n.kind in ("phenotype", "sign") for n in self.mentions
+        )
+
+    @property
+    def text(self) -> str:
+        return self.p.text[self.a : self.b]
+
+    def before(self, m: Mention) -> str:
+        return self.p.text[self.a : m.start]
+
+    def draft(self, s: str, pred: str, o: str, m: Mention, rule: str, **q: Any) -> Draft:
+        quote = self.text.strip(" ,.;:—")
+        offset = self.p.start + self.a + self.text.index(quote)
+        role = q.pop("role", None)
+        if role is None and pred in ROLE_PREDICATES and m.start in self.primary():
+            role = "primary"
+        return Draft(
+            s,
+            pred,
+            o,
+            q.pop("negated", self.is_negated(m)),
+            quote,
+            offset,
+            offset + len(quote),
+            self.citations,
+            cues.modality(self.text),
+            role,
+            frequency=cues.frequency(self.text),
+            rule=rule,
+            label=m.surface,
+            **q,
+        )
+
+    def drafts(self) -> list[Draft]:
+        out = self._secondary_to() + self._secondary_back() + self._cooccurrence()
+        out += self._therapy()
+        for m in self.mentions:
+            if m.kind == "disease" and m.start not in self.used and m.curie != self.subject:
+                out += self._is_a(m)
+        for m in self.mentions:
+            if m.start in self.used or m.curie == self.subject:
+                continue
+            d = self._one(m)
+            if d is not None:
+                out.append(d)
+        return out
+
+    def _one(self, m: Mention) -> Draft | None:
+        if m.kind == "disease":
+            return None
+        if m.kind == "location" and not self.is_site(m):
+            return self.draft(self.subject, "RO:0004026", m.curie, m, "location")
+        if m.kind == "sign":
+            site = {"anatomical_context": self.anatomy} if self.anatomy else {}
+            return self.draft(
+                self.subject, "medkg:hasImagingSign", m.curie, m, "imaging sign", **site
+            )
+        if m.kind == "measure":
+            found = cues.value_range(self.p.text[m.end :])
+            if found is None:
+                return None
+            lo, hi, unit = found
+            return self.draft(
+                self.subject, "medkg:hasMeanSurvival", m.curie, m, "value range",
+                min_value=lo, max_value=hi, unit=_unit(unit, self.mentions),
+            )  # fmt: skip
+        if m.kind in ("phenotype", "process"):
+            return self._phenotype_or_basis(m)
+        return None
+
+    def _phenotype_or_basis(self, m: Mention) -> Draft:
+        pred = "RO:0002200" if m.kind == "phenotype" else "RO:0004019"
+        best = -1
+        for pattern, cue_pred in cues.PREDICATE_CUES:
+            for c in pattern.finditer(self.before(m)):
+                if c.start() > best:
+                    best, pred = c.start(), cue_pred
+        if best < 0:
+            pred = self._cue_after(m) or pred
+        if best < 0 and self.text.lower().startswith("not "):
+            for pattern, cue_pred in cues.PREDICATE_CUES:
+                for c in pattern.finditer(self.prev_text):
+                    if c.start() > best:
+                        best, pred = c.start(), cue_pred
+        if cues.PROCESS_AFTER.search(self.p.text[m.end : self.b]):
+            pred = "RO:0004019"
+        q: dict[str, Any] = {}
+        if pred == "RO:0002200" and self.anatomy:
+            q["anatomical_context"] = self.anatomy
+        if cues.SECONDARY.search(self.text) and pred in ROLE_PREDICATES:
+            q["role"] = "secondary"
+        return self.draft(self.subject, pred, m.curie, m, f"cue {pred}", **q)
+
+    def _cue_after(self, m: Mention) -> str | None:
+        """The predicate of the first cue after the term ("X is not the core pathology")."""
+        after = self.p.text[m.end : self.b]
+        found = [
+            (c.start(), pred) for pat, pred in cues.PREDICATE_CUES for c in pat.finditer(after)
+        ]
+        return min(found)[1] if found else None
+
+    def _is_a(self, m: Mention) -> list[Draft]:
+        """ "X is (not) a Y", "X is different from Y", and "Ys like Z" (Z is a Y)."""
+        out = []
+        nxt = next((n for n in self.mentions if n.start >= m.end and n.kind == "disease"), None)
+        if nxt is not None and cues.LIKE_AFTER.match(self.p.text[m.end : nxt.start]):
+            self.used.add(nxt.start)
+            out.append(self.draft(nxt.curie, "rdfs:subClassOf", m.curie, m, "like", negated=False))
+        if cues.IS_A_BEFORE.search(self.before(m)):
+            before = self.before(m).lower()
+            negated = cues.is_negated(before) or "different from" in before
+            out.append(
+                self.draft(self.subject, "rdfs:subClassOf", m.curie, m, "is a", negated=negated)
+            )
+        return out
+
+    def _secondary_to(self) -> list[Draft]:
+        cue = cues.SECONDARY_TO.search(self.text)
+        if not cue:
+            return []
+        at = self.a + cue.start()
+        left = [m for m in self.mentions if m.end <= at and m.kind in ("phenotype", "process")]
+        right = [m for m in self.mentions if m.start >= at and m.kind in ("phenotype", "process")]
+        if not left or not right:
+            return []
+        x, y = left[-1], right[0]
+        self.used.update({x.start, y.start})
+        return [
+            self.draft(
+                x.curie, "RO:0002404", y.curie, x, "secondary to",
+                role="secondary", disease_context=self.subject,
+            )
+        ]  # fmt: skip
+
+    def _secondary_back(self) -> list[Draft]:
+        """ "..., with X being secondary": X is downstream of the previous clause's finding."""
+        if not cues.SECONDARY.search(self.text) or cues.SECONDARY_TO.search(self.text):
+            return []
+        found = [m for m in self.mentions if m.kind in FINDINGS]
+        if len(found) != 1 or not self.earlier or self.earlier[-1].curie == found[0].curie:
+            return []
+        x = found[0]
+        self.used.add(x.start)
+        return [
+            self.draft(
+                x.curie, "RO:0002404", self.earlier[-1].curie, x, "secondary (back-reference)",
+                role="secondary", disease_context=self.subject,
+            )
+        ]  # fmt: skip
+
+    def _cooccurrence(self) -> list[Draft]:
+        if not cues.COOCCURRENCE.search(self.text):
+            return []
+        diseases = [m for m in self.mentions if m.kind == "disease" and m.curie != self.subject]
+        self.used.update(m.start for m in diseases)
+        return [
+            self.draft(self.subject, "biolink:coexists_with", d.curie, d, "co-occurrence")
+            for d in diseases
+        ]
+
+    def _therapy(self) -> list[Draft]:
+        therapy = next((m for m in self.mentions if m.kind == "therapy"), None)
+        if therapy is None:
+            return []
+        out = []
+        for m in self.mentions:
+            if m.kind != "disease" or m.start < therapy.end:
+                continue
+            before = self.p.text[therapy.end : m.start]
+            if cues.HALTS.search(before) and "progression" in self.p.text[m.end : m.end + 14]:
+                pred = "medkg:haltsProgressionOf"
+            elif cues.TREATS.search(before):
+                pred = "RO:0002606"
+            else:
+                continue
+            self.used.add(m.start)
+            negated = cues.is_negated(self.before(m))
+            out.append(self.draft(therapy.curie, pred, m.curie, m, "therapy", negated=negated))
+        self.used.add(therapy.start)
+        return out
+
+
+def _unit(word: str, mentions: list[Mention]) -> str | None:
+    return next((m.curie for m in mentions if m.kind == "unit" and m.surface == word), None)

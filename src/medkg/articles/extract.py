@@ -1,0 +1,100 @@
+"""Draft claims from a parsed article with a rule-based extractor; unmapped statements are kept.
+
+Each passage (the headline, each heading, each statement) is split into clauses; the terms a
+clause names (``mentions``) become objects of the clause's subject (the disease it starts with,
+else the sentence's, else the article's), with the predicate chosen by the term's kind and the
+cue words around it (``cues``). Every draft carries its clause as the quote, with offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from medkg.articles import cues
+from medkg.articles.clause import FINDINGS, Clause
+from medkg.articles.drafts import AUTOMATIC, QUALIFIERS, Draft, Extraction, Passage, Unmapped
+from medkg.articles.lexicon import Lexicon, Mention
+from medkg.articles.mentions import find_mentions
+from medkg.articles.parsed import ParsedArticle
+from medkg.articles.sentences import citation_groups
+
+__all__ = ["AUTOMATIC", "QUALIFIERS", "Draft", "Extraction", "Unmapped", "extract"]
+
+
+def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
+    """Draft claims for the headline, the headings and every statement of ``parsed``."""
+    a = parsed.article
+    topic = _topic(parsed, lex)
+    passages = []
+    if a.headline and parsed.headline_start is not None:
+        passages.append(Passage(a.headline, parsed.headline_start, (), True))
+    for s in a.sections:
+        if s.start is not None:
+            passages.append(Passage(s.heading, s.start, (), False))
+    passages += [Passage(s.text, s.start, s.citations, True) for s in parsed.statements]
+    out = Extraction()
+    for p in sorted(passages, key=lambda p: p.start):
+        drafts, reason = _passage(p, lex, topic)
+        out.drafts.extend(drafts)
+        if not drafts and p.keep_unmapped:
+            out.unmapped.append(
+                Unmapped(p.text, p.start, p.start + len(p.text), p.citations, reason)
+            )
+    return out
+
+
+def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
+    """The article's disease: the first one its title, headline or statements name."""
+    a = parsed.article
+    for text in [a.title, a.headline or "", *(s.text for s in parsed.statements)]:
+        for m in lex.find(text):
+            if m.kind == "disease":
+                return m.curie
+    return None
+
+
+def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], str]:
+    mentions = find_mentions(p.text, lex)
+    if not mentions:
+        return [], "no term of the ontology named"
+    lead = _leading_disease(p.text, 0, mentions)
+    subject = lead.curie if lead else topic
+    if subject is None:
+        return [], "no disease to be the subject"
+    count = int(c.group(1)) if (c := cues.COUNT.search(p.text)) else None
+    as_of = int(y.group(1)) if (y := cues.AS_OF.search(p.text)) else None
+    drafts: list[Draft] = []
+    prev = (0, 0)
+    inner = citation_groups(p.text)
+    printed = {n for g in inner for n in g.numbers}
+    trailing = tuple(n for n in p.citations if n not in printed)
+    spans = cues.clauses(p.text)
+    for i, (a, b) in enumerate(spans):
+        own = [g for g in inner if a <= g.start < b]
+        if own and own[-1].end >= len(p.text[:b].rstrip(" ,.;")):
+            b = own[-1].start
+        numbers = tuple(n for g in own for n in g.numbers)
+        numbers += trailing if i == len(spans) - 1 and inner else ()
+        inside = [m for m in mentions if a <= m.start and m.end <= b]
+        clause_lead = _leading_disease(p.text, a, inside)
+        ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject)
+        ctx.citations = tuple(dict.fromkeys(numbers)) or p.citations
+        ctx.prev_text = p.text[prev[0] : prev[1]]
+        ctx.earlier = [m for m in mentions if m.end <= a and m.kind in FINDINGS]
+        ctx.anatomy = next(
+            (m.curie for m in inside if m.curie.startswith("UBERON:")), None
+        ) or next((m.curie for m in mentions if m.curie.startswith("UBERON:")), None)
+        prev = (a, b)
+        drafts += [
+            replace(d, count=count, as_of=as_of) if d.predicate == "biolink:coexists_with" else d
+            for d in ctx.drafts()
+        ]
+    return drafts, "" if drafts else "no rule related the terms named"
+
+
+def _leading_disease(text: str, start: int, mentions: list[Mention]) -> Mention | None:
+    """A disease the clause starts with ("ALS involves", "In MS, ...", "Multiple sclerosis is")."""
+    for m in mentions:
+        if m.kind == "disease" and len(text[start : m.start].split()) <= 1:
+            return m
+    return None

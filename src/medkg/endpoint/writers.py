@@ -1,0 +1,217 @@
+"""Write a QueryResult to a binary file in a negotiated format, row by row, up to a row cap.
+
+Nothing here holds a whole result: solutions are written as they come, and graphs go through
+pyoxigraph's streaming serialisers. The writer reports how many rows it wrote and whether it cut.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from medkg.formats import Format
+from medkg.store.base import QueryResult, Row
+from medkg.terms import to_oxigraph
+from medkg.vocab import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("MEDKG",)}
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a writer did: rows (or triples) written, and whether the cap cut the result."""
+
+    rows: int
+    truncated: bool
+
+
+class Counter:
+    """Pass items through up to ``limit``; note whether more were left."""
+
+    def __init__(self, items: Iterable[Any], limit: int):
+        self.items = iter(items)
+        self.limit = limit
+        self.count = 0
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            if self.count >= self.limit:
+                self.truncated = True
+                return
+            self.count += 1
+            yield item
+
+
+def write_result(result: QueryResult, fmt: Format, out: IO[bytes], max_rows: int) -> Written:
+    """Write ``result`` to ``out`` in ``fmt``, at most ``max_rows`` solutions or triples."""
+    if result.kind == "boolean":
+        BOOLEAN_WRITERS[fmt.name](bool(result.boolean), out)
+        return Written(1, False)
+    if result.kind == "graph":
+        if isinstance(result.native, ox.QueryTriples):
+            triples = Counter(result.native, max_rows)
+            native: Iterable[ox.Triple] = triples
+        else:
+            triples = Counter(result.triples, max_rows)
+            native = (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples)
+        ox.serialize(
+            native,
+            out,
+            RDF_FORMATS[fmt.name],
+            prefixes=TURTLE_PREFIXES if fmt.name in ("ttl", "trig") else None,
+        )
+        return Written(triples.count, triples.truncated)
+    if isinstance(result.native, ox.QuerySolutions):
+        width = len(result.variables)
+        source: Iterable[Row] = (tuple(sol[i] for i in range(width)) for sol in result.native)
+    else:
+        source = result.rows
+    rows = Counter(source, max_rows)
+    SOLUTION_WRITERS[fmt.name](result.variables, rows, out)
+    return Written(rows.count, rows.truncated)
+
+
+def parts(t: Any) -> tuple[str, str, str | None, str | None]:
+    """Kind ("uri", "bnode", "literal"), value, language and datatype of an rdflib or a
+    pyoxigraph term (writers take both, so Oxigraph results skip the conversion)."""
+    if isinstance(t, ox.NamedNode):
+        return "uri", t.value, None, None
+    if isinstance(t, ox.Literal):
+        dt = t.datatype.value
+        return "literal", t.value, t.language, None if dt in (XSD_STRING, LANG_STRING) else dt
+    if isinstance(t, ox.BlankNode):
+        return "bnode", t.value, None, None
+    if isinstance(t, URIRef):
+        return "uri", str(t), None, None
+    if isinstance(t, BNode):
+        return "bnode", str(t), None, None
+    if isinstance(t, Literal):
+        rdt = str(t.datatype) if t.datatype and not t.language else None
+        return "literal", str(t), t.language, None if rdt == XSD_STRING else rdt
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
+def term_json(t: Any) -> dict[str, str]:
+    kind, value, lang, datatype = parts(t)
+    d = {"type": kind, "value": value}
+    if lang:
+        d["xml:lang"] = lang
+    elif datatype:
+        d["datatype"] = datatype
+    return d
+
+
+def write_json(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> None:
+    out.write(b'{"head":{"vars":' + json.dumps(variables).encode() + b'},"results":{"bindings":[')
+    sep = b""
+    for row in rows:
+        binding = {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        out.write(sep + json.dumps(binding, ensure_ascii=False).encode())
+        sep = b",\n"
+    out.write(b"]}}\n")
+
+
+XML_HEAD = b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+
+
+def term_xml(t: Any) -> str:
+    kind, value, lang, datatype = parts(t)
+    if kind != "literal":
+        return f"<{kind}>{escape(value)}</{kind}>"
+    if lang:
+        return f"<literal xml:lang={quoteattr(lang)}>{escape(value)}</literal>"
+    if datatype:
+        return f"<literal datatype={quoteattr(datatype)}>{escape(value)}</literal>"
+    return f"<literal>{escape(value)}</literal>"
+
+
+def write_xml(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> None:
+    head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+    out.write(XML_HEAD + f"<head>{head}</head>\n<results>\n".encode())
+    for row in rows:
+        cells = "".join(
+            f"<binding name={quoteattr(v)}>{term_xml(t)}</binding>"
+            for v, t in zip(variables, row, strict=True)
+            if t is not None
+        )
+        out.write(f"<result>{cells}</result>\n".encode())
+    out.write(b"</results>\n</sparql>\n")
+
+
+def term_csv(t: Any) -> str:
+    if t is None:
+        return ""
+    kind, text, _, _ = parts(t)
+    text = "_:" + text if kind == "bnode" else text
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def write_csv(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> None:
+    out.write((",".join(variables) + "\r\n").encode())
+    for row in rows:
+        out.write((",".join(term_csv(t) for t in row) + "\r\n").encode())
+
+
+def term_nt(t: Any) -> str:
+    """A term in N-Triples syntax, as TSV results want it (no raw tabs or newlines)."""
+    if t is None:
+        return ""
+    kind, value, lang, datatype = parts(t)
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    text = (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    if lang:
+        return f'"{text}"@{lang}'
+    if datatype:
+        return f'"{text}"^^<{datatype}>'
+    return f'"{text}"'
+
+
+def write_tsv(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> None:
+    out.write(("\t".join(f"?{v}" for v in variables) + "\n").encode())
+    for row in rows:
+        out.write(("\t".join(term_nt(t) for t in row) + "\n").encode())
+
+
+SOLUTION_WRITERS: dict[str, Callable[[list[str], Iterable[Row], IO[bytes]], None]] = {
+    "json": write_json,
+    "xml": write_xml,
+    "csv": write_csv,
+    "tsv": write_tsv,
+}
+
+BOOLEAN_WRITERS: dict[str, Callable[[bool, IO[bytes]], Any]] = {
+    "json": lambda b, out: out.write(b'{"head":{},"boolean":%s}\n' % str(b).lower().encode()),
+    "xml": lambda b, out: out.write(
+        XML_HEAD + b"<head/><boolean>%s</boolean>\n</sparql>\n" % str(b).lower().encode()
+    ),
+    "csv": lambda b, out: out.write(b"%s\r\n" % str(b).lower().encode()),
+    "tsv": lambda b, out: out.write(b"%s\n" % str(b).lower().encode()),
+}

@@ -1,0 +1,156 @@
+"""``medkg ingest``: store an article's text, parse it, draft claims, write or merge its claim file.
+
+Layer 3: reads ``ontology/`` for the lexicon, writes ``data/articles/`` and ``data/claims/``,
+and checks the result with the curation loader so a curator starts from a file that builds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from medkg.articles.extract import Extraction, extract
+from medkg.articles.lexicon import Lexicon, build_lexicon
+from medkg.articles.parse import parse_article
+from medkg.articles.parsed import ParsedArticle
+from medkg.build import ontology_paths
+from medkg.curation.load import CurationProblem, load_claim_file, read_yaml
+from medkg.errors import Location, MedkgError
+from medkg.ingest.claimfile import MergeReport, merge, new_document
+from medkg.rdf.ontology import read_ontology
+
+
+class IngestError(MedkgError):
+    """An article that cannot be ingested (unreadable, or it would replace a stored text)."""
+
+    status = 422
+    exit_code = 1
+
+
+@dataclass
+class IngestReport:
+    """What ingesting one article found and changed."""
+
+    parsed: ParsedArticle
+    extraction: Extraction
+    claims_path: Path
+    merge: MergeReport
+    written: bool
+    problems: list[CurationProblem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.merge
+        return {
+            **self.parsed.to_dict(),
+            "claims_file": str(self.claims_path),
+            "written": self.written,
+            "drafts": [d.to_dict() for d in self.extraction.drafts],
+            "unmapped": [
+                {
+                    "quote": u.quote,
+                    "start": u.start,
+                    "citations": list(u.citations),
+                    "reason": u.reason,
+                }
+                for u in self.extraction.unmapped
+            ],
+            "changes": {
+                "created": m.created,
+                "added": m.added,
+                "kept": m.kept,
+                "stale_drafts": m.stale,
+                "unmapped_added": m.unmapped_added,
+                "references_added": m.references_added,
+                "fields_added": m.fields_added,
+                "conflicts": m.conflicts,
+            },
+            "problems": [str(p) for p in self.problems],
+        }
+
+    def summary(self) -> str:
+        """A few lines a curator reads after ingesting."""
+        p, m = self.parsed, self.merge
+        verb = "created" if m.created else "merged into"
+        if not self.written:
+            verb = "would create" if m.created else "would merge into"
+        lines = [
+            f"{p.article.text_path}: {len(p.statements)} statements, "
+            f"{len(p.article.sections)} sections, {len(p.article.references)} references; "
+            f"{len(self.extraction.drafts)} drafts, {len(self.extraction.unmapped)} unmapped",
+            f"  {verb} {self.claims_path}{'' if self.written else ' (dry run: nothing written)'}: "
+            f"{len(m.added)} drafts added, {m.kept} entries kept as they were, "
+            f"{m.unmapped_added} unmapped added, references added {m.references_added or 'none'}",
+        ]
+        lines += [f"  stale draft (no longer extracted, left in place): {s}" for s in m.stale]
+        lines += [f"  conflict: {c}" for c in m.conflicts]
+        lines += [f"  qc {q.code}: {q.message}" for q in p.qc]
+        lines += [
+            f"  not recognised at {u.start}: {u.text[:60]!r} ({u.reason})" for u in p.unrecognised
+        ]
+        lines += [f"  problem: {x}" for x in self.problems]
+        return "\n".join(lines)
+
+
+def load_lexicon(root: Path) -> Lexicon:
+    return build_lexicon(read_ontology(ontology_paths(root)))
+
+
+def article_id_for(path: Path) -> str:
+    """A slug for the article from its file name.
+
+    >>> article_id_for(Path("In/ALS: Axons or Myelin?.txt"))
+    'als-axons-or-myelin'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return slug or "article"
+
+
+def yaml_rt() -> YAML:
+    """The round-trip YAML the claim files are written with (their own style is kept)."""
+    y = YAML(typ="rt")
+    y.indent(mapping=2, sequence=2, offset=0)
+    y.preserve_quotes = True
+    y.width = 4096
+    return y
+
+
+def ingest_file(
+    path: Path, root: Path, lexicon: Lexicon, *, write: bool = True, replace_text: bool = False
+) -> IngestReport:
+    """Ingest one article file into ``root``'s data/; with ``write=False`` only report."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise IngestError(f"cannot read article: {e}", where=Location(str(path))) from None
+    article_id = article_id_for(path)
+    text_rel = f"data/articles/{article_id}.txt"
+    stored = root / text_rel
+    if not replace_text and stored.exists() and stored.read_text(encoding="utf-8") != text:
+        raise IngestError(
+            f"{text_rel} holds a different text for article {article_id!r}",
+            where=Location(str(path)),
+            hint="curated quotes point into the stored text; pass --replace-text to store "
+            "the new version, then fix the quotes `medkg validate` reports",
+        )
+    parsed = parse_article(text, article_id, text_rel)
+    extraction = extract(parsed, lexicon)
+    claims_path = root / "data" / "claims" / f"{article_id}.yaml"
+    doc = read_yaml(claims_path) if claims_path.exists() else new_document(parsed)
+    report = merge(doc, parsed, extraction)
+    report.created = not claims_path.exists()
+    result = IngestReport(parsed, extraction, claims_path, report, write)
+    if write:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        if not stored.exists() or stored.read_text(encoding="utf-8") != text:
+            stored.write_text(text, encoding="utf-8")
+        claims_path.parent.mkdir(parents=True, exist_ok=True)
+        out = io.StringIO()
+        yaml_rt().dump(doc, out)
+        claims_path.write_text(out.getvalue(), encoding="utf-8")
+        result.problems = load_claim_file(claims_path, root).problems
+    return result

@@ -1,0 +1,53 @@
+"""The SPARQL 1.1 Service Description served by ``GET /sparql`` without a query."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, Namespace
+
+from medkg.config import Settings
+from medkg.store import Store
+from medkg.vocab import SD
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+W3F = Namespace("http://www.w3.org/ns/formats/")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+    "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N-Quads", "TriG",
+)  # fmt: skip
+
+
+def service_description(endpoint: str, store: Store, settings: Settings) -> Graph:
+    """What this endpoint speaks, its formats and features, and the dataset it serves."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("formats", W3F)
+    service = URIRef(endpoint + "#service")
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint)))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if settings.update_token:
+        g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.service_allowlist:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    for name in RESULT_FORMATS:
+        g.add((service, SD.resultFormat, W3F[name]))
+    dataset = BNode("dataset")
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default = BNode("default")
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, VOID.triples, Literal(store.count())))
+    for name in store.graph_names():
+        named = BNode()
+        graph = BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, name))
+        g.add((named, SD.graph, graph))
+        g.add((graph, RDF.type, SD.Graph))
+        g.add((graph, VOID.triples, Literal(store.count(name))))
+    return g

@@ -1,0 +1,65 @@
+"""The watcher's reload step in process: a valid edit swaps in, a broken one changes nothing."""
+
+from __future__ import annotations
+
+from medkg.store import open_store
+from medkg.web import create_app
+from medkg.web.watch import Watcher
+
+from .conftest import Project
+
+COUNT = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/medkg/Claim> }"
+NEW_CLAIM = """\
+- id: ms-has-phenotype-axonal-injury
+  subject: MONDO:0005301
+  predicate: RO:0002200
+  object: HP:0040078
+  negated: false
+  quote: with axonal injury being variable and secondary
+  citations: [1]
+"""
+
+
+def test_reload_swaps_valid_edits_and_reports_broken_ones(project: Project) -> None:
+    settings = project.settings
+    store = open_store("oxigraph:", project.root)
+    app = create_app(settings, store)
+    state = app.extensions["medkg"]
+    watcher = Watcher(state)  # not started: reload() is called by hand
+    app.extensions["medkg.watch"] = watcher
+    client = app.test_client()
+
+    def claims() -> int:
+        return int(store.query(COUNT).to_dicts()[0]["n"])
+
+    before, version = claims(), state.version
+    project.add_claim(NEW_CLAIM)
+    assert watcher.reload() is True
+    assert claims() == before + 1
+    assert state.version != version
+    assert client.get("/health").get_json()["watch"]["status"] == "ok"
+
+    good = state.version
+    line = project.add_claim("- id: broken\n  subject: MONDO:0004977\n")
+    assert watcher.reload() is False
+    assert claims() == before + 1 and state.version == good
+    health = client.get("/health").get_json()
+    assert health["version"] == good
+    watch = health["watch"]
+    assert watch["status"] == "broken" and watch["serving"] == good
+    problems = watch["report"]["problems"]
+    assert {p["check"] for p in problems} == {"schema"}
+    assert {p["where"]["line"] for p in problems} == {line}
+    assert any("'predicate' is a required property" in p["message"] for p in problems)
+
+
+def test_watcher_catches_up_with_edits_made_while_no_server_watched(project: Project) -> None:
+    store = open_store("oxigraph:", project.root)
+    app = create_app(project.settings, store)
+    state = app.extensions["medkg"]
+    before = int(store.query(COUNT).to_dicts()[0]["n"])
+    project.add_claim(NEW_CLAIM)  # edited while the server was down
+    watcher = Watcher(state)
+    watcher._catch_up()
+    assert int(store.query(COUNT).to_dicts()[0]["n"]) == before + 1
+    assert watcher.status["status"] == "ok"
