@@ -13,6 +13,7 @@ listens on 127.0.0.1 and is stopped at the end. Run it under ``nice``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -44,6 +45,7 @@ SELECT ?claim ?p ?o ?negated ?quote WHERE {{
 #: rdflib holds ~1 KB per quad; past this many quads it would not fit beside the others
 RDFLIB_MAX_QUADS = 4_000_000
 CLIENTS = (1, 8, 32)
+PATHS = ("corpus", "nq", "medkg_store", "ox_store")
 #: a query whose single request takes longer on `oxigraph serve` is not load-tested anywhere
 PROBE_SECONDS = 20
 
@@ -73,9 +75,16 @@ def timed(cmd: list[str], **kwargs: object) -> tuple[float, int, str]:
     return time.perf_counter() - started, peak, out
 
 
-def prepare(n: int, workdir: Path) -> dict[str, object]:
-    """Synthesise, bulk-build with medkg, and load the same N-Quads with ``oxigraph load``."""
+def prepare(n: int, workdir: Path, reuse: bool = False) -> dict[str, object]:
+    """Synthesise, bulk-build with medkg, and load the same N-Quads with ``oxigraph load``.
+
+    With ``reuse``, the stores and timings of an earlier run of the same size are taken as they
+    are (to repeat only the HTTP part)."""
     corpus = workdir / f"corpus-{n}"
+    saved = corpus / "prepare.json"
+    if reuse and saved.exists():
+        prep: dict[str, object] = json.loads(saved.read_text())
+        return {k: Path(v) if k in PATHS else v for k, v in prep.items()}
     if not (corpus / "data" / "claims").is_dir():
         timed(
             [str(BIN / "medkg"), "synth", "--claims", str(n), "--seed", "1", "--out", str(corpus)]
@@ -103,7 +112,7 @@ def prepare(n: int, workdir: Path) -> dict[str, object]:
     ox_s, ox_rss, _ = timed(
         [str(BIN / "oxigraph"), "load", "--location", str(ox_store), "--file", str(nq)]
     )
-    return {
+    prep = {
         "corpus": corpus,
         "nq": nq,
         "quads": quads,
@@ -116,6 +125,8 @@ def prepare(n: int, workdir: Path) -> dict[str, object]:
         "ox_load_s": ox_s,
         "ox_load_rss": ox_rss,
     }
+    saved.write_text(json.dumps({k: str(v) if k in PATHS else v for k, v in prep.items()}))
+    return prep
 
 
 @contextmanager
@@ -188,9 +199,9 @@ def servers(
 
 
 def bench_size(
-    n: int, workdir: Path, seconds: float, rdflib_endpoint: str | None
+    n: int, workdir: Path, seconds: float, rdflib_endpoint: str | None, reuse: bool = False
 ) -> dict[str, dict[tuple[str, int], object]]:
-    prep = prepare(n, workdir)
+    prep = prepare(n, workdir, reuse)
     quads = int(prep["quads"])  # type: ignore[call-overload]
     print(
         f"\n## {n:,} claims: {quads:,} quads, N-Quads {Path(str(prep['nq'])).stat().st_size / 2**20:,.0f} MiB"
@@ -274,6 +285,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, nargs="+", default=[10_000])
     parser.add_argument("--seconds", type=float, default=5.0, help="per load run")
     parser.add_argument("--workdir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--reuse", action="store_true", help="reuse the stores of an earlier run")
     parser.add_argument(
         "--rdflib-endpoint",
         default=shutil.which("rdflib-endpoint") or str(BIN / "rdflib-endpoint"),
@@ -285,7 +297,7 @@ def main() -> None:
     if endpoint is None:
         print("rdflib-endpoint not found: install the bench extra (make bench)")
     for n in args.claims:
-        bench_size(n, args.workdir, args.seconds, endpoint)
+        bench_size(n, args.workdir, args.seconds, endpoint, args.reuse)
 
 
 if __name__ == "__main__":
