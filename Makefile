@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean java bench virtuoso
+.PHONY: serve test setup lint clean java assets chromium bench virtuoso
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-serve: setup
+serve: setup assets
 	$(BIN)/medkg serve
 
 lint: setup
@@ -22,7 +22,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint java virtuoso
+test: lint java assets chromium virtuoso
 	$(BIN)/pytest
 	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
 
@@ -39,6 +39,28 @@ java:
 
 clean:
 	rm -rf .medkg build dist src/*.egg-info
+	rm -rf src/medkg/web/static/vendor frontend/node_modules
+
+# Browser libraries medkg serves itself, never from a CDN: `npm ci` against the committed
+# frontend/package-lock.json, then the built files are copied into the (git-ignored) static dir.
+VENDOR := src/medkg/web/static/vendor
+VENDOR_FILES := frontend/node_modules/@zazuko/yasgui/build/yasgui.min.js \
+	frontend/node_modules/@zazuko/yasgui/build/yasgui.min.css \
+	frontend/node_modules/cytoscape/dist/cytoscape.min.js
+
+$(VENDOR)/.installed: frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	cd frontend && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(VENDOR_FILES) $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+# Debian's Chromium for the browser tests (tests/browser); apt only when it is missing.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends chromium fonts-liberation; }
 
 # Scale bench (not part of `make test`): CLAIMS="10000 100000 1000000" make bench; run under nice
 CLAIMS ?= 10000

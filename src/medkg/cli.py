@@ -206,6 +206,45 @@ def synth(ctx: Context, claims: int, seed: int, out: str) -> None:
     click.echo(f"wrote {claims} claims in {articles} articles under {out}")
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nq", "trig", "jsonld", "ttl", "nt"]),
+    default="nq",
+    help="nq/trig keep named graphs; ttl/nt are the union; jsonld has one @graph per graph",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="file (default: stdout)")
+@click.option(
+    "--nanopubs",
+    "article_id",
+    metavar="ARTICLE_ID",
+    help="export one article's claims as nanopublications instead (trig, nq or jsonld)",
+)
+@pass_ctx
+def export(ctx: Context, fmt: str, output: str | None, article_id: str | None) -> None:
+    """Export the whole dataset (streamed), or one article as nanopublications."""
+    from medkg.build import ensure_built
+    from medkg.export import iter_dump
+    from medkg.formats import by_name
+    from medkg.nanopub import article_nanopubs
+    from medkg.store import open_store
+
+    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    ensure_built(store, ctx.settings)
+    if article_id:
+        if fmt not in ("trig", "nq", "jsonld"):
+            raise click.BadParameter("nanopublications need named graphs", param_hint="--format")
+        ds = article_nanopubs(store, ctx.settings.base_iri, article_id)
+        chunks = iter([ds.serialize(format=by_name(fmt).rdflib or "trig", encoding="utf-8")])
+    else:
+        chunks = iter_dump(store, by_name(fmt), ctx.settings.base_iri)
+    with click.open_file(output or "-", "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    store.close()
+
+
 @cli.command("settings")
 def settings_cmd() -> None:
     """List every setting with its default and help (set as MEDKG_<NAME> or in a TOML file)."""

@@ -53,6 +53,12 @@ class Settings:
     query_memory_mb: int = setting(
         2048, "resident memory (MiB) a query worker may use; a query over it is stopped (503)"
     )
+    page_size: int = setting(
+        50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
+    )
+    document_cache: int = setting(
+        256, "linked-data responses each worker keeps in memory for the current dataset version"
+    )
 
     @property
     def root_path(self) -> Path:

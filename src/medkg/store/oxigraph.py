@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from medkg.errors import QueryEvaluationError, StoreError
+from medkg.errors import BadRequest, QueryEvaluationError, StoreError
 from medkg.store.base import (
     Capabilities,
     Progress,
@@ -88,11 +88,11 @@ class OxigraphStore:
     ) -> QueryResult:
         kwargs: dict[str, Any] = {}
         if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            kwargs["default_graph"] = [graph_iri(g) for g in default_graphs]
         else:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            kwargs["named_graphs"] = [graph_iri(g) for g in named_graphs]
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
@@ -195,6 +195,16 @@ class OxigraphStore:
 def open_read_only(path: Path) -> OxigraphStore:
     """Open a snapshot (or any store no process writes) read-only."""
     return OxigraphStore(ox.Store.read_only(str(path)), f"oxigraph:{path}")
+
+
+def graph_iri(text: str) -> ox.NamedNode:
+    """A dataset graph IRI; one that is not an IRI is the client's error (400), not ours."""
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        raise BadRequest(
+            f"graph {text!r} is not an IRI", hint="default-graph-uri and named-graph-uri take IRIs"
+        ) from None
 
 
 class ProgressReader:

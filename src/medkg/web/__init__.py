@@ -48,8 +48,18 @@ def create_app(
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(health.bp)
+
+    from medkg.web import pages
+
+    app.register_blueprint(pages.bp)
     if settings.watch:
         from medkg.web.watch import Watcher
 
         app.extensions["medkg.watch"] = Watcher(state).start()
+
+    from medkg.web import dump, linked, openapi
+
+    app.register_blueprint(linked.bp)
+    app.register_blueprint(dump.bp)
+    app.register_blueprint(openapi.bp)
     return app

@@ -1,0 +1,350 @@
+"""Linked-data documents: entity, claim, evidence, article and reference, built by SPARQL.
+
+A ``Document`` holds the triples of one resource's description (an rdflib ``Graph``: the Turtle,
+N-Triples and RDF/XML forms serialise it) and its framed, compacted JSON-LD (``.data``), which
+holds exactly the same triples. HTML pages render ``.data``. Usage::
+
+    docs = Documents(store, settings.base_iri, page_size=50)
+    doc = docs.entity("MONDO:0004976")          # raises EntityNotFound
+    doc.data["negatedClaims"]["claimsAsSubject"][0]["negated"]   # True
+    doc.serialize(formats.by_name("ttl"))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from medkg.errors import NotFound, UnknownCurie
+from medkg.formats import Format
+from medkg.rdf import jsonld
+from medkg.rdf.frames import assemble
+from medkg.rdf.jsonld import HYDRA
+from medkg.store.base import Store
+from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
+
+_BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+"""
+
+ENTITY = """CONSTRUCT { ?e ?p ?o . ?e rdfs:subClassOf ?sup . ?sup rdfs:label ?sl . }
+WHERE {
+  VALUES ?e { %s }
+  { ?e ?p ?o . FILTER(!isBlank(?o) && ?p IN (rdf:type, rdfs:label, oboInOwl:hasExactSynonym,
+      oboInOwl:hasRelatedSynonym, skos:definition)) }
+  UNION { ?e rdfs:subClassOf+ ?sup . FILTER(isIRI(?sup)) OPTIONAL { ?sup rdfs:label ?sl } }
+}"""
+
+CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other WHERE {
+  VALUES ?e { %s }
+  { ?c rdf:subject ?e ; rdf:object ?other . BIND("subject" AS ?dir) }
+  UNION { ?c rdf:object ?e ; rdf:subject ?other . BIND("object" AS ?dir) }
+  ?c a medkg:Claim ; medkg:negated ?neg ; medkg:modality ?mod ; rdf:predicate ?p .
+}"""
+
+LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:diseaseContext, \
+medkg:anatomicalContext, medkg:unit))"
+
+CLAIMS = """CONSTRUCT {
+  ?c ?cp ?co . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
+  ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
+} WHERE {
+  VALUES ?c { %s }
+  { ?c ?cp ?co }
+  UNION { ?c medkg:evidence ?ev . ?ev ?ep ?eo }
+  UNION { ?c medkg:evidence/oa:hasTarget ?t . ?t ?tp ?to }
+  UNION { ?c medkg:evidence/oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?c medkg:evidence/cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
+  UNION { ?c medkg:evidence/medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?grp medkg:member ?c ; ?gp ?go }
+  UNION { ?c ?lp ?term . ?term rdfs:label ?tl . %s }
+}"""
+
+EVIDENCE = """CONSTRUCT {
+  ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
+  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at .
+} WHERE {
+  VALUES ?ev { %s }
+  { ?ev ?ep ?eo }
+  UNION { ?ev oa:hasTarget ?t . ?t ?tp ?to }
+  UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
+  UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?c medkg:evidence ?ev ; ?cp ?co }
+  UNION { ?c medkg:evidence ?ev ; ?lp ?term . ?term rdfs:label ?tl . %s }
+}"""
+
+NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
+WHERE {
+  VALUES ?n { %s }
+  { ?n ?p ?o }
+  UNION { ?n ?down ?x . ?x ?xp ?xo . FILTER(?down IN (medkg:section, medkg:reference)) }
+  UNION { ?back ?bp ?n . FILTER(?bp IN (medkg:source, cito:citesAsEvidence, medkg:reference))
+          OPTIONAL { ?back dcterms:title ?bt } }
+}"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of a large neighbourhood a document shows."""
+
+    number: int
+    size: int
+    total: int
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+@dataclass
+class Document:
+    """One resource's description: its triples and their framed JSON-LD."""
+
+    kind: str  # "entity" | "claim" | "evidence" | "article" | "reference"
+    iri: URIRef
+    graph: Graph
+    base: str
+    page: Page | None = None
+    claim_groups: dict[str, str] = field(default_factory=dict)  # claim IRI -> nest key
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The framed, compacted JSON-LD document (with its context inline)."""
+        return assemble(self.graph, self.iri, self.kind, self.base, self.claim_groups)
+
+    def serialize(self, fmt: Format) -> bytes:
+        """The document in an RDF format (``jsonld`` gives the framed document)."""
+        if fmt.name == "jsonld":
+            return jsonld.dumps(self.data).encode("utf-8")
+        return self.graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+
+    @property
+    def curie(self) -> str:
+        return iri_to_curie(str(self.iri))
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Label (or title) of every node the document names, by its compact ``@id`` as the
+        document writes it (``"RO:0004019"`` -> ``"disease has basis in"``)."""
+        data = self.data
+        nodes = [data, *data.get("@included", [])]
+        return {
+            str(n["@id"]): str(n.get("label") or n.get("title"))
+            for n in nodes
+            if isinstance(n, dict) and "@id" in n and (n.get("label") or n.get("title"))
+        }
+
+
+class EntityNotFound(NotFound):
+    """No entity, claim, evidence, article or reference with that identifier."""
+
+
+class Documents:
+    """Build documents from a store's union graph; IRIs are minted under ``base``."""
+
+    def __init__(self, store: Store, base: str, page_size: int = 50):
+        self.store = store
+        self.mint = Minter(base)
+        self.base = self.mint.base
+        self.page_size = max(1, page_size)
+
+    def entity(self, ident: str, page: int = 1) -> Document:
+        """An ontology entity by CURIE or IRI: label, synonyms, superclasses, claims about it."""
+        iri = self.resolve(ident)
+        g = self.construct(
+            ENTITY % iri.n3(),
+            default_graphs=[str(self.mint.graph("ontology")), str(self.mint.graph("inferred"))],
+        )
+        rows = self.select(CLAIMS_OF % iri.n3())
+        if not len(g) and not rows:
+            raise EntityNotFound(
+                f"medkg knows nothing about {iri_to_curie(str(iri))}",
+                hint="no ontology term and no claim has it as subject or object; check the ID, "
+                "or list what medkg has with /sparql",
+            )
+        groups = {str(r["c"]): group_of(r) for r in rows}
+        ordered = sorted(rows, key=lambda r: _sort_key(r, groups))
+        total = len({str(r["c"]) for r in ordered})
+        p = Page(page, self.page_size, total)
+        if page < 1 or page > p.last:
+            raise NotFound(
+                f"page {page} of {iri_to_curie(str(iri))} does not exist",
+                hint=f"pages run from 1 to {p.last}",
+            )
+        keys = list(dict.fromkeys(str(r["c"]) for r in ordered))
+        chosen = keys[(page - 1) * self.page_size : page * self.page_size]
+        g += self.claims_graph(URIRef(k) for k in chosen)
+        g += self._view(iri, p)
+        return Document("entity", iri, g, self.base, p, {k: groups[k] for k in chosen})
+
+    def claim(self, key: str) -> Document:
+        iri = self.mint.claim(segment(key))
+        g = self.claims_graph([iri])
+        if (iri, RDF.type, MEDKG.Claim) not in g:
+            raise EntityNotFound(f"no claim {key!r}", hint="claim keys are 20 hex digits")
+        return Document("claim", iri, g, self.base)
+
+    def evidence(self, key: str) -> Document:
+        iri = self.mint.evidence(segment(key))
+        g = self.construct(EVIDENCE % (iri.n3(), LABELLED))
+        if (iri, RDF.type, MEDKG.Evidence) not in g:
+            raise EntityNotFound(f"no evidence {key!r}", hint="evidence keys are 16 hex digits")
+        return Document("evidence", iri, g, self.base)
+
+    def article(self, article_id: str) -> Document:
+        return self._node("article", self.mint.article(segment(article_id)), MEDKG.Article)
+
+    def reference(self, ref_id: str) -> Document:
+        iri = URIRef(f"{self.base}reference/{segment(ref_id)}")
+        return self._node("reference", iri, MEDKG.Reference)
+
+    def contradiction(self, key: str) -> Document:
+        """A contradiction group: claims that hold both polarities of one proposition."""
+        iri = self.mint.contradiction(segment(key))
+        rows = self.select(f"SELECT ?c WHERE {{ {iri.n3()} medkg:member ?c }}")
+        g = self.claims_graph(URIRef(str(r["c"])) for r in rows)
+        if (iri, RDF.type, MEDKG.ContradictionGroup) not in g:
+            raise EntityNotFound(f"no contradiction group {key!r}", hint="see the qc graph")
+        return Document("contradiction", iri, g, self.base)
+
+    def vocabulary_term(self, name: str) -> URIRef | None:
+        """The IRI of a term of the medkg vocabulary (``medkg:Claim``), if the ontology has it."""
+        if not _SEGMENT.match(name):
+            return None
+        iri = MEDKG[name]
+        graph = self.mint.graph("ontology")
+        found = self.store.query(f"ASK {{ GRAPH {graph.n3()} {{ {iri.n3()} ?p ?o }} }}").boolean
+        return iri if found else None
+
+    def resolve(self, ident: str) -> URIRef:
+        """A CURIE or IRI as an IRI; a prefix medkg does not know is a 404, not a 400."""
+        try:
+            iri = to_iri(ident.strip())
+        except UnknownCurie as e:
+            raise EntityNotFound(e.message, hint=e.hint) from None
+        if not is_valid_iri(str(iri)):
+            raise EntityNotFound(
+                f"{ident!r} is not a valid IRI or CURIE", hint="e.g. MONDO:0004976"
+            )
+        return iri
+
+    def claims_graph(self, claims: Iterable[URIRef], graphs: list[URIRef] | None = None) -> Graph:
+        """Claims with their evidence, quotes, cited references, qc flags and term labels
+        (from ``graphs`` only, when given: e.g. one article's source graph)."""
+        values = " ".join(c.n3() for c in claims)
+        if not values:
+            return Graph()
+        names = [str(g) for g in graphs] if graphs else None
+        return self.construct(CLAIMS % (values, LABELLED), default_graphs=names)
+
+    def document_url(self, iri: URIRef, page: int | None = None) -> URIRef:
+        """The IRI (under the base) of the document describing an entity, or one of its pages."""
+        curie = iri_to_curie(str(iri))
+        path = f"entity/{curie}" if curie != str(iri) else f"entity/?iri={quote(str(iri), '')}"
+        sep = "&" if "?" in path else "?"
+        return URIRef(f"{self.base}{path}" + (f"{sep}page={page}" if page else ""))
+
+    def _view(self, iri: URIRef, p: Page) -> Graph:
+        g = Graph()
+        hydra = lambda name: URIRef(HYDRA + name)  # noqa: E731
+        view = self.document_url(iri, p.number)
+        g.add((iri, hydra("view"), view))
+        g.add((view, RDF.type, hydra("PartialCollectionView")))
+        g.add((view, hydra("totalItems"), Literal(p.total)))
+        g.add((view, hydra("first"), self.document_url(iri, 1)))
+        g.add((view, hydra("last"), self.document_url(iri, p.last)))
+        if p.number > 1:
+            g.add((view, hydra("previous"), self.document_url(iri, p.number - 1)))
+        if p.number < p.last:
+            g.add((view, hydra("next"), self.document_url(iri, p.number + 1)))
+        return g
+
+    def _node(self, kind: str, iri: URIRef, cls: URIRef) -> Document:
+        g = self.construct(NODE % iri.n3())
+        if (iri, RDF.type, cls) not in g:
+            raise EntityNotFound(
+                f"no {kind} {iri_to_curie(str(iri))}", hint=f"list them at /{kind}/ via /sparql"
+            )
+        return Document(kind, iri, g, self.base)
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        """Rows of a SELECT (the common prefixes and ``medkg:`` are declared)."""
+        return self.store.query(PREFIXES + _medkg(self.base) + query).to_dicts()
+
+    def construct(self, query: str, default_graphs: list[str] | None = None) -> Graph:
+        """The graph of a CONSTRUCT, with the context's prefixes bound for Turtle."""
+        text = PREFIXES + _medkg(self.base) + query
+        result = self.store.query(text, default_graphs=default_graphs)
+        g = Graph()
+        for prefix, ns in jsonld.prefixes(self.base).items():
+            g.bind(prefix, ns, override=True, replace=True)
+        for s, p, o in result.triples:
+            g.add((s, p, with_decimal_point(o)))
+        return g
+
+
+def with_decimal_point(term: Any) -> Any:
+    """An xsd:decimal with a decimal point (``3.0``); other terms unchanged.
+
+    Oxigraph stores the canonical ``3``, but rdflib's Turtle and TriG always write ``3.0``, so
+    documents and dumps use ``3.0`` in every format: each format then holds the same literal.
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
+        return Literal(f"{term}.0", datatype=XSD.decimal)
+    return term
+
+
+def group_of(row: dict[str, Any]) -> str:
+    """The entity document's group of a claim: affirmed, negated, or hypotheses."""
+    if not str(row["mod"]).endswith("/Asserted"):
+        return "hypotheses"
+    return "negatedClaims" if str(row["neg"]) in ("true", "1") else "affirmedClaims"
+
+
+def _sort_key(row: dict[str, Any], groups: dict[str, str]) -> tuple[int, str, str, str, str]:
+    order = jsonld.NEST_KEYS.index(groups[str(row["c"])])
+    return (order, str(row["dir"]), str(row["p"]), str(row["other"]), str(row["c"]))
+
+
+def _medkg(base: str) -> str:
+    """The vocabulary's prefix: it stays under the default base whatever ``base`` instances use."""
+    return f"PREFIX medkg: <{MEDKG}>\n"
+
+
+def segment(text: str) -> str:
+    """A path segment of a minted IRI (an id or a key: letters, digits, ``.``, ``_``, ``~``,
+    ``-``); anything else cannot name a medkg resource, so it is a 404."""
+    if not _SEGMENT.match(text):
+        raise EntityNotFound(
+            f"{text!r} is not a medkg identifier",
+            hint="ids and keys are letters, digits, '.', '_', '~' and '-'",
+        )
+    return text
+
+
+def is_valid_iri(text: str) -> bool:
+    """True for an absolute IRI (RFC 3987) that is safe inside ``<...>`` in SPARQL."""
+    if _BAD_IRI.search(text):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,210 @@
+"""Read framed JSON-LD claim nodes (``Document.data``) into what the HTML templates draw.
+
+The linked-data documents (medkg.documents) are the one source of the pages' data; this module
+only reshapes their nodes: labels from ``@included``, local links for medkg's own IRIs, the quote
+and its offsets from the selectors, citations split into resolved references and dangling numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from medkg.rdf import jsonld
+from medkg.vocab import iri_to_curie
+
+CONTEXT = 50  # characters of prefix and suffix shown around a quote
+QUALIFIERS = ("count", "asOf", "minValue", "maxValue", "unit", "frequency")
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+@dataclass(frozen=True)
+class Term:
+    curie: str
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    number: int
+    title: str
+    href: str
+    type: str = ""
+    source: str = ""
+    year: str = ""
+    flags: tuple[str, ...] = ()
+
+
+@dataclass
+class EvidenceView:
+    key: str
+    href: str
+    quote: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    citations: list[int]
+    references: dict[int, Ref]
+    flags: list[str]
+    source: Term | None
+    status: str = ""
+
+    @property
+    def dangling(self) -> list[int]:
+        """Citation numbers printed in the text that no reference carries."""
+        return [n for n in self.citations if n not in self.references]
+
+    @property
+    def before(self) -> str:
+        """The end of the prefix on one line, so the quote is read in its sentence."""
+        words = self.prefix.split()
+        text = " ".join(words)
+        if self.prefix[:1].isspace() or len(text) > CONTEXT:
+            return text if len(text) <= CONTEXT else "…" + text[-CONTEXT:].split(" ", 1)[-1]
+        return "…" + " ".join(words[1:]) if len(words) > 1 else ""
+
+    @property
+    def after(self) -> str:
+        words = self.suffix.split()
+        text = " ".join(words)
+        if len(text) > CONTEXT:
+            return text[:CONTEXT].rsplit(" ", 1)[0] + "…"
+        return text if self.suffix[-1:].isspace() or len(words) < 2 else " ".join(words[:-1]) + "…"
+
+
+@dataclass
+class ClaimView:
+    key: str
+    href: str
+    subject: Term
+    predicate: Term
+    object: Term
+    negated: bool
+    modality: str
+    role: str
+    context: Term | None
+    anatomy: Term | None
+    qualifiers: list[tuple[str, str]]
+    flags: list[str]
+    evidence: list[EvidenceView] = field(default_factory=list)
+
+    @property
+    def group(self) -> str:
+        if self.modality != "asserted":
+            return "hypotheses"
+        return "negated" if self.negated else "affirmed"
+
+
+class Reader:
+    """Labels and links for one document (its ``@included`` nodes and base IRI)."""
+
+    def __init__(self, data: dict[str, Any], base: str):
+        self.base = base
+        self.prefixes = jsonld.prefixes(base)  # the documents' own CURIE prefixes
+        self.labels: dict[str, str] = {}
+        for node in [data, *data.get("@included", [])]:
+            text = node.get("label") or node.get("title")
+            if node.get("@id") and text:
+                self.labels[node["@id"]] = str(text[0] if isinstance(text, list) else text)
+
+    def expand(self, value: str) -> str:
+        prefix, sep, rest = value.partition(":")
+        if sep and prefix in self.prefixes and not rest.startswith("//"):
+            return self.prefixes[prefix] + rest
+        return value
+
+    def compact(self, iri: str) -> str:
+        """The CURIE the documents write for an IRI (longest namespace wins), else the IRI."""
+        best = max(
+            (p for p, ns in self.prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
+            key=lambda p: len(self.prefixes[p]),
+            default=None,
+        )
+        return f"{best}:{iri[len(self.prefixes[best]) :]}" if best else iri
+
+    def href(self, value: str) -> str:
+        """A path on this host for medkg's IRIs and known CURIEs; other IRIs as they are."""
+        iri = self.expand(value)
+        if iri.startswith(self.base):
+            return "/" + iri[len(self.base) :]
+        curie = iri_to_curie(iri)
+        if curie != iri:
+            return "/entity/" + quote(curie, safe=":")
+        return "/entity/?iri=" + quote(iri, safe="")
+
+    def term(self, value: Any) -> Term | None:
+        if not value:
+            return None
+        ident = str(value["@id"] if isinstance(value, dict) else value)
+        curie = self.compact(self.expand(ident))
+        return Term(curie, self.labels.get(ident, curie), self.href(ident))
+
+    def claim(self, node: dict[str, Any]) -> ClaimView:
+        ident = str(node["@id"])
+        evidence = [self.evidence(e) for e in as_list(node.get("evidence")) if isinstance(e, dict)]
+        evidence.sort(key=lambda e: (e.start is None, e.start or 0))
+        return ClaimView(
+            key=ident.rsplit("/", 1)[-1],
+            href=self.href(ident),
+            subject=self.term(node.get("subject")) or Term("?", "?", "#"),
+            predicate=self.term(node.get("predicate")) or Term("?", "?", "#"),
+            object=self.term(node.get("object")) or Term("?", "?", "#"),
+            negated=bool(node.get("negated")),
+            modality=str(node.get("modality", "Asserted")).lower(),
+            role=str(node.get("role", "")).lower(),
+            context=self.term(node.get("diseaseContext")),
+            anatomy=self.term(node.get("anatomicalContext")),
+            qualifiers=[(k, _text(node[k])) for k in QUALIFIERS if node.get(k) is not None],
+            flags=[str(f) for f in as_list(node.get("qcFlag"))],
+            evidence=evidence,
+        )
+
+    def evidence(self, node: dict[str, Any]) -> EvidenceView:
+        selectors = as_list((node.get("target") or {}).get("selector"))
+        text = next((s for s in selectors if isinstance(s, dict) and "exact" in s), {})
+        position = next((s for s in selectors if isinstance(s, dict) and "start" in s), {})
+        refs = {
+            int(r["referenceNumber"]): self.reference(r)
+            for r in as_list(node.get("citesAsEvidence"))
+            if isinstance(r, dict) and "referenceNumber" in r
+        }
+        ident = str(node["@id"])
+        return EvidenceView(
+            key=ident.rsplit("/", 1)[-1],
+            href=self.href(ident),
+            quote=str(text.get("exact", "")),
+            prefix=str(text.get("prefix", "")),
+            suffix=str(text.get("suffix", "")),
+            start=position.get("start"),
+            end=position.get("end"),
+            citations=sorted(int(n) for n in as_list(node.get("citationNumber"))),
+            references=refs,
+            flags=[str(f) for f in as_list(node.get("qcFlag"))],
+            source=self.term(node.get("source")),
+            status=str(node.get("curationStatus", "")),
+        )
+
+    def reference(self, node: dict[str, Any]) -> Ref:
+        return Ref(
+            int(node["referenceNumber"]),
+            str(node.get("title", "")),
+            self.href(str(node["@id"])),
+            str(node.get("referenceType", "")),
+            str(node.get("publishedIn", "")),
+            _text(node.get("date", "")),
+            tuple(str(f) for f in as_list(node.get("qcFlag"))),
+        )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("@value", value.get("@id", "")))
+    return str(value)

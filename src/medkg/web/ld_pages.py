@@ -1,0 +1,236 @@
+"""HTML for entity, claim, article and reference IRIs: the browser side of content negotiation.
+
+``render_document(doc, offer)`` takes the same linked-data ``Document`` the JSON-LD, Turtle and
+other forms serialise, so a page shows exactly what the data says. Entity pages group claims as
+affirmed / negated / hypotheses and draw the neighbourhood with cytoscape.js (served locally);
+article pages show the stored text with every quote highlighted and its citations linked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDFS
+
+from medkg.documents import Document, Documents
+from medkg.formats import Format
+from medkg.rdf import frames, jsonld
+from medkg.vocab import MEDKG
+from medkg.web.claim_view import ClaimView, Reader, Ref, Term, as_list
+from medkg.web.state import state
+
+GROUPS = {
+    "affirmed": "Affirmed claims",
+    "negated": "Negated claims",
+    "hypotheses": "Hypotheses and uncertain claims",
+}
+#: a run of citation numbers printed at the end of a sentence: "... axons 1, 2."
+CITATION_RUN = re.compile(r"(?<=[^\s\d]) (\d{1,3}(?:, \d{1,3})*)(?=\.?\s*$)", re.MULTILINE)
+ARTICLE_CLAIMS = "SELECT DISTINCT ?c WHERE { ?c <%s> ?e . ?e <%s> <%s> }"
+
+
+def render_document(doc: Document, offer: Sequence[Format]) -> str:
+    """The HTML page of a document; ``offer`` lists the other formats to link as alternates."""
+    alternates = [f for f in offer if f.name != "html"]
+    reader = Reader(doc.data, doc.base)
+    render = {"entity": entity_page, "claim": claim_page, "article": article_page}.get(
+        doc.kind, node_page
+    )
+    return render(doc, reader, alternates)
+
+
+def entity_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
+    data = doc.data
+    claims: list[tuple[ClaimView, str]] = []
+    for group in jsonld.NEST_KEYS:
+        for direction, nodes in (data.get(group) or {}).items():
+            claims += [(reader.claim(n), direction) for n in nodes if isinstance(n, dict)]
+    grouped = {g: [(c, d) for c, d in claims if c.group == g] for g in GROUPS}
+    return render_template(
+        "entity.html",
+        doc=doc,
+        term=reader.term(data["@id"]),
+        synonyms=as_list(data.get("exactSynonym")) + as_list(data.get("relatedSynonym")),
+        parents=[reader.term(p) for p in as_list(data.get("subClassOf"))],
+        groups=GROUPS,
+        grouped=grouped,
+        graph=graph_data(str(data["@id"]), [c for c, _ in claims], reader),
+        alternates=alternates,
+        view=data.get("view"),
+    )
+
+
+def graph_data(focus: str, claims: list[ClaimView], reader: Reader) -> dict[str, Any]:
+    """Nodes and edges for cytoscape.js: one edge per claim, negated and hypothetical marked."""
+    nodes: dict[str, dict[str, Any]] = {}
+    focus_curie = reader.term(focus)
+    for c in claims:
+        for t in (c.subject, c.object):
+            nodes.setdefault(
+                t.curie,
+                {"id": t.curie, "label": t.label, "href": t.href, "focus": False},
+            )
+    if focus_curie and focus_curie.curie in nodes:
+        nodes[focus_curie.curie]["focus"] = True
+    edges = [
+        {
+            "id": f"e-{c.key}",
+            "key": c.key,
+            "source": c.subject.curie,
+            "target": c.object.curie,
+            "label": ("NOT " if c.negated else "") + c.predicate.label,
+            "group": c.group,
+        }
+        for c in claims
+    ]
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def claim_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
+    claim = reader.claim(doc.data)
+    return render_template("claim.html", doc=doc, claim=claim, alternates=alternates)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of article text: plain, quoted by some evidence, or a citation number."""
+
+    text: str
+    evidence: tuple[str, ...] = ()
+    cite: Ref | None = None
+    dangling: bool = False
+    starts: tuple[str, ...] = ()  # evidence whose quote begins here (an anchor to jump to)
+    negated: bool = False  # quoted by a negated claim
+
+
+def article_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
+    data = doc.data
+    refs = {
+        r.number: r
+        for r in (reader.reference(n) for n in as_list(data.get("reference")) if is_ref(n))
+    }
+    claims = article_claims(doc, reader)
+    text, problem = stored_text(doc)
+    pieces = split_text(text, claims, refs) if text is not None else []
+    return render_template(
+        "article.html",
+        doc=doc,
+        data=data,
+        refs=[refs[n] for n in sorted(refs)],
+        claims=claims,
+        pieces=pieces,
+        problem=problem,
+        flags=as_list(data.get("qcFlag")),
+        alternates=alternates,
+    )
+
+
+def is_ref(node: Any) -> bool:
+    return isinstance(node, dict) and "referenceNumber" in node
+
+
+def article_claims(doc: Document, reader: Reader) -> list[ClaimView]:
+    """The claims this article states, framed from the documents' own claims graph.
+
+    One small query finds which claims have evidence in the article; their descriptions come
+    from ``Documents.claims_graph``, the same graph the claim documents are made of.
+    """
+    s = state()
+    query = ARTICLE_CLAIMS % (MEDKG.evidence, MEDKG.source, doc.iri)
+    iris = [URIRef(str(r["c"])) for r in s.store.query(query).to_dicts()]
+    graph = Documents(s.store, doc.base).claims_graph(iris)
+    nodes = jsonld.frame(jsonld.to_expanded(graph), frames.CLAIM, doc.base)
+    named = [*graph[: RDFS.label :], *graph[: DCTERMS.title :]]
+    labels = [{"@id": reader.compact(str(t)), "label": str(v)} for t, v in named]
+    claims = [Reader({"@included": labels}, doc.base).claim(n) for n in nodes]
+    return sorted(claims, key=lambda c: min((e.start or 0 for e in c.evidence), default=0))
+
+
+def stored_text(doc: Document) -> tuple[str | None, str | None]:
+    """The article's text from data/articles/, if it is the text the build hashed."""
+    root = state().settings.root_path
+    article_id = str(doc.iri).rsplit("/", 1)[-1]
+    path = root / "data" / "articles" / f"{article_id}.txt"
+    if not path.is_file():
+        return None, f"the text of this article ({path.name}) is not on this server"
+    text = path.read_text(encoding="utf-8")
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != doc.data.get("contentSha256"):
+        return None, f"{path.name} has changed since the graph was built; rebuild to see it"
+    return text, None
+
+
+def split_text(text: str, claims: list[ClaimView], refs: dict[int, Ref]) -> list[Piece]:
+    """Cut the text at every quote's start and end and around every printed citation."""
+    spans = [
+        (e.start, e.end, e.key, c.negated)
+        for c in claims
+        for e in c.evidence
+        if e.start is not None and e.end is not None and 0 <= e.start < e.end <= len(text)
+    ]
+    cites: dict[int, tuple[int, int]] = {}
+    for run in CITATION_RUN.finditer(text):
+        offset = run.start(1)
+        for m in re.finditer(r"\d+", run.group(1)):
+            cites[offset + m.start()] = (offset + m.end(), int(m.group()))
+    cuts = {0, len(text)} | set(cites) | {end for end, _ in cites.values()}
+    cuts |= {s for s, _, _, _ in spans} | {e for _, e, _, _ in spans}
+    pieces = []
+    seen: set[str] = set()
+    for a, b in itertools.pairwise(sorted(cuts)):
+        covering = [(k, neg) for s, e, k, neg in spans if s <= a and b <= e]
+        keys = tuple(dict.fromkeys(k for k, _ in covering))
+        starts = tuple(k for k in keys if k not in seen)
+        seen.update(starts)
+        negated = any(neg for _, neg in covering)
+        if a in cites:
+            number = cites[a][1]
+            ref = refs.get(number)
+            pieces.append(Piece(text[a:b], keys, ref, ref is None, starts, negated))
+        else:
+            pieces.append(Piece(text[a:b], keys, starts=starts, negated=negated))
+    return pieces
+
+
+#: reverse links a document lists (what points at it), and how the page heads them
+REVERSE = {
+    "referencedBy": "Listed in",
+    "citedBy": "Cited as evidence by",
+    "quotedBy": "Quoted by",
+    "contradictionGroup": "Contradiction groups",
+}
+
+
+def node_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
+    """References and evidence: the node, and what points at it."""
+    data = doc.data
+    ref = reader.reference(data) if "referenceNumber" in data else None
+    backlinks = [
+        (heading, [linked(reader, v) for v in as_list(data[key])])
+        for key, heading in REVERSE.items()
+        if data.get(key)
+    ]
+    return render_template(
+        "node.html",
+        doc=doc,
+        data=data,
+        ref=ref,
+        evidence=reader.evidence(data) if doc.kind == "evidence" else None,
+        claims=[reader.claim(c) for c in as_list(data.get("evidenceFor")) if isinstance(c, dict)],
+        backlinks=backlinks,
+        alternates=alternates,
+    )
+
+
+def linked(reader: Reader, value: Any) -> Term:
+    """A link to a node given by id or embedded, labelled by its title or label if it has one."""
+    term = reader.term(value) or Term("?", "?", "#")
+    if isinstance(value, dict) and (value.get("title") or value.get("label")):
+        return Term(term.curie, str(value.get("title") or value.get("label")), term.href)
+    return term

@@ -1,0 +1,323 @@
+"""Dereferenceable IRIs: entity, claim, evidence, article and reference documents.
+
+Every IRI medkg mints under its base (``https://w3id.org/medkg/claim/<key>``) maps to the same
+path on this host (``/claim/<key>``). Entities are served at ``/entity/<CURIE>``; a full IRI
+(``/entity/?iri=<IRI>`` or ``/entity/<IRI>``) is answered with ``303 See Other`` to the CURIE
+form, so each description has one URL. Formats are negotiated (``?format=`` wins over
+``Accept``): JSON-LD (also for ``application/json``), Turtle, N-Triples, RDF/XML and HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from rdflib import URIRef
+
+from medkg import formats
+from medkg.documents import Document, Documents, EntityNotFound, is_valid_iri
+from medkg.errors import BadRequest
+from medkg.export import read_graph
+from medkg.rdf import jsonld
+from medkg.vocab import iri_to_curie
+from medkg.web.cache import not_modified, remembered, with_validators
+from medkg.web.ld_pages import render_document
+from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
+from medkg.web.state import state
+
+bp = Blueprint("linked", __name__)
+
+#: what a document is offered as, in order of preference (the first wins ``*/*``)
+OFFER = [formats.by_name(n) for n in ("jsonld", "ttl", "nt", "rdfxml", "html")]
+GRAPH_OFFER = OFFER[:-1]
+#: IRIs minted under the base that have routes of their own (an /entity/ lookup is a 303 there)
+MINTED_PATHS = ("claim/", "evidence/", "article/", "reference/", "contradiction/", "np/", "graph/")
+
+
+def documents() -> Documents:
+    s = state()
+    return Documents(s.store, s.settings.base_iri, s.settings.page_size)
+
+
+def respond(build: Callable[[], Document], variant: str = "") -> Response:
+    """Negotiate, answer 304 when the client's copy is current, else build and serialise."""
+    fmt = formats.negotiate(request.headers.get("Accept"), request.args.get("format"), OFFER)
+    cached = not_modified(fmt.name + variant)
+    if cached is not None:
+        return cached
+    html = fmt.name == "html"
+
+    def make() -> bytes:
+        doc = build()
+        return render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
+
+    body = remembered(fmt.name + variant, make)
+    textual = fmt.name in ("jsonld", "html", "ttl", "nt")
+    response = Response(body, content_type=fmt.media_type + ("; charset=utf-8" if textual else ""))
+    links = [
+        f'<{_with_format(f.name)}>; rel="alternate"; type="{f.media_type}"'
+        for f in OFFER
+        if f != fmt
+    ]
+    response.headers["Link"] = ", ".join(links)
+    return with_validators(response, fmt.name + variant)
+
+
+def _with_format(name: str) -> str:
+    args = {k: v for k, v in request.args.items() if k != "format"}
+    return request.path + "?" + urlencode({**args, "format": name})
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        raise BadRequest(f"page must be a positive whole number, got {raw!r}", hint="e.g. page=2")
+    return int(raw)
+
+
+@bp.get("/entity/")
+def entity_by_iri() -> ResponseReturnValue:
+    iri = request.args.get("iri")
+    if not iri:
+        raise BadRequest(
+            "which entity? pass its IRI as ?iri=… or use /entity/<CURIE>",
+            hint="e.g. /entity/MONDO:0004976 or /entity/?iri=http://purl.obolibrary.org/obo/MONDO_0004976",
+        )
+    return entity(iri)
+
+
+@bp.get("/entity/<path:ident>")
+def entity(ident: str) -> ResponseReturnValue:
+    docs = documents()
+    ident = re.sub(r"^(https?):/(?!/)", r"\1://", ident)  # a proxy merged the slashes
+    iri = docs.resolve(ident)
+    local = str(iri).removeprefix(docs.base)
+    if local != str(iri) and local.startswith(MINTED_PATHS):  # a claim, article… : its own URL
+        return see_other("/" + local)
+    curie = iri_to_curie(str(iri))
+    if curie != ident and curie != str(iri):
+        return see_other(url_for("linked.entity", ident=curie))
+    page = page_number()
+    return respond(lambda: docs.entity(ident, page), f"-p{page}")
+
+
+@bp.get("/term/<local>")
+def minted_term(local: str) -> ResponseReturnValue:
+    """A term medkg minted (``https://w3id.org/medkg/term/MEDKG_0000001``): see its entity."""
+    prefix, sep, number = local.partition("_")
+    if prefix != "MEDKG" or not sep or not number.isdigit():
+        raise EntityNotFound(f"no term {local!r}", hint="minted terms look like MEDKG_0000001")
+    return see_other(url_for("linked.entity", ident=f"MEDKG:{number}"))
+
+
+@bp.get("/claim/<key>")
+def claim(key: str) -> ResponseReturnValue:
+    return respond(lambda: documents().claim(key))
+
+
+@bp.get("/evidence/<key>")
+def evidence(key: str) -> ResponseReturnValue:
+    return respond(lambda: documents().evidence(key))
+
+
+@bp.get("/article/<article_id>")
+def article(article_id: str) -> ResponseReturnValue:
+    return respond(lambda: documents().article(article_id))
+
+
+@bp.get("/reference/<ref_id>")
+def reference(ref_id: str) -> ResponseReturnValue:
+    return respond(lambda: documents().reference(ref_id))
+
+
+@bp.get("/contradiction/<key>")
+def contradiction(key: str) -> ResponseReturnValue:
+    return respond(lambda: documents().contradiction(key))
+
+
+@bp.get("/graph/<path:name>")
+def named_graph(name: str) -> ResponseReturnValue:
+    """A named graph of the dataset (``<base>graph/<name>``), whole."""
+    fmt = formats.negotiate(request.headers.get("Accept"), request.args.get("format"), GRAPH_OFFER)
+    cached = not_modified("graph-" + fmt.name)
+    if cached is not None:
+        return cached
+    s = state()
+    iri = URIRef(documents().mint.graph(name))
+    if not is_valid_iri(str(iri)) or iri not in s.store.graph_names():
+        raise EntityNotFound(
+            f"no graph {name!r}", hint="the graphs are listed at /health and /dump"
+        )
+    graph = read_graph(s.store, iri, s.settings.base_iri)
+    if fmt.name == "jsonld":
+        body = jsonld.dumps(jsonld.compact(jsonld.to_expanded(graph), s.settings.base_iri))
+        data = body.encode("utf-8")
+    else:
+        data = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+    return with_validators(Response(data, mimetype=fmt.media_type), "graph-" + fmt.name)
+
+
+@bp.get("/<name>")
+def vocabulary_term(name: str) -> ResponseReturnValue:
+    """A term of the medkg vocabulary (``<base>Claim``, ``<base>negated``): 303 to its entity."""
+    iri = documents().vocabulary_term(name)
+    if iri is None:
+        raise EntityNotFound(
+            f"nothing at /{name}: no route and no medkg vocabulary term of that name",
+            hint="the routes are listed at /openapi.json",
+        )
+    return see_other(url_for("linked.entity", ident=iri_to_curie(str(iri))))
+
+
+@bp.get("/context.jsonld")
+def context() -> ResponseReturnValue:
+    cached = not_modified("context")
+    if cached is not None:
+        return cached
+    body = jsonld.dumps({"@context": jsonld.context(state().settings.base_iri)})
+    response = Response(body, mimetype="application/ld+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return with_validators(response, "context")
+
+
+def see_other(location: str) -> ResponseReturnValue:
+    """``303 See Other``, keeping the query string (the format, the page)."""
+    args = {k: v for k, v in request.args.items() if k != "iri"}
+    target = location + ("?" + urlencode(args) if args else "")
+    response = redirect(target, 303)
+    response.vary.add("Accept")
+    return response
+
+
+DOCUMENT = {
+    "description": "the resource's description in the negotiated format",
+    "headers": {
+        "ETag": {"schema": {"type": "string"}, "description": "dataset version + format"},
+        "Last-Modified": {"schema": {"type": "string"}, "description": "when it was built"},
+    },
+    "content": media(*(f.media_type for f in OFFER)),
+}
+RESPONSES = {
+    "200": DOCUMENT,
+    "304": {"description": "the client's copy (If-None-Match / If-Modified-Since) is current"},
+    **ERRORS,
+}
+SEE_OTHER = {"303": {"description": "See Other: the canonical URL of the description"}}
+
+
+def _document(summary: str, *params: dict[str, Any], tag: str = "linked data") -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": [tag],
+            "parameters": [*params, FORMAT, ACCEPT],
+            "responses": RESPONSES,
+        }
+    }
+
+
+PAGE = {
+    "name": "page",
+    "in": "query",
+    "required": False,
+    "description": "page of the claims (see the document's view: first, next, last)",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+OPENAPI: dict[str, dict[str, Any]] = {
+    "/entity/{ident}": _document(
+        "an entity by CURIE: label, synonyms, superclasses and the claims about it; a full IRI "
+        "is a 303 to the CURIE form",
+        path_param("ident", "a CURIE (MONDO:0004976) or a full IRI", "MONDO:0004976"),
+        PAGE,
+    ),
+    "/entity/": {
+        "get": {
+            "summary": "an entity by full IRI: 303 to /entity/<CURIE> (or the document itself)",
+            "tags": ["linked data"],
+            "parameters": [
+                {
+                    "name": "iri",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "example": "http://purl.obolibrary.org/obo/MONDO_0004976",
+                },
+                PAGE,
+                FORMAT,
+                ACCEPT,
+            ],
+            "responses": {**RESPONSES, **SEE_OTHER},
+        }
+    },
+    "/term/{local}": {
+        "get": {
+            "summary": "a term medkg minted (<base>term/MEDKG_0000001): 303 to its entity",
+            "tags": ["linked data"],
+            "parameters": [path_param("local", "MEDKG_ and seven digits", "MEDKG_0000001")],
+            "responses": {**SEE_OTHER, "404": ERRORS["404"]},
+        }
+    },
+    "/claim/{key}": _document(
+        "a claim with its evidence, quotes, references and quality flags",
+        path_param("key", "the claim key (20 hex digits)", "fe8bda120e032f81daa9"),
+    ),
+    "/evidence/{key}": _document(
+        "one place a source states claims: quote, position, cited references",
+        path_param("key", "the evidence key (16 hex digits)", "a29e0831e88d0838"),
+    ),
+    "/article/{article_id}": _document(
+        "an article: title, dates, sections, references, quality flags, its evidence",
+        path_param("article_id", "the article id", "als-demyelinating-or-axonal"),
+    ),
+    "/reference/{ref_id}": _document(
+        "a reference of an article and the evidence citing it",
+        path_param("ref_id", "<article-id>-<number>", "als-demyelinating-or-axonal-1"),
+    ),
+    "/contradiction/{key}": _document(
+        "a contradiction group: claims holding both polarities of one proposition",
+        path_param("key", "the group key (16 hex digits)", "0123456789abcdef"),
+    ),
+    "/graph/{name}": {
+        "get": {
+            "summary": "one named graph of the dataset (<base>graph/<name>), whole",
+            "tags": ["linked data"],
+            "parameters": [
+                path_param("name", "the graph's name: ontology, truthy, qc, source/<id>", "qc"),
+                FORMAT,
+                ACCEPT,
+            ],
+            "responses": {
+                "200": {
+                    "description": "the graph",
+                    "content": media(*(f.media_type for f in GRAPH_OFFER)),
+                },
+                "304": RESPONSES["304"],
+                "404": ERRORS["404"],
+                "406": ERRORS["406"],
+            },
+        }
+    },
+    "/{name}": {
+        "get": {
+            "summary": "a term of the medkg vocabulary (<base>Claim): 303 to its entity",
+            "tags": ["linked data"],
+            "parameters": [path_param("name", "the term's local name", "Claim")],
+            "responses": {**SEE_OTHER, "404": ERRORS["404"]},
+        }
+    },
+    "/context.jsonld": {
+        "get": {
+            "summary": "the JSON-LD 1.1 context of every document",
+            "tags": ["linked data"],
+            "responses": {
+                "200": {"description": "the context", "content": media("application/ld+json")},
+                "304": RESPONSES["304"],
+            },
+        }
+    },
+}

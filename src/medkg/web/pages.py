@@ -1,0 +1,151 @@
+"""Pages for people: the SPARQL query page at ``/`` and the founding question answered.
+
+Every script and stylesheet is served from ``/static`` (``make assets`` puts the npm-built
+editor and graph libraries in ``static/vendor``); no page loads anything from elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from medkg.answer import FOUNDING_QUERY, STANCES, answer
+from medkg.formats import offered
+from medkg.queries import NamedQuery, find_query, load_queries
+from medkg.vocab import PREFIXES, iri_to_curie
+from medkg.web.openapi import ERRORS, media
+from medkg.web.state import state
+
+bp = Blueprint("pages", __name__)
+
+
+def _page(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": ["pages"],
+            **({"parameters": params} if params else {}),
+            "responses": {
+                "200": {"description": "an HTML page", "content": media("text/html")},
+                **ERRORS,
+            },
+        }
+    }
+
+
+OPENAPI: dict[str, dict[str, Any]] = {
+    "/": _page("the SPARQL query page, with the named queries as examples"),
+    "/founding-question": _page(
+        "the founding question answered in plain words from the graph",
+        [
+            {
+                "name": "disease",
+                "in": "query",
+                "required": False,
+                "description": "the disease asked about (a CURIE)",
+                "schema": {"type": "string"},
+                "example": "MONDO:0004976",
+            }
+        ],
+    ),
+    "/prefixes.json": {
+        "get": {
+            "summary": "the CURIE prefixes medkg knows (for the editor's PREFIX completion)",
+            "tags": ["pages"],
+            "responses": {
+                "200": {"description": "prefix -> namespace", "content": media("application/json")}
+            },
+        }
+    },
+}
+
+#: files ``make assets`` copies from frontend/node_modules into static/vendor
+VENDOR = ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js")
+
+
+def missing_vendor() -> list[str]:
+    """Vendor files not installed, so a page can say so instead of failing in the browser."""
+    folder = Path(current_app.static_folder or "") / "vendor"
+    return [name for name in VENDOR if not (folder / name).is_file()]
+
+
+WHERE_OPEN = re.compile(r"^(?!\s*#).*?(\bWHERE\s*)?\{", re.MULTILINE | re.IGNORECASE)
+
+
+def example_text(query: NamedQuery) -> str:
+    """The query as it runs with its example parameters, bound by a VALUES block that opens
+    its outermost group (so filters there see them, as the API's pre-binding does).
+
+    The ``#+`` header (metadata for the API and CLI) gives way to one comment: the summary.
+    """
+    lines = query.text.splitlines()
+    while lines and lines[0].startswith("#+"):
+        lines.pop(0)
+    text = f"# {query.summary}\n" + "\n".join(lines).strip() + "\n"
+    bound = [
+        (p.name, p.bind(p.example or p.default)) for p in query.params if p.example or p.default
+    ]
+    terms = [(name, term) for name, term in bound if term is not None]
+    opening = WHERE_OPEN.search(text)
+    if not terms or opening is None:
+        return text
+    names = " ".join(f"?{name}" for name, _ in terms)
+    row = " ".join(term.n3() for _, term in terms)
+    values = f"\n  # the example parameters (the API binds them the same way)\n  VALUES ({names}) {{ ({row}) }}"
+    return text[: opening.end()] + values + text[opening.end() :]
+
+
+def examples() -> list[dict[str, Any]]:
+    return [
+        {"name": q.name, "summary": q.summary, "query": example_text(q)}
+        for q in load_queries(state().settings.root_path).values()
+    ]
+
+
+@bp.get("/")
+def query_page() -> ResponseReturnValue:
+    formats = {
+        kind: [{"name": f.name, "ext": f.extension, "media": f.media_type} for f in offered([kind])]
+        for kind in ("results", "graph")
+    }
+    config = {
+        "endpoint": "/sparql",
+        "examples": examples(),
+        "formats": formats,
+        "prefixes": PREFIXES,
+        "prefixesUrl": url_for("pages.prefixes"),
+    }
+    return render_template(
+        "query.html", config=config, examples=config["examples"], missing=missing_vendor()
+    )
+
+
+@bp.get("/prefixes.json")
+def prefixes() -> ResponseReturnValue:
+    """The CURIE prefixes medkg knows, for the editor's PREFIX completion (no outside service)."""
+    return jsonify(PREFIXES)
+
+
+@bp.get("/founding-question")
+def founding_question() -> ResponseReturnValue:
+    s = state()
+    query = find_query(s.settings.root_path, FOUNDING_QUERY)
+    params = {k: v for k, v in request.args.items() if k != "format"}
+    result = answer(query, s.store, params)
+    return render_template(
+        "question.html", answer=result, stances=STANCES, query=query, local=local_path
+    )
+
+
+def local_path(iri: str) -> str:
+    """Where this server answers for an IRI: medkg's own under its path, others as entities."""
+    base = state().settings.base_iri
+    if iri.startswith(base):
+        return "/" + iri[len(base) :]
+    curie = iri_to_curie(iri)
+    return f"/entity/{curie}" if curie != iri else "/entity/?iri=" + quote(iri, safe="")
