@@ -189,3 +189,9 @@ def test_fast_schema_check_agrees_with_jsonschema(change: dict[str, object]) -> 
 
     doc = {**SEED_DOC, "claims": [{**SEED_DOC["claims"][0], **change}]}  # type: ignore[dict-item]
     assert is_valid(doc) == jsonschema.Draft202012Validator(schema()).is_valid(doc)
+
+
+def test_bulk_build_into_a_store_without_a_bulk_loader_says_so(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    main(["--root", str(ROOT), "--store", "memory:", "build", "--bulk"])
+    captured = capsys.readouterr()
+    assert "no native bulk loader" in captured.err and "bulk-built" in captured.out

@@ -100,6 +100,12 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
     from medkg.store import open_store
 
     store = open_store(settings.store, settings.root_path)
+    if not store.capabilities.bulk_load:
+        click.echo(
+            f"note: {settings.store} has no native bulk loader; the dataset goes in as one "
+            "update. For millions of quads, keep --nquads and use the store's own loader.",
+            err=True,
+        )
     total = len(claim_paths(settings.root_path))
     with ExitStack() as bars:
         encode = bars.enter_context(tqdm(total=total, unit="article", desc="encode"))
