@@ -25,22 +25,14 @@ from medkg.store.base import (
     Snapshot,
     replace_update,
 )
-from medkg.terms import syntax_error, to_oxigraph, to_rdflib, to_triple
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
+from medkg.terms import (
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    syntax_error,
+    to_oxigraph,
+    to_rdflib,
+    to_triple,
+)
 
 
 class OxigraphStore:

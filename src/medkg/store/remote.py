@@ -28,9 +28,9 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from medkg.errors import ConfigError, Location, QuerySyntaxError, StoreError
 from medkg.store.base import Capabilities, Progress, Quad, QueryResult, replace_update
-from medkg.store.oxigraph import RDF_FORMATS, wrap_result
+from medkg.store.oxigraph import wrap_result
 from medkg.store.rewrite import bind_values, iter_keywords
-from medkg.terms import syntax_error, to_triple
+from medkg.terms import RDF_FORMATS, syntax_error, to_triple
 
 #: what to ask for, by query form (the form is read locally: some stores answer CONSTRUCT in
 #: their own results JSON when that is acceptable)
