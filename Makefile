@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean java assets chromium
+.PHONY: serve test setup lint clean java assets chromium bench virtuoso
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,16 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint java assets chromium
+test: lint java assets chromium virtuoso
 	$(BIN)/pytest
+	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
+
+# Virtuoso (Debian) for the store contract tests; where apt cannot install it, the contract runs
+# without it and says so here
+virtuoso:
+	@command -v virtuoso-t >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null; } \
+	  || echo "virtuoso-opensource could not be installed: contract tests run without Virtuoso"
 
 # HermiT, the OWL reasoner of `medkg validate`, runs on a JVM (Java 11+).
 java:
@@ -53,3 +61,9 @@ assets: $(VENDOR)/.installed
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends chromium fonts-liberation; }
+
+# Scale bench (not part of `make test`): CLAIMS="10000 100000 1000000" make bench; run under nice
+CLAIMS ?= 10000
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	nice -n 10 $(BIN)/python -m bench.scale --claims $(CLAIMS)

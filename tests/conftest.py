@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,11 +28,38 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def built_store(settings: Settings) -> Store:
-    """An in-memory Oxigraph store with the seed built; shared, so never write to it."""
-    store = open_store("oxigraph:", ROOT)
+def built_store(settings: Settings, request: pytest.FixtureRequest) -> Store:
+    """A store with the seed built; shared, so never write to it.
+
+    In-memory Oxigraph by default; with ``--medkg-store=sparql`` a real ``oxigraph serve``
+    reached through the ``sparql:URL`` backend, so the same app-level tests run on both.
+    """
+    if request.config.getoption("--medkg-store") == "sparql":
+        server = request.getfixturevalue("oxigraph_server")
+        server.clear()
+        store = open_store(server.selector, ROOT)
+    else:
+        store = open_store("oxigraph:", ROOT)
     build_into(store, settings)
     return store
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--medkg-store",
+        choices=["oxigraph", "sparql"],
+        default="oxigraph",
+        help="backend of the built_store fixture; 'sparql' runs only the tests that use it, "
+        "against a real oxigraph serve",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--medkg-store") == "oxigraph":
+        return
+    keep = [i for i in items if "built_store" in getattr(i, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
 
 
 @pytest.fixture
@@ -98,5 +127,126 @@ class Server:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = Server(tmp_path_factory.mktemp("server"))
+    yield srv
+    srv.stop()
+
+
+class OxigraphServer:
+    """A real ``oxigraph serve`` (PyPI package ``oxigraph``) on 127.0.0.1, in memory, whose
+    default graph is the union of the named graphs, as medkg's ``sparql:URL`` store expects."""
+
+    def __init__(self, tmp: Path):
+        binary = Path(sys.executable).with_name("oxigraph")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.selector = f"sparql:{self.url}/query"
+        self.log = (tmp / "oxigraph.log").open("w")
+        self.proc = subprocess.Popen(
+            [str(binary), "serve", "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited with {self.proc.returncode}")
+            try:
+                requests.get(self.url + "/query?query=ASK%7B%7D", timeout=2)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not become ready")
+
+    def clear(self) -> None:
+        requests.post(
+            self.url + "/update", data={"update": "DROP ALL"}, timeout=30
+        ).raise_for_status()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield srv
+    srv.stop()
+
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def has_virtuoso() -> bool:
+    """Virtuoso (Debian ``virtuoso-opensource``) is installed; ``make virtuoso`` tries to."""
+    return bool(shutil.which("virtuoso-t") and shutil.which("isql-vt") and VIRTUOSO_INI.exists())
+
+
+class VirtuosoServer:
+    """A real Virtuoso on 127.0.0.1 in a temporary directory, SPARQL Update granted."""
+
+    def __init__(self, tmp: Path):
+        self.port, isql = free_port(), free_port()
+        self.isql = f"127.0.0.1:{isql}"
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.selector = f"sparql:{self.url}/sparql"
+        ini = VIRTUOSO_INI.read_text(encoding="utf-8")
+        ini = ini.replace("/var/lib/virtuoso-opensource-7/db", str(tmp))
+        ini = re.sub(r"(?m)^ServerPort\s*=\s*1111$", f"ServerPort = {self.isql}", ini)
+        ini = re.sub(r"(?m)^ServerPort\s*=\s*8890$", f"ServerPort = 127.0.0.1:{self.port}", ini)
+        (tmp / "virtuoso.ini").write_text(ini, encoding="utf-8")
+        self.log = (tmp / "console.log").open("w")
+        self.proc = subprocess.Popen(
+            ["virtuoso-t", "-f", "-c", str(tmp / "virtuoso.ini")],
+            cwd=tmp,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"virtuoso-t exited with {self.proc.returncode}")
+            try:
+                requests.get(self.url + "/sparql?query=ASK%7B%7D", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        else:
+            self.stop()
+            raise RuntimeError("Virtuoso did not become ready")
+        self.isql_exec('grant SPARQL_UPDATE to "SPARQL";')
+
+    def isql_exec(self, sql: str) -> None:
+        subprocess.run(
+            ["isql-vt", self.isql, "dba", "dba", f"exec={sql}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def clear(self) -> None:
+        self.isql_exec(
+            "DELETE FROM DB.DBA.RDF_QUAD WHERE G LIKE 'https://w3id.org/medkg/%' OR G LIKE 'http://example.org/%';"
+        )
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    srv = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     yield srv
     srv.stop()

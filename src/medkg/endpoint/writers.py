@@ -17,19 +17,9 @@ from rdflib import BNode, Literal, URIRef
 
 from medkg.formats import Format
 from medkg.store.base import QueryResult, Row
-from medkg.terms import to_oxigraph
+from medkg.terms import RDF_FORMATS, RDF_LANGSTRING, XSD_STRING, to_oxigraph
 from medkg.vocab import PREFIXES
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
 TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("MEDKG",)}
 
 
@@ -95,7 +85,7 @@ def parts(t: Any) -> tuple[str, str, str | None, str | None]:
         return "uri", t.value, None, None
     if isinstance(t, ox.Literal):
         dt = t.datatype.value
-        return "literal", t.value, t.language, None if dt in (XSD_STRING, LANG_STRING) else dt
+        return "literal", t.value, t.language, None if dt in (XSD_STRING, RDF_LANGSTRING) else dt
     if isinstance(t, ox.BlankNode):
         return "bnode", t.value, None, None
     if isinstance(t, URIRef):

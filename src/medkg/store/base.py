@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 Quad = tuple[Node, Node, Node, URIRef]
 Row = tuple[Node | None, ...]
+Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Capabilities:
     native_serialization: bool = False
     bindings: bool = False  # pre-binds variables (safe parameters) natively
     snapshots: bool = False  # can hand a read-only copy to another process (see Snapshotting)
+    bulk_load: bool = False  # replace_dataset uses a native bulk loader (fast, on-disk, streamed)
 
 
 @dataclass
@@ -78,6 +80,15 @@ class Store(Protocol):
     ) -> None:
         """Atomically replace the given graphs (and drop others whose IRI starts with
         ``drop_prefix``), so no reader sees a half-built dataset."""
+        ...
+
+    def replace_dataset(
+        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+    ) -> None:
+        """Replace the graphs whose IRI starts with ``drop_prefix`` by the quads of an N-Quads
+        file (every quad in a named graph), as atomically as the backend can; see each
+        backend's docstring for what readers see meanwhile. ``progress`` is called with the
+        number of bytes of the file read since its last call."""
         ...
 
     def graph_names(self) -> list[URIRef]: ...

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, URIRef
@@ -14,8 +15,9 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result
 from rdflib.term import Node
 
-from medkg.errors import Location, QuerySyntaxError
-from medkg.store.base import Capabilities, Quad, QueryResult
+from medkg.errors import Location, QuerySyntaxError, StoreError
+from medkg.store.base import Capabilities, Progress, Quad, QueryResult
+from medkg.terms import to_triple
 
 # rdflib would otherwise fetch every FROM / FROM NAMED IRI from the web or the disk
 # (FROM <file:///etc/passwd>): a query makes no outbound requests and reads no files
@@ -79,6 +81,24 @@ class MemoryStore:
                 for s, p, o, _ in quads:
                     graph.add((s, p, o))
             self.ds = staged  # readers keep the old dataset until they finish
+
+    def replace_dataset(
+        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+    ) -> None:
+        """Parse the file into a copy of the other graphs, then swap (for small data only)."""
+        with self._write_lock:
+            staged = _copy(self.ds, drop_prefix=drop_prefix)
+            try:
+                for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+                    s, p, o = to_triple(q)
+                    staged.graph(URIRef(q.graph_name.value)).add((s, p, o))
+            except (SyntaxError, OSError) as e:
+                raise StoreError(
+                    f"load of {nquads} failed: {e}", hint="nothing in the store changed"
+                ) from None
+            if progress:
+                progress(nquads.stat().st_size)
+            self.ds = staged
 
     def graph_names(self) -> list[URIRef]:
         return sorted(

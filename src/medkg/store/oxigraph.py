@@ -3,43 +3,47 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
 import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
 from medkg.errors import BadRequest, QueryEvaluationError, StoreError
-from medkg.store.base import Capabilities, Quad, QueryResult, Snapshot, replace_update
-from medkg.terms import syntax_error, to_oxigraph, to_rdflib, to_triple
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
+from medkg.store.base import (
+    Capabilities,
+    Progress,
+    Quad,
+    QueryResult,
+    Snapshot,
+    replace_update,
+)
+from medkg.terms import (
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    syntax_error,
+    to_oxigraph,
+    to_rdflib,
+    to_triple,
+)
 
 
 class OxigraphStore:
     """``oxigraph:PATH`` (on disk) or ``oxigraph:`` with no path (in memory)."""
 
     capabilities = Capabilities(
-        supports_update=True, persistent=True, native_serialization=True, bindings=True
+        supports_update=True,
+        persistent=True,
+        native_serialization=True,
+        bindings=True,
+        bulk_load=True,
     )
 
     def __init__(self, store: ox.Store, selector: str, path: Path | None = None):
@@ -105,6 +109,47 @@ class OxigraphStore:
         with self._write_lock:
             self.ox.update(text)  # one update = one transaction: all of it or nothing
 
+    def replace_dataset(
+        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+    ) -> None:
+        """Bulk-load into a fresh store beside this one, then swap it in.
+
+        On disk the new store is built in a sibling directory and renamed over the old one
+        (readers in this process wait on the write lock for the rename); in memory the new store
+        replaces the old one in a single assignment, so readers see the old data or the new.
+        """
+        with self._write_lock:
+            target = None
+            if self.path is not None:
+                target = self.path.with_name(f"{self.path.name}.building-{os.getpid()}")
+                shutil.rmtree(target, ignore_errors=True)
+            try:
+                fresh = ox.Store(str(target)) if target else ox.Store()
+                with nquads.open("rb") as f:
+                    reader = cast(IO[bytes], ProgressReader(f, progress))
+                    fresh.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+                for g in self.ox.named_graphs():
+                    if not (drop_prefix and str(getattr(g, "value", "")).startswith(drop_prefix)):
+                        fresh.extend(self.ox.quads_for_pattern(None, None, None, g))
+                fresh.flush()
+            except (SyntaxError, OSError) as e:
+                if target:
+                    shutil.rmtree(target, ignore_errors=True)
+                raise StoreError(
+                    f"bulk load of {nquads} failed: {e}", hint="nothing in the store changed"
+                ) from None
+            if target is None or self.path is None:
+                self.ox = fresh
+                return
+            del fresh
+            self.ox = ox.Store()  # drop the last handle on the old directory
+            gc.collect()
+            old = self.path.with_name(f"{self.path.name}.old-{os.getpid()}")
+            self.path.rename(old)
+            target.rename(self.path)
+            self.ox = ox.Store(str(self.path))
+            shutil.rmtree(old, ignore_errors=True)
+
     def graph_names(self) -> list[URIRef]:
         return sorted(
             URIRef(g.value) for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)
@@ -152,6 +197,26 @@ def graph_iri(text: str) -> ox.NamedNode:
         raise BadRequest(
             f"graph {text!r} is not an IRI", hint="default-graph-uri and named-graph-uri take IRIs"
         ) from None
+
+
+class ProgressReader:
+    """A binary file that reports how many bytes were read, for progress bars."""
+
+    def __init__(self, f: IO[bytes], progress: Progress | None):
+        self.f = f
+        self.progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        if self.progress:
+            self.progress(len(data))
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.f.readinto(buffer)  # type: ignore[attr-defined]
+        if self.progress:
+            self.progress(n or 0)
+        return n or 0
 
 
 def wrap_result(result: Any) -> QueryResult:

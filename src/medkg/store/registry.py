@@ -13,6 +13,7 @@ from medkg.store.base import Store
 BACKENDS = {
     "oxigraph": "medkg.store.oxigraph:OxigraphStore",
     "memory": "medkg.store.memory:MemoryStore",
+    "sparql": "medkg.store.remote:SparqlStore",
 }
 
 
@@ -27,7 +28,7 @@ def open_store(selector: str, root: Path | None = None) -> Store:
             f"unknown store {selector!r}",
             hint="use one of: "
             + ", ".join(f"{s}:" for s in BACKENDS)
-            + " (e.g. oxigraph:PATH, memory:)",
+            + " (e.g. oxigraph:PATH, memory:, sparql:http://127.0.0.1:7878/query)",
         )
     module_name, _, cls_name = BACKENDS[scheme].partition(":")
     cls = getattr(importlib.import_module(module_name), cls_name)

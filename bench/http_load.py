@@ -1,0 +1,114 @@
+"""A small closed-loop HTTP load generator and a peak-RSS sampler, for bench/scale.py.
+
+Each client is a thread with one keep-alive connection, sending the same GET back to back for a
+bounded time and count; latencies are measured per request. Loopback only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import psutil
+
+ACCEPT = "application/sparql-results+json"
+
+
+@dataclass
+class LoadResult:
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else float("nan")
+
+
+def run_load(
+    url: str, query: str, clients: int, seconds: float, max_requests: int = 5000
+) -> LoadResult:
+    """Send ``GET url?query=...`` from ``clients`` threads for ``seconds`` (at most
+    ``max_requests`` in all); a request in flight at the deadline is finished and counted."""
+    parts = urlsplit(url)
+    path = f"{parts.path}?{urlencode({'query': query})}"
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    if len(latencies) + errors[0] >= max_requests:
+                        return
+                t0 = time.perf_counter()
+                try:
+                    conn.request("GET", path, headers={"Accept": ACCEPT})
+                    response = conn.getresponse()
+                    response.read()
+                    ok = response.status == 200
+                except (OSError, http.client.HTTPException):
+                    ok = False
+                    conn.close()
+                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+                dt = time.perf_counter() - t0
+                with lock:
+                    if ok:
+                        latencies.append(dt)
+                    else:
+                        errors[0] += 1
+        finally:
+            conn.close()
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return LoadResult(clients, len(latencies), errors[0], time.monotonic() - start, latencies)
+
+
+class PeakRss:
+    """Sample the resident set of a process and its children until stopped; keep the peak."""
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        self.proc = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
+            except psutil.Error:
+                return
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        return self.peak

@@ -1,0 +1,304 @@
+"""Scale bench: load rate and HTTP throughput of medkg vs ``oxigraph`` vs rdflib-endpoint.
+
+    python -m bench.scale --claims 10000 [100000 1000000] [--seconds 5] [--workdir DIR]
+
+For each corpus size it synthesises a corpus (``medkg synth``), bulk-builds it (``medkg build
+--bulk``, keeping the N-Quads), loads the same N-Quads file with ``oxigraph load``, then serves
+the data with ``medkg serve``, ``oxigraph serve-read-only`` and (when its memory allows)
+``rdflib-endpoint serve``, and drives each with 1, 8 and 32 clients sending the named entity
+query and the founding query. It prints one table per size and the target ratios. Everything
+listens on 127.0.0.1 and is stopped at the end. Run it under ``nice``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from rdflib import URIRef
+
+from bench.http_load import PeakRss, run_load
+from medkg.queries import find_query
+from medkg.store.rewrite import bind_values
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ALS = "http://purl.obolibrary.org/obo/MONDO_0004976"
+ENTITY_QUERY = f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX medkg: <https://w3id.org/medkg/>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?claim ?p ?o ?negated ?quote WHERE {{
+  {{ ?claim rdf:subject <{ALS}> }} UNION {{ ?claim rdf:object <{ALS}> }}
+  ?claim rdf:predicate ?p ; rdf:object ?o ; medkg:negated ?negated ; medkg:evidence ?ev .
+  ?ev oa:hasTarget/oa:hasSelector/oa:exact ?quote .
+}} LIMIT 100"""
+#: rdflib holds ~1 KB per quad; past this many quads it would not fit beside the others
+RDFLIB_MAX_QUADS = 4_000_000
+CLIENTS = (1, 8, 32)
+PATHS = ("corpus", "nq", "medkg_store", "ox_store")
+#: a query whose single request takes longer on `oxigraph serve` is not load-tested anywhere
+PROBE_SECONDS = 20
+
+
+def founding_query() -> str:
+    named = find_query(ROOT, "als-demyelinating-or-axonal")
+    return bind_values(named.text, {"disease": URIRef(ALS)})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def timed(cmd: list[str], **kwargs: object) -> tuple[float, int, str]:
+    """Run a command; return its wall time, peak RSS and output."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs
+    )  # type: ignore[call-overload]
+    rss = PeakRss(proc.pid)
+    out, _ = proc.communicate()
+    peak = rss.stop()
+    if proc.returncode:
+        raise RuntimeError(f"{cmd[:3]} failed:\n{out[-2000:]}")
+    return time.perf_counter() - started, peak, out
+
+
+def prepare(n: int, workdir: Path, reuse: bool = False) -> dict[str, object]:
+    """Synthesise, bulk-build with medkg, and load the same N-Quads with ``oxigraph load``.
+
+    With ``reuse``, the stores and timings of an earlier run of the same size are taken as they
+    are (to repeat only the HTTP part)."""
+    corpus = workdir / f"corpus-{n}"
+    saved = corpus / "prepare.json"
+    if reuse and saved.exists():
+        prep: dict[str, object] = json.loads(saved.read_text())
+        return {k: Path(v) if k in PATHS else v for k, v in prep.items()}
+    if not (corpus / "data" / "claims").is_dir():
+        timed(
+            [str(BIN / "medkg"), "synth", "--claims", str(n), "--seed", "1", "--out", str(corpus)]
+        )
+    nq, medkg_store, ox_store = corpus / "dataset.nq", corpus / "medkg-store", corpus / "ox-store"
+    for d in (medkg_store, ox_store):
+        shutil.rmtree(d, ignore_errors=True)
+    build_s, build_rss, out = timed(
+        [
+            str(BIN / "medkg"),
+            "--root",
+            str(corpus),
+            "--store",
+            f"oxigraph:{medkg_store}",
+            "build",
+            "--bulk",
+            "--nquads",
+            str(nq),
+        ]
+    )
+    line = next(x for x in out.splitlines() if x.startswith("bulk-built"))
+    quads = int(line.split()[1])
+    encode_s = float(line.split("encode ")[1].split("s")[0])
+    load_s = float(line.split("load ")[1].split("s")[0])
+    ox_s, ox_rss, _ = timed(
+        [str(BIN / "oxigraph"), "load", "--location", str(ox_store), "--file", str(nq)]
+    )
+    prep = {
+        "corpus": corpus,
+        "nq": nq,
+        "quads": quads,
+        "medkg_store": medkg_store,
+        "ox_store": ox_store,
+        "build_s": build_s,
+        "build_rss": build_rss,
+        "encode_s": encode_s,
+        "load_s": load_s,
+        "ox_load_s": ox_s,
+        "ox_load_rss": ox_rss,
+    }
+    saved.write_text(json.dumps({k: str(v) if k in PATHS else v for k, v in prep.items()}))
+    return prep
+
+
+@contextmanager
+def serving(cmd: list[str], ready_url: str, env: dict[str, str] | None = None) -> Iterator[PeakRss]:
+    log = open(os.devnull, "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
+    rss = PeakRss(proc.pid)
+    try:
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} exited with {proc.returncode}")
+            try:
+                if requests.get(ready_url, timeout=60).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"{cmd[0]} did not become ready")
+        yield rss
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
+        rss.stop()
+        log.close()
+
+
+def servers(
+    prep: dict[str, object], rdflib_endpoint: str | None
+) -> Iterator[tuple[str, list[str], str, dict[str, str]]]:
+    corpus, nq = prep["corpus"], prep["nq"]
+    port = free_port()
+    yield (
+        "oxigraph serve",
+        [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(prep["ox_store"]),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            "--timeout-s",
+            str(PROBE_SECONDS),
+        ],
+        f"http://127.0.0.1:{port}/query",
+        {},
+    )
+    port = free_port()
+    yield (
+        "medkg",
+        [str(BIN / "medkg"), "serve", "--port", str(port)],
+        f"http://127.0.0.1:{port}/sparql",
+        {"MEDKG_ROOT": str(corpus), "MEDKG_STORE": f"oxigraph:{prep['medkg_store']}"},
+    )
+    if rdflib_endpoint and int(prep["quads"]) <= RDFLIB_MAX_QUADS:  # type: ignore[call-overload]
+        port = free_port()
+        yield (
+            "rdflib-endpoint",
+            [rdflib_endpoint, "serve", str(nq), "--host", "127.0.0.1", "--port", str(port)],
+            f"http://127.0.0.1:{port}/",
+            {},
+        )
+
+
+def bench_size(
+    n: int, workdir: Path, seconds: float, rdflib_endpoint: str | None, reuse: bool = False
+) -> dict[str, dict[tuple[str, int], object]]:
+    prep = prepare(n, workdir, reuse)
+    quads = int(prep["quads"])  # type: ignore[call-overload]
+    print(
+        f"\n## {n:,} claims: {quads:,} quads, N-Quads {Path(str(prep['nq'])).stat().st_size / 2**20:,.0f} MiB"
+    )
+    print(
+        f"medkg build --bulk: {prep['build_s']:.1f}s in all (encode {prep['encode_s']:.1f}s = "
+        f"{quads / float(prep['encode_s']):,.0f} quads/s), peak RSS {mib(prep['build_rss'])}"
+    )  # type: ignore[arg-type]
+    print("| loader | seconds | quads/s | peak RSS |\n|---|---|---|---|")
+    print(
+        f"| medkg (pyoxigraph bulk_load) | {prep['load_s']:.1f} | {quads / float(prep['load_s']):,.0f} | (in build) |"
+    )  # type: ignore[arg-type]
+    print(
+        f"| oxigraph load | {prep['ox_load_s']:.1f} | {quads / float(prep['ox_load_s']):,.0f} | {mib(prep['ox_load_rss'])} |"
+    )  # type: ignore[arg-type]
+    print(
+        f"load ratio medkg / oxigraph load: {float(prep['load_s']) / float(prep['ox_load_s']):.2f}x"
+    )  # type: ignore[arg-type]
+    queries = {"entity": ENTITY_QUERY, "founding": founding_query()}
+    results: dict[str, dict[tuple[str, int], object]] = {}
+    print(
+        "\n| server | query | clients | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|"
+    )
+    for name, cmd, url, env in servers(prep, rdflib_endpoint):
+        ready = url + ("?query=ASK%7B%7D" if "?" not in url else "")
+        with serving(cmd, ready, env) as rss:
+            for qname, query in list(queries.items()):
+                probe = run_load(url, query, 1, PROBE_SECONDS, max_requests=1)
+                if probe.errors or not probe.latencies or probe.latencies[0] > PROBE_SECONDS:
+                    print(
+                        f"| {name} | {qname} | - | one request did not finish in "
+                        f"{PROBE_SECONDS}s: not load-tested on any server | | | |",
+                        flush=True,
+                    )
+                    del queries[qname]
+                    continue
+                run_load(url, query, 1, min(seconds, 2), max_requests=3)  # warm up
+                for clients in CLIENTS:
+                    r = run_load(url, query, clients, seconds)
+                    results.setdefault(name, {})[(qname, clients)] = r
+                    print(
+                        f"| {name} | {qname} | {clients} | {r.rate:,.1f} | {r.p50 * 1000:,.1f} | "
+                        f"{r.percentile(99) * 1000:,.1f} | {r.errors} |",
+                        flush=True,
+                    )
+            peak = rss.peak
+        results.setdefault(name, {})[("rss", 0)] = peak
+    print("\n| server | peak RSS |\n|---|---|")
+    for name, r in results.items():
+        print(f"| {name} | {mib(r[('rss', 0)])} |")  # type: ignore[arg-type]
+    ratios(prep, results)
+    return results
+
+
+def ratios(prep: dict[str, object], results: dict[str, dict[tuple[str, int], object]]) -> None:
+    """The issue's targets, as measured ratios."""
+    load = float(prep["load_s"]) / float(prep["ox_load_s"])  # type: ignore[arg-type]
+    print(f"\ntarget load <= 1.3x oxigraph load: {load:.2f}x")
+    medkg, ox = results.get("medkg", {}), results.get("oxigraph serve", {})
+    if ("entity", 8) in medkg and ("entity", 8) in ox:
+        m, o = medkg[("entity", 8)], ox[("entity", 8)]
+        print(
+            f"target entity p50 @8 medkg <= oxigraph serve: {m.p50 * 1000:.1f} ms vs "  # type: ignore[attr-defined]
+            f"{o.p50 * 1000:.1f} ms ({m.p50 / o.p50:.2f}x)"
+        )  # type: ignore[attr-defined]
+    rdf = results.get("rdflib-endpoint", {})
+    if ("entity", 8) in medkg and ("entity", 8) in rdf:
+        m, r = medkg[("entity", 8)], rdf[("entity", 8)]
+        ratio = m.rate / r.rate if r.rate else float("inf")  # type: ignore[attr-defined]
+        print(f"target entity req/s @8 medkg >= 20x rdflib-endpoint: {ratio:.1f}x")
+    if ("rss", 0) in medkg:
+        print(f"target medkg server RSS < 2 GiB: {mib(medkg[('rss', 0)])}")  # type: ignore[arg-type]
+
+
+def mib(n: object) -> str:
+    return f"{int(n) / 2**20:,.0f} MiB"  # type: ignore[call-overload]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--claims", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--seconds", type=float, default=5.0, help="per load run")
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--reuse", action="store_true", help="reuse the stores of an earlier run")
+    parser.add_argument(
+        "--rdflib-endpoint",
+        default=shutil.which("rdflib-endpoint") or str(BIN / "rdflib-endpoint"),
+        help="path of the rdflib-endpoint command",
+    )
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    endpoint = args.rdflib_endpoint if Path(args.rdflib_endpoint).exists() else None
+    if endpoint is None:
+        print("rdflib-endpoint not found: install the bench extra (make bench)")
+    for n in args.claims:
+        bench_size(n, args.workdir, args.seconds, endpoint, args.reuse)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""Bulk build for large corpora: stream article by article to one N-Quads file, then load it with
+the store's bulk loader into a fresh store and swap it in.
+
+Memory stays bounded as the corpus grows: one article is in memory at a time; the derived truthy
+graph is written per claim (the store keeps one copy of a repeated triple); contradiction groups,
+the only cross-article derivation, are grouped in an on-disk SQLite table. Broken input changes
+nothing: every file is checked before the store is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.term import Node
+
+from medkg import __version__
+from medkg.build import claim_paths, ontology_paths
+from medkg.config import Settings
+from medkg.curation.fast import load_claim_file_fast
+from medkg.errors import BuildError, MedkgError
+from medkg.model import Article, Claim
+from medkg.rdf.derive import article_flags, contradiction_key, evidence_flags, is_self_citation
+from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
+from medkg.rdf.ontology import read_ontology
+from medkg.reasoning import closure, edges_of, iter_inferred_quads
+from medkg.store.base import Store
+from medkg.vocab import MEDKG, Minter, curie_to_iri
+
+log = logging.getLogger(__name__)
+VOID = "http://rdfs.org/ns/void#"
+MAX_SHOWN = 50
+HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf)
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt(term: Node) -> str:
+    """A term in N-Triples syntax (rdflib's ``n3()`` may use triple quotes, N-Quads may not).
+
+    >>> nt(Literal('a "b"\\nc'))
+    '"a \\\\"b\\\\"\\\\nc"'
+    >>> nt(Literal(3))
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"cannot write {term!r} as N-Triples")
+
+
+def write_quads(out: IO[str], quads: Iterable[Quad]) -> int:
+    n = 0
+    for s, p, o, g in quads:
+        out.write(f"{nt(s)} {nt(p)} {nt(o)} <{g}> .\n")
+        n += 1
+    return n
+
+
+@dataclass
+class BulkResult:
+    """What a bulk build wrote: counts, the version, and the N-Quads file (if kept)."""
+
+    articles: int = 0
+    claims: int = 0
+    quads: int = 0
+    version: str = ""
+    nquads: Path | None = None
+    encode_seconds: float = 0.0
+    load_seconds: float = 0.0
+
+
+class Contradictions:
+    """Claims grouped by contradiction key in an on-disk table, not in memory."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path)
+        self.db.execute(
+            "CREATE TABLE c (ckey TEXT, claim TEXT, negated INTEGER, PRIMARY KEY (ckey, claim))"
+        )
+
+    def add(self, claims: Iterable[Claim]) -> None:
+        rows = [
+            (_digest(contradiction_key(c)), c.key, int(c.negated))
+            for c in claims
+            if not all(e.status == "deprecated" for e in c.evidence)
+        ]
+        self.db.executemany("INSERT OR IGNORE INTO c VALUES (?, ?, ?)", rows)
+
+    def iter_quads(self, mint: Minter) -> Iterator[Quad]:
+        """The contradiction groups of ``derive.iter_qc_quads``, group by group."""
+        g = mint.graph("qc")
+        groups = self.db.execute(
+            "SELECT ckey FROM c GROUP BY ckey HAVING COUNT(DISTINCT negated) > 1"
+        )
+        for (ckey,) in groups:
+            members = self.db.execute("SELECT claim FROM c WHERE ckey = ?", (ckey,))
+            keys = sorted(k for (k,) in members)
+            node = mint.contradiction(hashlib.sha256("|".join(keys).encode()).hexdigest()[:16])
+            yield node, RDF.type, MEDKG.ContradictionGroup, g
+            yield node, MEDKG["count"], Literal(len(keys)), g
+            for key in keys:
+                yield node, MEDKG.member, mint.claim(key), g
+                yield mint.claim(key), MEDKG.qcFlag, MEDKG.Contradicted, g
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Inference:
+    """The inferred graph of ``reasoning.iter_inferred_quads``, streamed.
+
+    Hierarchy edges (``rdfs:subClassOf``/``subPropertyOf``, from the ontology and the truthy
+    graph) are few and kept in memory; every node's told types go to a side file, one line per
+    node and article, and are expanded once the whole hierarchy is known.
+    """
+
+    def __init__(self, path: Path):
+        self.edges = Graph()
+        self.path = path
+        self.types = path.open("w", encoding="utf-8")
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        told: dict[Node, list[str]] = {}
+        for s, p, o, _ in quads:
+            if p == RDF.type and isinstance(o, URIRef):
+                told.setdefault(s, []).append(str(o))
+            elif p in HIERARCHY:
+                self.edges.add((s, p, o))
+        for node, classes in told.items():
+            self.types.write(f"{nt(node)}\t{' '.join(classes)}\n")
+
+    def iter_lines(self, g: URIRef) -> Iterator[str]:
+        """N-Quads lines of the inferred graph ``g``."""
+        self.types.close()
+        for s, p, o, _ in iter_inferred_quads(self.edges, g):
+            yield f"{nt(s)} {nt(p)} {nt(o)} <{g}> .\n"
+        supers = closure(edges_of(self.edges, RDFS.subClassOf))
+        with self.path.open(encoding="utf-8") as f:
+            for line in f:
+                node, _, classes = line.rstrip("\n").partition("\t")
+                told = set(classes.split(" "))
+                inferred = {str(a) for c in told for a in supers.get(URIRef(c), ())} - told
+                for sup in sorted(inferred):
+                    yield f"{node} <{RDF.type}> <{sup}> <{g}> .\n"
+
+
+def _digest(key: tuple[str | None, ...]) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+
+
+def iter_derived_quads(article: Article, claims: list[Claim], mint: Minter) -> Iterator[Quad]:
+    """Truthy triples and per-article quality flags of one article (see ``rdf.derive``)."""
+    truthy, qc = mint.graph("truthy"), mint.graph("qc")
+    for c in claims:
+        if c.is_truthy:
+            yield curie_to_iri(c.subject), curie_to_iri(c.predicate), curie_to_iri(c.object), truthy
+    a = mint.article(article.id)
+    for flag in article_flags(article, claims):
+        yield a, MEDKG.qcFlag, flag, qc
+    for ref in article.references:
+        if is_self_citation(article, ref.number):
+            yield mint.reference(article.id, ref.number), MEDKG.qcFlag, MEDKG.SelfCitation, qc
+    for c in claims:
+        for ev in c.evidence:
+            if ev.article_id == article.id:
+                for flag in evidence_flags(ev, c, article):
+                    yield mint.evidence(ev.key), MEDKG.qcFlag, flag, qc
+
+
+def input_version(paths: list[Path]) -> str:
+    """A hash of every input file's name and bytes (and medkg's version): same input, same id."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def encode_corpus(
+    settings: Settings,
+    out: IO[str],
+    workdir: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> BulkResult:
+    """Check every curated file and write the dataset as N-Quads; raise BuildError on bad input.
+
+    ``progress(articles, claims)`` is called after each article.
+    """
+    root = settings.root_path
+    mint = Minter(settings.base_iri)
+    result = BulkResult()
+    onto_paths, paths = ontology_paths(root), claim_paths(root)
+    ontology = read_ontology(onto_paths)
+    inference = Inference(workdir / "types.tsv")
+    onto_quads = list(iter_graph_quads(ontology, mint.graph("ontology")))
+    result.quads += write_quads(out, onto_quads)
+    inference.add(onto_quads)
+    del ontology, onto_quads
+    problems: list[MedkgError] = []
+    build = mint.graph("build")
+    contradictions = Contradictions(workdir / "contradictions.sqlite")
+    try:
+        for path in paths:
+            f = load_claim_file_fast(path, root)
+            if f.problems or f.article is None:
+                problems.extend(f.problems)
+                continue
+            quads = list(iter_article_quads(f.article, f.claims, mint))
+            quads += iter_derived_quads(f.article, f.claims, mint)
+            result.quads += write_quads(out, quads)
+            inference.add(quads)
+            contradictions.add(f.claims)
+            source = (dataset_iri(mint), DCTERMS.source, mint.article(f.article.id), build)
+            result.quads += write_quads(out, [source])
+            result.articles += 1
+            result.claims += len(f.claims)
+            if progress:
+                progress(1, len(f.claims))
+        if problems:
+            raise_problems(problems)
+        result.quads += write_quads(out, contradictions.iter_quads(mint))
+        for line in inference.iter_lines(mint.graph("inferred")):
+            out.write(line)
+            result.quads += 1
+    finally:
+        contradictions.close()
+        inference.types.close()
+    result.version = input_version(onto_paths + paths)
+    result.quads += write_quads(out, iter_build_info(result, mint))
+    return result
+
+
+def raise_problems(problems: list[MedkgError]) -> None:
+    shown = problems[:MAX_SHOWN]
+    more = f" (first {MAX_SHOWN} shown)" if len(problems) > MAX_SHOWN else ""
+    raise BuildError(
+        f"{len(problems)} problem(s) in the curated claim files{more}",
+        problems=shown,
+        hint="fix them, then build again; nothing in the store changed",
+    )
+
+
+def dataset_iri(mint: Minter) -> URIRef:
+    return URIRef(mint.base + "dataset")
+
+
+def iter_build_info(result: BulkResult, mint: Minter) -> Iterator[Quad]:
+    """The build graph: the version and size (quads written, repeats included)."""
+    g, ds = mint.graph("build"), dataset_iri(mint)
+    yield ds, RDF.type, URIRef(VOID + "Dataset"), g
+    yield ds, MEDKG.version, Literal(result.version), g
+    yield ds, URIRef(VOID + "triples"), Literal(result.quads - result.articles), g
+
+
+def bulk_build_into(
+    store: Store,
+    settings: Settings,
+    keep_nquads: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    load_progress: Callable[[int], None] | None = None,
+) -> BulkResult:
+    """Encode the corpus to N-Quads (kept at ``keep_nquads`` if given), then swap it in."""
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="medkg-bulk-")))
+        nquads = keep_nquads or workdir / "dataset.nq"
+        started = time.perf_counter()
+        with nquads.open("w", encoding="utf-8", newline="\n") as out:
+            result = encode_corpus(settings, out, workdir, progress)
+        result.encode_seconds = time.perf_counter() - started
+        store.replace_dataset(
+            nquads, drop_prefix=Minter(settings.base_iri).graph(""), progress=load_progress
+        )
+        result.load_seconds = time.perf_counter() - started - result.encode_seconds
+        result.nquads = keep_nquads
+    log.info(
+        "bulk-built %d quads, %d claims (version %s)", result.quads, result.claims, result.version
+    )
+    return result

@@ -1,0 +1,307 @@
+"""``sparql:URL`` — any SPARQL 1.1 endpoint: queries through SPARQLWrapper, loads as SPARQL
+Update (one request, so one transaction on stores that make a request atomic, as Oxigraph does).
+
+The selector is ``sparql:QUERY_URL`` with optional ``#update=URL&timeout=SECONDS`` (the fragment
+never reaches the server). Without it, a query URL ending in ``/query`` (Oxigraph, Fuseki) implies
+``/update`` beside it; any other URL takes updates itself (Virtuoso, GraphDB). The endpoint must treat its default graph as the union of the named graphs
+(``oxigraph serve --union-default-graph``; Virtuoso does by default).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import URIRef
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.term import Node
+from SPARQLWrapper import INSERT, POST, SELECT, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from medkg.errors import ConfigError, Location, QuerySyntaxError, StoreError
+from medkg.store.base import Capabilities, Progress, Quad, QueryResult, replace_update
+from medkg.store.oxigraph import wrap_result
+from medkg.store.rewrite import bind_values, iter_keywords
+from medkg.terms import RDF_FORMATS, syntax_error, to_triple
+
+#: what to ask for, by query form (the form is read locally: some stores answer CONSTRUCT in
+#: their own results JSON when that is acceptable)
+ACCEPT = {
+    "results": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
+    "graph": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5",
+}
+GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+POSITION = re.compile(r"error at (\d+):(\d+)")  # as Oxigraph reports it
+_BODY = re.compile(r"Response:\s*b?['\"](.*)['\"]\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str
+    timeout: float = 300.0
+
+    @classmethod
+    def parse(cls, rest: str) -> Endpoints:
+        """Read ``QUERY_URL[#update=URL&timeout=S]``.
+
+        >>> Endpoints.parse("http://127.0.0.1:7878/query").update
+        'http://127.0.0.1:7878/update'
+        >>> Endpoints.parse("http://h/sparql#update=http://h/up").update
+        'http://h/up'
+        """
+        url, _, fragment = rest.partition("#")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(
+                f"sparql:{rest} does not name an http(s) endpoint",
+                hint="use sparql:http://HOST:PORT/PATH, e.g. sparql:http://127.0.0.1:7878/query",
+            )
+        opts = dict(parse_qsl(fragment))
+        base = url[: -len("/query")] if parts.path.endswith("/query") else None
+        update = opts.get("update") or (f"{base}/update" if base else url)
+        return cls(url, update, float(opts.get("timeout", 300)))
+
+
+class SparqlStore:
+    """A remote SPARQL 1.1 endpoint; stateless, so any number of web workers can share one."""
+
+    capabilities = Capabilities(
+        supports_update=True,
+        persistent=True,
+        native_serialization=True,
+        bindings=False,
+        bulk_load=False,
+    )
+
+    def __init__(self, endpoints: Endpoints, selector: str):
+        self.endpoints = endpoints
+        self.selector = selector
+
+    @classmethod
+    def open(cls, rest: str, *, root: Path, selector: str) -> SparqlStore:
+        return cls(Endpoints.parse(rest), selector)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+    ) -> QueryResult:
+        sw = SPARQLWrapper(self.endpoints.query)
+        sw.setMethod(POST)
+        sw.setTimeout(int(self.endpoints.timeout))
+        sw.setQuery(bind_values(sparql, bindings or {}))
+        sw.queryType = SELECT  # SPARQLWrapper guesses the form by regex ("dropped" -> DROP)
+        sw.setOnlyConneg(True)  # no format=/output= parameters: they override Accept
+        sw.addCustomHttpHeader("Accept", ACCEPT[query_form(sparql)])
+        for g in default_graphs or []:
+            sw.addDefaultGraph(g)
+        for g in named_graphs or []:
+            sw.addNamedGraph(g)
+        try:
+            response = sw.query().response
+            body, ctype = response.read(), response.headers.get("Content-Type", "")
+        except SPARQLWrapperException as e:
+            raise self._error(e, sparql, "query", rewritten=bool(bindings)) from None
+        except urllib.error.HTTPError as e:
+            raise self._refused(e) from None
+        except (urllib.error.URLError, OSError) as e:
+            raise self._unreachable(e) from None
+        return self._wrap(body, ctype.split(";")[0].strip().lower())
+
+    def _wrap(self, body: bytes, ctype: str) -> QueryResult:
+        if ctype in GRAPH_TYPES:
+            triples = list(ox.parse(body, format=GRAPH_TYPES[ctype]))
+
+            def serialize_graph(fmt: str) -> bytes:
+                return ox.serialize(triples, format=RDF_FORMATS[fmt]) or b""
+
+            return QueryResult(
+                "graph", triples=(to_triple(t) for t in triples), serializer=serialize_graph
+            )
+        fmt = ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
+        return wrap_result(ox.parse_query_results(body, format=fmt))
+
+    def update(self, sparql: str) -> None:
+        sw = SPARQLWrapper(self.endpoints.query, updateEndpoint=self.endpoints.update)
+        sw.setMethod(POST)
+        sw.setTimeout(int(self.endpoints.timeout))
+        sw.setQuery(sparql)
+        sw.queryType = INSERT  # send it as an update whatever SPARQLWrapper's regex guessed
+        sw.setOnlyConneg(True)
+        try:
+            sw.query().response.read()
+        except SPARQLWrapperException as e:
+            raise self._error(e, sparql, "update") from None
+        except urllib.error.HTTPError as e:
+            raise self._refused(e) from None
+        except (urllib.error.URLError, OSError) as e:
+            raise self._unreachable(e) from None
+
+    def replace_graphs(
+        self, graphs: Mapping[URIRef, Iterable[Quad]], drop_prefix: str | None = None
+    ) -> None:
+        existing = self.graph_names() if drop_prefix else []
+        text = replace_update(graphs, existing, drop_prefix)
+        self.post_update((text,))
+
+    def replace_dataset(
+        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+    ) -> None:
+        """One streamed SPARQL Update: atomic on Oxigraph, but the endpoint holds the whole
+        update in memory, so beyond ~100k claims load the N-Quads file with the store's own
+        bulk loader (``oxigraph load``, Virtuoso ``ld_dir``) instead."""
+        existing = self.graph_names() if drop_prefix else []
+        drops = [g for g in existing if drop_prefix and str(g).startswith(drop_prefix)]
+        self.post_update(iter_insert_chunks(nquads, drops, progress))
+
+    def post_update(self, chunks: Iterable[str]) -> None:
+        """Send one SPARQL Update as ``application/sparql-update`` (one request).
+
+        The text is spooled to a temporary file first and sent with a Content-Length, since
+        some stores (Virtuoso) silently ignore chunked request bodies.
+        """
+        with tempfile.TemporaryFile() as body:
+            for chunk in chunks:
+                body.write(chunk.encode("utf-8"))
+            size = body.tell()
+            body.seek(0)
+            headers = {"Content-Type": "application/sparql-update", "Content-Length": str(size)}
+            request = urllib.request.Request(
+                self.endpoints.update, data=body, method="POST", headers=headers
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=self.endpoints.timeout) as response:
+                    response.read()
+            except urllib.error.HTTPError as e:
+                message = e.read().decode("utf-8", "replace")[:500]
+                raise StoreError(
+                    f"the endpoint {self.endpoints.update} refused the update ({e.code}): "
+                    f"{message}",
+                    hint="check the endpoint's update URL and that it accepts writes",
+                ) from None
+            except (urllib.error.URLError, OSError) as e:
+                raise self._unreachable(e) from None
+
+    def graph_names(self) -> list[URIRef]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(URIRef(str(row[0])) for row in result.rows if isinstance(row[0], URIRef))
+
+    def count(self, graph: URIRef | None = None) -> int:
+        target = graph.n3() if graph is not None else "?g"
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")
+        rows = list(result.rows)
+        return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+    def close(self) -> None:
+        pass
+
+    def _refused(self, e: urllib.error.HTTPError) -> StoreError:
+        return StoreError(
+            f"the SPARQL endpoint {e.url} answered {e.code} {e.reason}",
+            hint="see the triple store's log",
+        )
+
+    def _unreachable(self, e: Exception) -> StoreError:
+        reason = getattr(e, "reason", e)
+        return StoreError(
+            f"cannot reach the SPARQL endpoint {self.endpoints.query}: {reason}",
+            hint="is the triple store running? check the sparql:URL store setting",
+        )
+
+    def _error(
+        self, e: SPARQLWrapperException, text: str, what: str, rewritten: bool = False
+    ) -> Exception:
+        """A typed error for a refused request: syntax errors keep the line and column.
+
+        The endpoint's own position is used when it gives one for the text as written (Oxigraph
+        does); otherwise the text is parsed locally to find it.
+        """
+        m = _BODY.search(str(e))
+        message = (m.group(1) if m else str(e)).replace("\\n", " ").strip()
+        if getattr(e, "code", None) == 400 or "QueryBadFormed" in type(e).__name__:
+            if not rewritten and POSITION.search(message):
+                return syntax_error(SyntaxError(message), what)
+            return local_syntax_error(text, what) or QuerySyntaxError(
+                f"the endpoint refused the {what}: {message}", where=Location(what)
+            )
+        return StoreError(
+            f"the SPARQL endpoint failed the {what}: {message}",
+            hint="see the triple store's log",
+        )
+
+
+def query_form(sparql: str) -> str:
+    """``"graph"`` for CONSTRUCT and DESCRIBE, ``"results"`` for anything else.
+
+    >>> query_form("PREFIX c: <http://x/construct#> SELECT * { ?s c:p 'CONSTRUCT' }")
+    'results'
+    >>> query_form("describe <http://x/a>")
+    'graph'
+    """
+    for word in iter_keywords(sparql):
+        if word in ("SELECT", "ASK"):
+            return "results"
+        if word in ("CONSTRUCT", "DESCRIBE"):
+            return "graph"
+    return "results"
+
+
+def local_syntax_error(text: str, what: str) -> QuerySyntaxError | None:
+    """Parse the text locally to point at the line and column of a syntax error.
+
+    Only called after the endpoint refused a request, so the (slow) local parser stays off the
+    hot path; if it finds nothing, the endpoint's own message is reported instead.
+    """
+    try:
+        (parseUpdate if what == "update" else parseQuery)(text)
+    except ParseException as e:
+        return QuerySyntaxError(
+            f"SPARQL syntax error: {e.msg}",
+            where=Location(what, e.lineno, e.col),
+            hint="fix the query at that line and column",
+        )
+    except SyntaxError as e:
+        return syntax_error(e, what)
+    except Exception:
+        return None
+    return None
+
+
+def iter_insert_chunks(
+    nquads: Path, drops: Iterable[URIRef], progress: Progress | None = None
+) -> Iterator[str]:
+    """A SPARQL Update that drops ``drops`` and inserts an N-Quads file, graph block by block."""
+    for dropped in drops:
+        yield f"DROP SILENT GRAPH {dropped.n3()} ;\n"
+    yield "INSERT DATA {\n"
+    current = None
+    with nquads.open(encoding="utf-8") as f:
+        for line in f:
+            if progress:
+                progress(len(line.encode("utf-8")))
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            spo, _, g = line[:-1].rstrip().rpartition(" ")
+            if g != current:
+                yield ("}\n" if current else "") + f"GRAPH {g} {{\n"
+                current = g
+            yield f"{spo} .\n"
+    yield ("}\n" if current else "") + "}\n"

@@ -1,0 +1,145 @@
+"""Bind query parameters as an inline ``VALUES`` block, for endpoints that cannot pre-bind.
+
+Values are written as RDF terms (never spliced as text), so a parameter cannot change the shape of
+the query: an IRI with characters an IRI may not hold, or a blank node, is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from medkg.errors import ParameterError
+
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_BAD_IRI_CHARS = re.compile(r"[<>\"{}|^`\\\x00-\x20]")
+_LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def term_text(term: Node) -> str:
+    """A term as SPARQL text, refusing what could escape its token.
+
+    >>> term_text(URIRef("http://purl.obolibrary.org/obo/MONDO_0004976"))
+    '<http://purl.obolibrary.org/obo/MONDO_0004976>'
+    >>> term_text(Literal('say "hi"\\n'))
+    '"say \\\\"hi\\\\"\\\\n"'
+    """
+    if isinstance(term, URIRef):
+        if _BAD_IRI_CHARS.search(str(term)):
+            raise ParameterError(f"{str(term)!r} is not a valid IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            if not _LANG.fullmatch(term.language):
+                raise ParameterError(f"{term.language!r} is not a language tag")
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{term_text(URIRef(term.datatype))}"
+        return text
+    if isinstance(term, BNode):
+        raise ParameterError("a blank node cannot be a query parameter")
+    raise ParameterError(f"cannot bind {term!r}")
+
+
+def _skip(query: str, i: int) -> int:
+    """The index just past a string, IRI or comment starting at ``i`` (or ``i`` if none does)."""
+    c = query[i]
+    if c == "#":
+        end = query.find("\n", i)
+        return len(query) if end < 0 else end
+    if c == "<":
+        m = _IRI.match(query, i)
+        return m.end() if m else i
+    if c in "\"'":
+        quote = c * 3 if query.startswith(c * 3, i) else c
+        j = i + len(quote)
+        while j < len(query):
+            if query[j] == "\\":
+                j += 2
+                continue
+            if query.startswith(quote, j):
+                return j + len(quote)
+            j += 1
+        return len(query)
+    return i
+
+
+def where_brace(query: str) -> int | None:
+    """Index of the ``{`` that opens the outermost WHERE group, or None (e.g. bare DESCRIBE).
+
+    >>> q = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
+    >>> q[where_brace(q):]
+    '{ ?s ?p ?o }'
+    >>> where_brace("SELECT * { ?where <x#{> ?o }")
+    9
+    """
+    i, depth, seen_where, first_top = 0, 0, False, None
+    construct = False
+    while i < len(query):
+        j = _skip(query, i)
+        if j != i:
+            i = j
+            continue
+        c = query[i]
+        if c == "{":
+            if depth == 0 and (seen_where or not construct):
+                return i
+            if depth == 0 and first_top is None:
+                first_top = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c.isalpha() and depth == 0 and (i == 0 or query[i - 1] not in "?$:_-."):
+            m = _WORD.match(query, i)
+            assert m is not None
+            word = m.group().upper()
+            nxt = query[m.end() : m.end() + 1]
+            if nxt != ":":
+                seen_where = seen_where or word == "WHERE"
+                construct = construct or word == "CONSTRUCT"
+            i = m.end()
+            continue
+        i += 1
+    return None
+
+
+def iter_keywords(query: str) -> Iterator[str]:
+    """The bare words of a query outside strings, IRIs, comments and prefixed names, upper-cased."""
+    i = 0
+    while i < len(query):
+        j = _skip(query, i)
+        if j != i:
+            i = j
+            continue
+        c = query[i]
+        if c.isalpha() and (i == 0 or query[i - 1] not in "?$:_-."):
+            m = _WORD.match(query, i)
+            assert m is not None
+            if query[m.end() : m.end() + 1] != ":":
+                yield m.group().upper()
+            i = m.end()
+            continue
+        i += 1
+
+
+def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
+    """The query with ``bindings`` joined into its WHERE group as one ``VALUES`` row.
+
+    >>> bind_values("SELECT ?x WHERE { ?x a ?t }", {"t": URIRef("http://x/T")})
+    'SELECT ?x WHERE { VALUES (?t) { (<http://x/T>) } ?x a ?t }'
+    """
+    if not bindings:
+        return query
+    names = " ".join(f"?{name}" for name in bindings)
+    row = " ".join(term_text(t) for t in bindings.values())
+    block = f"VALUES ({names}) {{ ({row}) }}"
+    at = where_brace(query)
+    if at is None:
+        return f"{query}\n{block}"
+    return f"{query[: at + 1]} {block}{query[at + 1 :]}"
