@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -80,7 +81,47 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Server:
+class Background:
+    """A server process a test starts on 127.0.0.1, waits for, and stops."""
+
+    proc: subprocess.Popen[bytes]
+
+    def start(
+        self,
+        argv: list[str],
+        log: Path,
+        ready_url: str,
+        timeout: float,
+        need_ok: bool = False,
+        **popen: Any,
+    ) -> None:
+        """Start ``argv`` and wait until ``ready_url`` answers (with 2xx when ``need_ok``)."""
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, **popen)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{argv[0]} exited with {self.proc.returncode}; see {log}")
+            try:
+                if requests.get(ready_url, timeout=2).ok or not need_ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{argv[0]} did not become ready in {timeout:.0f} s; see {log}")
+
+    def stop(self, grace: float = 10.0) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+class Server(Background):
     """A real ``medkg serve`` on 127.0.0.1, stopped when the test is done."""
 
     def __init__(self, tmp: Path, env: dict[str, str] | None = None):
@@ -92,36 +133,14 @@ class Server:
             "MEDKG_STORE": f"oxigraph:{tmp / 'store'}",
             **(env or {}),
         }
-        self.log = (tmp / "server.log").open("w")
-        self.proc = subprocess.Popen(
+        self.start(
             [sys.executable, "-m", "medkg", "serve", "--port", str(self.port)],
+            tmp / "server.log",
+            self.url + "/health",
+            timeout=60,
+            need_ok=True,
             env=full_env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}")
-            try:
-                if requests.get(self.url + "/health", timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("server did not become ready")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.log.close()
 
 
 @pytest.fixture(scope="session")
@@ -131,7 +150,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv.stop()
 
 
-class OxigraphServer:
+class OxigraphServer(Background):
     """A real ``oxigraph serve`` (PyPI package ``oxigraph``) on 127.0.0.1, in memory, whose
     default graph is the union of the named graphs, as medkg's ``sparql:URL`` store expects."""
 
@@ -140,37 +159,17 @@ class OxigraphServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.selector = f"sparql:{self.url}/query"
-        self.log = (tmp / "oxigraph.log").open("w")
-        self.proc = subprocess.Popen(
+        self.start(
             [str(binary), "serve", "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            tmp / "oxigraph.log",
+            self.url + "/query?query=ASK%7B%7D",
+            timeout=30,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self.proc.returncode}")
-            try:
-                requests.get(self.url + "/query?query=ASK%7B%7D", timeout=2)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oxigraph serve did not become ready")
 
     def clear(self) -> None:
         requests.post(
             self.url + "/update", data={"update": "DROP ALL"}, timeout=30
         ).raise_for_status()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.log.close()
 
 
 @pytest.fixture(scope="session")
@@ -188,7 +187,7 @@ def has_virtuoso() -> bool:
     return bool(shutil.which("virtuoso-t") and shutil.which("isql-vt") and VIRTUOSO_INI.exists())
 
 
-class VirtuosoServer:
+class VirtuosoServer(Background):
     """A real Virtuoso on 127.0.0.1 in a temporary directory, SPARQL Update granted."""
 
     def __init__(self, tmp: Path):
@@ -201,25 +200,13 @@ class VirtuosoServer:
         ini = re.sub(r"(?m)^ServerPort\s*=\s*1111$", f"ServerPort = {self.isql}", ini)
         ini = re.sub(r"(?m)^ServerPort\s*=\s*8890$", f"ServerPort = 127.0.0.1:{self.port}", ini)
         (tmp / "virtuoso.ini").write_text(ini, encoding="utf-8")
-        self.log = (tmp / "console.log").open("w")
-        self.proc = subprocess.Popen(
+        self.start(
             ["virtuoso-t", "-f", "-c", str(tmp / "virtuoso.ini")],
+            tmp / "console.log",
+            self.url + "/sparql?query=ASK%7B%7D",
+            timeout=120,
             cwd=tmp,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"virtuoso-t exited with {self.proc.returncode}")
-            try:
-                requests.get(self.url + "/sparql?query=ASK%7B%7D", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.3)
-        else:
-            self.stop()
-            raise RuntimeError("Virtuoso did not become ready")
         self.isql_exec('grant SPARQL_UPDATE to "SPARQL";')
 
     def isql_exec(self, sql: str) -> None:
@@ -235,14 +222,8 @@ class VirtuosoServer:
             "DELETE FROM DB.DBA.RDF_QUAD WHERE G LIKE 'https://w3id.org/medkg/%' OR G LIKE 'http://example.org/%';"
         )
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.log.close()
+    def stop(self, grace: float = 30.0) -> None:
+        super().stop(grace)
 
 
 @pytest.fixture(scope="session")
