@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-import psutil
-
 ACCEPT = "application/sparql-results+json"
 
 
@@ -54,7 +52,7 @@ def run_load(
     deadline = time.monotonic() + seconds
 
     def client() -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=300)
         try:
             while time.monotonic() < deadline:
                 with lock:
@@ -69,7 +67,9 @@ def run_load(
                 except (OSError, http.client.HTTPException):
                     ok = False
                     conn.close()
-                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+                    conn = http.client.HTTPConnection(
+                        parts.hostname or "127.0.0.1", parts.port, timeout=300
+                    )
                 dt = time.perf_counter() - t0
                 with lock:
                     if ok:
@@ -92,6 +92,8 @@ class PeakRss:
     """Sample the resident set of a process and its children until stopped; keep the peak."""
 
     def __init__(self, pid: int, interval: float = 0.2):
+        import psutil  # the `bench` extra; the load generator itself needs only the stdlib
+
         self.proc = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
@@ -104,7 +106,7 @@ class PeakRss:
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
                 self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
-            except psutil.Error:
+            except Exception:  # psutil.Error: the process is gone
                 return
             self._stop.wait(self.interval)
 

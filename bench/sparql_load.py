@@ -20,34 +20,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
+
+from bench.http_load import LoadResult, run_load
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTITY = "MONDO:0004976"
-
-
-@dataclass
-class Level:
-    server: str
-    clients: int
-    requests: int
-    errors: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
 def free_port() -> int:
@@ -137,50 +117,9 @@ def start_oxigraph(store: Path, port: int, log: Path) -> subprocess.Popen[bytes]
     return proc
 
 
-def load(name: str, port: int, path: str, query: str, clients: int, total: int,
-         seconds: float) -> Level:  # fmt: skip
+def load(port: int, path: str, query: str, clients: int, total: int, seconds: float) -> LoadResult:
     """``clients`` keep-alive connections send the query until ``total`` or ``seconds``."""
-    body = urllib.parse.urlencode({"query": query})
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "Accept": "application/sparql-results+json"}  # fmt: skip
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = [0]
-    remaining = [total]
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while time.monotonic() < deadline:
-            with lock:
-                if remaining[0] <= 0:
-                    break
-                remaining[0] -= 1
-            t = time.perf_counter()
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except OSError:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                ok = False
-            elapsed = time.perf_counter() - t
-            with lock:
-                if ok:
-                    latencies.append(elapsed)
-                else:
-                    errors[0] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return Level(name, clients, len(latencies), errors[0], time.perf_counter() - started, latencies)
+    return run_load(f"http://127.0.0.1:{port}{path}", query, clients, seconds, max_requests=total)
 
 
 def main() -> None:
@@ -202,13 +141,13 @@ def main() -> None:
             counts = {name: row_count(port, path, query) for name, port, path in targets}
             if len(set(counts.values())) != 1:
                 raise SystemExit(f"the servers disagree on {label}: {counts}")
-            for name, port, path in targets:  # warm up (workers, caches)
-                load(name, port, path, query, 2, 20, 30)
-            results: dict[tuple[str, int], Level] = {}
+            for _name, port, path in targets:  # warm up (workers, caches)
+                load(port, path, query, 2, 20, 30)
+            results: dict[tuple[str, int], LoadResult] = {}
             for clients in levels:
                 for name, port, path in targets:
                     results[name, clients] = load(
-                        name, port, path, query, clients, args.requests, args.seconds
+                        port, path, query, clients, args.requests, args.seconds
                     )
             print_table(f"{label} query, {counts['medkg']} rows", results, levels)
     finally:
@@ -222,20 +161,20 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def print_table(title: str, results: dict[tuple[str, int], Level], levels: list[int]) -> None:
-    print(f"\n{title} ({ENTITY}), POST form, JSON results, loopback")
+def print_table(title: str, results: dict[tuple[str, int], LoadResult], levels: list[int]) -> None:
+    print(f"\n{title} ({ENTITY}), GET, JSON results, loopback")
     print(f"{'server':<9} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>8} "
           f"{'p50 ms':>8} {'p99 ms':>8}")  # fmt: skip
     for clients in levels:
         for name in ("medkg", "oxigraph"):
             r = results[name, clients]
-            print(f"{name:<9} {clients:>7} {r.requests:>8} {r.errors:>6} {r.rps:>8.1f} "
-                  f"{r.percentile(50):>8.2f} {r.percentile(99):>8.2f}")  # fmt: skip
+            print(f"{name:<9} {clients:>7} {r.requests:>8} {r.errors:>6} {r.rate:>8.1f} "
+                  f"{r.percentile(50) * 1000:>8.2f} {r.percentile(99) * 1000:>8.2f}")  # fmt: skip
     print("\nmedkg / oxigraph")
     print(f"{'clients':>7} {'req/s ratio':>12} {'p50 ratio':>10} {'p99 ratio':>10}")
     for clients in levels:
         m, o = results["medkg", clients], results["oxigraph", clients]
-        rps = m.rps / o.rps if o.rps else float("nan")
+        rps = m.rate / o.rate if o.rate else float("nan")
         p50 = m.percentile(50) / o.percentile(50)
         p99 = m.percentile(99) / o.percentile(99)
         print(f"{clients:>7} {rps:>12.2f} {p50:>10.2f} {p99:>10.2f}")
