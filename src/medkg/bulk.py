@@ -30,7 +30,7 @@ from medkg.config import Settings
 from medkg.curation.fast import load_claim_file_fast
 from medkg.errors import BuildError, MedkgError
 from medkg.model import Article, Claim
-from medkg.rdf.derive import article_flags, contradiction_key, evidence_flags, is_self_citation
+from medkg.rdf.derive import contradiction_key, iter_article_qc_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
 from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
@@ -168,21 +168,11 @@ def _digest(key: tuple[str | None, ...]) -> str:
 
 def iter_derived_quads(article: Article, claims: list[Claim], mint: Minter) -> Iterator[Quad]:
     """Truthy triples and per-article quality flags of one article (see ``rdf.derive``)."""
-    truthy, qc = mint.graph("truthy"), mint.graph("qc")
+    truthy = mint.graph("truthy")
     for c in claims:
         if c.is_truthy:
             yield curie_to_iri(c.subject), curie_to_iri(c.predicate), curie_to_iri(c.object), truthy
-    a = mint.article(article.id)
-    for flag in article_flags(article, claims):
-        yield a, MEDKG.qcFlag, flag, qc
-    for ref in article.references:
-        if is_self_citation(article, ref.number):
-            yield mint.reference(article.id, ref.number), MEDKG.qcFlag, MEDKG.SelfCitation, qc
-    for c in claims:
-        for ev in c.evidence:
-            if ev.article_id == article.id:
-                for flag in evidence_flags(ev, c, article):
-                    yield mint.evidence(ev.key), MEDKG.qcFlag, flag, qc
+    yield from iter_article_qc_quads(article, claims, mint)
 
 
 def input_version(paths: list[Path]) -> str:

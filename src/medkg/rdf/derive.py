@@ -81,23 +81,29 @@ def contradiction_groups(claims: list[Claim]) -> list[list[Claim]]:
     return [group for group in by_key.values() if len({c.negated for c in group}) > 1]
 
 
+def iter_article_qc_quads(article: Article, claims: list[Claim], mint: Minter) -> Iterator[Quad]:
+    """Quality flags of one article: on the article, its references and its evidence."""
+    g = mint.graph("qc")
+    a = mint.article(article.id)
+    for flag in article_flags(article, claims):
+        yield a, MEDKG.qcFlag, flag, g
+    for ref in article.references:
+        if is_self_citation(article, ref.number):
+            yield mint.reference(article.id, ref.number), MEDKG.qcFlag, MEDKG.SelfCitation, g
+    for c in claims:
+        for ev in c.evidence:
+            if ev.article_id == article.id:
+                for flag in evidence_flags(ev, c, article):
+                    yield mint.evidence(ev.key), MEDKG.qcFlag, flag, g
+
+
 def iter_qc_quads(
     articles: list[tuple[Article, list[Claim]]], claims: list[Claim], mint: Minter
 ) -> Iterator[Quad]:
     """Quality flags on evidence, articles and references; contradiction groups."""
     g = mint.graph("qc")
     for article, article_claims in articles:
-        a = mint.article(article.id)
-        for flag in article_flags(article, article_claims):
-            yield a, MEDKG.qcFlag, flag, g
-        for ref in article.references:
-            if is_self_citation(article, ref.number):
-                yield mint.reference(article.id, ref.number), MEDKG.qcFlag, MEDKG.SelfCitation, g
-        for c in article_claims:
-            for ev in c.evidence:
-                if ev.article_id == article.id:
-                    for flag in evidence_flags(ev, c, article):
-                        yield mint.evidence(ev.key), MEDKG.qcFlag, flag, g
+        yield from iter_article_qc_quads(article, article_claims, mint)
     for group in contradiction_groups(claims):
         keys = sorted(c.key for c in group)
         node = mint.contradiction(hashlib.sha256("|".join(keys).encode()).hexdigest()[:16])
