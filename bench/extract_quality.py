@@ -16,14 +16,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from medkg.articles.extract import Draft, extract
+from medkg.articles.extract import QUALIFIERS, Draft, extract
 from medkg.articles.parse import parse_article
 from medkg.curation.quotes import find_all
 from medkg.ingest import load_lexicon
 
 SEED = "als-demyelinating-or-axonal"
-QUALIFIERS = ("role", "disease_context", "anatomical_context", "count", "as_of")
-QUALIFIERS += ("min_value", "max_value", "unit", "frequency")
 
 
 def curated_entries(root: Path) -> list[dict[str, Any]]:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
+from medkg.model import Qualifiers
+
 AUTOMATIC = "ECO:0007321"
-QUALIFIERS = (
-    "role",
-    "disease_context",
-    "anatomical_context",
-    "count",
-    "as_of",
-    "min_value",
-    "max_value",
-    "unit",
-    "frequency",
-)
+#: the qualifier fields a draft carries flat: the model's, so the two never drift apart
+QUALIFIERS = tuple(f.name for f in fields(Qualifiers))
 
 
 @dataclass(frozen=True)
