@@ -11,22 +11,12 @@ import pytest
 import requests
 
 from ..conftest import Server
-from ..validate.conftest import Project
+from ..validate.conftest import COUNT_CLAIMS, NEW_CLAIM, Project
 
-MS_AXONAL = """\
-- id: ms-has-phenotype-axonal-injury
-  subject: MONDO:0005301
-  predicate: RO:0002200
-  object: HP:0040078
-  negated: false
-  quote: with axonal injury being variable and secondary
-  citations: [1]
-"""
 ASK_NEW = (
     "ASK { <http://purl.obolibrary.org/obo/MONDO_0005301> "
     "<http://purl.obolibrary.org/obo/RO_0002200> <http://purl.obolibrary.org/obo/HP_0040078> }"
 )
-COUNT_CLAIMS = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/medkg/Claim> }"
 
 
 def sparql(url: str, query: str) -> requests.Response:
@@ -102,7 +92,7 @@ def test_valid_edit_is_served_broken_edit_is_reported_and_queries_never_fail(
         before = claim_count(srv.url)
         hammer = Hammer(srv.url)
 
-        project.add_claim(MS_AXONAL)
+        project.add_claim(NEW_CLAIM)
         wait_for(lambda: asks(srv.url))
         assert claim_count(srv.url) == before + 1
         assert watch_status(srv.url)["status"] == "ok"

@@ -14,6 +14,17 @@ from medkg.validate import validate_project
 from ..conftest import ROOT
 
 SEED = "als-demyelinating-or-axonal"
+#: a valid claim the seed's text supports but its claim file lacks: the watcher tests add it
+NEW_CLAIM = """\
+- id: ms-has-phenotype-axonal-injury
+  subject: MONDO:0005301
+  predicate: RO:0002200
+  object: HP:0040078
+  negated: false
+  quote: with axonal injury being variable and secondary
+  citations: [1]
+"""
+COUNT_CLAIMS = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/medkg/Claim> }"
 
 
 class Project:

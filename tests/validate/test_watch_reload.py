@@ -6,18 +6,7 @@ from medkg.store import open_store
 from medkg.web import create_app
 from medkg.web.watch import Watcher
 
-from .conftest import Project
-
-COUNT = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/medkg/Claim> }"
-NEW_CLAIM = """\
-- id: ms-has-phenotype-axonal-injury
-  subject: MONDO:0005301
-  predicate: RO:0002200
-  object: HP:0040078
-  negated: false
-  quote: with axonal injury being variable and secondary
-  citations: [1]
-"""
+from .conftest import COUNT_CLAIMS, NEW_CLAIM, Project
 
 
 def test_reload_swaps_valid_edits_and_reports_broken_ones(project: Project) -> None:
@@ -30,7 +19,7 @@ def test_reload_swaps_valid_edits_and_reports_broken_ones(project: Project) -> N
     client = app.test_client()
 
     def claims() -> int:
-        return int(store.query(COUNT).to_dicts()[0]["n"])
+        return int(store.query(COUNT_CLAIMS).to_dicts()[0]["n"])
 
     before, version = claims(), state.version
     project.add_claim(NEW_CLAIM)
@@ -57,9 +46,9 @@ def test_watcher_catches_up_with_edits_made_while_no_server_watched(project: Pro
     store = open_store("oxigraph:", project.root)
     app = create_app(project.settings, store)
     state = app.extensions["medkg"]
-    before = int(store.query(COUNT).to_dicts()[0]["n"])
+    before = int(store.query(COUNT_CLAIMS).to_dicts()[0]["n"])
     project.add_claim(NEW_CLAIM)  # edited while the server was down
     watcher = Watcher(state)
     watcher._catch_up()
-    assert int(store.query(COUNT).to_dicts()[0]["n"]) == before + 1
+    assert int(store.query(COUNT_CLAIMS).to_dicts()[0]["n"]) == before + 1
     assert watcher.status["status"] == "ok"
