@@ -109,8 +109,8 @@ def start_medkg(store: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
 def start_oxigraph(store: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
     proc = subprocess.Popen(
-        [oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
+        # the dump holds medkg's stored union as the default graph: no --union-default-graph
+        [oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
         stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_ready(port, "/", proc)

@@ -152,15 +152,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 class OxigraphServer(Background):
     """A real ``oxigraph serve`` (PyPI package ``oxigraph``) on 127.0.0.1, in memory, whose
-    default graph is the union of the named graphs, as medkg's ``sparql:URL`` store expects."""
+    default graph medkg keeps as the set union of the named graphs (``union=stored``)."""
 
     def __init__(self, tmp: Path):
         binary = Path(sys.executable).with_name("oxigraph")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.selector = f"sparql:{self.url}/query"
+        self.selector = f"sparql:{self.url}/query#union=stored"
         self.start(
-            [str(binary), "serve", "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+            [str(binary), "serve", "--bind", f"127.0.0.1:{self.port}"],
             tmp / "oxigraph.log",
             self.url + "/query?query=ASK%7B%7D",
             timeout=30,

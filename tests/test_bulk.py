@@ -31,10 +31,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def quads_by_graph(store: OxigraphStore) -> dict[str, set[str]]:
+    """Triples by graph IRI ("" for the stored default graph)."""
     out: dict[str, set[str]] = {}
     for q in store.ox.quads_for_pattern(None, None, None, None):
-        out.setdefault(q.graph_name.value, set()).add(str(q))
+        g = getattr(q.graph_name, "value", "")
+        out.setdefault(g, set()).add(str(q.triple))
     return out
+
+
+def assert_default_graph_is_the_set_union(store: OxigraphStore) -> None:
+    graphs = quads_by_graph(store)
+    union = set().union(*(t for g, t in graphs.items() if g))
+    assert graphs[""] == union
 
 
 def assert_same_dataset(root: Path) -> None:
@@ -45,11 +53,13 @@ def assert_same_dataset(root: Path) -> None:
     a, b = quads_by_graph(seed), quads_by_graph(bulk)  # type: ignore[arg-type]
     assert a.keys() == b.keys()
     for g in a:
-        if g == BASE + "ontology":  # blank node labels differ between parses
+        if g in (BASE + "ontology", ""):  # blank node labels differ between parses
             assert len(a[g]) == len(b[g])
         elif g != BASE + "build":
             assert a[g] == b[g], g
     assert dataset_version(bulk, settings)
+    assert_default_graph_is_the_set_union(seed)  # type: ignore[arg-type]
+    assert_default_graph_is_the_set_union(bulk)  # type: ignore[arg-type]
 
 
 def test_bulk_build_of_the_seed_equals_the_seed_build() -> None:

@@ -66,10 +66,14 @@ def nt(term: Node) -> str:
     raise TypeError(f"cannot write {term!r} as N-Triples")
 
 
-def write_quads(out: IO[str], quads: Iterable[Quad]) -> int:
+def write_quads(out: IO[str], quads: Iterable[Quad], union: bool = False) -> int:
+    """Write quads as N-Quads; with ``union`` each triple goes in the default graph as well
+    (for a store that keeps a stored union; the store keeps one copy of a repeated triple).
+    Returns the number of quads in named graphs."""
     n = 0
     for s, p, o, g in quads:
-        out.write(f"{nt(s)} {nt(p)} {nt(o)} <{g}> .\n")
+        spo = f"{nt(s)} {nt(p)} {nt(o)}"
+        out.write(f"{spo} <{g}> .\n{spo} .\n" if union else f"{spo} <{g}> .\n")
         n += 1
     return n
 
@@ -147,11 +151,11 @@ class Inference:
         for node, classes in told.items():
             self.types.write(f"{nt(node)}\t{' '.join(classes)}\n")
 
-    def iter_lines(self, g: URIRef) -> Iterator[str]:
-        """N-Quads lines of the inferred graph ``g``."""
+    def iter_triples(self, g: URIRef) -> Iterator[str]:
+        """The triples of the inferred graph ``g``, in N-Triples syntax without the final dot."""
         self.types.close()
         for s, p, o, _ in iter_inferred_quads(self.edges, g):
-            yield f"{nt(s)} {nt(p)} {nt(o)} <{g}> .\n"
+            yield f"{nt(s)} {nt(p)} {nt(o)}"
         supers = closure(edges_of(self.edges, RDFS.subClassOf))
         with self.path.open(encoding="utf-8") as f:
             for line in f:
@@ -159,7 +163,7 @@ class Inference:
                 told = set(classes.split(" "))
                 inferred = {str(a) for c in told for a in supers.get(URIRef(c), ())} - told
                 for sup in sorted(inferred):
-                    yield f"{node} <{RDF.type}> <{sup}> <{g}> .\n"
+                    yield f"{node} <{RDF.type}> <{sup}>"
 
 
 def _digest(key: tuple[str | None, ...]) -> str:
@@ -188,10 +192,12 @@ def encode_corpus(
     out: IO[str],
     workdir: Path,
     progress: Callable[[int, int], None] | None = None,
+    union: bool = False,
 ) -> BulkResult:
     """Check every curated file and write the dataset as N-Quads; raise BuildError on bad input.
 
-    ``progress(articles, claims)`` is called after each article.
+    ``progress(articles, claims)`` is called after each article; with ``union`` every triple is
+    written in the default graph as well, for a store with a stored union.
     """
     root = settings.root_path
     mint = Minter(settings.base_iri)
@@ -200,7 +206,7 @@ def encode_corpus(
     ontology = read_ontology(onto_paths)
     inference = Inference(workdir / "types.tsv")
     onto_quads = list(iter_graph_quads(ontology, mint.graph("ontology")))
-    result.quads += write_quads(out, onto_quads)
+    result.quads += write_quads(out, onto_quads, union)
     inference.add(onto_quads)
     del ontology, onto_quads
     problems: list[MedkgError] = []
@@ -214,26 +220,27 @@ def encode_corpus(
                 continue
             quads = list(iter_article_quads(f.article, f.claims, mint))
             quads += iter_derived_quads(f.article, f.claims, mint)
-            result.quads += write_quads(out, quads)
+            result.quads += write_quads(out, quads, union)
             inference.add(quads)
             contradictions.add(f.claims)
             source = (dataset_iri(mint), DCTERMS.source, mint.article(f.article.id), build)
-            result.quads += write_quads(out, [source])
+            result.quads += write_quads(out, [source], union)
             result.articles += 1
             result.claims += len(f.claims)
             if progress:
                 progress(1, len(f.claims))
         if problems:
             raise_problems(problems)
-        result.quads += write_quads(out, contradictions.iter_quads(mint))
-        for line in inference.iter_lines(mint.graph("inferred")):
-            out.write(line)
+        result.quads += write_quads(out, contradictions.iter_quads(mint), union)
+        inferred = mint.graph("inferred")
+        for spo in inference.iter_triples(inferred):
+            out.write(f"{spo} <{inferred}> .\n{spo} .\n" if union else f"{spo} <{inferred}> .\n")
             result.quads += 1
     finally:
         contradictions.close()
         inference.types.close()
     result.version = input_version(onto_paths + paths)
-    result.quads += write_quads(out, iter_build_info(result, mint))
+    result.quads += write_quads(out, iter_build_info(result, mint), union)
     return result
 
 
@@ -272,10 +279,14 @@ def bulk_build_into(
         nquads = keep_nquads or workdir / "dataset.nq"
         started = time.perf_counter()
         with nquads.open("w", encoding="utf-8", newline="\n") as out:
-            result = encode_corpus(settings, out, workdir, progress)
+            union = store.capabilities.stored_union
+            result = encode_corpus(settings, out, workdir, progress, union)
         result.encode_seconds = time.perf_counter() - started
         store.replace_dataset(
-            nquads, drop_prefix=Minter(settings.base_iri).graph(""), progress=load_progress
+            nquads,
+            drop_prefix=Minter(settings.base_iri).graph(""),
+            progress=load_progress,
+            union_included=union,
         )
         result.load_seconds = time.perf_counter() - started - result.encode_seconds
         result.nquads = keep_nquads

@@ -46,6 +46,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s = open_store(selector, tmp_path)
     for g in names(s):
         s.update(f"DROP SILENT GRAPH <{g}>")
+    BACKEND[id(s)] = request.param
     BASELINE[id(s)] = s.count()  # a store's own graphs (Virtuoso has system graphs)
     s.replace_graphs(
         {
@@ -58,6 +59,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 BASELINE: dict[int, int] = {}
+BACKEND: dict[int, str] = {}
 
 
 def names(store: Store) -> list[URIRef]:
@@ -184,6 +186,61 @@ def test_graph_names_and_counts(store: Store) -> None:
 def test_update_inserts_data(store: Store) -> None:
     store.update(f"INSERT DATA {{ GRAPH <{OTHER}> {{ <{C}> <{Q}> <{A}> }} }}")
     assert store.count(OTHER) == 1
+
+
+def shared_triple_count(store: Store) -> int:
+    """How many times the default graph matches A P B (in G1, and in G2 after ``share``)."""
+    (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{A}> <{P}> <{B}> }}").rows
+    return int(str(row[0]))
+
+
+def union_is_a_set(store: Store) -> bool:
+    """Every backend but Virtuoso (whose union view is a bag by design, and in which medkg does
+    not keep a stored union) answers over the default graph as a set of triples."""
+    return BACKEND[id(store)] != "virtuoso"
+
+
+def test_a_triple_in_two_graphs_is_one_triple_of_the_default_graph(store: Store) -> None:
+    store.replace_graphs({G2: [(B, P, C, G2), (A, P, B, G2)]})
+    assert rows(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{A}> <{P}> <{B}> }} }}") == [(G1,), (G2,)]
+    assert shared_triple_count(store) == (1 if union_is_a_set(store) else 2)
+    assert count(store) == 4  # quads in named graphs: the stored union is not counted
+
+
+def test_the_union_follows_replaced_graphs_and_updates(store: Store) -> None:
+    store.replace_graphs({G2: [(A, P, B, G2)]})
+    store.replace_graphs({G1: [(C, Q, A, G1)]})  # A P B leaves G1 but stays in G2
+    assert shared_triple_count(store) == 1
+    store.update(f"DROP SILENT GRAPH <{G2}>")
+    assert shared_triple_count(store) == 0
+    mine = f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{EX}") }}'
+    assert rows(store, mine) == [(C, Q, A)]
+    store.update(f"INSERT DATA {{ GRAPH <{G2}> {{ <{A}> <{P}> <{B}> }} }} ;")  # a trailing ;
+    assert shared_triple_count(store) == 1
+
+
+def test_an_update_syntax_error_points_into_the_clients_text(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        store.update("INSERT DATA {\n  GRAPH <http://example.org/g> { <a> <b> }\n}")
+    assert info.value.where is not None and info.value.where.line == 2
+
+
+@pytest.mark.parametrize("union_included", [False, True])
+def test_replace_dataset_keeps_the_union_a_set(
+    store: Store, tmp_path: Path, union_included: bool
+) -> None:
+    nq = tmp_path / "new.nq"
+    lines = [f"<{A}> <{P}> <{B}> <{G1}> .", f"<{A}> <{P}> <{B}> <{G2}> ."]
+    if union_included:
+        lines.append(f"<{A}> <{P}> <{B}> .")
+    nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store.replace_graphs({OTHER: [(A, P, B, OTHER), (A, Q, C, OTHER)]})
+    store.replace_dataset(nq, drop_prefix=PREFIX, union_included=union_included)
+    assert names(store) == sorted([OTHER, G1, G2])
+    assert count(store) == 4
+    assert rows(store, f"SELECT ?o WHERE {{ <{A}> ?p ?o }}") == sorted(
+        [(B,)] * (1 if union_is_a_set(store) else 3) + [(C,)]
+    )
 
 
 def test_replace_dataset_loads_an_nquads_file(store: Store, tmp_path: Path) -> None:

@@ -104,3 +104,34 @@ def test_update_sent_as_query_is_400_saying_how_to_send_it(writable: FlaskClient
 def test_service_description_lists_update_when_enabled(writable: FlaskClient) -> None:
     text = writable.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
     assert "SPARQL11Update" in text
+
+
+@pytest.mark.parametrize(
+    ("update", "named"),
+    [
+        ("INSERT DATA { <http://example.org/a> <http://example.org/p> 1 }", "INSERT DATA"),
+        ("DELETE WHERE { ?s <http://example.org/p> ?o }", "DELETE WHERE"),
+        ("CLEAR DEFAULT", "CLEAR DEFAULT"),
+        (
+            f"{INSERT} ;\nINSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }} }}",
+            "operation 2",
+        ),
+    ],
+)
+def test_an_update_that_writes_the_default_graph_is_refused(
+    writable: FlaskClient, update: str, named: str
+) -> None:
+    r = writable.post("/sparql", data={"update": update}, headers=AUTH)
+    body = r.get_json()
+    assert r.status_code == 400 and "cannot be written" in body["error"] and named in body["error"]
+    assert "GRAPH <IRI>" in body["hint"]
+    assert not asks(writable)
+
+
+def test_an_update_of_a_named_graph_shows_in_the_default_graph_once(writable: FlaskClient) -> None:
+    also = INSERT.replace(G, G + "/copy")
+    r = writable.post("/sparql", data={"update": f"{INSERT} ; {also}"}, headers=AUTH)
+    assert r.status_code == 204
+    count = "SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/a> <http://example.org/p> ?o }"
+    rows = writable.get("/sparql", query_string={"query": count}, headers=AUTH).get_json()
+    assert rows["results"]["bindings"][0]["n"]["value"] == "1"

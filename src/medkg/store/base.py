@@ -25,6 +25,9 @@ class Capabilities:
     bindings: bool = False  # pre-binds variables (safe parameters) natively
     snapshots: bool = False  # can hand a read-only copy to another process (see Snapshotting)
     bulk_load: bool = False  # replace_dataset uses a native bulk loader (fast, on-disk, streamed)
+    # the default graph is stored: the set union of the named graphs, kept so by every write
+    # (see "The stored union" below); without it the engine's own union view is the default graph
+    stored_union: bool = False
 
 
 @dataclass
@@ -67,7 +70,8 @@ class Store(Protocol):
         named_graphs: list[str] | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; the default graph is the union of all graphs unless
+        """Run a SPARQL query; the default graph is the union of all graphs (a set: each
+        triple once, however many graphs hold it, on backends with ``stored_union``) unless
         ``default_graphs`` names some."""
         ...
 
@@ -83,12 +87,20 @@ class Store(Protocol):
         ...
 
     def replace_dataset(
-        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+        self,
+        nquads: Path,
+        drop_prefix: str | None = None,
+        progress: Progress | None = None,
+        union_included: bool = False,
     ) -> None:
         """Replace the graphs whose IRI starts with ``drop_prefix`` by the quads of an N-Quads
         file (every quad in a named graph), as atomically as the backend can; see each
         backend's docstring for what readers see meanwhile. ``progress`` is called with the
-        number of bytes of the file read since its last call."""
+        number of bytes of the file read since its last call.
+
+        A store with ``capabilities.stored_union`` adds each triple to the default graph; with
+        ``union_included`` the file already has those lines (``bulk.write_quads`` writes them),
+        which saves a pass over the data. Triple lines are ignored by other stores."""
         ...
 
     def graph_names(self) -> list[URIRef]: ...
@@ -115,26 +127,81 @@ class Snapshotting(Store, Protocol):
         ...
 
 
-def insert_data(graphs: Mapping[URIRef, Iterable[Quad]]) -> Iterator[str]:
-    """Chunks of a SPARQL ``INSERT DATA`` for the given quads (n3 terms are valid SPARQL)."""
+# The stored union
+# ----------------
+# DESIGN section 2 makes the default graph the union of all graphs, and an RDF graph is a set.
+# Oxigraph's union view (``use_default_graph_as_union``, ``serve --union-default-graph``) and
+# Virtuoso's are bags: a triple in k named graphs matches k times, so a claim stated by k articles
+# (its own triples are in each article's source graph) multiplies a join over n of its properties
+# by k**n. A store with ``stored_union`` therefore keeps the default graph itself, as the set
+# union of the named graphs: every write puts each triple in the default graph as well, and the
+# updates below keep it so in the same transaction as the write.
+
+#: after any update: drop default-graph triples no named graph holds, add those missing (a full
+#: scan of the store, so writes that know what they replaced use ``replace_update`` instead)
+RESYNC_UNION = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }\n"
+)
+
+
+def with_union_resync(update: str) -> list[str]:
+    """The texts to try, in order, to run ``update`` and ``RESYNC_UNION`` as one request.
+
+    An update may or may not end with its own ``;`` (both are valid), so the first text
+    separates the two with ``;`` and the second does not; at most one of them parses, and when
+    neither does the client's own text is at fault.
+    """
+    return [f"{update}\n;\n{RESYNC_UNION}", f"{update}\n{RESYNC_UNION}"]
+
+
+def insert_data(graphs: Mapping[URIRef, Iterable[Quad]], union: bool = False) -> Iterator[str]:
+    """Chunks of a SPARQL ``INSERT DATA`` for the given quads (n3 terms are valid SPARQL);
+    with ``union``, each triple goes in the default graph too (the stored union)."""
     yield "INSERT DATA {\n"
     for g, quads in graphs.items():
+        lines = [f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o, _ in quads]
         yield f"GRAPH {g.n3()} {{\n"
-        for s, p, o, _ in quads:
-            yield f"{s.n3()} {p.n3()} {o.n3()} .\n"
+        yield from lines
         yield "}\n"
+        if union:
+            yield from lines
     yield "}\n"
 
 
 def replace_update(
-    graphs: Mapping[URIRef, Iterable[Quad]], existing: Iterable[URIRef], drop_prefix: str | None
+    graphs: Mapping[URIRef, Iterable[Quad]],
+    existing: Iterable[URIRef],
+    drop_prefix: str | None,
+    union: bool = False,
 ) -> str:
-    """One SPARQL Update that drops the replaced (and stale) graphs and inserts the new ones."""
+    """One SPARQL Update that drops the replaced (and stale) graphs and inserts the new ones.
+
+    With ``union`` (a stored union), the default graph loses the triples of the dropped graphs
+    that no kept graph holds and gains the new ones: work in proportion to what is replaced.
+    """
     drops = set(graphs)
     if drop_prefix:
         drops |= {g for g in existing if str(g).startswith(drop_prefix)}
-    parts = [f"DROP SILENT GRAPH {g.n3()} ;\n" for g in sorted(drops)]
-    return "".join(parts) + "".join(insert_data(graphs))
+    return drop_update(drops, union) + "".join(insert_data(graphs, union))
+
+
+def drop_update(drops: Iterable[URIRef], union: bool = False) -> str:
+    """SPARQL Update operations (each ending in ``;``) that drop graphs; with ``union``, the
+    default graph first loses their triples that no other graph holds."""
+    names = sorted(set(drops))
+    if not names:
+        return ""
+    parts = []
+    if union:
+        values = " ".join(g.n3() for g in names)
+        parts.append(
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
+            f"FILTER (?h NOT IN ({', '.join(g.n3() for g in names)})) }} }} ;\n"
+        )
+    parts += [f"DROP SILENT GRAPH {g.n3()} ;\n" for g in names]
+    return "".join(parts)
 
 
 def describe(store: Any) -> dict[str, Any]:

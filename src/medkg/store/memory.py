@@ -17,6 +17,7 @@ from rdflib.term import Node
 
 from medkg.errors import Location, QuerySyntaxError, StoreError
 from medkg.store.base import Capabilities, Progress, Quad, QueryResult
+from medkg.store.rewrite import locate_syntax_error
 from medkg.terms import to_triple
 
 # rdflib would otherwise fetch every FROM / FROM NAMED IRI from the web or the disk
@@ -68,7 +69,14 @@ class MemoryStore:
     def update(self, sparql: str) -> None:
         with self._write_lock:
             staged = _copy(self.ds)
-            staged.update(sparql)
+            try:
+                staged.update(sparql)
+            except ParseException as e:
+                raise locate_syntax_error(sparql, "update") or QuerySyntaxError(
+                    f"SPARQL syntax error: {e.msg}",
+                    where=Location("update", e.lineno, e.col),
+                    hint="fix the update at that line and column",
+                ) from None
             self.ds = staged
 
     def replace_graphs(
@@ -83,13 +91,20 @@ class MemoryStore:
             self.ds = staged  # readers keep the old dataset until they finish
 
     def replace_dataset(
-        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+        self,
+        nquads: Path,
+        drop_prefix: str | None = None,
+        progress: Progress | None = None,
+        union_included: bool = False,
     ) -> None:
-        """Parse the file into a copy of the other graphs, then swap (for small data only)."""
+        """Parse the file into a copy of the other graphs, then swap (for small data only).
+        rdflib's union is a set already: triple lines (a stored union) are skipped."""
         with self._write_lock:
             staged = _copy(self.ds, drop_prefix=drop_prefix)
             try:
                 for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+                    if isinstance(q.graph_name, ox.DefaultGraph):
+                        continue
                     s, p, o = to_triple(q)
                     staged.graph(URIRef(q.graph_name.value)).add((s, p, o))
             except (SyntaxError, OSError) as e:

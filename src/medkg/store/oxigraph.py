@@ -1,4 +1,8 @@
-"""Embedded Oxigraph store on disk (the default backend): SPARQL runs natively in Rust."""
+"""Embedded Oxigraph store on disk (the default backend): SPARQL runs natively in Rust.
+
+The default graph is stored, as the set union of the named graphs (see "The stored union" in
+``store.base``): Oxigraph's own union view repeats a triple once per graph that holds it.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from medkg.errors import BadRequest, QueryEvaluationError, StoreError
+from medkg.errors import BadRequest, Location, QueryEvaluationError, QuerySyntaxError, StoreError
 from medkg.store.base import (
     Capabilities,
     Progress,
@@ -24,7 +28,9 @@ from medkg.store.base import (
     QueryResult,
     Snapshot,
     replace_update,
+    with_union_resync,
 )
+from medkg.store.rewrite import locate_syntax_error
 from medkg.terms import (
     RDF_FORMATS,
     RESULT_FORMATS,
@@ -44,6 +50,7 @@ class OxigraphStore:
         native_serialization=True,
         bindings=True,
         bulk_load=True,
+        stored_union=True,
     )
 
     def __init__(self, store: ox.Store, selector: str, path: Path | None = None):
@@ -81,8 +88,6 @@ class OxigraphStore:
         kwargs: dict[str, Any] = {}
         if default_graphs:
             kwargs["default_graph"] = [graph_iri(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [graph_iri(g) for g in named_graphs]
         if bindings:
@@ -96,21 +101,32 @@ class OxigraphStore:
         return wrap_result(result)
 
     def update(self, sparql: str) -> None:
-        try:
-            with self._write_lock:
-                self.ox.update(sparql)
-        except SyntaxError as e:
-            raise syntax_error(e, "update") from None
+        """Run an update and bring the stored union up to date, in one transaction."""
+        with self._write_lock:
+            for text in with_union_resync(sparql):
+                try:
+                    self.ox.update(text)
+                    return
+                except SyntaxError:
+                    continue
+        # neither text parsed, so the client's is wrong: find where in it
+        raise locate_syntax_error(sparql, "update") or QuerySyntaxError(
+            "SPARQL syntax error in the update", where=Location("update")
+        )
 
     def replace_graphs(
         self, graphs: Mapping[URIRef, Iterable[Quad]], drop_prefix: str | None = None
     ) -> None:
-        text = replace_update(graphs, self.graph_names(), drop_prefix)
+        text = replace_update(graphs, self.graph_names(), drop_prefix, union=True)
         with self._write_lock:
             self.ox.update(text)  # one update = one transaction: all of it or nothing
 
     def replace_dataset(
-        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+        self,
+        nquads: Path,
+        drop_prefix: str | None = None,
+        progress: Progress | None = None,
+        union_included: bool = False,
     ) -> None:
         """Bulk-load into a fresh store beside this one, then swap it in.
 
@@ -128,9 +144,17 @@ class OxigraphStore:
                 with nquads.open("rb") as f:
                     reader = cast(IO[bytes], ProgressReader(f, progress))
                     fresh.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+                if not union_included:
+                    fresh.bulk_extend(
+                        ox.Quad(q.subject, q.predicate, q.object)
+                        for q in fresh.quads_for_pattern(None, None, None, None)
+                        if not isinstance(q.graph_name, ox.DefaultGraph)
+                    )
                 for g in self.ox.named_graphs():
                     if not (drop_prefix and str(getattr(g, "value", "")).startswith(drop_prefix)):
-                        fresh.extend(self.ox.quads_for_pattern(None, None, None, g))
+                        kept = list(self.ox.quads_for_pattern(None, None, None, g))
+                        fresh.extend(kept)
+                        fresh.extend(ox.Quad(q.subject, q.predicate, q.object) for q in kept)
                 fresh.flush()
             except (SyntaxError, OSError) as e:
                 if target:
@@ -156,9 +180,13 @@ class OxigraphStore:
         )
 
     def count(self, graph: URIRef | None = None) -> int:
-        if graph is None:
-            return len(self.ox)
-        return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        """Quads in one named graph, or in all of them (the stored union is not counted)."""
+        target = "?g" if graph is None else ox.NamedNode(graph)
+        solutions = self.ox.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
+        )
+        (row,) = cast(ox.QuerySolutions, solutions)
+        return int(cast(ox.Literal, row[0]).value)
 
     def close(self) -> None:
         self.ox.flush()

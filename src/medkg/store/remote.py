@@ -1,14 +1,24 @@
 """``sparql:URL`` — any SPARQL 1.1 endpoint: queries through SPARQLWrapper, loads as SPARQL
 Update (one request, so one transaction on stores that make a request atomic, as Oxigraph does).
 
-The selector is ``sparql:QUERY_URL`` with optional ``#update=URL&timeout=SECONDS`` (the fragment
-never reaches the server). Without it, a query URL ending in ``/query`` (Oxigraph, Fuseki) implies
-``/update`` beside it; any other URL takes updates itself (Virtuoso, GraphDB). The endpoint must treat its default graph as the union of the named graphs
-(``oxigraph serve --union-default-graph``; Virtuoso does by default).
+The selector is ``sparql:QUERY_URL`` with optional ``#update=URL&timeout=SECONDS&union=stored``
+(the fragment never reaches the server). Without ``update``, a query URL ending in ``/query``
+(Oxigraph, Fuseki) implies ``/update`` beside it; any other URL takes updates itself (Virtuoso,
+GraphDB).
+
+The default graph must be the union of the named graphs, one of two ways:
+
+- ``union=server`` (the default): the endpoint's own union view (``oxigraph serve
+  --union-default-graph``; Virtuoso does it by default). Both repeat a triple once per graph that
+  holds it, so a claim stated by k articles matches k times;
+- ``union=stored``: medkg keeps the set union in the endpoint's real default graph itself, as the
+  embedded store does (see "The stored union" in ``store.base``), for an endpoint whose default
+  graph is just its default graph (``oxigraph serve`` without ``--union-default-graph``, Fuseki).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 import urllib.error
@@ -16,6 +26,7 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 from urllib.parse import parse_qsl, urlsplit
 
 import pyoxigraph as ox
@@ -27,9 +38,17 @@ from SPARQLWrapper import INSERT, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from medkg.errors import ConfigError, Location, QuerySyntaxError, StoreError
-from medkg.store.base import Capabilities, Progress, Quad, QueryResult, replace_update
-from medkg.store.oxigraph import wrap_result
-from medkg.store.rewrite import bind_values, iter_keywords
+from medkg.store.base import (
+    Capabilities,
+    Progress,
+    Quad,
+    QueryResult,
+    drop_update,
+    replace_update,
+    with_union_resync,
+)
+from medkg.store.oxigraph import ProgressReader, wrap_result
+from medkg.store.rewrite import bind_values, iter_keywords, locate_syntax_error
 from medkg.terms import RDF_FORMATS, syntax_error, to_triple
 
 #: what to ask for, by query form (the form is read locally: some stores answer CONSTRUCT in
@@ -53,6 +72,7 @@ class Endpoints:
     query: str
     update: str
     timeout: float = 300.0
+    stored_union: bool = False
 
     @classmethod
     def parse(cls, rest: str) -> Endpoints:
@@ -73,7 +93,14 @@ class Endpoints:
         opts = dict(parse_qsl(fragment))
         base = url[: -len("/query")] if parts.path.endswith("/query") else None
         update = opts.get("update") or (f"{base}/update" if base else url)
-        return cls(url, update, float(opts.get("timeout", 300)))
+        union = opts.get("union", "server")
+        if union not in ("server", "stored"):
+            raise ConfigError(
+                f"sparql:{rest}: union={union} is neither 'server' nor 'stored'",
+                hint="union=server uses the endpoint's union view; union=stored keeps it in "
+                "the endpoint's default graph",
+            )
+        return cls(url, update, float(opts.get("timeout", 300)), union == "stored")
 
 
 class SparqlStore:
@@ -90,6 +117,9 @@ class SparqlStore:
     def __init__(self, endpoints: Endpoints, selector: str):
         self.endpoints = endpoints
         self.selector = selector
+        self.capabilities = dataclasses.replace(
+            self.capabilities, stored_union=endpoints.stored_union
+        )
 
     @classmethod
     def open(cls, rest: str, *, root: Path, selector: str) -> SparqlStore:
@@ -139,6 +169,19 @@ class SparqlStore:
         return wrap_result(ox.parse_query_results(body, format=fmt))
 
     def update(self, sparql: str) -> None:
+        """Run an update (with a stored union, and its upkeep in the same request)."""
+        if not self.endpoints.stored_union:
+            return self._update(sparql, sparql)
+        for text in with_union_resync(sparql):
+            try:
+                return self._update(text, sparql)
+            except QuerySyntaxError:
+                continue
+        raise local_syntax_error(sparql, "update") or QuerySyntaxError(
+            "the endpoint refused the update as malformed", where=Location("update")
+        )
+
+    def _update(self, sparql: str, original: str) -> None:
         sw = SPARQLWrapper(self.endpoints.query, updateEndpoint=self.endpoints.update)
         sw.setMethod(POST)
         sw.setTimeout(int(self.endpoints.timeout))
@@ -148,7 +191,7 @@ class SparqlStore:
         try:
             sw.query().response.read()
         except SPARQLWrapperException as e:
-            raise self._error(e, sparql, "update") from None
+            raise self._error(e, original, "update", rewritten=sparql != original) from None
         except urllib.error.HTTPError as e:
             raise self._refused(e) from None
         except (urllib.error.URLError, OSError) as e:
@@ -158,18 +201,31 @@ class SparqlStore:
         self, graphs: Mapping[URIRef, Iterable[Quad]], drop_prefix: str | None = None
     ) -> None:
         existing = self.graph_names() if drop_prefix else []
-        text = replace_update(graphs, existing, drop_prefix)
+        text = replace_update(graphs, existing, drop_prefix, union=self.endpoints.stored_union)
         self.post_update((text,))
 
     def replace_dataset(
-        self, nquads: Path, drop_prefix: str | None = None, progress: Progress | None = None
+        self,
+        nquads: Path,
+        drop_prefix: str | None = None,
+        progress: Progress | None = None,
+        union_included: bool = False,
     ) -> None:
         """One streamed SPARQL Update: atomic on Oxigraph, but the endpoint holds the whole
         update in memory, so beyond ~100k claims load the N-Quads file with the store's own
         bulk loader (``oxigraph load``, Virtuoso ``ld_dir``) instead."""
         existing = self.graph_names() if drop_prefix else []
         drops = [g for g in existing if drop_prefix and str(g).startswith(drop_prefix)]
-        self.post_update(iter_insert_chunks(nquads, drops, progress))
+        union = self.endpoints.stored_union
+        self.post_update(
+            iter_insert_chunks(
+                nquads,
+                drop_update(drops, union),
+                progress,
+                keep_triples=union,
+                add_union=union and not union_included,
+            )
+        )
 
     def post_update(self, chunks: Iterable[str]) -> None:
         """Send one SPARQL Update as ``application/sparql-update`` (one request).
@@ -269,6 +325,9 @@ def local_syntax_error(text: str, what: str) -> QuerySyntaxError | None:
     Only called after the endpoint refused a request, so the (slow) local parser stays off the
     hot path; if it finds nothing, the endpoint's own message is reported instead.
     """
+    located = locate_syntax_error(text, what)
+    if located is not None:
+        return located
     try:
         (parseUpdate if what == "update" else parseQuery)(text)
     except ParseException as e:
@@ -285,23 +344,33 @@ def local_syntax_error(text: str, what: str) -> QuerySyntaxError | None:
 
 
 def iter_insert_chunks(
-    nquads: Path, drops: Iterable[URIRef], progress: Progress | None = None
+    nquads: Path,
+    prelude: str = "",
+    progress: Progress | None = None,
+    keep_triples: bool = False,
+    add_union: bool = False,
 ) -> Iterator[str]:
-    """A SPARQL Update that drops ``drops`` and inserts an N-Quads file, graph block by block."""
-    for dropped in drops:
-        yield f"DROP SILENT GRAPH {dropped.n3()} ;\n"
+    """A SPARQL Update of ``prelude`` (operations ending in ``;``), then an insert of an
+    N-Quads file graph block by block. Triple lines go in the default graph with
+    ``keep_triples`` and are skipped otherwise; with ``add_union`` every quad's triple goes in
+    the default graph too (read in a second pass over the file)."""
+    yield prelude
     yield "INSERT DATA {\n"
-    current = None
-    with nquads.open(encoding="utf-8") as f:
-        for line in f:
-            if progress:
-                progress(len(line.encode("utf-8")))
-            line = line.strip()
-            if not line or line.startswith("#"):
+    current: str | None = None
+    with nquads.open("rb") as f:
+        reader = cast(IO[bytes], ProgressReader(f, progress))
+        for q in ox.parse(reader, format=ox.RdfFormat.N_QUADS):
+            g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+            if not g and not keep_triples:
                 continue
-            spo, _, g = line[:-1].rstrip().rpartition(" ")
             if g != current:
-                yield ("}\n" if current else "") + f"GRAPH {g} {{\n"
+                yield ("}\n" if current else "") + (f"GRAPH {g} {{\n" if g else "")
                 current = g
-            yield f"{spo} .\n"
-    yield ("}\n" if current else "") + "}\n"
+            yield f"{q.subject} {q.predicate} {q.object} .\n"
+    yield "}\n" if current else ""
+    if add_union:
+        with nquads.open("rb") as f:
+            for q in ox.parse(f, format=ox.RdfFormat.N_QUADS):
+                if not isinstance(q.graph_name, ox.DefaultGraph):
+                    yield f"{q.subject} {q.predicate} {q.object} .\n"
+    yield "}\n"

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from medkg.errors import ParameterError
+from medkg.errors import ParameterError, QuerySyntaxError
+from medkg.terms import syntax_error
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _BAD_IRI_CHARS = re.compile(r"[<>\"{}|^`\\\x00-\x20]")
@@ -143,3 +145,23 @@ def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     if at is None:
         return f"{query}\n{block}"
     return f"{query[: at + 1]} {block}{query[at + 1 :]}"
+
+
+def locate_syntax_error(text: str, what: str = "query") -> QuerySyntaxError | None:
+    """The line and column where Oxigraph's SPARQL parser refuses ``text``, or None if it parses.
+
+    The text is run against an empty in-memory store, so nothing is read or changed; a text
+    that could reach outside (``LOAD``, ``SERVICE``) is not tried.
+    """
+    if {"LOAD", "SERVICE"} & set(iter_keywords(text)):
+        return None
+    try:
+        if what == "update":
+            ox.Store().update(text)
+        else:
+            ox.Store().query(text)
+    except SyntaxError as e:
+        return syntax_error(e, what)
+    except (RuntimeError, ValueError, OSError):
+        return None
+    return None

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from medkg.endpoint.guard import Screened, check_outbound, screen
 from medkg.endpoint.job import Done, Job
+from medkg.endpoint.targets import refuse_default_graph_writes
 from medkg.errors import (
     BadRequest,
     MethodNotAllowed,
@@ -236,6 +237,7 @@ def run_update(op: Operation) -> ResponseReturnValue:
     require_update_token()
     text = op.update or ""
     screened_text(text)
+    refuse_default_graph_writes(text)
     if op.using_graphs:
         raise BadRequest(
             "using-graph-uri / using-named-graph-uri are not supported",
