@@ -38,6 +38,11 @@ class Settings:
     query_workers: int = setting(
         2, "worker processes that run SPARQL queries (killable on timeout)"
     )
+    result_cache_mb: int = setting(
+        64,
+        "MiB of query results (each up to 1 MiB) a web process keeps for the current dataset "
+        "version; 0 = off; always off while updates are enabled",
+    )
     max_query_bytes: int = setting(100_000, "largest SPARQL query text accepted, in bytes (413)")
     max_body_bytes: int = setting(10_000_000, "largest request body accepted, in bytes (413)")
     max_rows: int = setting(

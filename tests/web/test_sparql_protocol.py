@@ -270,3 +270,12 @@ def test_metrics_are_valid_prometheus_text(client: FlaskClient) -> None:
     )
     for line in client.get("/metrics").get_data(as_text=True).splitlines():
         assert line.startswith("# ") or sample.match(line), line
+
+
+def test_a_repeated_query_is_a_cache_hit_with_the_same_body(client: FlaskClient) -> None:
+    query = f"SELECT ?p ?o WHERE {{ <{ALS}> ?p ?o }} ORDER BY ?p ?o # cache test"
+    first, second = get(client, query), get(client, query)
+    assert first.headers["X-Medkg-Cache"] == "miss" and second.headers["X-Medkg-Cache"] == "hit"
+    assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
+    as_xml = get(client, query, headers={"Accept": "application/sparql-results+xml"})
+    assert as_xml.headers["X-Medkg-Cache"] == "miss" and as_xml.mimetype.endswith("xml")

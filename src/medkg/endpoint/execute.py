@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import tempfile
 import threading
+from collections import OrderedDict
 from typing import Any, Protocol, cast
 
 from medkg.config import Settings
 from medkg.endpoint.job import Done, Job, run_job
 from medkg.endpoint.pool import WorkerPool
+from medkg.endpoint.writers import Written
+from medkg.formats import Format
 from medkg.store.base import Snapshotting, Store
 
 log = logging.getLogger(__name__)
@@ -91,12 +95,95 @@ class LazyPool:
                 self.pool = None
 
 
-def make_executor(store: Store, settings: Settings) -> Executor:
-    """Worker processes when the store can snapshot itself and query_workers > 0."""
-    if store.capabilities.snapshots and settings.query_workers > 0:
-        return LazyPool(cast(Snapshotting, store), settings)
-    if settings.query_workers > 0:
-        log.info(
-            "store %s runs queries in-process: the query_timeout cannot stop them", store.selector
+class CachedExecutor:
+    """Finished results of the current dataset version, kept in memory by job (LRU by bytes).
+
+    The data changes only with its version (the build's hash; updates are off, see
+    ``make_executor``), so a result stays right until the version changes, and a repeated
+    query (a popular entity, a page's named query) is answered without running it. Only
+    results up to ``SPOOL_IN_MEMORY`` bytes are kept; errors never are.
+    """
+
+    def __init__(self, inner: Executor, max_bytes: int):
+        self.inner = inner
+        self.isolated = inner.isolated
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[tuple[object, ...], tuple[str, Format, Written, bytes]] = (
+            OrderedDict()
         )
-    return InlineExecutor(store)
+        self.size = 0
+        self.hits = self.misses = 0
+        self.lock = threading.Lock()
+
+    def run(self, job: Job, version: str | None) -> Done:
+        if version is None:
+            return self.inner.run(job, version)
+        key = job_key(job, version)
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
+        if entry is None:
+            done = self.inner.run(job, version)
+            if done.size > SPOOL_IN_MEMORY:
+                return done
+            with done.body:
+                entry = (done.kind, done.fmt, done.written, done.body.read())
+            self._keep(key, entry, version)
+            kind, fmt, written, body = entry
+            return Done(kind, fmt, written, io.BytesIO(body), len(body))
+        kind, fmt, written, body = entry
+        return Done(kind, fmt, written, io.BytesIO(body), len(body), cached=True)
+
+    def _keep(
+        self, key: tuple[object, ...], entry: tuple[str, Format, Written, bytes], version: str
+    ) -> None:
+        with self.lock:
+            if key in self.entries:
+                return
+            stale = [k for k in self.entries if k[0] != version]  # a new version: start over
+            for k in stale:
+                self.size -= len(self.entries.pop(k)[3])
+            self.entries[key] = entry
+            self.size += len(entry[3])
+            while self.size > self.max_bytes and self.entries:
+                self.size -= len(self.entries.popitem(last=False)[1][3])
+
+    def stats(self) -> dict[str, Any]:
+        with self.lock:
+            cache = {"entries": len(self.entries), "bytes": self.size}
+            cache |= {"hits": self.hits, "misses": self.misses}
+        return self.inner.stats() | {"result_cache": cache}
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def job_key(job: Job, version: str) -> tuple[object, ...]:
+    """Everything a job's answer depends on, with the version first."""
+    formats = tuple(sorted((k, f.name if f else None) for k, f in job.formats.items()))
+    bindings = tuple(sorted((k, v.n3()) for k, v in job.bindings.items()))
+    return (version, job.query, tuple(job.default_graphs), tuple(job.named_graphs), formats,
+            job.max_rows, bindings)  # fmt: skip
+
+
+def make_executor(store: Store, settings: Settings) -> Executor:
+    """Worker processes when the store can snapshot itself and query_workers > 0, behind a
+    result cache unless it is turned off or updates are enabled (an update made through
+    another web process would not change this one's version)."""
+    executor: Executor
+    if store.capabilities.snapshots and settings.query_workers > 0:
+        executor = LazyPool(cast(Snapshotting, store), settings)
+    else:
+        if settings.query_workers > 0:
+            log.info(
+                "store %s runs queries in-process: the query_timeout cannot stop them",
+                store.selector,
+            )
+        executor = InlineExecutor(store)
+    if settings.result_cache_mb > 0 and not settings.update_token:
+        return CachedExecutor(executor, settings.result_cache_mb << 20)
+    return executor

@@ -41,6 +41,7 @@ class Done:
     written: Written
     body: IO[bytes]
     size: int
+    cached: bool = False  # answered from the result cache (see execute.CachedExecutor)
 
 
 def kind_of(result_kind: str) -> str:

@@ -12,7 +12,7 @@ from medkg.endpoint.job import Done
 
 CHUNK = 64 * 1024
 GZIP_MIN = 1024
-EXPOSED = "ETag, X-Medkg-Rows, X-Medkg-Truncated, X-Medkg-Max-Rows, X-Medkg-Query-Ms"
+EXPOSED = "ETag, X-Medkg-Rows, X-Medkg-Truncated, X-Medkg-Max-Rows, X-Medkg-Query-Ms, X-Medkg-Cache"
 
 
 def wants_gzip() -> bool:

@@ -49,12 +49,15 @@ def setup(setup_state: BlueprintSetupState) -> None:
 
 
 def worker_gauges(stats: dict[str, Any]) -> dict[str, float]:
-    return {
+    gauges = {
         "medkg_query_workers": stats["workers"],
         "medkg_query_workers_idle": stats["idle"],
         "medkg_query_workers_busy": stats["busy"],
         "medkg_query_workers_resident_memory_bytes": sum(rss_bytes(p) for p in stats["pids"]),
     }
+    for name, value in stats.get("result_cache", {}).items():
+        gauges[f"medkg_result_cache_{name}"] = value
+    return gauges
 
 
 bp.after_request(add_cors)
@@ -214,6 +217,7 @@ def run_query(op: Operation) -> ResponseReturnValue:
     response.headers["X-Medkg-Rows"] = str(done.written.rows)
     response.headers["X-Medkg-Max-Rows"] = str(e.settings.max_rows)
     response.headers["X-Medkg-Query-Ms"] = f"{seconds * 1000:.1f}"
+    response.headers["X-Medkg-Cache"] = "hit" if done.cached else "miss"
     if done.written.truncated:
         response.headers["X-Medkg-Truncated"] = "true"
     response.headers["Vary"] = "Accept, Accept-Encoding"
