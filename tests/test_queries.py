@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from medkg.build import build_into
 from medkg.config import Settings
 from medkg.errors import BuildError, NotFound, ParameterError
-from medkg.queries import NamedQuery, find_query, get_query, load_queries, parse_query_file
+from medkg.queries import (
+    NamedQuery,
+    find_query,
+    get_query,
+    load_queries,
+    optional_before_required,
+    parse_query_file,
+)
 from medkg.store import Store, open_store
 from medkg.store.base import QueryResult
 
@@ -274,3 +281,10 @@ def test_any_phrase_is_data_never_syntax(built_store: Store, phrase: str) -> Non
     for row in result.rows:
         assert str(row[0]) == phrase  # the bound value comes back unchanged
         assert phrase.lower() in str(row[1]).lower()
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_named_queries_keep_optionals_after_required_patterns(name: str) -> None:
+    # an OPTIONAL in the middle of a group stops Oxigraph narrowing what follows by a bound
+    # parameter (see queries.optional_before_required): 1000x slower at 10k claims
+    assert optional_before_required(QUERIES[name].text) == 0

@@ -9,10 +9,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pyparsing import ParseException
+from pyparsing import ParseException, ParseResults
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -249,6 +250,42 @@ def _projection(text: str, path: Path) -> set[str]:
     if algebra.name not in ("SelectQuery", "AskQuery"):
         return set()
     return {str(v) for v in algebra.PV}
+
+
+def optional_before_required(text: str) -> int:
+    """How many groups of a query have an OPTIONAL before a required triple pattern.
+
+    Oxigraph evaluates the patterns after such an OPTIONAL on their own and joins afterwards,
+    so a bound parameter no longer narrows them: ``claims-about-entity`` took 4.8 s at 10k
+    claims with its OPTIONAL in the middle and 5 ms with it last (the answer is the same when,
+    as here, the OPTIONAL binds nothing the later patterns use). Named queries keep OPTIONALs
+    last.
+
+    >>> optional_before_required("SELECT * { ?a ?b ?c OPTIONAL { ?a <p> ?d } ?a <q> ?e }")
+    1
+    >>> optional_before_required("SELECT * { ?a ?b ?c OPTIONAL { ?a <p> ?d } OPTIONAL { ?a <q> ?e } }")
+    0
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    count = 0
+
+    def walk(node: Any) -> None:
+        nonlocal count
+        if isinstance(node, CompValue):
+            if node.name == "GroupGraphPatternSub":
+                names = [part.name for part in node.get("part") or []]
+                if "OptionalGraphPattern" in names:
+                    first = names.index("OptionalGraphPattern")
+                    count += "TriplesBlock" in names[first:]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple | ParseResults):
+            for value in node:
+                walk(value)
+
+    walk(parseQuery(text))
+    return count
 
 
 def to_text(term: Node | None) -> str:
