@@ -30,12 +30,11 @@ from medkg.store.base import (
     replace_update,
     with_union_resync,
 )
-from medkg.store.rewrite import locate_syntax_error
+from medkg.store.rewrite import bind_values, locate_syntax_error
 from medkg.terms import (
     RDF_FORMATS,
     RESULT_FORMATS,
     syntax_error,
-    to_oxigraph,
     to_rdflib,
     to_triple,
 )
@@ -91,7 +90,10 @@ class OxigraphStore:
         if named_graphs:
             kwargs["named_graphs"] = [graph_iri(g) for g in named_graphs]
         if bindings:
-            kwargs["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+            # a VALUES block, not pyoxigraph's substitutions: with those Oxigraph filters after
+            # evaluating instead of looking the value up (claims-about-entity at 10k claims:
+            # 0.42 s substituted, 5 ms with VALUES)
+            sparql = bind_values(sparql, bindings)
         try:
             result = self.ox.query(sparql, **kwargs)
         except SyntaxError as e:
