@@ -138,6 +138,15 @@ def ensure_built(store: Store, settings: Settings) -> None:
         build_into(store, settings)
 
 
+def dataset_size(store: Store, settings: Settings) -> int | None:
+    """The number of quads the last build recorded (``void:triples``), or None if unbuilt."""
+    ds = URIRef(Minter(settings.base_iri).base + "dataset")
+    void = URIRef("http://rdfs.org/ns/void#triples")
+    result = store.query(f"SELECT ?n WHERE {{ {ds.n3()} {void.n3()} ?n }} LIMIT 1")
+    rows = list(result.rows)
+    return int(str(rows[0][0])) if rows and rows[0][0] is not None else None
+
+
 def dataset_version(store: Store, settings: Settings) -> str | None:
     """The version recorded by the last build, or None for an unbuilt store."""
     ds = URIRef(Minter(settings.base_iri).base + "dataset")

@@ -289,11 +289,13 @@ def graph_contradictions(ctx: Context, fmt: str) -> None:
 def stats(ctx: Context) -> None:
     """Print what the store holds, graph by graph."""
     from medkg.store import open_store
+    from medkg.store.base import graph_sizes
 
     store = open_store(ctx.settings.store, ctx.settings.root_path)
-    for g in store.graph_names():
-        click.echo(f"{store.count(g):>9}  {g}")
-    click.echo(f"{store.count():>9}  quads in all")
+    sizes = graph_sizes(store)
+    for g, n in sorted(sizes.items()):
+        click.echo(f"{n:>9}  {g}")
+    click.echo(f"{sum(sizes.values()):>9}  quads in all")
 
 
 @cli.command()

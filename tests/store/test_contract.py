@@ -15,6 +15,7 @@ from rdflib.namespace import XSD
 
 from medkg.errors import QuerySyntaxError
 from medkg.store import Store, open_store
+from medkg.store.base import default_graph_size, graph_sizes
 from medkg.store.registry import BACKENDS
 from tests.conftest import has_virtuoso
 
@@ -47,7 +48,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     for g in names(s):
         s.update(f"DROP SILENT GRAPH <{g}>")
     BACKEND[id(s)] = request.param
-    BASELINE[id(s)] = s.count()  # a store's own graphs (Virtuoso has system graphs)
+    BASELINE[id(s)] = s.count()
+    BASELINE_DEFAULT[id(s)] = default_graph_size(
+        s
+    )  # a store's own graphs (Virtuoso has system graphs)
     s.replace_graphs(
         {
             G1: [(A, P, B, G1), (A, P, Literal("label", lang="en"), G1)],
@@ -60,6 +64,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 BASELINE: dict[int, int] = {}
 BACKEND: dict[int, str] = {}
+BASELINE_DEFAULT: dict[int, int] = {}
 
 
 def names(store: Store) -> list[URIRef]:
@@ -287,3 +292,12 @@ def test_query_whose_comments_mention_update_words_is_still_a_query(store: Store
         f"# rows are never dropped; nothing is DELETEd or INSERTed\nASK {{ <{A}> <{P}> <{B}> }}"
     )
     assert store.query(sparql).boolean is True
+
+
+def test_graph_sizes_count_every_graph_in_one_query(store: Store) -> None:
+    sizes = {g: n for g, n in graph_sizes(store).items() if g in (G1, G2)}
+    assert sizes == {G1: 2, G2: 2}
+    if union_is_a_set(store):
+        store.replace_graphs({G2: [(B, P, C, G2), (A, P, B, G2)]})
+        mine = default_graph_size(store) - BASELINE_DEFAULT.get(id(store), 0)
+        assert mine == 3  # A P B, A P "label", B P C: A P B once though two graphs hold it

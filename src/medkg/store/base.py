@@ -204,6 +204,25 @@ def drop_update(drops: Iterable[URIRef], union: bool = False) -> str:
     return "".join(parts)
 
 
-def describe(store: Any) -> dict[str, Any]:
-    """A small summary of a store for /health and ``medkg stats``."""
-    return {"store": store.selector, "graphs": len(store.graph_names()), "quads": store.count()}
+def describe(store: Any, quads: int | None = None) -> dict[str, Any]:
+    """A small summary of a store for /health and ``medkg stats``; pass ``quads`` when it is
+    known (a build records it), since counting scans the whole store."""
+    quads = store.count() if quads is None else quads
+    return {"store": store.selector, "graphs": len(store.graph_names()), "quads": quads}
+
+
+def graph_sizes(store: Store) -> dict[URIRef, int]:
+    """Quads per named graph, in one scan (not one query per graph: a million claims come in
+    ~30k source graphs)."""
+    result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {
+        URIRef(str(g)): int(str(n))
+        for g, n in result.rows
+        if isinstance(g, URIRef) and n is not None
+    }
+
+
+def default_graph_size(store: Store) -> int:
+    """Triples in the default graph (the union: each triple once where the union is a set)."""
+    (row,) = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows)
+    return int(str(row[0]))

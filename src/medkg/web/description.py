@@ -7,6 +7,7 @@ from rdflib.namespace import RDF, Namespace
 
 from medkg.config import Settings
 from medkg.store import Store
+from medkg.store.base import default_graph_size, graph_sizes
 from medkg.vocab import SD
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -40,8 +41,8 @@ def service_description(endpoint: str, store: Store, settings: Settings) -> Grap
     default = BNode("default")
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    g.add((default, VOID.triples, Literal(store.count())))
-    for name in store.graph_names():
+    g.add((default, VOID.triples, Literal(default_graph_size(store))))
+    for name, size in sorted(graph_sizes(store).items()):
         named = BNode()
         graph = BNode()
         g.add((dataset, SD.namedGraph, named))
@@ -49,5 +50,5 @@ def service_description(endpoint: str, store: Store, settings: Settings) -> Grap
         g.add((named, SD.name, name))
         g.add((named, SD.graph, graph))
         g.add((graph, RDF.type, SD.Graph))
-        g.add((graph, VOID.triples, Literal(store.count(name))))
+        g.add((graph, VOID.triples, Literal(size)))
     return g
