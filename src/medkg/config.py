@@ -56,7 +56,9 @@ class Settings:
     watch: bool = setting(False, "rebuild and swap in valid edits of ontology/ and data/")
     log_level: str = setting("INFO", "logging level")
     query_memory_mb: int = setting(
-        2048, "resident memory (MiB) a query worker may use; a query over it is stopped (503)"
+        768,
+        "resident memory (MiB) a query worker may use; a query over it is stopped (503). "
+        "The server stays under about 200 + query_workers x query_memory_mb MiB",
     )
     page_size: int = setting(
         50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
