@@ -133,8 +133,9 @@ def build_into(store: Store, settings: Settings, built: BuiltDataset | None = No
 
 
 def ensure_built(store: Store, settings: Settings) -> None:
-    """Build the dataset into an empty store; leave a store that has data alone."""
-    if store.count() == 0:
+    """Build the dataset into an empty store; leave a store that has data alone (asked, not
+    counted: counting scans the store, 7 s at a million claims)."""
+    if not store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
         build_into(store, settings)
 
 
