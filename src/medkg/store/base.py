@@ -22,7 +22,7 @@ class Capabilities:
     supports_update: bool = True
     persistent: bool = False
     native_serialization: bool = False
-    bindings: bool = False  # pre-binds variables (safe parameters) natively
+    bindings: bool = False  # binds parameters as terms (VALUES or natively), never as text
     snapshots: bool = False  # can hand a read-only copy to another process (see Snapshotting)
     bulk_load: bool = False  # replace_dataset uses a native bulk loader (fast, on-disk, streamed)
     # the default graph is stored: the set union of the named graphs, kept so by every write
