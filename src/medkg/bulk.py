@@ -73,10 +73,15 @@ def write_quads(out: IO[str], quads: Iterable[Quad], union: bool = False) -> int
     Returns the number of quads in named graphs."""
     n = 0
     for s, p, o, g in quads:
-        spo = f"{nt(s)} {nt(p)} {nt(o)}"
-        out.write(f"{spo} <{g}> .\n{spo} .\n" if union else f"{spo} <{g}> .\n")
+        out.write(quad_lines(f"{nt(s)} {nt(p)} {nt(o)}", g, union))
         n += 1
     return n
+
+
+def quad_lines(spo: str, g: URIRef, union: bool) -> str:
+    """N-Quads line(s) of one triple (N-Triples terms) in graph ``g``, and in the default graph
+    with ``union``."""
+    return f"{spo} <{g}> .\n{spo} .\n" if union else f"{spo} <{g}> .\n"
 
 
 @dataclass
@@ -235,7 +240,7 @@ def encode_corpus(
         result.quads += write_quads(out, contradictions.iter_quads(mint), union)
         inferred = mint.graph("inferred")
         for spo in inference.iter_triples(inferred):
-            out.write(f"{spo} <{inferred}> .\n{spo} .\n" if union else f"{spo} <{inferred}> .\n")
+            out.write(quad_lines(spo, inferred, union))
             result.quads += 1
     finally:
         contradictions.close()

@@ -145,14 +145,22 @@ RESYNC_UNION = (
 )
 
 
-def with_union_resync(update: str) -> list[str]:
-    """The texts to try, in order, to run ``update`` and ``RESYNC_UNION`` as one request.
+def run_with_union_resync(
+    run: Callable[[str], None], update: str, malformed: type[Exception]
+) -> bool:
+    """Run ``update`` and ``RESYNC_UNION`` as one request through ``run``; False when the text
+    does not parse (``run`` raised ``malformed`` both times), so the client's text is at fault.
 
     An update may or may not end with its own ``;`` (both are valid), so the first text
-    separates the two with ``;`` and the second does not; at most one of them parses, and when
-    neither does the client's own text is at fault.
+    separates the two with ``;`` and the second does not; at most one of them parses.
     """
-    return [f"{update}\n;\n{RESYNC_UNION}", f"{update}\n{RESYNC_UNION}"]
+    for text in (f"{update}\n;\n{RESYNC_UNION}", f"{update}\n{RESYNC_UNION}"):
+        try:
+            run(text)
+            return True
+        except malformed:
+            continue
+    return False
 
 
 def insert_data(graphs: Mapping[URIRef, Iterable[Quad]], union: bool = False) -> Iterator[str]:

@@ -28,7 +28,7 @@ from medkg.store.base import (
     QueryResult,
     Snapshot,
     replace_update,
-    with_union_resync,
+    run_with_union_resync,
 )
 from medkg.store.rewrite import bind_values, locate_syntax_error
 from medkg.terms import (
@@ -105,12 +105,8 @@ class OxigraphStore:
     def update(self, sparql: str) -> None:
         """Run an update and bring the stored union up to date, in one transaction."""
         with self._write_lock:
-            for text in with_union_resync(sparql):
-                try:
-                    self.ox.update(text)
-                    return
-                except SyntaxError:
-                    continue
+            if run_with_union_resync(self.ox.update, sparql, SyntaxError):
+                return
         # neither text parsed, so the client's is wrong: find where in it
         raise locate_syntax_error(sparql, "update") or QuerySyntaxError(
             "SPARQL syntax error in the update", where=Location("update")

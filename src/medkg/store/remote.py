@@ -45,7 +45,7 @@ from medkg.store.base import (
     QueryResult,
     drop_update,
     replace_update,
-    with_union_resync,
+    run_with_union_resync,
 )
 from medkg.store.oxigraph import ProgressReader, wrap_result
 from medkg.store.rewrite import bind_values, iter_keywords, locate_syntax_error
@@ -172,11 +172,8 @@ class SparqlStore:
         """Run an update (with a stored union, and its upkeep in the same request)."""
         if not self.endpoints.stored_union:
             return self._update(sparql, sparql)
-        for text in with_union_resync(sparql):
-            try:
-                return self._update(text, sparql)
-            except QuerySyntaxError:
-                continue
+        if run_with_union_resync(lambda text: self._update(text, sparql), sparql, QuerySyntaxError):
+            return None
         raise local_syntax_error(sparql, "update") or QuerySyntaxError(
             "the endpoint refused the update as malformed", where=Location("update")
         )
