@@ -8,48 +8,16 @@ cannot be checked (``SERVICE ?var``, an undeclared prefix) is refused: safe rath
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from medkg.errors import Forbidden
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<name>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:(?:[\w\-.:%\u00b7\u00c0-\uffff]|\\.)*
-             |[A-Za-z_\u00c0-\uffff][\w\-\u00c0-\uffff]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from medkg.store.rewrite import Token, iter_tokens
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATES = (
     "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-
-
-def iter_tokens(text: str) -> Iterator[Token]:
-    """Significant tokens of a SPARQL text (whitespace and comments dropped).
-
-    >>> [t.text for t in iter_tokens('SELECT * { ?s <http://x/SERVICE> "SERVICE" } # SERVICE')]
-    ['SELECT', '*', '{', '?s', '<http://x/SERVICE>', '"SERVICE"', '}']
-    """
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            yield Token(kind, m.group())
 
 
 @dataclass(frozen=True)

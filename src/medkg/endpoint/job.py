@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from medkg import errors
-from medkg.endpoint.writers import Written, write_result
-from medkg.errors import Location, MedkgError, NotAcceptable, StoreError
+from medkg.endpoint.writers import NATIVE_SOLUTIONS, Written, write_result
+from medkg.errors import Location, MedkgError, NotAcceptable, QuerySyntaxError, StoreError
 from medkg.formats import Format
-from medkg.store.base import Store
+from medkg.store.base import QueryResult, Store
+from medkg.store.rewrite import limit_solutions
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -50,19 +51,38 @@ def kind_of(result_kind: str) -> str:
 
 def run_job(store: Store, job: Job, out: IO[bytes]) -> tuple[str, Format, Written]:
     """Run ``job`` on ``store`` and write the result to ``out``."""
-    result = store.query(
-        job.query,
-        default_graphs=job.default_graphs or None,
-        named_graphs=job.named_graphs or None,
-        bindings=job.bindings or None,
-    )
+    query = job.query
+    limited = None
+    results_format = job.formats.get("results")
+    native = results_format.name if results_format else None
+    if store.capabilities.native_serialization and native in NATIVE_SOLUTIONS:
+        # the engine stops at the row cap and its own serialiser can write the rows
+        limited = limit_solutions(query, job.max_rows + 1)
+
+    def run(text: str) -> QueryResult:
+        return store.query(
+            text,
+            default_graphs=job.default_graphs or None,
+            named_graphs=job.named_graphs or None,
+            bindings=job.bindings or None,
+        )
+
+    try:
+        result = run(limited or query)
+    except QuerySyntaxError:
+        if limited is None:
+            raise
+        # the error (and its line and column) of the text as sent, never of the rewrite
+        limited = None
+        result = run(query)
     fmt = job.formats.get(kind_of(result.kind))
     if fmt is None:
         raise NotAcceptable(
             f"the query gives {kind_of(result.kind)} but no format for them is acceptable",
             hint="send an Accept header or ?format= for SPARQL results or RDF",
         )
-    return result.kind, fmt, write_result(result, fmt, out, job.max_rows)
+    written = write_result(result, fmt, out, job.max_rows, limited=limited is not None)
+    return result.kind, fmt, written
 
 
 def error_to_wire(e: BaseException) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -145,6 +146,91 @@ def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     if at is None:
         return f"{query}\n{block}"
     return f"{query[: at + 1]} {block}{query[at + 1 :]}"
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+  | (?P<name>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:(?:[\w\-.:%\u00b7\u00c0-\uffff]|\\.)*
+             |[A-Za-z_\u00c0-\uffff][\w\-\u00c0-\uffff]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int  # where it begins in the text
+
+
+def iter_tokens(text: str) -> Iterator[Token]:
+    """Significant tokens of a SPARQL text (whitespace and comments dropped).
+
+    >>> [t.text for t in iter_tokens('SELECT * { ?s <http://x/SERVICE> "SERVICE" } # SERVICE')]
+    ['SELECT', '*', '{', '?s', '<http://x/SERVICE>', '"SERVICE"', '}']
+    """
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, m.group(), m.start())
+
+
+_INTEGER = re.compile(r"[0-9]+")
+
+
+def limit_solutions(query: str, n: int) -> str | None:
+    """The SELECT query with its top-level ``LIMIT`` lowered to at most ``n`` (added if it has
+    none), or None for any other form or a text this scan cannot place a LIMIT in.
+
+    The answer is then the first ``n`` solutions of the same sequence (LIMIT slices after
+    ORDER BY and projection), so an engine can stop early and serialise natively without
+    a row cap of its own. A LIMIT in a subquery, a string or a comment is left alone.
+
+    >>> limit_solutions("SELECT * { ?s ?p ?o } ORDER BY ?s", 11)
+    'SELECT * { ?s ?p ?o } ORDER BY ?s\\nLIMIT 11'
+    >>> limit_solutions("SELECT * { { SELECT * {} LIMIT 99 } } LIMIT 500 OFFSET 3", 11)
+    'SELECT * { { SELECT * {} LIMIT 99 } } LIMIT 11 OFFSET 3'
+    >>> limit_solutions("SELECT ?x { ?x ?p ?o } VALUES ?x { <http://x/> }", 11)
+    'SELECT ?x { ?x ?p ?o } LIMIT 11\\nVALUES ?x { <http://x/> }'
+    >>> limit_solutions("ASK { ?s ?p ?o }", 11) is None
+    True
+    """
+    depth, form, values = 0, None, None
+    tokens = iter_tokens(query)
+    for tok in tokens:
+        if tok.text in "{([":
+            depth += 1
+        elif tok.text in "})]":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif depth or tok.kind != "name" or ":" in tok.text:
+            continue
+        elif (word := tok.text.upper()) in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = form or word
+        elif word == "VALUES" and values is None:
+            values = tok.start
+        elif word == "LIMIT" and form == "SELECT":
+            after = next(tokens, None)
+            m = _INTEGER.match(query, after.start) if after else None
+            if m is None or values is not None:
+                return None
+            if int(m.group()) <= n:
+                return query
+            return f"{query[: m.start()]}{n}{query[m.end() :]}"
+    if form != "SELECT" or depth != 0:
+        return None
+    if values is not None:
+        return f"{query[:values]}LIMIT {n}\n{query[values:]}"
+    return f"{query}\nLIMIT {n}"
 
 
 def locate_syntax_error(text: str, what: str = "query") -> QuerySyntaxError | None:
