@@ -7,9 +7,11 @@ bounded time and count; latencies are measured per request. Loopback only.
 from __future__ import annotations
 
 import http.client
+import itertools
 import statistics
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -40,12 +42,15 @@ class LoadResult:
 
 
 def run_load(
-    url: str, query: str, clients: int, seconds: float, max_requests: int = 5000
+    url: str, query: str | Sequence[str], clients: int, seconds: float, max_requests: int = 5000
 ) -> LoadResult:
     """Send ``GET url?query=...`` from ``clients`` threads for ``seconds`` (at most
-    ``max_requests`` in all); a request in flight at the deadline is finished and counted."""
+    ``max_requests`` in all); a request in flight at the deadline is finished and counted.
+    Given several queries, the requests take them in turn."""
     parts = urlsplit(url)
-    path = f"{parts.path}?{urlencode({'query': query})}"
+    queries = [query] if isinstance(query, str) else list(query)
+    paths = [f"{parts.path}?{urlencode({'query': q})}" for q in queries]
+    turn = itertools.count()
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -58,6 +63,7 @@ def run_load(
                 with lock:
                     if len(latencies) + errors[0] >= max_requests:
                         return
+                    path = paths[next(turn) % len(paths)]
                 t0 = time.perf_counter()
                 try:
                     conn.request("GET", path, headers={"Accept": ACCEPT})
