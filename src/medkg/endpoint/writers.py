@@ -33,7 +33,7 @@ TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("MEDKG",)}
 #: solution formats Oxigraph both writes and reads back (to count what it wrote); CSV it cannot
 #: read, so CSV goes through the Python writer
 NATIVE_SOLUTIONS = ("json", "xml", "tsv")
-SPOOL_IN_MEMORY = 8 << 20  # a native answer up to this size is counted in memory
+COUNT_IN_MEMORY = 8 << 20  # a native answer up to this size is counted in memory, not on disk
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def write_native(
     """Serialise with Oxigraph, then count the rows by reading them back (exact, whatever the
     text holds). Past ``max_rows`` the rows read back are written again, cut, in Python."""
     native = RESULT_FORMATS[fmt.name]
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as buffer:
+    with tempfile.SpooledTemporaryFile(max_size=COUNT_IN_MEMORY) as buffer:
         solutions.serialize(buffer, native)
         buffer.seek(0)
         reread = ox.parse_query_results(buffer, native)
