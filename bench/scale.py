@@ -153,6 +153,8 @@ def prepare(n: int, workdir: Path, reuse: bool = False) -> dict[str, object]:
         ]
     )
     line = next(x for x in out.splitlines() if x.startswith("bulk-built"))
+    for phase in (x for x in out.splitlines() if x.startswith("INFO medkg.store.oxigraph")):
+        print(f"medkg build: {phase.partition(': ')[2]}", flush=True)  # where load time goes
     quads = int(line.split()[1])
     encode_s = float(line.split("encode ")[1].split("s")[0])
     load_s = float(line.split("load ")[1].split("s")[0])

@@ -47,7 +47,8 @@ from medkg.store.base import (
     replace_update,
     run_with_union_resync,
 )
-from medkg.store.oxigraph import ProgressReader, wrap_result
+from medkg.store.bulkload import ProgressReader
+from medkg.store.oxigraph import wrap_result
 from medkg.store.rewrite import bind_values, iter_keywords, locate_syntax_error
 from medkg.terms import RDF_FORMATS, syntax_error, to_triple
 
