@@ -158,8 +158,8 @@ class OxigraphStore:
                         fresh.extend(kept)
                         fresh.extend(ox.Quad(q.subject, q.predicate, q.object) for q in kept)
                 fresh.flush()
-                log.info(
-                    "bulk load of %s: %.1fs, then %.1fs for the kept graphs",
+                log.info(  # the flush waits for RocksDB to compact a large load's files
+                    "bulk load of %s: %.1fs, then %.1fs for kept graphs and compaction",
                     nquads.name,
                     loaded - started,
                     time.perf_counter() - loaded,
