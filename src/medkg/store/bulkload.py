@@ -2,11 +2,12 @@
 installed at pyoxigraph's version, else pyoxigraph's ``Store.bulk_load``.
 
 Both are the same loader, but the command parses a file on every core
-(``parallel_load_from_file``) and pyoxigraph parses on one: at a million synthetic claims (62M
-N-Quads lines, 9.4 GiB) `oxigraph load` took 222 s and pyoxigraph 315-334 s, from a path or a
-Python reader alike, with or without jemalloc (``bench/scale.py``). The command comes with the
-``oxigraph`` package on PyPI, a dependency of medkg; the fallback keeps a store that cannot run
-it (an in-memory one, another version of the command) working.
+(``parallel_load_from_file``) and pyoxigraph parses on one. On the 2-core development machine
+the gain is within its noise (at a million synthetic claims, 9.4 GiB of N-Quads: the command
+222-348 s in four runs, pyoxigraph 315-334 s in three, from a path or a Python reader, with or
+without jemalloc; equal at 100k); it grows with the cores. Either way medkg's load is then the
+loader's own. The command comes with the ``oxigraph`` package on PyPI, a dependency of medkg;
+the fallback keeps a store that cannot use it (in memory, another version) working.
 """
 
 from __future__ import annotations
@@ -58,8 +59,7 @@ def load_fresh(target: Path | None, nquads: Path, progress: Progress | None) -> 
     ``progress`` is told how many bytes of the file were loaded, in steps adding up to its size.
     Raises SyntaxError for a broken file and OSError for a failed write (the directory is then
     the caller's to remove)."""
-    command = oxigraph_command() if target is not None else None
-    if target is not None and command is not None:
+    if target is not None and (command := oxigraph_command()) is not None:
         run_load(command, target, nquads, progress)
         return ox.Store(str(target))
     fresh = ox.Store(str(target)) if target else ox.Store()
