@@ -26,18 +26,23 @@ def contents(store: ox.Store) -> set[str]:
     return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
 
 
+@pytest.fixture(params=["oxigraph load", "pyoxigraph"])
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test that takes it runs with the command and with pyoxigraph's loader."""
+    if request.param == "pyoxigraph":
+        monkeypatch.setattr(bulkload, "oxigraph_command", lambda: None)
+    return str(request.param)
+
+
 def test_the_oxigraph_command_of_pyoxigraphs_version_is_installed() -> None:
     """The test environment has it (the `oxigraph` package), so the tests below use it."""
     command = bulkload.oxigraph_command()
     assert command is not None and Path(command).name == "oxigraph"
 
 
-@pytest.mark.parametrize("with_command", [True, False])
 def test_both_loaders_give_the_same_store_and_report_every_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_command: bool
+    tmp_path: Path, loader: str
 ) -> None:
-    if not with_command:
-        monkeypatch.setattr(bulkload, "oxigraph_command", lambda: None)
     nq = nquads(tmp_path / "in.nq", 3000)
     seen: list[int] = []
     store = bulkload.load_fresh(tmp_path / "store", nq, seen.append)
@@ -55,12 +60,9 @@ def test_the_command_reports_progress_in_steps_before_the_end(tmp_path: Path) ->
     assert len(seen) >= 2 and sum(seen) == nq.stat().st_size
 
 
-@pytest.mark.parametrize("with_command", [True, False])
 def test_a_broken_file_is_refused_with_its_line_and_the_old_store_is_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_command: bool
+    tmp_path: Path, loader: str
 ) -> None:
-    if not with_command:
-        monkeypatch.setattr(bulkload, "oxigraph_command", lambda: None)
     path = tmp_path / "store"
     store = OxigraphStore(ox.Store(str(path)), f"oxigraph:{path}", path)
     store.replace_dataset(nquads(tmp_path / "good.nq", 10))
