@@ -61,8 +61,9 @@ def create_app(
 
         app.extensions["medkg.watch"] = Watcher(state).start()
 
-    from medkg.web import dump, linked, openapi
+    from medkg.web import dump, linked, openapi, search
 
+    app.register_blueprint(search.bp)
     app.register_blueprint(linked.bp)
     app.register_blueprint(dump.bp)
     app.register_blueprint(openapi.bp)
