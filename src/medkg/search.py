@@ -12,10 +12,11 @@ the shorter name.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -82,7 +83,6 @@ class Hit:
     entry: Entry
     kind: str
     matched: str
-    score: float
 
     def to_json(self) -> dict[str, object]:
         e = self.entry
@@ -117,6 +117,9 @@ class SearchIndex:
                 tokens[token].add(i)
         self.token_keys = sorted(tokens)
         self.token_rows = [tokens[t] for t in self.token_keys]
+        self.rows_by_length = sorted(range(len(keyed)), key=lambda i: len(keyed[i][0]))
+        self.keys_by_length = [keyed[i][0] for i in self.rows_by_length]
+        self.lengths = [len(k) for k in self.keys_by_length]
 
     @classmethod
     def from_store(cls, store: Store) -> SearchIndex:
@@ -143,70 +146,74 @@ class SearchIndex:
         return len(self.entries)
 
     def search(self, query: str, limit: int = 10, type_iri: str | None = None) -> list[Hit]:
-        """The best ``limit`` entities for ``query``, best first (each entity once)."""
+        """The best ``limit`` entities for ``query``, best first (each entity once).
+
+        Stages run in rank order and stop once ``limit`` entities are found, since a later
+        stage can only rank lower; fuzzy matching runs only when nothing else matched.
+        """
         key = normalise(query)
         if not key:
             return []
         found: dict[str, Hit] = {}
-        for hit in self._candidates(query, key):
-            e = hit.entry
-            if type_iri and type_iri not in e.types:
-                continue
-            best = found.get(e.iri)
-            if best is None or _rank(hit) < _rank(best):
-                found[e.iri] = hit
-            if len(found) >= limit * 4 and hit.kind == "fuzzy":
+        curie = self.by_curie.get(query.strip().casefold())
+        if curie and (not type_iri or type_iri in curie.types):
+            found[curie.iri] = Hit(curie, "curie", curie.curie)
+        for stage in (self._exact_and_prefix, self._word_prefixes, self._fuzzy):
+            if len(found) >= limit or (stage == self._fuzzy and found):
                 break
+            best: dict[str, tuple[tuple[int, int, int, str], int, str]] = {}
+            for row, kind in stage(key):
+                iri = self.names[row][1]
+                e = self.entries[iri]
+                if iri in found or (type_iri and type_iri not in e.types):
+                    continue
+                rank = (KINDS.index(kind), -e.claims, len(self.names[row][2]), e.curie)
+                if iri not in best or rank < best[iri][0]:
+                    best[iri] = (rank, row, kind)
+            for _, row, kind in heapq.nsmallest(limit - len(found), best.values()):
+                _, iri, name = self.names[row]
+                found[iri] = Hit(self.entries[iri], kind, name)
         return sorted(found.values(), key=_rank)[:limit]
 
     def exact(self, query: str) -> list[Entry]:
         """Entities whose CURIE, label or synonym is the query (ignoring case and punctuation)."""
         return [h.entry for h in self.search(query, limit=50) if h.kind in ("curie", *LABEL_KINDS)]
 
-    def _candidates(self, query: str, key: str) -> Iterable[Hit]:
-        curie = self.by_curie.get(query.strip().casefold())
-        if curie:
-            yield Hit(curie, "curie", curie.curie, 100.0)
+    def _exact_and_prefix(self, key: str) -> Iterator[tuple[int, str]]:
         lo = bisect.bisect_left(self.keys, key)
         hi = bisect.bisect_right(self.keys, key + "\uffff")
-        for k, iri, name in self.names[lo:hi]:
-            e = self.entries[iri]
-            if k == key:
-                yield Hit(e, "label" if name == e.label else "synonym", name, 90.0)
+        for row in range(lo, hi):
+            k, iri, name = self.names[row]
+            if k != key:
+                yield row, "prefix"
             else:
-                yield Hit(e, "prefix", name, 80.0)
-        yield from self._word_prefixes(key)
-        yield from self._fuzzy(key)
+                yield row, "label" if name == self.entries[iri].label else "synonym"
 
-    def _word_prefixes(self, key: str) -> Iterable[Hit]:
+    def _word_prefixes(self, key: str) -> Iterator[tuple[int, str]]:
         rows: set[int] | None = None
-        for token in key.split():
+        for token in sorted(key.split(), key=len, reverse=True):  # rarest-looking first
             lo = bisect.bisect_left(self.token_keys, token)
             hi = bisect.bisect_right(self.token_keys, token + "\uffff")
             matching = set().union(*self.token_rows[lo:hi]) if hi > lo else set()
             rows = matching if rows is None else rows & matching
             if not rows:
                 return
-        for i in sorted(rows or ()):
-            _, iri, name = self.names[i]
-            yield Hit(self.entries[iri], "words", name, 60.0)
+        for row in rows or ():
+            yield row, "words"
 
-    def _fuzzy(self, key: str) -> Iterable[Hit]:
+    def _fuzzy(self, key: str) -> Iterator[tuple[int, str]]:
+        """Names within a normalised Indel similarity of 80%: only names whose length is within
+        2/3 to 3/2 of the query's can reach it, so only those are scored."""
         if len(key) < 3:
             return
+        lo = bisect.bisect_left(self.lengths, (2 * len(key) + 2) // 3)
+        hi = bisect.bisect_right(self.lengths, (3 * len(key)) // 2)
         matches = process.extract(
-            key, self.keys, scorer=fuzz.ratio, limit=20, score_cutoff=80
+            key, self.keys_by_length[lo:hi], scorer=fuzz.ratio, limit=20, score_cutoff=80
         )  # fmt: skip
-        for _, score, i in matches:
-            _, iri, name = self.names[i]
-            yield Hit(self.entries[iri], "fuzzy", name, float(score) / 2)
+        for _, _, i in matches:
+            yield self.rows_by_length[lo + i], "fuzzy"
 
 
-def _rank(hit: Hit) -> tuple[int, float, int, int, str]:
-    return (
-        KINDS.index(hit.kind),
-        -hit.score,
-        -hit.entry.claims,
-        len(hit.matched),
-        hit.entry.curie,
-    )
+def _rank(hit: Hit) -> tuple[int, int, int, str]:
+    return (KINDS.index(hit.kind), -hit.entry.claims, len(hit.matched), hit.entry.curie)

@@ -20,7 +20,9 @@ def test_typing_lou_geh_in_the_search_box_reaches_als(visit: Any) -> None:
     labels = visit.page.eval_on_selector_all(
         "#site-search-options option", "options => options.map(o => o.label)"
     )
-    assert any(label.startswith("amyotrophic lateral sclerosis (MONDO:0004976)") for label in labels)
+    assert any(
+        label.startswith("amyotrophic lateral sclerosis (MONDO:0004976)") for label in labels
+    )
     with visit.page.expect_navigation():
         box.press("Enter")
     assert visit.page.url.endswith("/entity/MONDO:0004976")
