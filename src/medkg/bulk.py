@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from medkg import __version__
-from medkg.build import claim_paths, ontology_paths
+from medkg.build import claim_paths, input_fingerprint, ontology_paths
 from medkg.config import Settings
 from medkg.curation.fast import load_claim_file_fast
 from medkg.errors import BuildError, MedkgError
@@ -92,6 +92,7 @@ class BulkResult:
     claims: int = 0
     quads: int = 0
     version: str = ""
+    fingerprint: str | None = None  # of the curated files read (build.input_fingerprint)
     nquads: Path | None = None
     encode_seconds: float = 0.0
     load_seconds: float = 0.0
@@ -246,6 +247,7 @@ def encode_corpus(
         contradictions.close()
         inference.types.close()
     result.version = input_version(onto_paths + paths)
+    result.fingerprint = input_fingerprint(root)
     result.quads += write_quads(out, iter_build_info(result, mint), union)
     return result
 
@@ -269,6 +271,8 @@ def iter_build_info(result: BulkResult, mint: Minter) -> Iterator[Quad]:
     g, ds = mint.graph("build"), dataset_iri(mint)
     yield ds, RDF.type, URIRef(VOID + "Dataset"), g
     yield ds, MEDKG.version, Literal(result.version), g
+    if result.fingerprint:
+        yield ds, MEDKG.inputFingerprint, Literal(result.fingerprint), g
     yield ds, URIRef(VOID + "triples"), Literal(result.quads - result.articles), g
 
 
