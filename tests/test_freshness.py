@@ -20,7 +20,9 @@ from medkg.web import create_app
 from .conftest import ROOT
 
 SEED = "als-demyelinating-or-axonal"
-TITLE = "SELECT ?t WHERE { <https://w3id.org/medkg/article/%s> <http://purl.org/dc/terms/title> ?t }"
+TITLE = (
+    "SELECT ?t WHERE { <https://w3id.org/medkg/article/%s> <http://purl.org/dc/terms/title> ?t }"
+)
 
 
 def project(tmp_path: Path) -> Settings:
