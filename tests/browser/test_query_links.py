@@ -9,9 +9,7 @@ import pytest
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
-ALS_QUERY = (
-    "SELECT ?d WHERE { VALUES ?d { <http://purl.obolibrary.org/obo/MONDO_0004976> } }"
-)
+ALS_QUERY = "SELECT ?d WHERE { VALUES ?d { <http://purl.obolibrary.org/obo/MONDO_0004976> } }"
 
 
 def run(page: Any, query: str) -> None:

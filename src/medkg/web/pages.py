@@ -14,10 +14,11 @@ from urllib.parse import quote
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from medkg.answer import FOUNDING_QUERY, STANCES, answer
+from medkg.answer import FOUNDING_QUERY, STANCES, STRENGTH_RULES, answer
+from medkg.documents import EntityNotFound
 from medkg.formats import offered
 from medkg.queries import NamedQuery, find_query, load_queries
-from medkg.vocab import PREFIXES, iri_to_curie
+from medkg.vocab import PREFIXES, UnknownCurie, iri_to_curie, to_iri
 from medkg.web.openapi import ERRORS, media
 from medkg.web.state import state
 
@@ -136,10 +137,32 @@ def founding_question() -> ResponseReturnValue:
     s = state()
     query = find_query(s.settings.root_path, FOUNDING_QUERY)
     params = {k: v for k, v in request.args.items() if k != "format"}
+    if "disease" in params:
+        require_known(params["disease"])
     result = answer(query, s.store, params)
     return render_template(
-        "question.html", answer=result, stances=STANCES, query=query, local=local_path
+        "question.html",
+        answer=result,
+        stances=STANCES,
+        query=query,
+        local=local_path,
+        strength_rules=STRENGTH_RULES,
     )
+
+
+def require_known(curie: str) -> None:
+    """A 404 naming the CURIE (with a way to find the right one) if the graph does not know it."""
+    try:
+        iri = to_iri(curie.strip())
+    except UnknownCurie as e:
+        raise EntityNotFound(e.message, hint=e.hint) from None
+    known = state().store.query(f"ASK {{ {{ {iri.n3()} ?p ?o }} UNION {{ ?s ?p {iri.n3()} }} }}")
+    if not known.boolean:
+        raise EntityNotFound(
+            f"the graph knows nothing about {curie}, so it cannot answer the question of it",
+            hint="find a disease by name with the search box (/search?q=...), e.g. "
+            "MONDO:0004976 (ALS) or MONDO:0005301 (multiple sclerosis)",
+        )
 
 
 def local_path(iri: str) -> str:
