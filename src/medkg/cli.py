@@ -311,6 +311,19 @@ def stats(ctx: Context) -> None:
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Start a project in DIRECTORY from the seed (ontology/, data/, queries/)."""
+    from pathlib import Path
+
+    from medkg.project import init_project
+
+    for path in init_project(Path(directory)):
+        click.echo(f"created {path}/")
+    click.echo(f"next: cd {directory} && medkg serve   (or: medkg --root {directory} serve)")
+
+
+@cli.command()
 @click.option("--claims", type=click.IntRange(min=1), required=True, help="claims to write")
 @click.option("--seed", type=int, default=0, show_default=True, help="same seed, same files")
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="project root")
