@@ -17,6 +17,8 @@ COPY . .
 COPY --from=assets /build/frontend/node_modules/@zazuko/yasgui/build/yasgui.min.js \
      /build/frontend/node_modules/@zazuko/yasgui/build/yasgui.min.css \
      /build/frontend/node_modules/cytoscape/dist/cytoscape.min.js \
+     /build/frontend/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+     /build/frontend/node_modules/swagger-ui-dist/swagger-ui.css \
      src/medkg/web/static/vendor/
 RUN pip wheel --no-cache-dir --no-deps -w /dist .
 

@@ -37,3 +37,16 @@ def test_an_unknown_name_shows_a_styled_page_with_the_search_box(visit: Any) -> 
     assert "no entity is called" in visit.page.locator("h1").inner_text()
     visit.errors.clear()  # the browser logs the 404 of the page itself
     visit.check()
+
+
+def test_docs_page_shows_every_route_of_the_openapi_spec(visit: Any) -> None:
+    visit.open("/docs")
+    page = visit.page
+    page.wait_for_selector(".opblock-summary-path")
+    paths = set(
+        page.eval_on_selector_all(".opblock-summary-path", "els => els.map(e => e.dataset.path)")
+    )
+    spec = visit.page.request.get(visit.server.url + "/openapi.json").json()
+    assert {"/sparql", "/api/search", "/entity/{ident}"} <= paths
+    assert len(paths) == len(spec["paths"])
+    visit.check()

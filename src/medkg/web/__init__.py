@@ -50,6 +50,9 @@ def create_app(
 
     errors.register(app)
     observe.register(app)
+    from medkg.web.respond import gzip_response
+
+    app.after_request(gzip_response)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(health.bp)

@@ -41,6 +41,7 @@ def _page(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str,
 
 OPENAPI: dict[str, dict[str, Any]] = {
     "/": _page("the SPARQL query page, with the named queries as examples"),
+    "/docs": _page("Swagger UI: every route of /openapi.json, to read and try"),
     "/founding-question": _page(
         "the founding question answered in plain words from the graph",
         [
@@ -67,12 +68,22 @@ OPENAPI: dict[str, dict[str, Any]] = {
 
 #: files ``make assets`` copies from frontend/node_modules into static/vendor
 VENDOR = ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js")
+#: the API explorer's files (swagger-ui-dist), for /docs
+DOCS_VENDOR = ("swagger-ui-bundle.js", "swagger-ui.css")
 
 
-def missing_vendor() -> list[str]:
+def missing_vendor(names: tuple[str, ...] = VENDOR) -> list[str]:
     """Vendor files not installed, so a page can say so instead of failing in the browser."""
     folder = Path(current_app.static_folder or "") / "vendor"
-    return [name for name in VENDOR if not (folder / name).is_file()]
+    return [name for name in names if not (folder / name).is_file()]
+
+
+@bp.get("/docs")
+def api_docs() -> ResponseReturnValue:
+    """Swagger UI over /openapi.json, served from /static like every other script."""
+    return render_template(
+        "docs.html", spec=url_for("openapi.openapi"), missing=missing_vendor(DOCS_VENDOR)
+    )
 
 
 WHERE_OPEN = re.compile(r"^(?!\s*#).*?(\bWHERE\s*)?\{", re.MULTILINE | re.IGNORECASE)
