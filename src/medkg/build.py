@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from medkg.config import Settings
 from medkg.curation.load import ClaimFile, load_claim_files, require_clean
+from medkg.curation.terms import declared_terms, unknown_curies
 from medkg.model import Article, Claim, merge_claims
 from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
@@ -108,6 +109,10 @@ def build_dataset(settings: Settings) -> BuiltDataset:
     root = settings.root_path
     ontology = read_ontology(ontology_paths(root))
     files = load_claim_files(claim_paths(root), root)
+    terms = declared_terms(ontology)
+    for f in files:
+        if not f.problems:  # the same CURIE check as `medkg validate`: a build accepts no less
+            f.problems.extend(unknown_curies(f, terms))
     require_clean(files)
     return encode_dataset(settings, ontology, files)
 
