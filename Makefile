@@ -53,7 +53,9 @@ clean:
 VENDOR := src/medkg/web/static/vendor
 VENDOR_FILES := frontend/node_modules/@zazuko/yasgui/build/yasgui.min.js \
 	frontend/node_modules/@zazuko/yasgui/build/yasgui.min.css \
-	frontend/node_modules/cytoscape/dist/cytoscape.min.js
+	frontend/node_modules/cytoscape/dist/cytoscape.min.js \
+	frontend/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	frontend/node_modules/swagger-ui-dist/swagger-ui.css
 
 $(VENDOR)/.installed: frontend/package.json frontend/package-lock.json
 	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }

@@ -107,7 +107,8 @@ def test_reference_page_lists_the_article_and_the_evidence_citing_it(client: Fla
     )
     cited_by = [e.rsplit("/", 1)[-1] for e in doc["citedBy"]]
     assert cited_by and all(f'href="/evidence/{key}"' in page for key in cited_by)
-    assert f"Cited as evidence by ({len(cited_by)})" in page
+    assert "Sentences that cite it (" in page  # the sentences, not a list of evidence hashes
+    assert "<mark>ALS is fundamentally a disease of axonal degeneration affecting motor" in page
     assert 'href="/article/als-demyelinating-or-axonal">Is Amyotrophic' in page
 
 
@@ -133,3 +134,19 @@ def test_pages_of_a_deployment_with_its_own_base_iri_link_to_this_server(
     assert article.count("<mark") > 40 and "kg.example.org" not in article
     answer = client.get("/founding-question").get_data(as_text=True)
     assert 'href="/claim/fe8bda120e032f81daa9"' in answer
+
+
+def test_claim_page_is_titled_by_its_proposition(client: FlaskClient) -> None:
+    page = client.get("/claim/fe8bda120e032f81daa9", headers=HTML).get_data(as_text=True)
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.startswith("amyotrophic lateral sclerosis NOT")
+    assert "demyelinating disease" in title
+
+
+def test_entity_page_tallies_claims_by_predicate_and_lists_denials_first(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/entity/MONDO:0004976", headers=HTML).get_data(as_text=True)
+    assert page.index('class="summary"') < page.index('id="group-negated"')
+    assert page.index('id="group-negated"') < page.index('id="group-affirmed"')
+    assert 'class="denied"' in page and "/api/queries/claims-about-entity?entity=" in page

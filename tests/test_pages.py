@@ -52,7 +52,7 @@ def test_query_page_says_how_to_install_missing_editor_files(app: Flask, tmp_pat
     app.static_folder = str(tmp_path)
     page = app.test_client().get("/").get_data(as_text=True)
     assert "make assets" in page
-    assert "yasgui.min.js" in page and "<script src=" not in page
+    assert "yasgui.min.js" in page and "/static/vendor/" not in page  # no script that 404s
 
 
 def test_founding_answer_says_not_demyelinating_citing_references_1_and_2(
@@ -123,3 +123,18 @@ def test_example_shows_the_summary_not_the_metadata_header() -> None:
     text = example_text(query)
     assert text.startswith(f"# {query.summary}\n")
     assert "#+" not in text
+
+
+def test_founding_question_of_an_unknown_disease_is_a_404_that_says_how_to_find_one(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/founding-question?disease=MONDO:9999999")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert "knows nothing about MONDO:9999999" in body["error"]
+    assert "/search?q=" in body["hint"]
+
+
+def test_founding_page_explains_how_strength_is_rated(client: FlaskClient) -> None:
+    page = client.get("/founding-question").get_data(as_text=True)
+    assert "How it is rated: strong when the decisive claims" in page

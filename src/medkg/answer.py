@@ -272,6 +272,14 @@ def tell(disease: str, chain: dict[str, list[Claim]]) -> tuple[str, list[str]]:
     return verdict, explanation
 
 
+#: the rule ``weigh`` applies, in words (the founding page shows it beside the rating)
+STRENGTH_RULES = (
+    "strong when the decisive claims are stated in at least two articles and cite primary "
+    "research, with no quality flag; moderate when they cite at least three distinct "
+    "references; weak otherwise."
+)
+
+
 def weigh(claims: list[Claim]) -> tuple[str, list[str]]:
     """Strength of the evidence behind the decisive claims, and the reasons for it."""
     evidence = [e for c in claims for e in c.evidence]

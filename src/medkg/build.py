@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from medkg.config import Settings
 from medkg.curation.load import ClaimFile, load_claim_files, require_clean
+from medkg.curation.terms import declared_terms, unknown_curies
 from medkg.model import Article, Claim, merge_claims
 from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
@@ -75,11 +76,43 @@ def claim_paths(root: Path) -> list[Path]:
     return sorted((root / "data" / "claims").glob("*.yaml"))
 
 
+def input_paths(root: Path) -> list[Path]:
+    """The curated files a build reads: the ontology, claim files and article texts."""
+    articles = sorted((root / "data" / "articles").glob("*.txt"))
+    return ontology_paths(root) + claim_paths(root) + articles
+
+
+def input_fingerprint(root: Path) -> str | None:
+    """A hash of every curated file's path and bytes (None when there are none), recorded by
+    each build so a server can tell that the files changed since (``medkg:inputFingerprint``)."""
+    paths = input_paths(root)
+    if not paths:
+        return None
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        with path.open("rb") as f:
+            digest.update(hashlib.file_digest(f, "sha256").digest())
+    return digest.hexdigest()[:32]
+
+
+def recorded_fingerprint(store: Store, settings: Settings) -> str | None:
+    """The input fingerprint the store's last build recorded, or None."""
+    ds = URIRef(Minter(settings.base_iri).base + "dataset")
+    q = f"SELECT ?f WHERE {{ {ds.n3()} {MEDKG.inputFingerprint.n3()} ?f }} LIMIT 1"
+    rows = list(store.query(q).rows)
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
 def build_dataset(settings: Settings) -> BuiltDataset:
     """Read and check every curated file and encode the dataset; raises BuildError on bad input."""
     root = settings.root_path
     ontology = read_ontology(ontology_paths(root))
     files = load_claim_files(claim_paths(root), root)
+    terms = declared_terms(ontology)
+    for f in files:
+        if not f.problems:  # the same CURIE check as `medkg validate`: a build accepts no less
+            f.problems.extend(unknown_curies(f, terms))
     require_clean(files)
     return encode_dataset(settings, ontology, files)
 
@@ -99,7 +132,8 @@ def encode_dataset(settings: Settings, ontology: Graph, files: list[ClaimFile]) 
     built.graphs[mint.graph("qc")] = list(iter_qc_quads(built.articles, built.claims, mint))
     built.graphs[mint.graph("inferred")] = list(_inferred(built, mint))
     built.version = built.content_hash()
-    built.graphs[mint.graph("build")] = list(_build_info(built, mint))
+    fingerprint = input_fingerprint(settings.root_path)
+    built.graphs[mint.graph("build")] = list(_build_info(built, mint, fingerprint))
     return built
 
 
@@ -108,11 +142,13 @@ def _inferred(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
     return iter_inferred_quads(built.union(), mint.graph("inferred"))
 
 
-def _build_info(built: BuiltDataset, mint: Minter) -> Iterator[Quad]:
+def _build_info(built: BuiltDataset, mint: Minter, fingerprint: str | None) -> Iterator[Quad]:
     g = mint.graph("build")
     ds = URIRef(mint.base + "dataset")
     yield ds, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"), g
     yield ds, MEDKG.version, Literal(built.version), g
+    if fingerprint:
+        yield ds, MEDKG.inputFingerprint, Literal(fingerprint), g
     yield ds, URIRef("http://rdfs.org/ns/void#triples"), Literal(built.quad_count()), g
     for article, _ in built.articles:
         yield ds, DCTERMS.source, mint.article(article.id), g

@@ -26,9 +26,11 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from medkg import __version__
-from medkg.build import claim_paths, ontology_paths
+from medkg.build import claim_paths, input_fingerprint, ontology_paths
 from medkg.config import Settings
 from medkg.curation.fast import load_claim_file_fast
+from medkg.curation.load import load_claim_file
+from medkg.curation.terms import declared_terms, unknown_curies
 from medkg.errors import BuildError, MedkgError
 from medkg.model import Article, Claim
 from medkg.rdf.derive import contradiction_key, iter_article_qc_quads
@@ -92,6 +94,7 @@ class BulkResult:
     claims: int = 0
     quads: int = 0
     version: str = ""
+    fingerprint: str | None = None  # of the curated files read (build.input_fingerprint)
     nquads: Path | None = None
     encode_seconds: float = 0.0
     load_seconds: float = 0.0
@@ -212,6 +215,7 @@ def encode_corpus(
     ontology = read_ontology(onto_paths)
     inference = Inference(workdir / "types.tsv")
     onto_quads = list(iter_graph_quads(ontology, mint.graph("ontology")))
+    terms = set(declared_terms(ontology))
     result.quads += write_quads(out, onto_quads, union)
     inference.add(onto_quads)
     del ontology, onto_quads
@@ -221,6 +225,9 @@ def encode_corpus(
     try:
         for path in paths:
             f = load_claim_file_fast(path, root)
+            if not f.problems and unknown_curies(f, terms):  # read again for the positions
+                f = load_claim_file(path, root)
+                f.problems.extend(unknown_curies(f, terms))
             if f.problems or f.article is None:
                 problems.extend(f.problems)
                 continue
@@ -246,6 +253,7 @@ def encode_corpus(
         contradictions.close()
         inference.types.close()
     result.version = input_version(onto_paths + paths)
+    result.fingerprint = input_fingerprint(root)
     result.quads += write_quads(out, iter_build_info(result, mint), union)
     return result
 
@@ -269,6 +277,8 @@ def iter_build_info(result: BulkResult, mint: Minter) -> Iterator[Quad]:
     g, ds = mint.graph("build"), dataset_iri(mint)
     yield ds, RDF.type, URIRef(VOID + "Dataset"), g
     yield ds, MEDKG.version, Literal(result.version), g
+    if result.fingerprint:
+        yield ds, MEDKG.inputFingerprint, Literal(result.fingerprint), g
     yield ds, URIRef(VOID + "triples"), Literal(result.quads - result.articles), g
 
 

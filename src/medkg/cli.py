@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from medkg.config import Settings, describe, load_settings
-from medkg.errors import MedkgError
+from medkg.errors import ConfigError, MedkgError
 from medkg.store.base import QueryResult
 
 if TYPE_CHECKING:
@@ -57,18 +57,30 @@ def serve(
     from medkg.web import create_app
 
     changes = {"host": host, "port": port, "watch": watch}
-    settings = ctx.settings.replace(**{k: v for k, v in changes.items() if v})
+    settings = ctx.settings.replace(**{k: v for k, v in changes.items() if v is not None})
     app = create_app(settings)
+    freshness = app.extensions["medkg"].freshness
+    if freshness.state == "stale":
+        click.echo(f"warning: {freshness.reason}", err=True)
     if get_path:
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
         sys.exit(0 if response.status_code < 400 else 1)
     import waitress
 
-    click.echo(f"medkg serving {settings.store} at http://{settings.host}:{settings.port}/")
-    waitress.serve(
-        app, host=settings.host, port=settings.port, threads=settings.threads, ident="medkg"
-    )
+    try:  # bind first, so a port in use is an error before anything says "serving"
+        server = waitress.create_server(
+            app, host=settings.host, port=settings.port, threads=settings.threads, ident="medkg"
+        )
+    except OSError as e:
+        raise ConfigError(
+            f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}",
+            hint="another server may hold that port: pass --port N (or --port 0 for any free "
+            "port), or stop the other server",
+        ) from None
+    port = getattr(server, "effective_port", settings.port)  # the real one for --port 0
+    click.echo(f"medkg serving {settings.store} at http://{settings.host}:{port}/")
+    server.run()
 
 
 @cli.command()
@@ -296,6 +308,19 @@ def stats(ctx: Context) -> None:
     for g, n in sorted(sizes.items()):
         click.echo(f"{n:>9}  {g}")
     click.echo(f"{sum(sizes.values()):>9}  quads in all")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Start a project in DIRECTORY from the seed (ontology/, data/, queries/)."""
+    from pathlib import Path
+
+    from medkg.project import init_project
+
+    for path in init_project(Path(directory)):
+        click.echo(f"created {path}/")
+    click.echo(f"next: cd {directory} && medkg serve   (or: medkg --root {directory} serve)")
 
 
 @cli.command()

@@ -125,6 +125,24 @@ def read_labels(root: Path) -> dict[str, str]:
     return labels
 
 
+#: the synthetic terms' declarations, so a corpus validates (and builds) like curated data
+SYNTH_TERMS = "synth-terms.ttl"
+
+
+def write_terms(path: Path, drawn: dict[str, Zipf], known: dict[str, str]) -> None:
+    """Declare every term the pools can draw that the copied ontology does not, with its label."""
+    from medkg.vocab import curie_to_iri
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(
+            "# Synthetic terms of a `medkg synth` corpus (generated; not real ontology IDs).\n"
+        )
+        for curie in sorted({c for z in drawn.values() for c in z.items} - set(known)):
+            text = json.dumps(label(curie), ensure_ascii=False)
+            out.write(f"<{curie_to_iri(curie)}> <{RDFS_LABEL}> {text}@en .\n")
+
+
 def pools() -> dict[str, Zipf]:
     out = {"CLASS": Zipf(sorted(CLASSES, key=lambda c: (c[6:9] != "000", c)))}
     for prefix, size in POOL.items():
@@ -309,7 +327,9 @@ def synthesize(
         if (root / sub).is_dir() and root.resolve() != out.resolve():
             shutil.copytree(root / sub, out / sub, dirs_exist_ok=True)
     rng = random.Random(seed)
-    corpus = Corpus(out, rng, pools(), labels, deque(maxlen=2000))
+    drawn = pools()
+    write_terms(out / "ontology" / SYNTH_TERMS, drawn, labels)
+    corpus = Corpus(out, rng, drawn, labels, deque(maxlen=2000))
     sizes = iter_article_sizes(claims, random.Random(seed + 1))
     count = 0
     for count, n in enumerate(sizes, start=1):

@@ -7,18 +7,17 @@ HermiT, contradictions. Later checks run only on input the earlier ones could re
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from medkg.build import BuiltDataset, claim_paths, encode_dataset, ontology_paths, shapes_path
 from medkg.config import Settings
 from medkg.consistency import check_owl
 from medkg.curation.load import ClaimFile, load_claim_files
+from medkg.curation.terms import declared_terms, unknown_curies
 from medkg.errors import ConfigError, Location, MedkgError
 from medkg.model import Claim
 from medkg.rdf.derive import contradiction_groups, evidence_flags
@@ -26,11 +25,7 @@ from medkg.rdf.ontology import TurtleSyntaxError, read_turtle
 from medkg.reasoning import ReasonerUnavailable
 from medkg.report import ERROR, WARNING, Problem, Report
 from medkg.shacl import check_shapes
-from medkg.vocab import MEDKG, Minter, curie_to_iri, iri_to_curie
-
-#: namespaces whose terms need no declaration in ontology/
-BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
-CURIE_FIELDS = ("subject", "predicate", "object", "disease_context", "anatomical_context", "unit")
+from medkg.vocab import MEDKG, Minter
 
 
 @dataclass
@@ -113,61 +108,12 @@ def from_error(e: MedkgError, check: str, severity: str = ERROR) -> Problem:
     return Problem(check, severity, e.message, e.where, e.hint)
 
 
-def declared_terms(ontology: Graph) -> dict[URIRef, str]:
-    """Every IRI the ontology says something about, with its label (or '')."""
-    terms: dict[URIRef, str] = {}
-    for s in set(ontology.subjects()):
-        if isinstance(s, URIRef):
-            terms[s] = str(ontology.value(s, RDFS.label) or "")
-    return terms
-
-
-def did_you_mean(curie: str, terms: dict[URIRef, str]) -> str:
-    """A hint naming the declared terms closest to an unknown CURIE, with their labels."""
-    by_curie = {iri_to_curie(str(iri)): label for iri, label in terms.items()}
-    close = difflib.get_close_matches(curie, list(by_curie), n=3, cutoff=0.75)
-    if not close:
-        return "declare the term (ID and label) in ontology/terms.ttl, or fix the CURIE"
-    named = ", ".join(f"{c} ({by_curie[c]})" if by_curie[c] else c for c in close)
-    return f"did you mean {named}? Otherwise declare the term in ontology/terms.ttl"
-
-
-def claim_curies(claim: Claim) -> Iterator[tuple[str, str, str | None]]:
-    """(field, CURIE, handle) for every term a claim entry uses."""
-    q = claim.qualifiers
-    values = {
-        "subject": claim.subject,
-        "predicate": claim.predicate,
-        "object": claim.object,
-        "disease_context": q.disease_context,
-        "anatomical_context": q.anatomical_context,
-        "unit": q.unit,
-    }
-    for ev in claim.evidence:
-        for name in CURIE_FIELDS:
-            if values[name]:
-                yield name, str(values[name]), ev.handle
-        yield "evidence_code", ev.evidence_code, ev.handle
-
-
 def check_curies(inputs: Inputs) -> Iterator[Problem]:
     """Every CURIE a claim uses names a term declared in ontology/ (or an RDF/OWL built-in)."""
     terms = declared_terms(inputs.ontology)
     for f in inputs.claim_files:
-        seen: set[tuple[str, str | None]] = set()
-        for claim in f.claims:
-            for name, curie, handle in claim_curies(claim):
-                iri = curie_to_iri(curie)
-                if iri in terms or str(iri).startswith(BUILTIN) or (name, handle) in seen:
-                    continue
-                seen.add((name, handle))
-                yield Problem(
-                    "curie",
-                    ERROR,
-                    f"{name} {curie} is not a term declared in ontology/",
-                    f.field_at(handle, name) or Location(str(f.path)),
-                    did_you_mean(curie, terms),
-                )
+        for p in unknown_curies(f, terms):
+            yield Problem("curie", ERROR, p.message, p.where, p.hint)
 
 
 def check_citations(inputs: Inputs) -> Iterator[Problem]:

@@ -109,3 +109,15 @@ def test_arrow_keys_step_through_the_graph_edges(visit: Any) -> None:
     assert page.locator("#edge-evidence").get_attribute("data-claim") == first
     assert "mark" in page.locator("#edge-evidence").inner_html()
     visit.check()
+
+
+def test_entity_page_shows_the_negated_claims_above_the_fold(visit: Any) -> None:
+    page = open_html(visit, ALS)
+    fold = page.viewport_size["height"]
+    denied = page.locator(".summary .denied")
+    assert denied.bounding_box()["y"] + 20 < fold  # the denial is seen without scrolling
+    assert "NOT" in denied.inner_text() and "demyelinating disease" in denied.inner_text()
+    first_card = page.locator("section.group.negated article.claim").first
+    box = first_card.bounding_box()
+    assert box is not None and box["y"] < fold, "the first negated claim card is below the fold"
+    visit.check()

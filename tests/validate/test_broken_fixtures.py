@@ -216,3 +216,12 @@ def test_validate_outside_a_project_could_not_run(tmp_path: Path) -> None:
         main(["--root", str(tmp_path), "validate"])
     assert exit_info.value.code == 2
     assert "has no ontology/ folder" in err.getvalue()
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(project: Project) -> None:
+    line = project.add_claim('- id: unclosed\n  subject: "MONDO:0004976\n  predicate: RO:0002200\n')
+    project.append(project.claims, "- id: later\n  subject: MONDO:0005301\n" * 20)
+    report = project.validate()
+    [problem] = at(report, "syntax")
+    assert problem.where is not None and problem.where.line == line + 1  # the subject line
+    assert "never closed" in problem.message and "quoted scalar" in problem.message

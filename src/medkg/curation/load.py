@@ -74,18 +74,27 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"))
     except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
-        raise CurationProblem(
-            f"YAML syntax error: {e.problem or e.context}",
-            where=where,
-            hint="fix the YAML syntax at that position",
-            check="syntax",
-        ) from None
+        raise yaml_problem(path, e) from None
     except (OSError, UnicodeDecodeError) as e:
         raise CurationProblem(
             f"cannot read file: {e}", where=Location(str(path)), check="syntax"
         ) from None
+
+
+def yaml_problem(path: Path, e: MarkedYAMLError) -> CurationProblem:
+    """A YAML syntax error where the curator must look: for something opened and never closed
+    (a quote, a bracket: "while scanning a quoted scalar") that is where it opened, not where
+    the parser gave up, which may be many lines later."""
+    opened = bool(e.context and e.context.startswith("while ") and e.context_mark)
+    mark = e.context_mark if opened else (e.problem_mark or e.context_mark)
+    where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
+    message = f"YAML syntax error: {e.problem or e.context}"
+    hint = "fix the YAML syntax at that position"
+    if opened and e.problem_mark:
+        what = (e.context or "").removeprefix("while scanning ").removeprefix("while parsing ")
+        message = f"YAML syntax error: {what} opened here is never closed ({e.problem} at line {e.problem_mark.line + 1})"
+        hint = "close it (a missing quote or bracket) on the line it belongs to"
+    return CurationProblem(message, where=where, hint=hint, check="syntax")
 
 
 def locate(path: Path, doc: Any, keys: list[Any]) -> Location:

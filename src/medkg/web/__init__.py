@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
-from medkg.build import dataset_version, ensure_built
+from medkg.build import dataset_version
 from medkg.config import Settings, load_settings
+from medkg.freshness import Freshness, ensure_current
 from medkg.store import Store, open_store
 
 
@@ -21,6 +22,8 @@ class AppState:
     store: Store
     version: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # how the store compares with the curated files (medkg.freshness), as of start-up
+    freshness: Freshness = field(default_factory=lambda: Freshness("unchecked"))
 
     def refresh_version(self) -> None:
         self.version = dataset_version(self.store, self.settings)
@@ -29,14 +32,14 @@ class AppState:
 def create_app(
     settings: Settings | None = None, store: Store | None = None, build: bool = True
 ) -> Flask:
-    """Build the app; with ``build`` an empty store gets the curated dataset built into it."""
+    """Build the app; with ``build`` an empty store gets the curated dataset built into it and
+    a store built from other curated files is rebuilt (``medkg.freshness``)."""
     settings = settings or load_settings()
     store = store or open_store(settings.store, settings.root_path)
-    if build:
-        ensure_built(store, settings)
+    freshness = ensure_current(store, settings) if build else Freshness("unchecked")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    state = AppState(settings, store)
+    state = AppState(settings, store, freshness=freshness)
     state.refresh_version()
     app.extensions["medkg"] = state
     logging.getLogger("medkg").setLevel(settings.log_level)
@@ -47,6 +50,9 @@ def create_app(
 
     errors.register(app)
     observe.register(app)
+    from medkg.web.respond import gzip_response
+
+    app.after_request(gzip_response)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(health.bp)
@@ -61,8 +67,9 @@ def create_app(
 
         app.extensions["medkg.watch"] = Watcher(state).start()
 
-    from medkg.web import dump, linked, openapi
+    from medkg.web import dump, linked, openapi, search
 
+    app.register_blueprint(search.bp)
     app.register_blueprint(linked.bp)
     app.register_blueprint(dump.bp)
     app.register_blueprint(openapi.bp)

@@ -10,7 +10,7 @@ import json
 import logging
 import uuid
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from medkg.errors import MedkgError, MethodNotAllowed, Unauthorized
@@ -37,14 +37,7 @@ def render(body: dict[str, object]) -> Response:
         ["application/json", "text/html", "text/plain"], default="application/json"
     )
     if best == "text/html" and accept["text/html"] > accept["application/json"]:
-        text = f"<h1>{status} {html.escape(str(body['error']))}</h1>"
-        if body.get("hint"):
-            text += f"<p>{html.escape(str(body['hint']))}</p>"
-        page = (
-            f"<!doctype html><html lang=en><meta charset=utf-8><title>{status} error</title>"
-            f"<main>{text}</main></html>"
-        )
-        return Response(page, status, mimetype="text/html")
+        return Response(html_page(body), status, mimetype="text/html")
     if best == "text/plain" and accept["text/plain"] > accept["application/json"]:
         lines = [f"{status} {body['error']}"]
         if body.get("where"):
@@ -53,6 +46,22 @@ def render(body: dict[str, object]) -> Response:
             lines.append(f"hint: {body['hint']}")
         return Response("\n".join(lines) + "\n", status, mimetype="text/plain")
     return Response(json.dumps(body), status, mimetype="application/json")
+
+
+def html_page(body: dict[str, object]) -> str:
+    """The error as a page of the site (its navigation and search box), or bare if the site's
+    templates cannot render here (an error raised outside a blueprint's setup)."""
+    try:
+        return render_template("error.html", status=body["status"], body=body)
+    except Exception:  # an error page must never fail: fall back to the bare one
+        log.debug("site error page could not render", exc_info=True)
+    text = f"<h1>{body['status']} {html.escape(str(body['error']))}</h1>"
+    if body.get("hint"):
+        text += f"<p>{html.escape(str(body['hint']))}</p>"
+    return (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{body['status']} error</title>"
+        f"<main>{text}</main></html>"
+    )
 
 
 def register(app: Flask) -> None:

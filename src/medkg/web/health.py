@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
@@ -16,9 +18,16 @@ bp = Blueprint("health", __name__)
 def health() -> ResponseReturnValue:
     s = state()
     # the build's recorded size: counting would scan the store on every health check
-    body = {"status": "ok", "version": s.version}
+    body: dict[str, Any] = {"status": "ok", "version": s.version}
     body |= describe(s.store, dataset_size(s.store, s.settings))
+    body["curated_files"] = s.freshness.to_dict()
+    degraded = [s.freshness.reason] if s.freshness.state == "stale" else []
     watcher = current_app.extensions.get("medkg.watch")
     if watcher is not None:
         body["watch"] = watcher.status  # a broken edit shows here with its report
+        if watcher.status.get("status") in ("broken", "failed"):
+            degraded.append("the last edit of the curated files is broken (see watch.report)")
+    if degraded:
+        body["status"] = "degraded"
+        body["degraded"] = degraded
     return jsonify(body)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import render_template
 from rdflib import URIRef
@@ -26,9 +27,11 @@ from medkg.vocab import MEDKG
 from medkg.web.claim_view import ClaimView, Reader, Ref, Term, as_list
 from medkg.web.state import state
 
+#: the groups of an entity page, in the order shown: what sources deny comes first, since a
+#: denial is the answer people most often come for and the easiest to miss below the affirmed
 GROUPS = {
-    "affirmed": "Affirmed claims",
     "negated": "Negated claims",
+    "affirmed": "Affirmed claims",
     "hypotheses": "Hypotheses and uncertain claims",
 }
 #: a run of citation numbers printed at the end of a sentence: "... axons 1, 2."
@@ -53,10 +56,14 @@ def entity_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
         for direction, nodes in (data.get(group) or {}).items():
             claims += [(reader.claim(n), direction) for n in nodes if isinstance(n, dict)]
     grouped = {g: [(c, d) for c, d in claims if c.group == g] for g in GROUPS}
+    term = reader.term(data["@id"])
     return render_template(
         "entity.html",
         doc=doc,
-        term=reader.term(data["@id"]),
+        term=term,
+        summary=summarise(c for c, _ in claims),
+        by_predicate={g: by_predicate(cs) for g, cs in grouped.items()},
+        csv=csv_link(term.curie if term else ""),
         synonyms=as_list(data.get("exactSynonym")) + as_list(data.get("relatedSynonym")),
         parents=[reader.term(p) for p in as_list(data.get("subClassOf"))],
         groups=GROUPS,
@@ -65,6 +72,30 @@ def entity_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
         alternates=alternates,
         view=data.get("view"),
     )
+
+
+def summarise(claims: Iterable[ClaimView]) -> list[tuple[str, dict[str, int]]]:
+    """Claims on this page counted by predicate and group, the predicates most claimed first."""
+    counts: dict[str, dict[str, int]] = {}
+    for c in claims:
+        row = counts.setdefault(c.predicate.label, dict.fromkeys(GROUPS, 0))
+        row[c.group] += 1
+    return sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+
+
+def by_predicate(
+    claims: list[tuple[ClaimView, str]],
+) -> list[tuple[str, list[tuple[ClaimView, str]]]]:
+    """A group's claims under their predicates (most claims first), order kept within each."""
+    groups: dict[str, list[tuple[ClaimView, str]]] = {}
+    for c, d in claims:
+        groups.setdefault(c.predicate.label, []).append((c, d))
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def csv_link(curie: str) -> str:
+    """The named query that lists the same claims, as CSV (one row per quoted sentence)."""
+    return "/api/queries/claims-about-entity?" + urlencode({"entity": curie, "format": "csv"})
 
 
 def graph_data(focus: str, claims: list[ClaimView], reader: Reader) -> dict[str, Any]:
@@ -214,18 +245,54 @@ def node_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
     backlinks = [
         (heading, [linked(reader, v) for v in as_list(data[key])])
         for key, heading in REVERSE.items()
-        if data.get(key)
+        if data.get(key) and not (ref and key == "citedBy")  # a reference lists its sentences
     ]
     return render_template(
         "node.html",
         doc=doc,
         data=data,
         ref=ref,
+        sentences=citing_sentences(doc.iri) if ref else [],
         evidence=reader.evidence(data) if doc.kind == "evidence" else None,
         claims=[reader.claim(c) for c in as_list(data.get("evidenceFor")) if isinstance(c, dict)],
         backlinks=backlinks,
         alternates=alternates,
     )
+
+
+CITING = """
+PREFIX medkg: <https://w3id.org/medkg/>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX cito: <http://purl.org/spar/cito/>
+SELECT ?ev ?quote ?start ?article (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+  ?ev cito:citesAsEvidence %s ; oa:hasTarget ?target .
+  ?target oa:hasSelector ?sel . ?sel oa:exact ?quote .
+  OPTIONAL { ?ev medkg:source ?article }
+  OPTIONAL { ?target oa:hasSelector ?pos . ?pos oa:start ?start }
+  OPTIONAL { ?claim medkg:evidence ?ev }
+} GROUP BY ?ev ?quote ?start ?article ORDER BY ?article ?start ?quote"""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence that cites a reference: its words, where it stands, what it states."""
+
+    quote: str
+    hrefs: tuple[str, ...]  # the evidence nodes quoting it (one per run of claims it states)
+    claims: int
+
+
+def citing_sentences(reference: URIRef) -> list[Sentence]:
+    """Each distinct sentence citing the reference once, in the order of its article."""
+    s = state()
+    seen: dict[tuple[str, str], Sentence] = {}
+    for ev, quote, _start, article, claims in s.store.query(CITING % reference.n3()).rows:
+        key = (str(article), str(quote))
+        count = int(str(claims)) if claims is not None else 0
+        href = "/" + str(ev).removeprefix(s.settings.base_iri)
+        old = seen.get(key, Sentence(str(quote), (), 0))
+        seen[key] = Sentence(old.quote, (*old.hrefs, href), old.claims + count)
+    return list(seen.values())
 
 
 def linked(reader: Reader, value: Any) -> Term:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from rdflib import URIRef
 
@@ -27,6 +27,7 @@ from medkg.vocab import iri_to_curie
 from medkg.web.cache import not_modified, remembered, with_validators
 from medkg.web.ld_pages import render_document
 from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
+from medkg.web.search import entity_url, search_index
 from medkg.web.state import state
 
 bp = Blueprint("linked", __name__)
@@ -94,7 +95,10 @@ def entity_by_iri() -> ResponseReturnValue:
 def entity(ident: str) -> ResponseReturnValue:
     docs = documents()
     ident = re.sub(r"^(https?):/(?!/)", r"\1://", ident)  # a proxy merged the slashes
-    iri = docs.resolve(ident)
+    try:
+        iri = docs.resolve(ident)
+    except EntityNotFound as e:
+        return by_name(ident, e)
     local = str(iri).removeprefix(docs.base)
     if local != str(iri) and local.startswith(MINTED_PATHS):  # a claim, article… : its own URL
         return see_other("/" + local)
@@ -103,6 +107,36 @@ def entity(ident: str) -> ResponseReturnValue:
         return see_other(url_for("linked.entity", ident=curie))
     page = page_number()
     return respond(lambda: docs.entity(ident, page), f"-p{page}")
+
+
+def by_name(name: str, not_found: EntityNotFound) -> ResponseReturnValue:
+    """``/entity/<label or synonym>``: 303 to the one entity of that name, a list to choose
+    from (300) when several share it, else the 404 with the nearest names as a hint."""
+    hits = search_index().search(name, 10)
+    exact = [h for h in hits if h.kind in ("curie", "label", "synonym")]
+    if len(exact) == 1:
+        return see_other(entity_url(exact[0]))
+    if exact:
+        return choices(name, exact, entity_url)
+    more = "/search?" + urlencode({"q": name})
+    if ":" not in name:  # not CURIE-shaped: a name nothing is called
+        hint = f"search by name at {more}, or use a CURIE such as MONDO:0004976"
+        not_found = EntityNotFound(f"no entity is called {name!r}", hint=hint)
+    if hits:
+        near = ", ".join(f"{h.entry.label or h.entry.curie} ({h.entry.curie})" for h in hits[:3])
+        not_found.hint = f"did you mean {near}? More at {more}"
+    raise not_found
+
+
+def choices(name: str, hits: list[Any], url: Callable[[Any], str]) -> ResponseReturnValue:
+    """``300 Multiple Choices``: the entities sharing a name, as HTML or JSON."""
+    fmt = formats.negotiate(request.headers.get("Accept"), request.args.get("format"), OFFER)
+    if fmt.name == "html":
+        body = render_template("search.html", q=name, search_q=name, hits=hits, url=url)
+        return Response(body, 300, content_type="text/html; charset=utf-8")
+    response = jsonify({"name": name, "choices": [{**h.to_json(), "url": url(h)} for h in hits]})
+    response.status_code = 300
+    return response
 
 
 @bp.get("/term/<local>")
@@ -231,7 +265,8 @@ PAGE = {
 OPENAPI: dict[str, dict[str, Any]] = {
     "/entity/{ident}": _document(
         "an entity by CURIE: label, synonyms, superclasses and the claims about it; a full IRI "
-        "is a 303 to the CURIE form",
+        "is a 303 to the CURIE form, a label or synonym a 303 to its entity (300 with the "
+        "choices when several entities share it)",
         path_param("ident", "a CURIE (MONDO:0004976) or a full IRI", "MONDO:0004976"),
         PAGE,
     ),

@@ -14,10 +14,11 @@ from urllib.parse import quote
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from medkg.answer import FOUNDING_QUERY, STANCES, answer
+from medkg.answer import FOUNDING_QUERY, STANCES, STRENGTH_RULES, answer
+from medkg.documents import EntityNotFound
 from medkg.formats import offered
 from medkg.queries import NamedQuery, find_query, load_queries
-from medkg.vocab import PREFIXES, iri_to_curie
+from medkg.vocab import PREFIXES, UnknownCurie, iri_to_curie, to_iri
 from medkg.web.openapi import ERRORS, media
 from medkg.web.state import state
 
@@ -40,6 +41,7 @@ def _page(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str,
 
 OPENAPI: dict[str, dict[str, Any]] = {
     "/": _page("the SPARQL query page, with the named queries as examples"),
+    "/docs": _page("Swagger UI: every route of /openapi.json, to read and try"),
     "/founding-question": _page(
         "the founding question answered in plain words from the graph",
         [
@@ -66,12 +68,22 @@ OPENAPI: dict[str, dict[str, Any]] = {
 
 #: files ``make assets`` copies from frontend/node_modules into static/vendor
 VENDOR = ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js")
+#: the API explorer's files (swagger-ui-dist), for /docs
+DOCS_VENDOR = ("swagger-ui-bundle.js", "swagger-ui.css")
 
 
-def missing_vendor() -> list[str]:
+def missing_vendor(names: tuple[str, ...] = VENDOR) -> list[str]:
     """Vendor files not installed, so a page can say so instead of failing in the browser."""
     folder = Path(current_app.static_folder or "") / "vendor"
-    return [name for name in VENDOR if not (folder / name).is_file()]
+    return [name for name in names if not (folder / name).is_file()]
+
+
+@bp.get("/docs")
+def api_docs() -> ResponseReturnValue:
+    """Swagger UI over /openapi.json, served from /static like every other script."""
+    return render_template(
+        "docs.html", spec=url_for("openapi.openapi"), missing=missing_vendor(DOCS_VENDOR)
+    )
 
 
 WHERE_OPEN = re.compile(r"^(?!\s*#).*?(\bWHERE\s*)?\{", re.MULTILINE | re.IGNORECASE)
@@ -136,10 +148,32 @@ def founding_question() -> ResponseReturnValue:
     s = state()
     query = find_query(s.settings.root_path, FOUNDING_QUERY)
     params = {k: v for k, v in request.args.items() if k != "format"}
+    if "disease" in params:
+        require_known(params["disease"])
     result = answer(query, s.store, params)
     return render_template(
-        "question.html", answer=result, stances=STANCES, query=query, local=local_path
+        "question.html",
+        answer=result,
+        stances=STANCES,
+        query=query,
+        local=local_path,
+        strength_rules=STRENGTH_RULES,
     )
+
+
+def require_known(curie: str) -> None:
+    """A 404 naming the CURIE (with a way to find the right one) if the graph does not know it."""
+    try:
+        iri = to_iri(curie.strip())
+    except UnknownCurie as e:
+        raise EntityNotFound(e.message, hint=e.hint) from None
+    known = state().store.query(f"ASK {{ {{ {iri.n3()} ?p ?o }} UNION {{ ?s ?p {iri.n3()} }} }}")
+    if not known.boolean:
+        raise EntityNotFound(
+            f"the graph knows nothing about {curie}, so it cannot answer the question of it",
+            hint="find a disease by name with the search box (/search?q=...), e.g. "
+            "MONDO:0004976 (ALS) or MONDO:0005301 (multiple sclerosis)",
+        )
 
 
 def local_path(iri: str) -> str:

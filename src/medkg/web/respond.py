@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Response, request
 
@@ -55,6 +55,60 @@ def stream(done: Done, gzip: bool) -> Response:
     else:
         response.content_length = done.size
     return response
+
+
+#: what is worth compressing (text of every kind medkg serves); images and gzip itself are not
+COMPRESSIBLE = ("text/", "application/json", "application/ld+json", "application/n-", "application/rdf+xml",
+                "application/trig", "application/sparql-results", "application/javascript")  # fmt: skip
+
+
+def gzip_response(response: Response) -> Response:
+    """Gzip a page, document or dump for a client that accepts it (``after_request``).
+
+    Buffered bodies of at least ``GZIP_MIN`` bytes are compressed at once, streamed ones (the
+    dump) chunk by chunk; a body already encoded (``/sparql`` gzips its own) is left alone. The
+    ETag becomes weak, as the compressed bytes differ from the identity ones; If-None-Match is
+    compared weakly, so a revalidation still gets its 304.
+    """
+    response.vary.add("Accept-Encoding")
+    if (
+        not wants_gzip()
+        or response.direct_passthrough  # files and spooled results, sent as they are
+        or response.status_code < 200
+        or response.status_code in (204, 304)
+        or "Content-Encoding" in response.headers
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
+    ):
+        return response
+    if response.is_streamed:
+        body = response.response
+        response.response = _gzipped(body)
+        response.headers.pop("Content-Length", None)
+    else:
+        data = response.get_data()
+        if len(data) < GZIP_MIN:
+            return response
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+        response.set_data(compressor.compress(data) + compressor.flush())
+    response.headers["Content-Encoding"] = "gzip"
+    tag, weak = response.get_etag()
+    if tag and not weak:
+        response.set_etag(tag, weak=True)
+    return response
+
+
+def _gzipped(chunks: Iterable[bytes | str]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    try:
+        for chunk in chunks:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            if data:
+                yield compressor.compress(data)
+        yield compressor.flush()
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()  # the wrapped stream's clean-up (stream_with_context's context)
 
 
 def add_cors(response: Response) -> Response:

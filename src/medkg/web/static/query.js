@@ -44,6 +44,82 @@
     if (results) results.setAttribute("data-state", "done");
   });
 
+  // The query lives in the address (?query=...), so a reload or a shared link brings it back.
+  function queryUrl() {
+    var url = new URL(window.location.href);
+    url.hash = "";
+    url.search = "?query=" + encodeURIComponent(yasqe.getValue());
+    return url.toString();
+  }
+  yasqe.on("query", function () {
+    window.history.replaceState(null, "", queryUrl());
+  });
+  var copy = document.getElementById("copy-link");
+  if (copy) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      var link = queryUrl();
+      window.history.replaceState(null, "", link);
+      var status = document.getElementById("copy-status");
+      var done = function (text) { if (status) status.textContent = text; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(link).then(
+          function () { done("Link copied."); },
+          function () { done("Copy this link: " + link); }
+        );
+      } else {
+        done("Copy this link: " + link);
+      }
+    });
+  }
+
+  // Result IRIs open medkg's own page of the resource (/entity/?iri= answers with a 303 to its
+  // canonical URL) and show its label beside them; labels come from /sparql, in one request per
+  // batch of new rows. Datatype IRIs (inside <sup>) are left alone.
+  var labels = new Map();
+  var RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>";
+  function fetchLabels(iris) {
+    var missing = iris.filter(function (i) { return !labels.has(i) && /^[^<>"{}|^`\\\s]+$/.test(i); });
+    if (!missing.length) return Promise.resolve();
+    missing.forEach(function (i) { labels.set(i, null); });
+    var values = missing.slice(0, 500).map(function (i) { return "<" + i + ">"; }).join(" ");
+    var query = "SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " + values + " } ?s " +
+      RDFS_LABEL + " ?l } GROUP BY ?s";
+    return fetch(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/sparql-results+json" },
+      body: "query=" + encodeURIComponent(query),
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (!data) return;
+      data.results.bindings.forEach(function (b) { labels.set(b.s.value, b.label.value); });
+    }).catch(function () { /* labels are a convenience */ });
+  }
+  function localise() {
+    var links = Array.prototype.filter.call(
+      document.querySelectorAll("#yasr a.iri:not([data-iri])"),
+      function (a) { return !a.closest("sup"); }
+    );
+    if (!links.length) return;
+    links.forEach(function (a) {
+      var iri = a.getAttribute("href");
+      a.setAttribute("data-iri", iri);
+      a.setAttribute("href", "/entity/?iri=" + encodeURIComponent(iri));
+      a.removeAttribute("target");
+      a.title = iri;
+    });
+    fetchLabels(links.map(function (a) { return a.getAttribute("data-iri"); })).then(function () {
+      links.forEach(function (a) {
+        var label = labels.get(a.getAttribute("data-iri"));
+        if (!label || (a.nextSibling && a.nextSibling.className === "iri-label")) return;
+        var span = document.createElement("span");
+        span.className = "iri-label";
+        span.textContent = label;
+        a.after(span);
+      });
+    });
+  }
+  new MutationObserver(localise).observe(document.getElementById("yasr"), { childList: true, subtree: true });
+
   var downloads = document.getElementById("downloads");
   function updateDownloads() {
     var type = yasqe.getQueryType();
@@ -81,7 +157,8 @@
       load(Number(button.getAttribute("data-index")));
     });
   });
-  // /#name opens that named query (the founding-question page links here).
+  // /#name opens that named query (the founding-question page links here); /?query=... opens and
+  // runs the query in the address (a reload, a shared link).
   var wanted = decodeURIComponent(window.location.hash.slice(1));
   config.examples.forEach(function (e, i) {
     if (e.name === wanted) {
@@ -89,5 +166,11 @@
       updateDownloads();
     }
   });
+  var inAddress = new URLSearchParams(window.location.search).get("query");
+  if (inAddress) {
+    yasqe.setValue(inAddress);
+    updateDownloads();
+    yasqe.query();
+  }
   window.medkg = { yasqe: yasqe, yasr: yasr };
 })();

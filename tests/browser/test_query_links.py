@@ -1,0 +1,45 @@
+"""The query page keeps the query in the address and keeps the reader on medkg."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+ALS_QUERY = "SELECT ?d WHERE { VALUES ?d { <http://purl.obolibrary.org/obo/MONDO_0004976> } }"
+
+
+def run(page: Any, query: str) -> None:
+    page.locator(".CodeMirror").wait_for()
+    page.evaluate(f"window.medkg.yasqe.setValue({query!r})")
+    page.evaluate("window.medkg.yasqe.query()")
+    page.locator("#yasr table tbody tr").first.wait_for()
+
+
+def test_a_run_query_is_in_the_address_and_comes_back_on_reload(visit: Any) -> None:
+    visit.open("/")
+    run(visit.page, ALS_QUERY)
+    visit.page.wait_for_function("location.search.startsWith('?query=')")
+    assert parse_qs(urlsplit(visit.page.url).query)["query"] == [ALS_QUERY]
+    visit.page.reload(wait_until="load")
+    visit.page.locator("#yasr table tbody tr").first.wait_for()  # run again from the address
+    assert visit.page.evaluate("window.medkg.yasqe.getValue()") == ALS_QUERY
+    visit.check()
+
+
+def test_a_result_iri_opens_medkgs_entity_page_and_shows_its_label(visit: Any) -> None:
+    visit.open("/")
+    run(visit.page, ALS_QUERY)
+    link = visit.page.locator("#yasr a.iri").first
+    visit.page.wait_for_selector("#yasr .iri-label")
+    assert visit.page.locator("#yasr .iri-label").first.inner_text() == (
+        "amyotrophic lateral sclerosis"
+    )
+    with visit.page.expect_navigation():
+        link.click()
+    assert visit.page.url == visit.server.url + "/entity/MONDO:0004976"
+    assert visit.page.locator("h1").inner_text().startswith("amyotrophic lateral sclerosis")
+    visit.check()
