@@ -147,6 +147,17 @@ def test_using_graph_uri_must_be_an_iri(writable: FlaskClient) -> None:
     assert r.status_code == 400 and "'g>'" in r.get_json()["error"]
 
 
+def test_a_malformed_update_with_using_graph_uri_is_located_in_the_text_as_sent(
+    writable: FlaskClient,
+) -> None:
+    update = f"INSERT {{ GRAPH <{OUT}> {{ ?s a <{EX}Copied> }} }} WHERE {{ ?s a }}"
+    plain = writable.post("/sparql", data={"update": update}, headers=AUTH).get_json()
+    data = {"update": update, "using-graph-uri": G1}
+    r = writable.post("/sparql", data=data, headers=AUTH)
+    assert r.status_code == 400 and r.get_json()["where"] == plain["where"]
+    assert plain["where"]["col"] > 50
+
+
 # UTF-8 only -----------------------------------------------------------------------------------
 
 

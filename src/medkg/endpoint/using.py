@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from medkg.errors import BadRequest
-from medkg.store.rewrite import iter_tokens
+from medkg.store.rewrite import iter_tokens, locate_syntax_error
 
 
 def _is_iri(iri: str) -> bool:
@@ -28,8 +28,13 @@ def _is_iri(iri: str) -> bool:
     return True
 
 
-def add_using(text: str, using: Sequence[str], using_named: Sequence[str]) -> str:
+def add_using(
+    text: str, using: Sequence[str], using_named: Sequence[str], base_iri: str | None = None
+) -> str:
     """The update with the protocol's graphs as USING / USING NAMED before each ``WHERE``.
+
+    A malformed update is reported as the engine reads the text as sent (its line and column,
+    not those of the rewrite).
 
     >>> add_using("INSERT { GRAPH <http://g> { ?s a 1 } } WHERE { ?s ?p ?o }", ["http://d"], [])
     'INSERT { GRAPH <http://g> { ?s a 1 } } USING <http://d> WHERE { ?s ?p ?o }'
@@ -44,6 +49,9 @@ def add_using(text: str, using: Sequence[str], using_named: Sequence[str]) -> st
                 f"using-graph-uri / using-named-graph-uri {iri!r} is not an IRI",
                 hint="give an absolute IRI, e.g. https://w3id.org/medkg/graph/ontology",
             )
+    malformed = locate_syntax_error(text, "update", base_iri)
+    if malformed is not None:
+        raise malformed
     clauses = "".join(f"USING <{g}> " for g in using)
     clauses += "".join(f"USING NAMED <{g}> " for g in using_named)
     out, last, depth, previous = [], 0, 0, ""

@@ -243,7 +243,7 @@ def run_update(op: Operation) -> ResponseReturnValue:
     text = op.update or ""
     screened_text(text)
     refuse_default_graph_writes(text)
-    text = add_using(text, op.using_graphs, op.using_named_graphs)
+    text = add_using(text, op.using_graphs, op.using_named_graphs, base_iri())
     e = endpoint()
     started = time.perf_counter()
     with e.write_lock:
