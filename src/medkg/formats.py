@@ -63,6 +63,28 @@ NAME_ALIASES = {
 }
 
 
+#: a ``format`` parameter read for a graph result (CONSTRUCT, DESCRIBE, the service description):
+#: SPARQLWrapper sends ``format=xml`` (and ``json``) whatever the query form, meaning RDF/XML
+#: (and JSON-LD) for a graph; for solutions the same names mean SPARQL results XML (and JSON)
+FOR_GRAPHS = {
+    "xml": "rdfxml",
+    "application/xml": "rdfxml",
+    "json": "jsonld",
+    "application/json": "jsonld",
+}
+
+
+def format_param_for(param: str | None, kind: str) -> str | None:
+    """A ``format`` parameter read in the context of the result kind (``results`` or ``graph``).
+
+    >>> format_param_for("xml", "graph"), format_param_for("xml", "results")
+    ('rdfxml', 'xml')
+    """
+    if param is None or kind != "graph":
+        return param
+    return FOR_GRAPHS.get(param.strip().lower(), param)
+
+
 def by_name(name: str) -> Format:
     """Find a format by its short name, an alias or a media type.
 

@@ -12,7 +12,6 @@ from typing import Any
 from pyparsing import ParseException, ParseResults
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 from ruamel.yaml import YAML
@@ -20,6 +19,7 @@ from ruamel.yaml.error import YAMLError
 
 from medkg.errors import BuildError, Location, NotFound, ParameterError, UnknownCurie
 from medkg.store.base import QueryResult, Store
+from medkg.store.rdflib_sparql import parse_query, prepare_query
 from medkg.vocab import PREFIXES, iri_to_curie, is_curie, to_iri
 
 PARAM_TYPES = ("IRI", "CURIE", "string", "integer", "enum")
@@ -238,7 +238,7 @@ def _parameter(p: Any, i: int, projected: set[str], where: Location) -> Paramete
 def _projection(text: str, path: Path) -> set[str]:
     """The variables a parameter may bind: a SELECT's projection, an ASK's variables."""
     try:
-        algebra = prepareQuery(text).algebra
+        algebra = prepare_query(text).algebra
     except ParseException as e:
         raise BuildError(
             f"SPARQL syntax error: {e.msg}",
@@ -266,8 +266,6 @@ def optional_before_required(text: str) -> int:
     >>> optional_before_required("SELECT * { ?a ?b ?c OPTIONAL { ?a <p> ?d } OPTIONAL { ?a <q> ?e } }")
     0
     """
-    from rdflib.plugins.sparql.parser import parseQuery
-
     count = 0
 
     def walk(node: Any) -> None:
@@ -284,7 +282,7 @@ def optional_before_required(text: str) -> int:
             for value in node:
                 walk(value)
 
-    walk(parseQuery(text))
+    walk(parse_query(text))
     return count
 
 

@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from medkg.errors import Location
 from medkg.report import ERROR, WARNING, Problem
+from medkg.store.rdflib_sparql import PARSER_LOCK
 from medkg.vocab import iri_to_curie
 
 
@@ -19,9 +20,10 @@ def run_shapes(shapes: Graph, data: Graph) -> Graph:
     """pySHACL's results graph (no inference: the build already materialised what it entails)."""
     from pyshacl import validate
 
-    _conforms, results, _text = validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+    with PARSER_LOCK:  # the shapes' SPARQL constraints go through rdflib's parser
+        _conforms, results, _text = validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
     assert isinstance(results, Graph)
     return results
 

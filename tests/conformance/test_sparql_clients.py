@@ -137,3 +137,29 @@ def test_sparqlstore_select_in_every_format_and_method(
     )
     rows = [tuple(str(t) for t in row) for row in graph.query(SELECT)]  # type: ignore[union-attr]
     assert rows == local_rows(built_store, SELECT)
+
+
+FORMS = {"select": SELECT, "ask": ASK, "construct": CONSTRUCT, "describe": DESCRIBE}
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+@pytest.mark.parametrize("form", list(FORMS))
+def test_sparqlwrapper_with_its_defaults_for_every_query_form(
+    server: Server, built_store: Store, form: str, method: str
+) -> None:
+    """No return format set: SPARQLWrapper sends format=xml (and output=, results=) with an
+    Accept for the form, SPARQL results XML for SELECT/ASK and RDF/XML for CONSTRUCT/DESCRIBE."""
+    query = FORMS[form]
+    client = SPARQLWrapper(server.url + "/sparql")
+    client.setQuery(query)
+    client.setMethod(method)
+    client.setTimeout(30)
+    converted = client.queryAndConvert()
+    if form == "select":
+        results = converted.getElementsByTagName("result")  # type: ignore[union-attr]
+        assert len(results) == len(local_rows(built_store, query)) > 3
+    elif form == "ask":
+        assert converted.getElementsByTagName("boolean")[0].firstChild.data == "true"  # type: ignore[union-attr]
+    else:
+        assert isinstance(converted, Graph) and len(converted) > 10
+        assert isomorphic(converted, local_graph(built_store, query))

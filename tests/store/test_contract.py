@@ -193,6 +193,17 @@ def test_update_inserts_data(store: Store) -> None:
     assert store.count(OTHER) == 1
 
 
+def test_relative_iris_in_a_query_resolve_against_the_base_iri(store: Store) -> None:
+    got = rows(store, "SELECT ?o WHERE { <a> ?p ?o FILTER isIRI(?o) }", base_iri=EX)
+    assert got == [(B,)]
+    assert rows(store, "BASE <c/> SELECT (<d> AS ?d) {}", base_iri=EX) == [(URIRef(EX + "c/d"),)]
+
+
+def test_relative_iris_in_an_update_resolve_against_the_base_iri(store: Store) -> None:
+    store.update("INSERT DATA { GRAPH <other> { <c> <q> <a> } }", base_iri=EX)
+    assert rows(store, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{OTHER}> {{ ?s ?p ?o }} }}") == [(C, Q, A)]
+
+
 def shared_triple_count(store: Store) -> int:
     """How many times the default graph matches A P B (in G1, and in G2 after ``share``)."""
     (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{A}> <{P}> <{B}> }}").rows

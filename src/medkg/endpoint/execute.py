@@ -171,7 +171,7 @@ def job_key(job: Job, version: str) -> tuple[object, ...]:
     formats = tuple(sorted((k, f.name if f else None) for k, f in job.formats.items()))
     bindings = tuple(sorted((k, v.n3()) for k, v in job.bindings.items()))
     return (version, job.query, tuple(job.default_graphs), tuple(job.named_graphs), formats,
-            job.max_rows, bindings)  # fmt: skip
+            job.max_rows, bindings, job.base_iri)  # fmt: skip
 
 
 def make_executor(store: Store, settings: Settings) -> Executor:

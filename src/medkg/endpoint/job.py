@@ -31,6 +31,7 @@ class Job:
     formats: dict[str, Format | None] = field(default_factory=dict)  # "results"/"graph" -> fmt
     max_rows: int = 100_000
     bindings: dict[str, Node] = field(default_factory=dict)  # named-query parameters, as terms
+    base_iri: str | None = None  # relative IRIs resolve against it (the endpoint's own IRI)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def run_job(store: Store, job: Job, out: IO[bytes]) -> tuple[str, Format, Writte
             default_graphs=job.default_graphs or None,
             named_graphs=job.named_graphs or None,
             bindings=job.bindings or None,
+            base_iri=job.base_iri,
         )
 
     try:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateUpdate
-from rdflib.plugins.sparql.parser import parseUpdate
 
 from medkg.errors import BadRequest
+from medkg.store.rdflib_sparql import prepare_update
 
 DEFAULT = "DEFAULT"
 
@@ -34,7 +33,7 @@ def default_graph_writes(text: str) -> list[str]:
     ['CLEAR DEFAULT (operation 1)']
     """
     try:
-        update = translateUpdate(parseUpdate(text))
+        update = prepare_update(text)
     except (ParseException, ValueError, TypeError, KeyError, AttributeError, NotImplementedError):
         return []
     found = []

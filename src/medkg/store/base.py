@@ -69,14 +69,16 @@ class Store(Protocol):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; the default graph is the union of all graphs (a set: each
         triple once, however many graphs hold it, on backends with ``stored_union``) unless
-        ``default_graphs`` names some."""
+        ``default_graphs`` names some. Relative IRIs resolve against ``base_iri`` (the
+        endpoint's own IRI, as the protocol's "service-defined BASE IRI"), or the text's BASE."""
         ...
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update atomically."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update atomically; relative IRIs resolve against ``base_iri``."""
         ...
 
     def replace_graphs(

@@ -11,13 +11,13 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, URIRef
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result
 from rdflib.term import Node
 
 from medkg.errors import Location, QuerySyntaxError, StoreError
 from medkg.store.base import Capabilities, Progress, Quad, QueryResult
-from medkg.store.rewrite import locate_syntax_error
+from medkg.store.rdflib_sparql import prepare_query, prepare_update
+from medkg.store.rewrite import absolute_bases, locate_syntax_error
 from medkg.terms import to_triple
 
 # rdflib would otherwise fetch every FROM / FROM NAMED IRI from the web or the disk
@@ -48,35 +48,40 @@ class MemoryStore:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
+        ds = self.ds
         try:
-            parseQuery(sparql)
+            prepared = prepare_query(
+                absolute_bases(sparql, base_iri), dict(ds.namespaces()), base_iri
+            )
         except ParseException as e:
             raise QuerySyntaxError(
                 f"SPARQL syntax error: {e.msg}",
                 where=Location("query", e.lineno, e.col),
                 hint="fix the query at that line and column",
             ) from None
-        ds = self.ds
         if default_graphs:
             ds = Dataset(default_union=True)
             for g in default_graphs:
                 for t in self.ds.graph(URIRef(g)):
                     ds.add(t)
         init: dict[str, Any] = {k: v for k, v in (bindings or {}).items()}
-        return wrap_result(ds.query(sparql, initBindings=init))
+        return wrap_result(ds.query(prepared, initBindings=init))
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         with self._write_lock:
             staged = _copy(self.ds)
             try:
-                staged.update(sparql)
+                text = absolute_bases(sparql, base_iri)
+                prepared = prepare_update(text, dict(staged.namespaces()), base_iri)
             except ParseException as e:
-                raise locate_syntax_error(sparql, "update") or QuerySyntaxError(
+                raise locate_syntax_error(sparql, "update", base_iri) or QuerySyntaxError(
                     f"SPARQL syntax error: {e.msg}",
                     where=Location("update", e.lineno, e.col),
                     hint="fix the update at that line and column",
                 ) from None
+            staged.update(prepared)
             self.ds = staged
 
     def replace_graphs(

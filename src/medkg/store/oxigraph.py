@@ -88,8 +88,9 @@ class OxigraphStore:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"base_iri": base_iri}
         if default_graphs:
             kwargs["default_graph"] = [graph_iri(g) for g in default_graphs]
         if named_graphs:
@@ -107,13 +108,17 @@ class OxigraphStore:
             raise QueryEvaluationError(f"the query cannot be evaluated: {e}") from None
         return wrap_result(result)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run an update and bring the stored union up to date, in one transaction."""
+
+        def run(text: str) -> None:
+            self.ox.update(text, base_iri=base_iri)
+
         with self._write_lock:
-            if run_with_union_resync(self.ox.update, sparql, SyntaxError):
+            if run_with_union_resync(run, sparql, SyntaxError):
                 return
         # neither text parsed, so the client's is wrong: find where in it
-        raise locate_syntax_error(sparql, "update") or QuerySyntaxError(
+        raise locate_syntax_error(sparql, "update", base_iri) or QuerySyntaxError(
             "SPARQL syntax error in the update", where=Location("update")
         )
 

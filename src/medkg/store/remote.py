@@ -32,7 +32,6 @@ from urllib.parse import parse_qsl, urlsplit
 import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib import URIRef
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Node
 from SPARQLWrapper import INSERT, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -49,7 +48,8 @@ from medkg.store.base import (
 )
 from medkg.store.bulkload import ProgressReader
 from medkg.store.oxigraph import wrap_result
-from medkg.store.rewrite import bind_values, iter_keywords, locate_syntax_error
+from medkg.store.rdflib_sparql import parse_query, parse_update
+from medkg.store.rewrite import bind_values, iter_keywords, locate_syntax_error, with_base
 from medkg.terms import RDF_FORMATS, syntax_error, to_triple
 
 #: what to ask for, by query form (the form is read locally: some stores answer CONSTRUCT in
@@ -133,11 +133,12 @@ class SparqlStore:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         sw = SPARQLWrapper(self.endpoints.query)
         sw.setMethod(POST)
         sw.setTimeout(int(self.endpoints.timeout))
-        sw.setQuery(bind_values(sparql, bindings or {}))
+        sw.setQuery(with_base(bind_values(sparql, bindings or {}), base_iri))
         sw.queryType = SELECT  # SPARQLWrapper guesses the form by regex ("dropped" -> DROP)
         sw.setOnlyConneg(True)  # no format=/output= parameters: they override Accept
         sw.addCustomHttpHeader("Accept", ACCEPT[query_form(sparql)])
@@ -149,7 +150,8 @@ class SparqlStore:
             response = sw.query().response
             body, ctype = response.read(), response.headers.get("Content-Type", "")
         except SPARQLWrapperException as e:
-            raise self._error(e, sparql, "query", rewritten=bool(bindings)) from None
+            rewritten = bool(bindings) or base_iri is not None
+            raise self._error(e, sparql, "query", rewritten, base_iri) from None
         except urllib.error.HTTPError as e:
             raise self._refused(e) from None
         except (urllib.error.URLError, OSError) as e:
@@ -169,17 +171,23 @@ class SparqlStore:
         fmt = ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
         return wrap_result(ox.parse_query_results(body, format=fmt))
 
-    def update(self, sparql: str) -> None:
-        """Run an update (with a stored union, and its upkeep in the same request)."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run an update (with a stored union, and its upkeep in the same request); the base
+        IRI travels as a ``BASE`` in front of the text (a later BASE in the text still wins)."""
+        based = with_base(sparql, base_iri)
         if not self.endpoints.stored_union:
-            return self._update(sparql, sparql)
-        if run_with_union_resync(lambda text: self._update(text, sparql), sparql, QuerySyntaxError):
+            return self._update(based, sparql, base_iri)
+
+        def run(text: str) -> None:
+            self._update(text, sparql, base_iri)
+
+        if run_with_union_resync(run, based, QuerySyntaxError):
             return None
-        raise local_syntax_error(sparql, "update") or QuerySyntaxError(
+        raise local_syntax_error(sparql, "update", base_iri) or QuerySyntaxError(
             "the endpoint refused the update as malformed", where=Location("update")
         )
 
-    def _update(self, sparql: str, original: str) -> None:
+    def _update(self, sparql: str, original: str, base_iri: str | None = None) -> None:
         sw = SPARQLWrapper(self.endpoints.query, updateEndpoint=self.endpoints.update)
         sw.setMethod(POST)
         sw.setTimeout(int(self.endpoints.timeout))
@@ -189,7 +197,7 @@ class SparqlStore:
         try:
             sw.query().response.read()
         except SPARQLWrapperException as e:
-            raise self._error(e, original, "update", rewritten=sparql != original) from None
+            raise self._error(e, original, "update", sparql != original, base_iri) from None
         except urllib.error.HTTPError as e:
             raise self._refused(e) from None
         except (urllib.error.URLError, OSError) as e:
@@ -280,7 +288,12 @@ class SparqlStore:
         )
 
     def _error(
-        self, e: SPARQLWrapperException, text: str, what: str, rewritten: bool = False
+        self,
+        e: SPARQLWrapperException,
+        text: str,
+        what: str,
+        rewritten: bool = False,
+        base_iri: str | None = None,
     ) -> Exception:
         """A typed error for a refused request: syntax errors keep the line and column.
 
@@ -292,7 +305,7 @@ class SparqlStore:
         if getattr(e, "code", None) == 400 or "QueryBadFormed" in type(e).__name__:
             if not rewritten and POSITION.search(message):
                 return syntax_error(SyntaxError(message), what)
-            return local_syntax_error(text, what) or QuerySyntaxError(
+            return local_syntax_error(text, what, base_iri) or QuerySyntaxError(
                 f"the endpoint refused the {what}: {message}", where=Location(what)
             )
         return StoreError(
@@ -317,17 +330,19 @@ def query_form(sparql: str) -> str:
     return "results"
 
 
-def local_syntax_error(text: str, what: str) -> QuerySyntaxError | None:
+def local_syntax_error(
+    text: str, what: str, base_iri: str | None = None
+) -> QuerySyntaxError | None:
     """Parse the text locally to point at the line and column of a syntax error.
 
     Only called after the endpoint refused a request, so the (slow) local parser stays off the
     hot path; if it finds nothing, the endpoint's own message is reported instead.
     """
-    located = locate_syntax_error(text, what)
+    located = locate_syntax_error(text, what, base_iri)
     if located is not None:
         return located
     try:
-        (parseUpdate if what == "update" else parseQuery)(text)
+        (parse_update if what == "update" else parse_query)(text)
     except ParseException as e:
         return QuerySyntaxError(
             f"SPARQL syntax error: {e.msg}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -148,6 +149,38 @@ def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     return f"{query[: at + 1]} {block}{query[at + 1 :]}"
 
 
+def with_base(text: str, base_iri: str | None) -> str:
+    """The text with ``BASE <base_iri>`` in front, for engines that take no base IRI argument;
+    a text that declares its own BASE gets it made absolute instead (Virtuoso refuses a second
+    BASE, though SPARQL allows it).
+
+    >>> with_base("SELECT * { <s> ?p ?o }", "http://h/sparql")
+    'BASE <http://h/sparql>\\nSELECT * { <s> ?p ?o }'
+    """
+    if base_iri is None:
+        return text
+    if "BASE" in iter_keywords(text):
+        return absolute_bases(text, base_iri)
+    return f"BASE {term_text(URIRef(base_iri))}\n{text}"
+
+
+def absolute_bases(text: str, base_iri: str | None) -> str:
+    """The text with each relative ``BASE <iri>`` resolved against the one before it (and
+    ``base_iri``), which rdflib leaves relative (Oxigraph resolves them).
+
+    >>> absolute_bases("BASE <c/> SELECT (<d> AS ?d) {}", "http://x/")
+    'BASE <http://x/c/> SELECT (<d> AS ?d) {}'
+    """
+    out, last, current, previous = [], 0, base_iri or "", ""
+    for tok in iter_tokens(text):
+        if previous == "BASE" and tok.kind == "iri":
+            current = urljoin(current, tok.text[1:-1])
+            out += [text[last : tok.start], f"<{current}>"]
+            last = tok.start + len(tok.text)
+        previous = tok.text.upper() if tok.kind == "name" else ""
+    return "".join(out) + text[last:]
+
+
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
@@ -234,7 +267,9 @@ def limit_solutions(query: str, n: int) -> str | None:
     return f"{query}\nLIMIT {n}"
 
 
-def locate_syntax_error(text: str, what: str = "query") -> QuerySyntaxError | None:
+def locate_syntax_error(
+    text: str, what: str = "query", base_iri: str | None = None
+) -> QuerySyntaxError | None:
     """The line and column where Oxigraph's SPARQL parser refuses ``text``, or None if it parses.
 
     The text is run against an empty in-memory store, so nothing is read or changed; a text
@@ -244,9 +279,9 @@ def locate_syntax_error(text: str, what: str = "query") -> QuerySyntaxError | No
         return None
     try:
         if what == "update":
-            ox.Store().update(text)
+            ox.Store().update(text, base_iri=base_iri)
         else:
-            ox.Store().query(text)
+            ox.Store().query(text, base_iri=base_iri)
     except SyntaxError as e:
         return syntax_error(e, what)
     except (RuntimeError, ValueError, OSError):

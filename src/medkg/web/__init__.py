@@ -44,11 +44,12 @@ def create_app(
     app.extensions["medkg"] = state
     logging.getLogger("medkg").setLevel(settings.log_level)
 
-    from medkg.web import errors, graphstore, health, observe, sparql
+    from medkg.web import encoding, errors, graphstore, health, observe, sparql
     from medkg.web import graph as graph_api
     from medkg.web import queries as queries_api
 
     errors.register(app)
+    encoding.register(app)
     observe.register(app)
     from medkg.web.respond import gzip_response
 

@@ -9,7 +9,8 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
-from flask import current_app, request
+import pyoxigraph as ox
+from flask import current_app, request, url_for
 
 from medkg.build import dataset_version
 from medkg.config import Settings
@@ -58,6 +59,18 @@ def create_endpoint(settings: Settings, store: Store) -> Endpoint:
 def endpoint() -> Endpoint:
     e: Endpoint = current_app.extensions["medkg.endpoint"]
     return e
+
+
+def base_iri() -> str:
+    """The endpoint's own IRI (``http://HOST/sparql`` as the request addressed it), against
+    which relative IRIs in queries and updates resolve: the protocol's "service-defined BASE
+    IRI", as ``oxigraph serve`` does. ``base_iri`` + ``sparql`` when the Host makes no IRI."""
+    iri = url_for("sparql.sparql", _external=True)
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return endpoint().settings.base_iri + "sparql"
+    return iri
 
 
 def require_update_token() -> None:

@@ -79,6 +79,12 @@ SPARQL_PARAMS = [
     FORMAT,
     ACCEPT,
 ]
+IRIS = {"type": "array", "items": {"type": "string"}}
+#: an update's dataset: the USING / USING NAMED of its WHERE (direct POST: in the URL)
+USING_PARAMS = [
+    {"name": name, "in": "query", "required": False, "schema": IRIS}
+    for name in ("using-graph-uri", "using-named-graph-uri")
+]
 RDF_GRAPH_TYPES = (
     "text/turtle",
     "application/n-triples",
@@ -106,7 +112,7 @@ SPARQL_RESPONSES = {
     "403": error("updates are disabled, or the token is wrong"),
     "405": error("an update sent by GET"),
     "413": error("the query or body is too large"),
-    "415": error("a POST body that is not a SPARQL query or update"),
+    "415": error("a POST body that is not a SPARQL query or update, or not in UTF-8"),
     "503": error("the query ran out of time or memory"),
 }
 GRAPH_PARAMS = [
@@ -134,7 +140,7 @@ CORE: dict[str, dict[str, Any]] = {
             "summary": "SPARQL 1.1 Protocol query or update by POST (form, "
             "application/sparql-query or application/sparql-update; updates need the token)",
             "tags": ["sparql"],
-            "parameters": SPARQL_PARAMS[1:],
+            "parameters": SPARQL_PARAMS[1:] + USING_PARAMS,
             "requestBody": {
                 "content": {
                     "application/sparql-query": {"schema": {"type": "string"}},
@@ -145,6 +151,8 @@ CORE: dict[str, dict[str, Any]] = {
                             "properties": {
                                 "query": {"type": "string"},
                                 "update": {"type": "string"},
+                                "using-graph-uri": IRIS,
+                                "using-named-graph-uri": IRIS,
                             },
                         }
                     },

@@ -6,18 +6,31 @@ parameter values are bound as RDF terms, never spliced into the query text.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
-from medkg.errors import BadRequest
+from medkg.errors import BadRequest, MedkgError
 from medkg.queries import NamedQuery, get_query, load_queries
 from medkg.web import sparql
 from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, error, media, path_param
 from medkg.web.state import state
 
 bp = Blueprint("queries", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.record_once
+def prepare(setup_state: BlueprintSetupState) -> None:
+    """Read and check every named query once at start-up, not in the first requests: rdflib's
+    parser is serialised (``store.rdflib_sparql``), so 32 first requests would queue on it."""
+    try:
+        load_queries(setup_state.app.extensions["medkg"].settings.root_path)
+    except MedkgError as e:  # the query's own requests report it, with file and line
+        log.warning("named queries: %s", e.message)
 
 
 @bp.get("/api/queries")

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from medkg.endpoint.guard import Screened, check_outbound, screen
 from medkg.endpoint.job import Done, Job
 from medkg.endpoint.targets import refuse_default_graph_writes
+from medkg.endpoint.using import add_using
 from medkg.errors import (
     BadRequest,
     MethodNotAllowed,
@@ -24,9 +25,10 @@ from medkg.errors import (
     StoreError,
     UnsupportedMediaType,
 )
-from medkg.formats import Format, negotiate, offered
+from medkg.formats import Format, format_param_for, negotiate, offered
 from medkg.web.description import service_description
-from medkg.web.endpoint import create_endpoint, endpoint, require_update_token
+from medkg.web.encoding import decode_body
+from medkg.web.endpoint import base_iri, create_endpoint, endpoint, require_update_token
 from medkg.web.observe import metrics, note, rss_bytes
 from medkg.web.respond import add_cors, make_etag, not_modified, stream, wants_gzip
 from medkg.web.state import state
@@ -72,6 +74,7 @@ class Operation:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     using_graphs: list[str] = field(default_factory=list)
+    using_named_graphs: list[str] = field(default_factory=list)
     bindings: dict[str, Node] = field(default_factory=dict)  # a named query's parameters
 
 
@@ -95,13 +98,15 @@ def read_operation() -> Operation:
             single(form, "update"),
             form.getlist("default-graph-uri") + args.getlist("default-graph-uri"),
             form.getlist("named-graph-uri") + args.getlist("named-graph-uri"),
-            form.getlist("using-graph-uri") + form.getlist("using-named-graph-uri"),
+            form.getlist("using-graph-uri") + args.getlist("using-graph-uri"),
+            form.getlist("using-named-graph-uri") + args.getlist("using-named-graph-uri"),
         )
     if mime in (QUERY, UPDATE):
         text = body_text()
         op = Operation(default_graphs=args.getlist("default-graph-uri"))
         op.named_graphs = args.getlist("named-graph-uri")
-        op.using_graphs = args.getlist("using-graph-uri") + args.getlist("using-named-graph-uri")
+        op.using_graphs = args.getlist("using-graph-uri")
+        op.using_named_graphs = args.getlist("using-named-graph-uri")
         if mime == QUERY:
             op.query = text
         else:
@@ -121,11 +126,7 @@ def single(params: MultiDict[str, str], name: str) -> str | None:
 
 
 def body_text() -> str:
-    body = request.get_data(cache=False)
-    try:
-        return body.decode(request.mimetype_params.get("charset", "utf-8"))
-    except (UnicodeDecodeError, LookupError):
-        raise BadRequest("the request body is not valid UTF-8") from None
+    return decode_body(request.get_data(cache=False))
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -167,9 +168,8 @@ def choose_formats(form: str | None) -> dict[str, Format | None]:
     chosen: dict[str, Format | None] = {}
     problems: dict[str, NotAcceptable] = {}
     for kind, kinds in (("results", ["results"]), ("graph", list(GRAPH_FORMATS))):
-        p = "jsonld" if kind == "graph" and param in ("json", "application/json") else param
         try:
-            chosen[kind] = negotiate(accept, p, offered(kinds))
+            chosen[kind] = negotiate(accept, format_param_for(param, kind), offered(kinds))
         except NotAcceptable as e:
             chosen[kind], problems[kind] = None, e
     wanted = {"SELECT": "results", "ASK": "results", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
@@ -198,11 +198,12 @@ def run_query(op: Operation) -> ResponseReturnValue:
         names = {k: f.name if f else None for k, f in formats.items()}
         bound = sorted((k, v.n3()) for k, v in op.bindings.items())
         etag = make_etag(version, text, op.default_graphs, op.named_graphs, names,
-                         e.settings.max_rows, gz, bound)  # fmt: skip
+                         e.settings.max_rows, gz, bound, base_iri())  # fmt: skip
         cached = not_modified(etag)
         if cached is not None:
             return cached
-    job = Job(text, op.default_graphs, op.named_graphs, formats, e.settings.max_rows, op.bindings)
+    job = Job(text, op.default_graphs, op.named_graphs, formats, e.settings.max_rows, op.bindings,
+              base_iri())  # fmt: skip
     form = screened.form or "?"
     started = time.perf_counter()
     try:
@@ -242,16 +243,12 @@ def run_update(op: Operation) -> ResponseReturnValue:
     text = op.update or ""
     screened_text(text)
     refuse_default_graph_writes(text)
-    if op.using_graphs:
-        raise BadRequest(
-            "using-graph-uri / using-named-graph-uri are not supported",
-            hint="write USING / USING NAMED (or WITH) in the update itself",
-        )
+    text = add_using(text, op.using_graphs, op.using_named_graphs, base_iri())
     e = endpoint()
     started = time.perf_counter()
     with e.write_lock:
         try:
-            e.store.update(text)
+            e.store.update(text, base_iri=base_iri())
         except (RuntimeError, ValueError) as err:
             raise BadRequest(f"the update failed and changed nothing: {err}") from None
         except OSError as err:
@@ -265,7 +262,8 @@ def run_update(op: Operation) -> ResponseReturnValue:
 
 def describe_service() -> ResponseReturnValue:
     s = state()
-    fmt = negotiate(request.headers.get("Accept"), request.args.get("format"), offered(["graph"]))
+    param = format_param_for(request.args.get("format"), "graph")
+    fmt = negotiate(request.headers.get("Accept"), param, offered(["graph"]))
     e = endpoint()
     key = (e.version(), fmt.name, request.base_url)
     body = e.described.get(key)

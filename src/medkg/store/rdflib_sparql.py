@@ -1,0 +1,54 @@
+"""rdflib's SPARQL parser behind one lock: every use of it in medkg goes through here.
+
+rdflib parses SPARQL with a pyparsing grammar whose parse actions learn their own arity on their
+first call (pyparsing's ``_trim_arity``). Two threads making that first call at once can teach
+one the wrong arity for good: 32 concurrent first requests to a named query all failed with
+``Param.postParse2() missing 1 required positional argument`` and every later parse in the
+process failed the same way until restart. Parsing is therefore serialised by ``PARSER_LOCK``
+(an RLock, so a caller may hold it around several calls); rdflib's parse is a few milliseconds,
+and the hot paths parse with the engine (Oxigraph) instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from rdflib.plugins.sparql import algebra, parser
+from rdflib.plugins.sparql.sparql import Query, Update
+
+#: held by anything that runs rdflib's SPARQL parser (pySHACL's SPARQL constraints included)
+PARSER_LOCK = threading.RLock()
+
+
+def parse_query(text: str) -> Any:
+    """rdflib's parse tree of a query; raises pyparsing's ParseException on bad syntax."""
+    with PARSER_LOCK:
+        return parser.parseQuery(text)
+
+
+def parse_update(text: str) -> Any:
+    """rdflib's parse tree of an update; raises pyparsing's ParseException on bad syntax."""
+    with PARSER_LOCK:
+        return parser.parseUpdate(text)
+
+
+def prepare_query(
+    text: str, init_ns: Mapping[str, Any] | None = None, base: str | None = None
+) -> Query:
+    """A parsed and translated query (``rdflib.plugins.sparql.prepareQuery``), ready to run.
+
+    >>> prepare_query("SELECT ?s { <s> ?p ?o }", base="http://h/sparql").algebra.name
+    'SelectQuery'
+    """
+    with PARSER_LOCK:
+        return algebra.translateQuery(parser.parseQuery(text), base, dict(init_ns or {}))
+
+
+def prepare_update(
+    text: str, init_ns: Mapping[str, Any] | None = None, base: str | None = None
+) -> Update:
+    """A parsed and translated update (``rdflib.plugins.sparql.prepareUpdate``), ready to run."""
+    with PARSER_LOCK:
+        return algebra.translateUpdate(parser.parseUpdate(text), base, dict(init_ns or {}))
