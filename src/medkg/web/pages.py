@@ -50,7 +50,14 @@ OPENAPI: dict[str, dict[str, Any]] = {
                 "description": "the disease asked about (a CURIE)",
                 "schema": {"type": "string"},
                 "example": "MONDO:0004976",
-            }
+            },
+            {
+                "name": "drafts",
+                "in": "query",
+                "required": False,
+                "description": "true: also count claims no curator approved (shown as drafts)",
+                "schema": {"type": "string"},
+            },
         ],
     ),
     "/prefixes.json": {
@@ -135,8 +142,9 @@ def prefixes() -> ResponseReturnValue:
 def founding_question() -> ResponseReturnValue:
     s = state()
     query = find_query(s.settings.root_path, FOUNDING_QUERY)
-    params = {k: v for k, v in request.args.items() if k != "format"}
-    result = answer(query, s.store, params)
+    params = {k: v for k, v in request.args.items() if k not in ("format", "drafts")}
+    drafts = request.args.get("drafts", "").lower() in ("1", "true", "yes", "on")
+    result = answer(query, s.store, params, drafts=drafts)
     return render_template(
         "question.html", answer=result, stances=STANCES, query=query, local=local_path
     )
