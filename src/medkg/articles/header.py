@@ -44,6 +44,8 @@ DATE = re.compile(
     r"|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})"
 )
 DATE_FORMATS = ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%m/%d/%Y")
+#: section headings of reference sites that open the text; never a subtitle
+GENERIC = re.compile(r"^(?:introduction|overview|summary|background|abstract|definition)$", re.I)
 HEADING_MAX_WORDS = 14
 HEADER_LINES = 16
 
@@ -96,10 +98,14 @@ def _read_fields(lines: list[Line], at: int, h: Header) -> int:
         ),
         None,
     )
-    if dated is not None:
-        for x in lines[at:dated]:
-            if not (is_banner(x) or FIELD.match(x.content)):
-                h.unrecognised.append(Span(x.start, x.end, x.content, "banner line not recognised"))
+    i = at
+    while dated is not None and i < dated:
+        x, m = lines[i], FIELD.match(lines[i].content)
+        if m and not m.group("value").strip():
+            i += 1  # a label alone: its value is the next line
+        elif not (is_banner(x) or m):
+            h.unrecognised.append(Span(x.start, x.end, x.content, "banner line not recognised"))
+        i += 1
     found = False
     i = at
     while i < len(lines) and i - at < HEADER_LINES:
@@ -158,6 +164,9 @@ def _read_headline(lines: list[Line], at: int, h: Header) -> None:
     if is_paragraph(line):
         _answer(line, h)
     elif nxt is not None and is_paragraph(nxt):
+        if GENERIC.match(line.content):  # "Introduction" heads a section, not an answer
+            _answer(nxt, h)
+            return
         h.subtitle = line
         h.body_from = at + 1
         _answer(nxt, h)

@@ -98,8 +98,9 @@ def _body(lines: list[Line], unrecognised: list[Span]) -> tuple[list[Section], l
         if marked:
             found = split_statements(marked[1], position, marked[0])
         else:
-            kind = "lead-in" if line.content.endswith(":") else "paragraph"
-            found = split_statements(line, position, kind)
+            found = split_statements(line, position, "paragraph")
+            if found and line.content.endswith(":"):  # "Before escalating, confirm:"
+                found[-1] = replace(found[-1], kind="lead-in")
         if not found:
             unrecognised.append(Span(line.start, line.end, line.content, "no statement in line"))
         statements.extend(found)
