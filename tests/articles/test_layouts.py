@@ -66,6 +66,19 @@ def test_glued_and_parenthesised_numbers() -> None:
     )
 
 
+def test_numbers_after_a_value_and_before_a_colon() -> None:
+    assert parse("It helps 39% of adults, with a number needed to treat of 5 3") == (
+        "It helps 39% of adults, with a number needed to treat of 5 [3]",
+    )
+    assert parse("Consider it in these cases 1, 2:") == ("Consider it in these cases [1, 2]",)
+    assert parse("Three steps cover most adults: 4") == ("Three steps cover most adults: [4]",)
+
+
+def test_a_text_ending_with_citation_numbers_is_not_cut() -> None:
+    parsed = parse_article("Q?\nLast updated: 2025-01-02\nH2\nThe answer. 1\nS\n- A bullet 2\n")
+    assert "TruncatedText" not in [q.code for q in parsed.qc]
+
+
 def test_a_line_of_numbers_alone_belongs_to_the_statement_before() -> None:
     assert parse("Avoid it in pregnancy.\n3, 4") == ("Avoid it in pregnancy. [3, 4]",)
 

@@ -99,7 +99,7 @@ def _body(lines: list[Line], unrecognised: list[Span]) -> tuple[list[Section], l
             found = split_statements(marked[1], position, marked[0])
         else:
             found = split_statements(line, position, "paragraph")
-            if found and line.content.endswith(":"):  # "Before escalating, confirm:"
+            if found and found[-1].text.endswith(":"):  # "Before escalating, confirm:"
                 found[-1] = replace(found[-1], kind="lead-in")
         if not found:
             unrecognised.append(Span(line.start, line.end, line.content, "no statement in line"))
@@ -189,4 +189,7 @@ def _section_flags(parsed: ParsedArticle) -> list[QcFlag]:
 def _looks_cut(last: Line, ref_flags: list[QcFlag]) -> bool:
     if any(f.code == "IncompleteReference" for f in ref_flags):
         return True
+    groups = citation_groups(last.content)
+    if groups and not last.content[groups[-1].end :].strip(" .;"):
+        return False  # a statement that ends with its citation numbers is whole
     return not last.content.endswith((".", "!", "?", ")")) and source_year(last.content) is None

@@ -19,9 +19,14 @@ _BRACKET_CITES = re.compile(r"[ \t]*\[(\d{1,3}(?:[ \t]*[,–-][ \t]*\d{1,3})*)\]
 #: "... and tolerability. 1, 2" — numbers after the full stop, before the next sentence or the end
 _AFTER_STOP_CITES = re.compile(
     r"(?<=[.!?])[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*$|[ \t]+[\"“(\[]?[A-Z])"
+    r"|(?<=:)[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*$)"  # a lead-in: "as follows: 1"
 )
 #: "... heart failure.1 However" — superscript numbers glued to the full stop
 _GLUED_CITES = re.compile(r"(?<=[a-z)%]\.)(\d{1,3}(?:,\d{1,3})*)(?=[ \t]+[A-Z]|[ \t]*$)")
+#: "... Number Needed to Treat of 5 3" — numbers printed after a value, at the sentence's end
+_AFTER_VALUE_CITES = re.compile(
+    r"(?<=\d)[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*[.;:]?[ \t]*$|[ \t]*[.;!?][ \t]+[A-Z])"
+)
 #: "(2)" or "(2, 3)" after a word
 _PAREN_CITES = re.compile(
     r"(?<=[A-Za-z)\]])[ \t]+\((\d{1,3}(?:[ \t]*[,–-][ \t]*\d{1,3})*)\)(?=[\s.,;:!?)]|$)"
@@ -143,8 +148,14 @@ def citation_groups(text: str) -> list[CitationGroup]:
     [(1, 2), (6,), (3,)]
     """
     groups = [
-        CitationGroup(m.start(), m.end(), _numbers(m.group(1)))
-        for pattern in (_BRACKET_CITES, _AFTER_STOP_CITES, _GLUED_CITES, _PAREN_CITES)
+        CitationGroup(m.start(), m.end(), _numbers(m.group(m.lastindex or 1)))
+        for pattern in (
+            _BRACKET_CITES,
+            _AFTER_STOP_CITES,
+            _AFTER_VALUE_CITES,
+            _GLUED_CITES,
+            _PAREN_CITES,
+        )
         for m in pattern.finditer(text)
     ]
     groups += [
