@@ -182,3 +182,24 @@ def test_approved_claim_pages_say_nothing_of_drafts(
     assert "draft — not reviewed" not in html
     doc = client.get(f"/claim/{seed.key}", headers={"Accept": "application/ld+json"}).get_json()
     assert doc["curationStatus"] in ("Approved", "medkg:Approved")
+
+
+def claim_ids(group: dict[str, Any]) -> set[str]:
+    return {
+        str(c["@id"]).rsplit("/", 1)[-1]
+        for side in group.values()
+        if isinstance(side, list)
+        for c in side
+        if isinstance(c, dict)
+    }
+
+
+def test_entity_document_files_drafts_with_the_hypotheses(
+    client: FlaskClient, built: BuiltDataset
+) -> None:
+    key = the_draft(built)
+    doc = client.get(f"/entity/{ALS}", headers={"Accept": "application/ld+json"}).get_json()
+    assert key in claim_ids(doc["hypotheses"])
+    assert key not in claim_ids(doc["affirmedClaims"])
+    seed = next(c for c in built.claims if c.is_truthy and c.subject == ALS)
+    assert seed.key in claim_ids(doc["affirmedClaims"])

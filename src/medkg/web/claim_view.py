@@ -100,7 +100,7 @@ class ClaimView:
 
     @property
     def group(self) -> str:
-        if self.modality != "asserted":
+        if self.modality != "asserted" or self.status != "approved":
             return "hypotheses"
         return "negated" if self.negated else "affirmed"
 
