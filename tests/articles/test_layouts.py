@@ -129,9 +129,23 @@ def test_byline_fields_and_updated_dates(head: str, expected: date) -> None:
     assert parsed.unrecognised == ()
 
 
+def test_icon_text_and_a_byline_without_colon_are_not_title_or_headings() -> None:
+    parsed = parse_article(
+        "info como\nCoeliac Disease in Adults\nBy Jane Roe, MD\nUpdated: 2/1/2024\n"
+        "Overview\nIt affects about 1% of adults.[1]\nDiagnosis\nSerology comes first.[2]\n"
+    )
+    assert parsed.article.title == "Coeliac Disease in Adults"
+    assert parsed.article.modified == date(2024, 2, 1)
+    assert [s.heading for s in parsed.article.sections] == ["Overview", "Diagnosis"]
+    assert parsed.article.headline == "It affects about 1% of adults."
+    assert parsed.unrecognised == ()
+
+
 def test_condensed_page_answer_on_the_second_line() -> None:
     parsed = parse_article("Does it work?\nIt works in most adults. 1, 2\nWhy\n• Trials agree 1\n")
     assert parsed.article.headline == "It works in most adults."
+    by = parse_article("Does it work?\nBy contrast, it does. 1\nWhy\n• Trials agree 1\n")
+    assert by.article.headline == "By contrast, it does."
     assert parsed.subtitle is None
     assert "MissingHeadline" not in [q.code for q in parsed.qc]
 

@@ -64,17 +64,32 @@ class Header:
     qc: list[QcFlag] = field(default_factory=list)
 
 
+#: "By Jane Roe, MD", "Medically reviewed by John Doe": a byline without a colon
+BYLINE = re.compile(
+    r"^(?:(?:[Mm]edically\s+)?[Rr]eviewed\s+by|[Ww]ritten\s+by|[Bb]y)\s+"
+    r"[A-Z][\w'’-]*\.?(?:\s+[A-Z]\.)*\s+[A-Z][\w'’-]+(?:[ ,]|$)"
+)
+
+
 def is_banner(line: Line) -> bool:
     return bool(BANNER.match(line.content) or CHROME.match(line.content))
+
+
+def is_icon_text(line: Line) -> bool:
+    """Icon text before the title: at most three words, no capital letter ("info como")."""
+    text = line.content
+    return len(text.split()) <= 3 and not any(c.isupper() for c in text)
 
 
 def read_header(lines: list[Line]) -> Header:
     """Title, date, subtitle and headline of the head of ``lines`` (the lines before the
     References list)."""
     h = Header()
-    first = next((i for i, x in enumerate(lines) if not _is_head_noise(x)), len(lines))
+    first = next(
+        (i for i, x in enumerate(lines) if not (_is_head_noise(x) or is_icon_text(x))), len(lines)
+    )
     for x in lines[:first]:
-        if not (is_banner(x) or DATED.search(x.content)):
+        if not (is_banner(x) or is_icon_text(x) or DATED.search(x.content)):
             h.unrecognised.append(Span(x.start, x.end, x.content, "line before the title"))
     if first >= len(lines):
         return h
@@ -85,7 +100,14 @@ def read_header(lines: list[Line]) -> Header:
 
 
 def _is_head_noise(line: Line) -> bool:
-    return is_banner(line) or bool(DATED.search(line.content)) or bool(FIELD.match(line.content))
+    return is_banner(line) or bool(DATED.search(line.content)) or is_field(line)
+
+
+def is_field(line: Line) -> bool:
+    """A byline field: "Editor: Jane Roe", "Updated:", "By Jane Roe, MD"."""
+    text = line.content
+    byline = BYLINE.match(text) and len(text.split()) <= 10 and not citation_groups(text)
+    return bool(FIELD.match(text) or byline)
 
 
 def _read_fields(lines: list[Line], at: int, h: Header) -> int:
@@ -103,7 +125,7 @@ def _read_fields(lines: list[Line], at: int, h: Header) -> int:
         x, m = lines[i], FIELD.match(lines[i].content)
         if m and not m.group("value").strip():
             i += 1  # a label alone: its value is the next line
-        elif not (is_banner(x) or m):
+        elif not (is_banner(x) or is_field(x)):
             h.unrecognised.append(Span(x.start, x.end, x.content, "banner line not recognised"))
         i += 1
     found = False
@@ -113,7 +135,7 @@ def _read_fields(lines: list[Line], at: int, h: Header) -> int:
         if is_banner(line) and not DATED.search(line.content):
             i += 1
             continue
-        if not (m or DATED.search(line.content) or (dated is not None and i < dated)):
+        if not (is_field(line) or DATED.search(line.content) or (dated is not None and i < dated)):
             break
         value_line = line
         if m and not m.group("value").strip() and i + 1 < len(lines):

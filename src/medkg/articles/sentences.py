@@ -98,7 +98,7 @@ _NEXT = re.compile(r"\s+[\"“(\[]?[A-Z0-9]")
 _ABBREVIATIONS = frozenset(
     ["e.g", "i.e", "dr", "vs", "etc", "fig", "al", "approx", "mr", "mrs", "st", "cf", "resp"]
 )
-_BULLET = re.compile(r"^(?:[•·▪◦*\-–](?=\s)|(\d{1,2})[.)](?=\s))\s*")
+_BULLET = re.compile(r"^(?:[•·▪◦○■□➢►‣✓*\-–](?=\s)|(\d{1,2})[.)](?=\s))\s*")
 
 
 def iter_lines(text: str) -> Iterator[Line]:
