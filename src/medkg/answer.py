@@ -4,6 +4,8 @@ The rows come from the named query ``queries/als-demyelinating-or-axonal.rq``; t
 details (articles, reference numbers, quality flags) from one more query over the same claims.
 Nothing here is written for ALS: a claim's side (myelin or axon) comes from its terms' labels,
 its stance from polarity, modality, role and predicate, and the verdict from the tally.
+A claim no curator approved (a draft) is a hypothesis: it is no vote unless drafts are asked for,
+and then it is shown as one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass, field
 
 from rdflib.term import Node
 
+from medkg.model import best_status
 from medkg.queries import NamedQuery
+from medkg.rdf.encode import STATUS_NAMES
 from medkg.store.base import Store
 from medkg.vocab import iri_to_curie
 
@@ -36,10 +40,12 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX medkg: <https://w3id.org/medkg/>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?claim ?s ?p ?o ?ev ?quote ?start ?article ?n ?ref ?title ?type ?year ?flag ?refflag
+SELECT ?claim ?s ?p ?o ?ev ?status ?quote ?start ?article ?n ?ref ?title ?type ?year ?flag
+       ?refflag
 WHERE {
   VALUES ?claim { %s }
   ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; medkg:evidence ?ev .
+  OPTIONAL { ?ev medkg:curationStatus ?status }
   ?ev medkg:source ?article ; oa:hasTarget/oa:hasSelector/oa:exact ?quote ;
       oa:hasTarget/oa:hasSelector/oa:start ?start .
   OPTIONAL { ?ev medkg:citationNumber ?n .
@@ -89,6 +95,12 @@ class Claim:
     iris: tuple[str, str, str] = ("", "", "")
     evidence: list[Evidence] = field(default_factory=list)
     stance: str = "context"
+    statuses: set[str] = field(default_factory=set)
+
+    @property
+    def status(self) -> str:
+        """The best curation status of its evidence (``approved`` unless a draft)."""
+        return best_status(self.statuses)
 
     @property
     def key(self) -> str:
@@ -172,6 +184,7 @@ def add_details(store: Store, claims: dict[str, Claim]) -> None:
     for row in store.query(DETAILS % values).to_dicts():
         claim = claims[str(row["claim"])]
         claim.iris = (str(row["s"]), str(row["p"]), str(row["o"]))
+        claim.statuses.add(STATUS_NAMES.get(str(row.get("status", "")), "draft"))
         key = (claim.iri, str(row["ev"]))
         ev = evidence.get(key)
         if ev is None:
@@ -203,11 +216,16 @@ def add_details(store: Store, claims: dict[str, Claim]) -> None:
             ev.citations.sort()
 
 
-def answer(query: NamedQuery, store: Store, params: dict[str, str] | None = None) -> Answer:
-    """Run the founding query and tell what the graph says, how strongly, and why."""
+def answer(
+    query: NamedQuery, store: Store, params: dict[str, str] | None = None, drafts: bool = False
+) -> Answer:
+    """Run the founding query and tell what the graph says, how strongly, and why; claims no
+    curator approved (drafts) count only with ``drafts``."""
     rows = query.run(store, params or {}).to_dicts()
     claims = collect_claims(rows)
     add_details(store, claims)
+    if not drafts:
+        claims = {k: c for k, c in claims.items() if c.status == "approved"}
     chain: dict[str, list[Claim]] = defaultdict(list)
     for c in claims.values():
         c.stance = stance(c)

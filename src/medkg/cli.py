@@ -233,14 +233,18 @@ def open_claim_graph(settings: Settings) -> ClaimGraph:
 @click.argument("end", metavar="TO")
 @click.option("-k", type=int, default=5, show_default=True, help="how many paths")
 @click.option("--context", help="disease CURIE whose context claims may link; 'any' for all")
+@click.option("--drafts", is_flag=True, help="also use claims no curator approved (hypotheses)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_ctx
-def graph_path(ctx: Context, start: str, end: str, k: int, context: str | None, fmt: str) -> None:
+def graph_path(
+    ctx: Context, start: str, end: str, k: int, context: str | None, drafts: bool, fmt: str
+) -> None:
     """The k shortest explanations from FROM to TO, each link with its claim and evidence."""
     from medkg import graph
 
     cg = open_claim_graph(ctx.settings)
-    found = graph.paths(cg, start, end, k, graph.path_restriction(cg, start, context))
+    restriction = graph.path_restriction(cg, start, context, drafts=drafts)
+    found = graph.paths(cg, start, end, k, restriction)
     if fmt == "json":
         click.echo(json.dumps(found, indent=2))
         return
@@ -259,13 +263,15 @@ def graph_path(ctx: Context, start: str, end: str, k: int, context: str | None, 
 @graph_cmd.command("neighbours")
 @click.argument("curie")
 @click.option("--depth", type=int, default=1, show_default=True, help="how many claims away")
+@click.option("--drafts", is_flag=True, help="also use claims no curator approved (hypotheses)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_ctx
-def graph_neighbours(ctx: Context, curie: str, depth: int, fmt: str) -> None:
+def graph_neighbours(ctx: Context, curie: str, depth: int, drafts: bool, fmt: str) -> None:
     """The entities within DEPTH claims of CURIE and the claims among them."""
     from medkg import graph
 
-    body = graph.neighbours(open_claim_graph(ctx.settings), curie, depth)
+    restriction = graph.Restriction(drafts=drafts)
+    body = graph.neighbours(open_claim_graph(ctx.settings), curie, depth, restriction)
     if fmt == "json":
         click.echo(json.dumps(body, indent=2))
         return

@@ -51,11 +51,12 @@ WHERE {
   UNION { ?e rdfs:subClassOf+ ?sup . FILTER(isIRI(?sup)) OPTIONAL { ?sup rdfs:label ?sl } }
 }"""
 
-CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other WHERE {
+CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other ?approved WHERE {
   VALUES ?e { %s }
   { ?c rdf:subject ?e ; rdf:object ?other . BIND("subject" AS ?dir) }
   UNION { ?c rdf:object ?e ; rdf:subject ?other . BIND("object" AS ?dir) }
   ?c a medkg:Claim ; medkg:negated ?neg ; medkg:modality ?mod ; rdf:predicate ?p .
+  BIND (EXISTS { ?c medkg:curationStatus medkg:Approved } AS ?approved)
 }"""
 
 LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:diseaseContext, \
@@ -312,8 +313,9 @@ def with_decimal_point(term: Any) -> Any:
 
 
 def group_of(row: dict[str, Any]) -> str:
-    """The entity document's group of a claim: affirmed, negated, or hypotheses."""
-    if not str(row["mod"]).endswith("/Asserted"):
+    """The entity document's group of a claim: affirmed, negated, or hypotheses (uncertain or
+    hypothetical claims, and drafts: claims no curator approved)."""
+    if not str(row["mod"]).endswith("/Asserted") or str(row.get("approved")) in ("false", "0"):
         return "hypotheses"
     return "negatedClaims" if str(row["neg"]) in ("true", "1") else "affirmedClaims"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,22 @@ from medkg.errors import Location
 MODALITIES = ("asserted", "hypothesis", "uncertain")
 ROLES = ("primary", "secondary")
 STATUSES = ("draft", "needs-review", "approved", "deprecated")
+#: statuses from best to worst: a claim carries the best status of its evidence
+STATUS_ORDER = ("approved", "needs-review", "draft", "deprecated")
+
+
+def best_status(statuses: Iterable[str]) -> str:
+    """The best of some curation statuses (``approved`` first, ``deprecated`` last).
+
+    >>> best_status(["draft", "approved", "deprecated"])
+    'approved'
+    >>> best_status(["deprecated", "needs-review"])
+    'needs-review'
+    >>> best_status([])
+    'draft'
+    """
+    ranks = [STATUS_ORDER.index(s) for s in statuses]
+    return STATUS_ORDER[min(ranks)] if ranks else "draft"
 
 
 @dataclass(frozen=True)
@@ -118,13 +135,20 @@ class Claim:
         return claim_key(self)
 
     @property
+    def status(self) -> str:
+        """The best curation status of its evidence: what the claim carries as its own."""
+        return best_status(e.status for e in self.evidence)
+
+    @property
+    def is_draft(self) -> bool:
+        """True if no evidence is approved: a hypothesis, never a fact (the draft rule)."""
+        return self.status != "approved"
+
+    @property
     def is_truthy(self) -> bool:
-        """True if the claim may produce a bare ``s p o`` triple (the negation rule)."""
-        return (
-            not self.negated
-            and self.modality == "asserted"
-            and any(e.status != "deprecated" for e in self.evidence)
-        )
+        """True if the claim may produce a bare ``s p o`` triple: affirmed, asserted (the
+        negation rule) and vouched for by an approved evidence (the draft rule)."""
+        return not self.negated and self.modality == "asserted" and not self.is_draft
 
 
 def claim_key(claim: Claim) -> str:

@@ -61,7 +61,11 @@ def test_from_the_guidelines_and_from_the_research_are_sections() -> None:
 def test_key_considerations_paragraphs_split_into_cited_sentences() -> None:
     parsed = parse("key-considerations.txt")
     assert parsed.article.modified == date(2024, 3, 5)
-    assert parsed.article.headline == "Yes: Axonal Degeneration Occurs in Multiple Sclerosis"
+    assert parsed.subtitle == "Yes: Axonal Degeneration Occurs in Multiple Sclerosis"
+    assert parsed.article.headline == (
+        "In MS, demyelination is the primary insult 1. Axonal degeneration follows and is "
+        "secondary to demyelination 1, 2. It accounts for much of the lasting disability"
+    )
     assert [s.heading for s in parsed.article.sections] == ["Key Considerations"]
     assert [(s.text, s.citations, s.kind) for s in parsed.statements if s.section == 1] == [
         ("Axonal loss may explain the progressive phase of MS", (2,), "paragraph"),

@@ -61,7 +61,11 @@ def test_seed_title_date_headline(seed: ParsedArticle) -> None:
         "or does it primarily affect the axons?"
     )
     assert a.modified == date(2025, 12, 14)
-    assert a.headline == "ALS is NOT a Demyelinating Disease—It Primarily Affects Axons"
+    assert seed.subtitle == "ALS is NOT a Demyelinating Disease—It Primarily Affects Axons"
+    assert seed.subtitle_start is not None
+    assert SEED_TEXT[seed.subtitle_start :].startswith(seed.subtitle)
+    assert a.headline is not None and a.headline.startswith(STATEMENTS[0][1])
+    assert a.headline.endswith("the motor neurons themselves and their axons")
     assert seed.headline_start is not None
     assert SEED_TEXT[seed.headline_start :].startswith(a.headline)
     assert a.publisher == "Dr.Oracle"

@@ -80,3 +80,27 @@ def test_evidence_without_a_quote_selector_violates_the_target_shape(
     problems = check_shapes(shapes, data, node_locations(built, Minter()))
     assert problems
     assert all(p.where is not None for p in problems)
+
+
+def test_draft_rule_flags_a_bare_triple_of_a_claim_without_approved_evidence(
+    built: BuiltDataset, shapes: Graph
+) -> None:
+    data = built.union()
+    node, line = claim_node(built, "imaging-snake-eyes-anterior-horns")
+    evidence = list(data.objects(node, MEDKG.evidence))
+    for ev in evidence:
+        data.set((ev, MEDKG.curationStatus, MEDKG.Draft))
+    data.set((node, MEDKG.curationStatus, MEDKG.Draft))
+    problems = check_shapes(shapes, data, node_locations(built, Minter()))
+    [problem] = problems
+    assert "draft rule" in problem.message
+    assert problem.where is not None and problem.where.line == line
+
+
+def test_claim_status_must_agree_with_its_evidence(built: BuiltDataset, shapes: Graph) -> None:
+    data = built.union()
+    node, line = claim_node(built, "imaging-snake-eyes-anterior-horns")
+    data.set((node, MEDKG.curationStatus, MEDKG.Draft))
+    [problem] = check_shapes(shapes, data, node_locations(built, Minter()))
+    assert "disagrees with its evidence" in problem.message
+    assert problem.where is not None and problem.where.line == line

@@ -26,8 +26,8 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     a = parsed.article
     topic = _topic(parsed, lex)
     passages = []
-    if a.headline and parsed.headline_start is not None:
-        passages.append(Passage(a.headline, parsed.headline_start, (), True))
+    for text, start in parsed.lead_passages():  # the subtitle; the headline if not a statement
+        passages.append(Passage(text, start, (), True))
     for s in a.sections:
         if s.start is not None:
             passages.append(Passage(s.heading, s.start, (), False))

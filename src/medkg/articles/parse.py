@@ -9,33 +9,25 @@ Whatever does not fit is reported in ``unrecognised``; structure problems become
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from dataclasses import replace
 
+from medkg.articles.header import FIELD, HEADING_MAX_WORDS, is_banner, read_header
 from medkg.articles.parsed import Line, ParsedArticle, QcFlag, Span, Statement
 from medkg.articles.references import parse_references, source_year
-from medkg.articles.sentences import bullet_marker, citation_groups, iter_lines, split_statements
+from medkg.articles.sentences import (
+    bullet_marker,
+    citation_groups,
+    is_citation_line,
+    iter_lines,
+    split_statements,
+)
 from medkg.model import Article, Section
 
 _TRAILER = re.compile(
     r"^(?:professional |medical )?(?:medical )?disclaimer:?$|^have a follow-up question\??$", re.I
 )
 _REFERENCES = re.compile(r"^(?:references|sources|citations|bibliography)\s*:?$", re.I)
-_LAST_UPDATED = re.compile(r"last updated", re.I)
-_DATE = re.compile(
-    r"last updated(?: on)?:?\s*(?P<d>\d{4}-\d{2}-\d{2}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4})",
-    re.I,
-)
-_DATE_FORMATS = ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
-_BANNER = re.compile(
-    r"^(?:medical advisory board|educational purpose only|article review status$"
-    r"|(?:submitted|under review|approved|pending review|in review|draft)$|personalize$"
-    r"|help us tailor your experience$|which best describes you|all articles are reviewed)",
-    re.I,
-)
 _PUBLISHER = re.compile(r"((?:[A-Z]\S*\s)*[A-Z]\S*) assumes no liability")
-HEADING_MAX_WORDS = 14
-HEADLINE_MAX_WORDS = 25
 
 
 def parse_article(text: str, article_id: str = "article", text_path: str = "") -> ParsedArticle:
@@ -44,18 +36,9 @@ def parse_article(text: str, article_id: str = "article", text_path: str = "") -
     trailer = next((i for i, x in enumerate(lines) if _TRAILER.match(x.content)), len(lines))
     refs_at = next((i for i, x in enumerate(lines[:trailer]) if _REFERENCES.match(x.content)), None)
     head_body = lines[: trailer if refs_at is None else refs_at]
-    unrecognised: list[Span] = []
-    qc: list[QcFlag] = []
-
-    first = next((i for i, x in enumerate(head_body) if not _is_banner(x)), len(head_body))
-    for x in head_body[:first]:
-        if not _is_banner(x):
-            unrecognised.append(Span(x.start, x.end, x.content, "line before the title"))
-    head_body = head_body[first:]
-    title = head_body[0].content if head_body else ""
-    modified, body_from = _date(head_body, unrecognised, qc)
-    headline, headline_at, body_from = _headline(head_body, body_from)
-    sections, statements = _body(head_body[body_from:], unrecognised)
+    head = read_header(head_body)
+    unrecognised, qc = head.unrecognised, head.qc
+    sections, statements = _body(head_body[head.body_from :], unrecognised)
 
     ref_list = parse_references(lines[refs_at + 1 : trailer] if refs_at is not None else [])
     unrecognised.extend(ref_list.unrecognised)
@@ -66,111 +49,106 @@ def parse_article(text: str, article_id: str = "article", text_path: str = "") -
     article = Article(
         article_id,
         text_path,
-        title,
+        head.title,
         text,
-        modified,
-        headline,
+        head.modified,
+        head.headline,
         publisher,
         tuple(sections),
         tuple(ref_list.references),
     )
-    if not title:
+    if not head.title:
         qc.append(QcFlag("MissingTitle", "the text has no title line"))
-    if headline is None and title:
+    if head.headline is None and head.title:
         qc.append(QcFlag("MissingHeadline", "no headline answer after the title and date"))
-    parsed = ParsedArticle(article, tuple(statements), tuple(unrecognised), (), headline_at)
-    qc.extend(_citation_flags(parsed, refs_at is not None))
+    sub = head.subtitle
+    subtitle = (sub.content, sub.start) if sub else (None, None)
+    parsed = ParsedArticle(
+        article, tuple(statements), tuple(unrecognised), (), head.headline_start, *subtitle
+    )
+    qc.extend(_citation_flags(parsed, bool(ref_list.references)))
     qc.extend(_section_flags(parsed))
     if trailer == len(lines) and lines and _looks_cut(lines[-1], ref_list.qc):
         qc.append(QcFlag("TruncatedText", "the text stops part-way", lines[-1].start))
-    return ParsedArticle(article, tuple(statements), tuple(unrecognised), tuple(qc), headline_at)
-
-
-def _is_banner(line: Line) -> bool:
-    return bool(_BANNER.match(line.content) or _LAST_UPDATED.match(line.content))
-
-
-def _date(lines: list[Line], unrecognised: list[Span], qc: list[QcFlag]) -> tuple[date | None, int]:
-    """The "Last updated" date and the index of the line after it (1 if there is none)."""
-    at = next((i for i, x in enumerate(lines[:12]) if _LAST_UPDATED.search(x.content)), None)
-    if at is None:
-        qc.append(QcFlag("MissingDate", 'no "Last updated: <date>" line'))
-        return None, 1
-    for x in lines[1:at]:
-        if not _BANNER.match(x.content):
-            unrecognised.append(Span(x.start, x.end, x.content, "banner line not recognised"))
-    m = _DATE.search(lines[at].content)
-    raw = re.sub(r"[.,]", "", m.group("d")) if m else ""
-    raw = re.sub(r"\s+", " ", raw)
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date(), at + 1
-        except ValueError:
-            continue
-    qc.append(
-        QcFlag("MissingDate", f"cannot read the date in {lines[at].content!r}", lines[at].start)
-    )
-    unrecognised.append(
-        Span(lines[at].start, lines[at].end, lines[at].content, "date not understood")
-    )
-    return None, at + 1
-
-
-def _headline(lines: list[Line], at: int) -> tuple[str | None, int | None, int]:
-    """The headline answer (first line after the banner, unless it is a heading or a bullet)."""
-    while at < len(lines) and _BANNER.match(lines[at].content):
-        at += 1
-    if at >= len(lines):
-        return None, None, at
-    line = lines[at]
-    nxt = lines[at + 1] if at + 1 < len(lines) else None
-    if (
-        bullet_marker(line)
-        or citation_groups(line.content)
-        or len(line.content.split()) > HEADLINE_MAX_WORDS
-        or (nxt is not None and bullet_marker(nxt) is not None)
-    ):
-        return None, None, at
-    return line.content, line.start, at + 1
+    return replace(parsed, unrecognised=tuple(unrecognised), qc=tuple(qc))
 
 
 def _body(lines: list[Line], unrecognised: list[Span]) -> tuple[list[Section], list[Statement]]:
+    """Sections and statements: headings (numbered ones too), bullets, numbered items, lead-in
+    lines and paragraphs; a line of citation numbers alone belongs to the statement before it."""
     sections: list[Section] = []
     statements: list[Statement] = []
     for i, line in enumerate(lines):
         position = sections[-1].position if sections else None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if is_banner(line):
+            continue
+        if is_citation_line(line) and statements:
+            prior = statements[-1]
+            more = tuple(n for g in citation_groups("x " + line.content) for n in g.numbers)
+            statements[-1] = replace(prior, citations=prior.citations + more)
+            continue
+        heading = numbered_heading(line, nxt)
+        if heading is None and is_heading(line, has_next=nxt is not None):
+            heading = line
+        if heading is not None:
+            sections.append(Section(heading.content, len(sections) + 1, heading.start, heading.end))
+            continue
         marked = bullet_marker(line)
-        if _BANNER.match(line.content):
-            continue
         if marked:
-            kind, inner = marked
-            found = split_statements(inner, position, kind)
-        elif is_heading(line, has_next=i + 1 < len(lines)):
-            sections.append(Section(line.content, len(sections) + 1, line.start, line.end))
-            continue
+            found = split_statements(marked[1], position, marked[0])
         else:
             found = split_statements(line, position, "paragraph")
+            if found and found[-1].text.endswith(":"):  # "Before escalating, confirm:"
+                found[-1] = replace(found[-1], kind="lead-in")
         if not found:
             unrecognised.append(Span(line.start, line.end, line.content, "no statement in line"))
         statements.extend(found)
     return sections, statements
 
 
+def numbered_heading(line: Line, nxt: Line | None) -> Line | None:
+    """A numbered heading ("1. Renin-Angiotensin System Inhibition", followed by bullets or
+    prose, not by the next numbered item) without its number, or None."""
+    marked = bullet_marker(line)
+    if not marked or marked[0] != "numbered" or nxt is None:
+        return None
+    follow = bullet_marker(nxt)
+    if follow is not None and follow[0] == "numbered":
+        return None
+    inner = marked[1]
+    return inner if is_heading(inner) and _title_case(inner.content) else None
+
+
+def _title_case(text: str) -> bool:
+    """Every word of four letters or more starts with a capital (or a digit)."""
+    words = [w for w in re.split(r"[\s/–-]+", text) if len(w) >= 4 and w[:1].isalpha()]
+    return all(w[:1].isupper() for w in words)
+
+
 def is_heading(line: Line, has_next: bool = True) -> bool:
-    """A heading: short, no citations, no sentence-ending punctuation, and text follows.
+    """A heading: short, no citations, no sentence-ending punctuation, and text follows; a line
+    ending in ":" only when it reads as a label ("Single Most Likely Diagnosis:"), not a lead-in
+    ("For patients who cannot take it:"); never a byline field or a bullet.
 
     >>> is_heading(Line(0, 47, "Pathophysiology: Axonal Degeneration is Primary"))
     True
     >>> is_heading(Line(0, 30, "ALS involves motor neurons 2, 3."))
     False
+    >>> is_heading(Line(0, 35, "Before treatment, confirm it with:"))
+    False
     """
     text = line.content
+    if text.endswith(":") and not (_title_case(text) and len(text.split()) <= 6):
+        return False
     return (
         has_next
-        and not text.endswith((".", ";", ","))
+        and not text.endswith((".", ";", ",", "!", "?"))
         and len(text.split()) <= HEADING_MAX_WORDS
         and not citation_groups(text)
         and not text[:1].islower()
+        and bullet_marker(line) is None
+        and not FIELD.match(text)
     )
 
 
@@ -178,7 +156,9 @@ def _citation_flags(parsed: ParsedArticle, has_list: bool) -> list[QcFlag]:
     numbers = {r.number for r in parsed.article.references}
     flags = []
     if parsed.cited and not has_list:
-        flags.append(QcFlag("MissingReferences", "statements cite numbers but there is no list"))
+        flags.append(
+            QcFlag("MissingReferences", "statements cite numbers but no reference is listed")
+        )
     for n in sorted(parsed.cited - numbers):
         first = next(s for s in parsed.statements if n in s.citations)
         flags.append(
@@ -209,4 +189,7 @@ def _section_flags(parsed: ParsedArticle) -> list[QcFlag]:
 def _looks_cut(last: Line, ref_flags: list[QcFlag]) -> bool:
     if any(f.code == "IncompleteReference" for f in ref_flags):
         return True
+    groups = citation_groups(last.content)
+    if groups and not last.content[groups[-1].end :].strip(" .;"):
+        return False  # a statement that ends with its citation numbers is whole
     return not last.content.endswith((".", "!", "?", ")")) and source_year(last.content) is None

@@ -76,10 +76,23 @@ class ParsedArticle:
     unrecognised: tuple[Span, ...] = ()
     qc: tuple[QcFlag, ...] = ()
     headline_start: int | None = None
+    subtitle: str | None = None  # the H2 line above the answer ("From the Guidelines")
+    subtitle_start: int | None = None
 
     @property
     def cited(self) -> set[int]:
         return {n for s in self.statements for n in s.citations}
+
+    def lead_passages(self) -> list[tuple[str, int]]:
+        """The subtitle and the headline as (text, start), for the extractor; the headline only
+        when no statement already covers it (the answer paragraph is made of statements)."""
+        out = []
+        if self.subtitle and self.subtitle_start is not None:
+            out.append((self.subtitle, self.subtitle_start))
+        h, at = self.article.headline, self.headline_start
+        if h and at is not None and not any(s.start <= at < s.end for s in self.statements):
+            out.append((h, at))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """The parsed structure as plain JSON values (``medkg ingest --format json``)."""
@@ -92,6 +105,8 @@ class ParsedArticle:
             "modified": a.modified.isoformat() if a.modified else None,
             "headline": a.headline,
             "headline_start": self.headline_start,
+            "subtitle": self.subtitle,
+            "subtitle_start": self.subtitle_start,
             "publisher": a.publisher,
             "sections": [
                 {"heading": s.heading, "position": s.position, "start": s.start, "end": s.end}

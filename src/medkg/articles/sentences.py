@@ -16,6 +16,28 @@ _PLAIN_CITES = re.compile(
 )
 #: "[1]", "[1, 2]", "[1-3]"
 _BRACKET_CITES = re.compile(r"[ \t]*\[(\d{1,3}(?:[ \t]*[,–-][ \t]*\d{1,3})*)\]")
+#: "... and tolerability. 1, 2" — numbers after the full stop, before the next sentence or the end
+_AFTER_STOP_CITES = re.compile(
+    r"(?<=[.!?])[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*$|[ \t]+[\"“(\[]?[A-Z])"
+    r"|(?<=:)[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*$)"  # a lead-in: "as follows: 1"
+)
+#: "... heart failure.1 However" — superscript numbers glued to the full stop
+_GLUED_CITES = re.compile(r"(?<=[a-z)%]\.)(\d{1,3}(?:,\d{1,3})*)(?=[ \t]+[A-Z]|[ \t]*$)")
+#: "... Number Needed to Treat of 5 3" — numbers printed after a value, at the sentence's end
+_AFTER_VALUE_CITES = re.compile(
+    r"(?<=\d)[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*[.;:]?[ \t]*$|[ \t]*[.;!?][ \t]+[A-Z])"
+)
+#: "(2)" or "(2, 3)" after a word
+_PAREN_CITES = re.compile(
+    r"(?<=[A-Za-z)\]])[ \t]+\((\d{1,3}(?:[ \t]*[,–-][ \t]*\d{1,3})*)\)(?=[\s.,;:!?)]|$)"
+)
+#: "as suggested by 1", "as shown in 3, 4": a citation inside the sentence, kept in its text
+_INLINE_CITES = re.compile(
+    r"\bas[ \t]+(?:suggested|shown|noted|reported|described|demonstrated|recommended|stated|seen"
+    r"|discussed|outlined|indicated|reviewed|summarized|summarised|found|detailed)[ \t]+(?:by|in)"
+    r"[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*[.,;:!?)]|[ \t]*$)",
+    re.I,
+)
 #: words after which a number is a value ("of 3", "aged 65"), not a citation
 _VALUE_WORDS = frozenset(
     [
@@ -70,11 +92,13 @@ _VALUE_WORDS = frozenset(
         "number",
     ]
 )
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
+#: a sentence's end: its stop and a closing quote or bracket; what may start the next one
+_STOP = re.compile(r"[.!?][\"”’)]?")
+_NEXT = re.compile(r"\s+[\"“(\[]?[A-Z0-9]")
 _ABBREVIATIONS = frozenset(
     ["e.g", "i.e", "dr", "vs", "etc", "fig", "al", "approx", "mr", "mrs", "st", "cf", "resp"]
 )
-_BULLET = re.compile(r"^(?:[•·▪◦*\-–](?=\s)|(\d{1,2})[.)](?=\s))\s*")
+_BULLET = re.compile(r"^(?:[•·▪◦○■□➢►‣✓*\-–](?=\s)|(\d{1,2})[.)](?=\s))\s*")
 
 
 def iter_lines(text: str) -> Iterator[Line]:
@@ -103,22 +127,40 @@ def bullet_marker(line: Line) -> tuple[str, Line] | None:
 
 @dataclass(frozen=True)
 class CitationGroup:
+    """Numbers printed together; ``inline`` ones stay in the sentence's text ("as shown in 3")."""
+
     start: int
     end: int
     numbers: tuple[int, ...]
+    inline: bool = False
 
 
 def citation_groups(text: str) -> list[CitationGroup]:
-    """Citation numbers printed in ``text``: after a word ("axons 1, 2.") or in brackets.
+    """Citation numbers printed in ``text``: after a word ("axons 1, 2."), after the full stop
+    ("axons. 1, 2"), in brackets or parentheses, glued to the stop ("axons.1"), or inline ("as
+    shown in 3").
 
     >>> [g.numbers for g in citation_groups("their axons 1, 2. Survival of 3-5 years 4.")]
     [(1, 2), (4,)]
     >>> [g.numbers for g in citation_groups("only 33 reported cases as of 2024 [5, 7-8]")]
     [(5, 7, 8)]
+    >>> [g.numbers for g in citation_groups("and tolerability. 1, 2 Then GBS.[6] as shown in 3.")]
+    [(1, 2), (6,), (3,)]
     """
     groups = [
-        CitationGroup(m.start(), m.end(), _numbers(m.group(1)))
-        for m in _BRACKET_CITES.finditer(text)
+        CitationGroup(m.start(), m.end(), _numbers(m.group(m.lastindex or 1)))
+        for pattern in (
+            _BRACKET_CITES,
+            _AFTER_STOP_CITES,
+            _AFTER_VALUE_CITES,
+            _GLUED_CITES,
+            _PAREN_CITES,
+        )
+        for m in pattern.finditer(text)
+    ]
+    groups += [
+        CitationGroup(m.start(1), m.end(1), _numbers(m.group(1)), inline=True)
+        for m in _INLINE_CITES.finditer(text)
     ]
     for m in _PLAIN_CITES.finditer(text):
         before = text[: m.start()].split()
@@ -128,7 +170,7 @@ def citation_groups(text: str) -> list[CitationGroup]:
         nums = _numbers(m.group(1))
         if nums and all(n >= 1 for n in nums):
             groups.append(CitationGroup(m.start(), m.end(), nums))
-    return sorted(groups, key=lambda g: g.start)
+    return [g for g in sorted(groups, key=lambda g: g.start) if g.numbers]
 
 
 def _numbers(raw: str) -> tuple[int, ...]:
@@ -141,22 +183,35 @@ def _numbers(raw: str) -> tuple[int, ...]:
     return tuple(n for n in out if n >= 1)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into sentences, not at abbreviations like "e.g." or "Dr.".
+def sentence_spans(text: str, groups: list[CitationGroup] | None = None) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences, not at abbreviations like "e.g." or "Dr."; citation
+    numbers printed after a sentence's full stop ("axons. 1, 2", "GBS.[6]") stay with it.
 
     >>> t = "ALS is one. See e.g. MS 1, 2. Done"
     >>> [t[a:b] for a, b in sentence_spans(t)]
     ['ALS is one.', 'See e.g. MS 1, 2.', 'Done']
+    >>> t = "Seen in GBS.[6] During outbreaks, cases rose. 7, 8 Later ones fell."
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['Seen in GBS.[6]', 'During outbreaks, cases rose. 7, 8', 'Later ones fell.']
     """
+    groups = citation_groups(text) if groups is None else groups
+    after = {g.start: g.end for g in groups if not g.inline}
     spans, start = [], 0
-    for m in _BOUNDARY.finditer(text):
-        word = text[start : m.start()].split()[-1:] or [""]
+    for m in _STOP.finditer(text):
+        end = m.end()
+        while end in after:  # "[1][2]" or ". 1, 2" after the stop belong to this sentence
+            end = after[end]
+        rest = text[end:]
+        if rest.strip() and not _NEXT.match(rest):
+            continue
+        word = text[start : m.start() + 1].split()[-1:] or [""]
         stem = word[0].rstrip('.!?"”’)').lower()
         if stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha()):
             continue
-        end = m.start() + len(m.group()) - len(m.group().lstrip('"”’)'))
+        if end <= start:
+            continue
         spans.append((start, _rstrip_at(text, start, end)))
-        start = m.end()
+        start = end + len(rest) - len(rest.lstrip())
     if text[start:].strip():
         spans.append((start, _rstrip_at(text, start, len(text))))
     return [(a, b) for a, b in spans if b > a]
@@ -167,18 +222,38 @@ def _rstrip_at(text: str, start: int, end: int) -> int:
 
 
 def split_statements(line: Line, section: int | None, kind: str) -> list[Statement]:
-    """The statements of one paragraph or bullet: its sentences, each with its citations."""
+    """The statements of one paragraph or bullet: its sentences, each with its citations; the
+    numbers printed at a sentence's end are cut from its text, inline ones ("as shown in 3")
+    stay."""
     groups = citation_groups(line.content)
     out = []
-    for a, b in sentence_spans(line.content):
+    for a, b in sentence_spans(line.content, groups):
         inside = [g for g in groups if a <= g.start < b]
         numbers = tuple(n for g in inside for n in g.numbers)
         end = b
-        if inside and not line.content[inside[-1].end : b].strip(' \t.;:!?,"”’)'):
-            end = inside[-1].start
+        for g in reversed([g for g in inside if not g.inline]):
+            if line.content[g.end : end].strip(' \t.;:!?,"”’)'):
+                break
+            end = g.start
         end = _rstrip_at(line.content, a, end)
         if end <= a:
             continue
         start = line.start + a
         out.append(Statement(line.content[a:end], start, line.start + end, numbers, section, kind))
     return out
+
+
+def is_citation_line(line: Line) -> bool:
+    """A line that holds nothing but citation numbers ("1, 2" or "[3][4]").
+
+    >>> is_citation_line(Line(0, 4, "1, 2")), is_citation_line(Line(0, 6, "[3][4]"))
+    (True, True)
+    >>> is_citation_line(Line(0, 6, "Step 2"))
+    False
+    """
+    return bool(_ONLY_CITES.match(line.content))
+
+
+_ONLY_CITES = re.compile(
+    r"^(?:\d{1,3}(?:\s*,\s*\d{1,3})*|(?:\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])+)$"
+)

@@ -3,7 +3,9 @@
 Nodes are entities (IRIs); each claim is one edge subject -> object keyed by its claim IRI and
 carrying its predicate, polarity, modality, qualifiers and evidence (quote, source, references).
 The projection is read from the store once per dataset version; restrictions (affirmed only,
-by predicate, by source, by disease context) are views over it, never copies.
+by predicate, by source, by disease context) are views over it, never copies. A claim with no
+approved evidence (a draft) is a hypothesis: no view holds it unless the restriction asks for
+drafts (the draft rule of DESIGN section 2).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import networkx as nx
 from rdflib.term import Node
 
 from medkg.errors import BadRequest, NotFound
+from medkg.model import best_status
+from medkg.rdf.encode import STATUS_NAMES
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, iri_to_curie, to_iri
 
@@ -77,15 +81,18 @@ GROUPS = (
 
 @dataclass(frozen=True)
 class Restriction:
-    """Which claims an operation may use; the default keeps every claim."""
+    """Which claims an operation may use; the default keeps every claim but drafts."""
 
     affirmed_only: bool = False
     asserted_only: bool = False
     predicates: frozenset[str] = frozenset()  # IRIs
     sources: frozenset[str] = frozenset()  # article IRIs
     context: str | None = None  # a disease IRI: claims without context or in this one
+    drafts: bool = False  # also claims with no approved evidence
 
     def allows(self, edge: dict[str, Any]) -> bool:
+        if not self.drafts and edge["status"] != "approved":
+            return False
         if self.affirmed_only and edge["negated"]:
             return False
         if self.asserted_only and edge["modality"] != str(MEDKG.Asserted):
@@ -106,6 +113,7 @@ class Restriction:
         predicates: Iterable[str] = (),
         sources: Iterable[str] = (),
         context: str | None = None,
+        drafts: bool = False,
     ) -> Restriction:
         """A restriction from CURIEs or IRIs as a user types them."""
         return cls(
@@ -114,6 +122,7 @@ class Restriction:
             frozenset(str(_iri("predicate", p)) for p in predicates if p),
             frozenset(str(_iri("source", s)) for s in sources if s),
             str(_iri("context", context)) if context else None,
+            drafts,
         )
 
 
@@ -137,8 +146,10 @@ class ClaimGraph:
         return cls(project(store), version)
 
     def view(self, restriction: Restriction | None = None) -> nx.MultiDiGraph:
-        """A read-only view keeping only the edges the restriction allows."""
-        if restriction is None or restriction == Restriction():
+        """A read-only view keeping only the edges the restriction allows (no drafts unless
+        it asks for them)."""
+        restriction = restriction or Restriction()
+        if restriction == Restriction(drafts=True):
             return self.graph
         g = self.graph
 
@@ -159,7 +170,8 @@ class ClaimGraph:
 
 
 def project(store: Store) -> nx.MultiDiGraph:
-    """Build the MultiDiGraph from the store (claims with their deprecated evidence dropped)."""
+    """Build the MultiDiGraph from the store (claims with their deprecated evidence dropped);
+    each edge's ``status`` is the best curation status of its evidence."""
     g = nx.MultiDiGraph()
     claims: dict[str, dict[str, Any]] = {}
     for claim, s, p, o, negated, modality, q, v in store.query(CLAIMS).rows:
@@ -182,7 +194,9 @@ def project(store: Store) -> nx.MultiDiGraph:
             c["qualifiers"][QUALIFIERS[str(q)[len(str(MEDKG)) :]]] = _value(v)
     evidence = _evidence(store)
     flags = _flags(store)
+    statuses: dict[str, list[str]] = defaultdict(list)
     for claim, ev, source, quote, start, status in store.query(EVIDENCE).rows:
+        statuses[str(claim)].append(STATUS_NAMES.get(str(status), "draft"))
         if str(status) == str(MEDKG.Deprecated) or str(claim) not in claims:
             continue
         record = {
@@ -202,6 +216,7 @@ def project(store: Store) -> nx.MultiDiGraph:
             continue
         c["evidence"].sort(key=lambda e: (e["source"], e["start"] or 0))
         c["flags"] = flags.get(c["claim"], [])
+        c["status"] = best_status(statuses[c["claim"]])
         g.add_edge(c["subject"], c["object"], key=c["claim"], **c)
     labels = dict(_labels(store))
     for n in g.nodes:
@@ -269,6 +284,7 @@ def edge_json(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict[str, Any]:
         "modality": iri_to_curie(e["modality"]),
         "qualifiers": quals,
         "reading": reading(g, u, v, e),
+        "status": e["status"],
         "flags": e["flags"],
         "evidence": e["evidence"],
     }
@@ -288,6 +304,8 @@ def reading(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
     extra.append(f"at {name(q['anatomical_context'])}" if q.get("anatomical_context") else None)
     if e["modality"] != str(MEDKG.Asserted):
         extra.append(name(e["modality"]).lower())
+    if e.get("status", "approved") != "approved":
+        extra.append("draft — not reviewed")
     shown = [x for x in extra if x]
     return text + (f" [{'; '.join(shown)}]" if shown else "")
 

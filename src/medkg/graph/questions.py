@@ -4,6 +4,7 @@ centrality and contradiction groups."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import islice, pairwise
 from typing import Any
 
@@ -27,24 +28,29 @@ def path_restriction(
     asserted_only: bool = True,
     predicates: Iterable[str] = (),
     sources: Iterable[str] = (),
+    drafts: bool = False,
 ) -> Restriction:
     """The claims a path from ``start`` may use as links: affirmed ones, asserted by default,
-    and, unless ``context`` says otherwise (a disease CURIE, or ``any``), none made in the
-    context of a disease other than ``start`` when ``start`` is such a disease."""
-    ctx = default_context(cg, start) if context is None else context
+    approved unless ``drafts``, and, unless ``context`` says otherwise (a disease CURIE, or
+    ``any``), none made in the context of a disease other than ``start`` when ``start`` is
+    such a disease."""
+    ctx = default_context(cg, start, drafts) if context is None else context
     return Restriction.parse(
         affirmed_only=True,
         asserted_only=asserted_only,
         predicates=predicates,
         sources=sources,
         context=None if ctx == "any" else ctx,
+        drafts=drafts,
     )
 
 
-def default_context(cg: ClaimGraph, entity: str) -> str | None:
-    """The entity itself when some claim is made in its context (a disease), else None."""
+def default_context(cg: ClaimGraph, entity: str, drafts: bool = False) -> str | None:
+    """The entity itself when some claim (approved, or any with ``drafts``) is made in its
+    context (a disease), else None."""
     iri = cg.node(entity)
-    contexts = {e["qualifiers"].get("disease_context") for *_, e in cg.graph.edges(data=True)}
+    view = cg.view(Restriction(drafts=drafts))
+    contexts = {e["qualifiers"].get("disease_context") for *_, e in view.edges(data=True)}
     return iri if iri in contexts else None
 
 
@@ -68,7 +74,7 @@ def paths(
     if u == v:
         raise BadRequest("from and to are the same entity", hint="pass two different entities")
     r = restriction or Restriction()
-    view = cg.view(Restriction(True, r.asserted_only, r.predicates, r.sources, r.context))
+    view = cg.view(replace(r, affirmed_only=True))
     hops = nx.Graph()
     for a, b, data in view.edges(data=True):
         if a != b:

@@ -9,7 +9,7 @@ from rdflib.graph import Graph
 from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.term import Node
 
-from medkg.model import Article, Claim, Evidence
+from medkg.model import Article, Claim, Evidence, best_status
 from medkg.vocab import CITO, MEDKG, OA, Minter, curie_to_iri
 
 Quad = tuple[Node, Node, Node, URIRef]
@@ -26,6 +26,8 @@ STATUS = {
     "approved": MEDKG.Approved,
     "deprecated": MEDKG.Deprecated,
 }
+#: a curation status IRI (as a string) -> its name in the model
+STATUS_NAMES = {str(iri): name for name, iri in STATUS.items()}
 
 
 def iter_article_quads(article: Article, claims: list[Claim], mint: Minter) -> Iterator[Quad]:
@@ -95,10 +97,12 @@ def iter_claim_quads(claim: Claim, article: Article, mint: Minter, g: URIRef) ->
         yield c, MEDKG.unit, curie_to_iri(q.unit), g
     if q.frequency:
         yield c, MEDKG.frequency, Literal(q.frequency), g
-    for ev in claim.evidence:
-        if ev.article_id == article.id:
-            yield c, MEDKG.evidence, mint.evidence(ev.key), g
-            yield from iter_evidence_quads(ev, article, mint, g)
+    here = [ev for ev in claim.evidence if ev.article_id == article.id]
+    # the best status of its evidence in this source; over the union, Approved wins
+    yield c, MEDKG.curationStatus, STATUS[best_status(ev.status for ev in here)], g
+    for ev in here:
+        yield c, MEDKG.evidence, mint.evidence(ev.key), g
+        yield from iter_evidence_quads(ev, article, mint, g)
 
 
 def iter_evidence_quads(ev: Evidence, article: Article, mint: Minter, g: URIRef) -> Iterator[Quad]:

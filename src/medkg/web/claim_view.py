@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from medkg.model import STATUS_ORDER, best_status
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 
@@ -95,10 +96,11 @@ class ClaimView:
     qualifiers: list[tuple[str, str]]
     flags: list[str]
     evidence: list[EvidenceView] = field(default_factory=list)
+    status: str = "approved"
 
     @property
     def group(self) -> str:
-        if self.modality != "asserted":
+        if self.modality != "asserted" or self.status != "approved":
             return "hypotheses"
         return "negated" if self.negated else "affirmed"
 
@@ -165,6 +167,7 @@ class Reader:
             qualifiers=[(k, _text(node[k])) for k in QUALIFIERS if node.get(k) is not None],
             flags=[str(f) for f in as_list(node.get("qcFlag"))],
             evidence=evidence,
+            status=claim_status(node.get("curationStatus")),
         )
 
     def evidence(self, node: dict[str, Any]) -> EvidenceView:
@@ -202,6 +205,22 @@ class Reader:
             _text(node.get("date", "")),
             tuple(str(f) for f in as_list(node.get("qcFlag"))),
         )
+
+
+def claim_status(value: Any) -> str:
+    """A claim's status from its ``curationStatus`` (several when sources differ: the best
+    wins), as a model name: ``approved``, ``needs-review``, ``draft`` or ``deprecated``."""
+    names = [
+        best_status_name(str(v.get("@id", "") if isinstance(v, dict) else v))
+        for v in as_list(value)
+    ]
+    return best_status(n for n in names if n in STATUS_ORDER)
+
+
+def best_status_name(term: str) -> str:
+    """``Draft``, ``medkg:NeedsReview`` or a full IRI -> ``draft``, ``needs-review``."""
+    local = term.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return {"NeedsReview": "needs-review"}.get(local, local.lower())
 
 
 def _text(value: Any) -> str:

@@ -51,7 +51,7 @@ def claim_graph() -> ClaimGraph:
 
 def restriction() -> Restriction:
     """A restriction from ``affirmed``, ``asserted``, ``predicate`` (repeatable), ``source``
-    (repeatable) and ``context`` (a disease CURIE) query parameters."""
+    (repeatable), ``context`` (a disease CURIE) and ``drafts`` query parameters."""
     args = request.args
     ctx = args.get("context")
     return Restriction.parse(
@@ -60,6 +60,7 @@ def restriction() -> Restriction:
         predicates=args.getlist("predicate"),
         sources=args.getlist("source"),
         context=None if ctx == "any" else ctx,
+        drafts=flag("drafts", False),
     )
 
 
@@ -103,6 +104,7 @@ def path() -> ResponseReturnValue:
         asserted_only=flag("asserted", True),
         predicates=request.args.getlist("predicate"),
         sources=request.args.getlist("source"),
+        drafts=flag("drafts", False),
     )
     k = integer("k", 5)
     found = graph.paths(cg, start, end, k, r)
@@ -168,6 +170,11 @@ RESTRICT = [
     query_param(
         "context",
         "a disease CURIE: leave out claims in other diseases' context",
+        {"type": "string"},
+    ),
+    query_param(
+        "drafts",
+        "true: also claims no curator approved (drafts, shown as 'draft — not reviewed')",
         {"type": "string"},
     ),
 ]

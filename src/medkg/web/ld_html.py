@@ -20,7 +20,7 @@ from medkg.vocab import iri_to_curie
 GROUP_HEADINGS = {
     "affirmedClaims": "Affirmed claims",
     "negatedClaims": "Negated claims",
-    "hypotheses": "Hypotheses and uncertain claims",
+    "hypotheses": "Hypotheses, uncertain claims and drafts",
 }
 DIRECTION_HEADINGS = {
     "claimsAsSubject": "as subject",

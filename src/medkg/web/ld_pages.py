@@ -32,7 +32,7 @@ from medkg.web.state import state
 GROUPS = {
     "negated": "Negated claims",
     "affirmed": "Affirmed claims",
-    "hypotheses": "Hypotheses and uncertain claims",
+    "hypotheses": "Hypotheses, uncertain claims and drafts",
 }
 #: a run of citation numbers printed at the end of a sentence: "... axons 1, 2."
 CITATION_RUN = re.compile(r"(?<=[^\s\d]) (\d{1,3}(?:, \d{1,3})*)(?=\.?\s*$)", re.MULTILINE)

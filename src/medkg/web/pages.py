@@ -52,7 +52,14 @@ OPENAPI: dict[str, dict[str, Any]] = {
                 "description": "the disease asked about (a CURIE)",
                 "schema": {"type": "string"},
                 "example": "MONDO:0004976",
-            }
+            },
+            {
+                "name": "drafts",
+                "in": "query",
+                "required": False,
+                "description": "true: also count claims no curator approved (shown as drafts)",
+                "schema": {"type": "string"},
+            },
         ],
     ),
     "/prefixes.json": {
@@ -147,10 +154,11 @@ def prefixes() -> ResponseReturnValue:
 def founding_question() -> ResponseReturnValue:
     s = state()
     query = find_query(s.settings.root_path, FOUNDING_QUERY)
-    params = {k: v for k, v in request.args.items() if k != "format"}
+    params = {k: v for k, v in request.args.items() if k not in ("format", "drafts")}
     if "disease" in params:
         require_known(params["disease"])
-    result = answer(query, s.store, params)
+    drafts = request.args.get("drafts", "").lower() in ("1", "true", "yes", "on")
+    result = answer(query, s.store, params, drafts=drafts)
     return render_template(
         "question.html",
         answer=result,
