@@ -43,3 +43,20 @@ def test_a_result_iri_opens_medkgs_entity_page_and_shows_its_label(visit: Any) -
     assert visit.page.url == visit.server.url + "/entity/MONDO:0004976"
     assert visit.page.locator("h1").inner_text().startswith("amyotrophic lateral sclerosis")
     visit.check()
+
+
+def test_a_bare_word_in_the_editor_completes_to_an_entity_iri(visit: Any) -> None:
+    visit.open("/")
+    page = visit.page
+    page.locator(".CodeMirror").wait_for()
+    page.evaluate("window.medkg.yasqe.setValue('SELECT * WHERE { ?s ?p ')")
+    page.evaluate("window.medkg.yasqe.getDoc().setCursor({line: 0, ch: 100})")
+    page.locator(".CodeMirror textarea").focus()
+    page.keyboard.type("gehrig")
+    hint = page.locator(".CodeMirror-hint").first
+    hint.wait_for()
+    assert hint.inner_text().startswith("amyotrophic lateral sclerosis (MONDO:0004976)")
+    page.keyboard.press("Enter")
+    text = page.evaluate("window.medkg.yasqe.getValue()")
+    assert text.endswith("?p <http://purl.obolibrary.org/obo/MONDO_0004976>")
+    visit.check()

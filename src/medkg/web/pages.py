@@ -138,6 +138,7 @@ def query_page() -> ResponseReturnValue:
         "formats": formats,
         "prefixes": PREFIXES,
         "prefixesUrl": url_for("pages.prefixes"),
+        "searchUrl": url_for("search.api_search"),
     }
     return render_template(
         "query.html", config=config, examples=config["examples"], missing=missing_vendor()

@@ -7,7 +7,40 @@
   var Yasqe = window.Yasgui.Yasqe;
   var Yasr = window.Yasgui.Yasr;
   // The property and class completers ask an outside vocabulary service: medkg works offline.
-  Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  // Entities complete from medkg's own search: a bare word where a term belongs ("lou", "axon")
+  // offers the entities of that name, and picking one writes its IRI.
+  var entityLabels = new Map();
+  Yasqe.registerAutocompleter({
+    name: "medkg-entities",
+    bulk: false,
+    autoShow: true,
+    persistenceId: null,
+    isValidCompletionPosition: function (yasqe) {
+      var token = yasqe.getCompleteToken();
+      var expects = (token.state && token.state.possibleCurrent) || [];
+      return token.type === "error" && /^[A-Za-z][\w-]+$/.test(token.string) &&
+        expects.indexOf("IRI_REF") >= 0;
+    },
+    get: function (_yasqe, token) {
+      var url = config.searchUrl + "?limit=10&q=" + encodeURIComponent(token.string);
+      return fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) {
+          return data.results.map(function (r) {
+            var text = "<" + r.iri + ">";
+            entityLabels.set(text, r.label + " (" + r.curie + ")" + (r.matched !== r.label ? " · " + r.matched : ""));
+            return text;
+          });
+        })
+        .catch(function () { return []; });
+    },
+    postprocessHints: function (_yasqe, hints) {
+      return hints.map(function (h) {
+        return Object.assign({}, h, { displayText: entityLabels.get(h.text) || h.text });
+      });
+    },
+  }, false);
+  Yasqe.defaults.autocompleters = ["prefixes", "variables", "medkg-entities"];
 
   var first = config.examples.length ? config.examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
   var yasqe = new Yasqe(document.getElementById("yasqe"), {
