@@ -138,3 +138,14 @@ def test_founding_question_of_an_unknown_disease_is_a_404_that_says_how_to_find_
 def test_founding_page_explains_how_strength_is_rated(client: FlaskClient) -> None:
     page = client.get("/founding-question").get_data(as_text=True)
     assert "How it is rated: strong when the decisive claims" in page
+
+
+def test_named_queries_have_pages_with_a_field_per_parameter(client: FlaskClient) -> None:
+    listing = client.get("/queries").get_data(as_text=True)
+    for name in ("claims-about-entity", "compare-diseases", "negated-claims"):
+        assert f'href="/queries/{name}"' in listing
+    page = client.get("/queries/compare-diseases").get_data(as_text=True)
+    assert 'name="disease"' in page and 'name="other"' in page
+    assert 'value="MONDO:0004976"' in page  # the example, ready to run
+    assert 'data-api="/api/queries/compare-diseases"' in page
+    assert client.get("/queries/no-such-query").status_code == 404

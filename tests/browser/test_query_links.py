@@ -60,3 +60,18 @@ def test_a_bare_word_in_the_editor_completes_to_an_entity_iri(visit: Any) -> Non
     text = page.evaluate("window.medkg.yasqe.getValue()")
     assert text.endswith("?p <http://purl.obolibrary.org/obo/MONDO_0004976>")
     visit.check()
+
+
+def test_a_named_query_page_runs_with_its_example_and_links_to_medkg(visit: Any) -> None:
+    visit.open("/queries/claims-about-entity")
+    page = visit.page
+    example = page.locator("#param-entity").input_value()
+    assert example  # the example is filled in, ready to run
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector("#rows tbody tr")
+    rows = page.locator("#rows tbody tr").count()
+    assert rows > 0 and f"{rows} row" in page.locator("#rows-status").inner_text()
+    assert "entity=" + example.replace(":", "%3A") in page.url  # shareable
+    link = page.locator("#rows tbody a").first
+    assert (link.get_attribute("href") or "").startswith("/entity/?iri=")
+    visit.check()

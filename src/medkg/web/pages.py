@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -42,6 +42,19 @@ def _page(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str,
 OPENAPI: dict[str, dict[str, Any]] = {
     "/": _page("the SPARQL query page, with the named queries as examples"),
     "/docs": _page("Swagger UI: every route of /openapi.json, to read and try"),
+    "/queries": _page("the named queries, for people: summaries, parameters, links to run them"),
+    "/queries/{name}": _page(
+        "one named query as a form: typed parameters with examples, its text, its rows",
+        [
+            {
+                "name": "name",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string"},
+                "example": "claims-about-entity",
+            }
+        ],
+    ),
     "/founding-question": _page(
         "the founding question answered in plain words from the graph",
         [
@@ -142,6 +155,28 @@ def query_page() -> ResponseReturnValue:
     }
     return render_template(
         "query.html", config=config, examples=config["examples"], missing=missing_vendor()
+    )
+
+
+@bp.get("/queries")
+def named_queries_page() -> ResponseReturnValue:
+    """Every named query for people: summary, parameters, a link to run each."""
+    named = load_queries(state().settings.root_path)
+    return render_template("queries.html", queries=list(named.values()))
+
+
+@bp.get("/queries/<name>")
+def named_query_page(name: str) -> ResponseReturnValue:
+    """One named query as a form: its parameters (typed, with examples), its text, and its rows
+    fetched from ``/api/queries/<name>`` (the same workers, limits and formats as scripts use)."""
+    query = find_query(state().settings.root_path, name)
+    values = {p.name: request.args.get(p.name, "") for p in query.params}
+    return render_template(
+        "query_view.html",
+        query=query,
+        values=values,
+        api=url_for("queries.run_query", name=name),
+        editor=url_for("pages.query_page") + "?" + urlencode({"query": example_text(query)}),
     )
 
 
