@@ -35,7 +35,7 @@ from medkg.store.base import (
 )
 from medkg.store.bulkload import load_fresh
 from medkg.store.diagnose import cannot_open, check_is_store, read_only_reason
-from medkg.store.leftovers import held
+from medkg.store.leftovers import Held, held, remove_abandoned
 from medkg.store.rewrite import bind_values, locate_syntax_error
 from medkg.store.swap import recover, remove_leftovers, sibling, step, swap_in
 from medkg.terms import (
@@ -74,6 +74,7 @@ class OxigraphStore:
         self.read_only = read_only  # why this store is open read-only, if it is
         self._write_lock = threading.Lock()
         self._snapshots = itertools.count()
+        self._links: Held | None = None  # see _link_snapshot
         # only an on-disk store can be copied cheaply (hard-linked RocksDB checkpoint)
         self.capabilities = dataclasses.replace(
             self.capabilities, snapshots=path is not None, supports_update=read_only is None
@@ -298,13 +299,14 @@ class OxigraphStore:
         return Snapshot("medkg.store.oxigraph:open_read_only", target)
 
     def _link_snapshot(self, path: Path) -> Snapshot:
-        """For a store nobody writes (read-only), a link to it in the temporary folder stands
-        in for a copy: its folder may be on a read-only volume (and the workers' spool goes
-        beside the link)."""
-        home = Path(tempfile.gettempdir()) / f"medkg-readonly-{os.getpid()}"
-        home.mkdir(exist_ok=True)
-        target = home / str(next(self._snapshots))
-        target.unlink(missing_ok=True)
+        """For a store nobody writes (read-only), a link to it stands in for a copy: its folder
+        may be on a read-only volume. The links (and the workers' spool beside them) live in a
+        temporary folder held while this process runs; a killed server's is removed next time."""
+        if self._links is None:
+            home = Path(tempfile.gettempdir())
+            remove_abandoned(home.glob("medkg-readonly-*"))
+            self._links = Held(Path(tempfile.mkdtemp(prefix=f"medkg-readonly-{os.getpid()}-")))
+        target = self._links.folder / str(next(self._snapshots))
         target.symlink_to(path.resolve())
         return Snapshot("medkg.store.oxigraph:open_read_only", target)
 
