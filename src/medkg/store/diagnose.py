@@ -58,8 +58,8 @@ def cannot_open(path: Path, error: OSError) -> StoreError:
     if pid is not None:
         return StoreError(
             f"{text}: its lock is held by process {pid} ({command_of(pid)})",
-            hint=f"stop that process (kill {pid}), or ask it over HTTP if it is a medkg "
-            "server, or choose another path with --store oxigraph:PATH",
+            hint=f"stop that process (kill {pid}) and try again (a server started with "
+            "--watch rebuilds edited files itself), or choose another --store oxigraph:PATH",
         )
     reason = read_only_reason(path)
     if reason is not None:

@@ -34,7 +34,13 @@ from medkg.store.base import (
     run_with_union_resync,
 )
 from medkg.store.bulkload import load_fresh
-from medkg.store.diagnose import cannot_open, check_is_store, read_only_reason
+from medkg.store.diagnose import (
+    cannot_open,
+    check_is_store,
+    command_of,
+    lock_holder,
+    read_only_reason,
+)
 from medkg.store.leftovers import Held, held, remove_abandoned
 from medkg.store.rewrite import bind_values, locate_syntax_error
 from medkg.store.swap import recover, remove_leftovers, sibling, step, swap_in
@@ -81,9 +87,12 @@ class OxigraphStore:
         )
 
     @classmethod
-    def open(cls, rest: str, *, root: Path, selector: str) -> OxigraphStore:
+    def open(cls, rest: str, *, root: Path, selector: str, shared: bool = False) -> OxigraphStore:
         """Open (or create) the store; a store this process cannot write is opened read-only,
-        and a failure names its cause (a read-only folder, a lock held by process N, ...)."""
+        and a failure names its cause (a read-only folder, a lock held by process N, ...).
+
+        With ``shared`` (a command that only reads), a store another process holds (a running
+        server) is opened read-only, as it is at this moment."""
         if not rest:
             return cls(ox.Store(), selector)
         path = Path(rest) if Path(rest).is_absolute() else root / rest
@@ -97,7 +106,12 @@ class OxigraphStore:
             path.mkdir(parents=True, exist_ok=True)
             store = cls(ox.Store(str(path)), selector, path)
         except OSError as e:
-            raise cannot_open(path, e) from None
+            holder = lock_holder(path / "LOCK")
+            if not shared or holder is None:
+                raise cannot_open(path, e) from None
+            reason = f"process {holder} ({command_of(holder)}) holds its lock"
+            log.info("the store at %s is in use (%s): reading it read-only", path, reason)
+            return cls(ox.Store.read_only(str(path)), selector, path, read_only=reason)
         remove_leftovers(path)  # safe now: this process holds the store's lock
         return store
 
@@ -274,7 +288,8 @@ class OxigraphStore:
         return int(cast(ox.Literal, row[0]).value)
 
     def close(self) -> None:
-        self.ox.flush()
+        if self.read_only is None:
+            self.ox.flush()
 
     def snapshot(self) -> Snapshot:
         """A RocksDB checkpoint beside the store (hard links: cheap), for read-only workers.
