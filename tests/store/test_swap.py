@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from medkg.errors import StoreError
 from medkg.store.oxigraph import OxigraphStore
 from medkg.store.swap import swap_in
 
@@ -154,3 +155,14 @@ def test_a_swap_that_fails_keeps_the_old_store(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         swap_in(path, built)
     assert values(path) == expected("old", OLD)
+
+
+def test_a_link_to_a_missing_version_is_refused_not_replaced_by_an_empty_store(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store"
+    path.symlink_to("store.v-gone")
+    with pytest.raises(StoreError) as info:
+        OxigraphStore.open(str(path), root=Path("."), selector=f"oxigraph:{path}")
+    assert "store.v-gone, which does not exist" in str(info.value)
+    assert not (tmp_path / "store.v-gone").exists()

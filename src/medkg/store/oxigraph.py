@@ -104,16 +104,24 @@ class OxigraphStore:
             if reason is not None:
                 return cls.open_read_only(path, selector, reason)
             path.mkdir(parents=True, exist_ok=True)
-            store = cls(ox.Store(str(path)), selector, path)
+            store = cls(ox.Store(versioned(path)), selector, path)
         except OSError as e:
             holder = lock_holder(path / "LOCK")
             if not shared or holder is None:
                 raise cannot_open(path, e) from None
-            reason = f"process {holder} ({command_of(holder)}) holds its lock"
-            log.info("the store at %s is in use (%s): reading it read-only", path, reason)
-            return cls(ox.Store.read_only(str(path)), selector, path, read_only=reason)
+            return cls.open_beside(path, selector, holder)
         remove_leftovers(path)  # safe now: this process holds the store's lock
         return store
+
+    @classmethod
+    def open_beside(cls, path: Path, selector: str, holder: int) -> OxigraphStore:
+        """Read a store another process holds, read-only, as it is now."""
+        reason = f"process {holder} ({command_of(holder)}) holds its lock"
+        log.info("the store at %s is in use (%s): reading it read-only", path, reason)
+        try:
+            return cls(ox.Store.read_only(versioned(path)), selector, path, read_only=reason)
+        except OSError as e:
+            raise cannot_open(path, e) from None
 
     @classmethod
     def open_read_only(cls, path: Path, selector: str, reason: str) -> OxigraphStore:
@@ -128,7 +136,7 @@ class OxigraphStore:
             path,
             reason,
         )
-        return cls(ox.Store.read_only(str(path)), selector, path, read_only=reason)
+        return cls(ox.Store.read_only(versioned(path)), selector, path, read_only=reason)
 
     def check_writable(self) -> None:
         """Refuse a write to a store opened read-only (503, naming why)."""
@@ -266,7 +274,7 @@ class OxigraphStore:
             ) from None
         finally:
             recover(self.path)
-            self.ox = ox.Store(str(self.path))
+            self.ox = ox.Store(versioned(self.path))
         step("reopened")
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
@@ -324,6 +332,12 @@ class OxigraphStore:
         target = self._links.folder / str(next(self._snapshots))
         target.symlink_to(path.resolve())
         return Snapshot("medkg.store.oxigraph:open_read_only", target)
+
+
+def versioned(path: Path) -> str:
+    """The folder the store's link names (see ``store.swap``): a store opened there keeps
+    reading its own files when another process swaps the link to a new version."""
+    return str(path.resolve())
 
 
 def open_read_only(path: Path) -> OxigraphStore:
