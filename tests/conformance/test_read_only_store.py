@@ -39,6 +39,13 @@ def read_only(tmp_path: Path) -> Iterator[Wrap]:
     folder.mkdir()
     changed: list[tuple[Path, int]] = []
 
+    if os.geteuid() == 0:
+        probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, text=True)
+        assert probe.returncode == 0, (
+            f"as root this test needs a private mount namespace: `unshare -m` says "
+            f"{probe.stderr.strip()!r} (run it with CAP_SYS_ADMIN, or as another user)"
+        )
+
     def wrap(argv: list[str]) -> list[str]:
         if os.geteuid() == 0:
             mount = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} {folder}"
