@@ -26,7 +26,8 @@ from medkg.build import build_into
 from medkg.config import Settings
 from medkg.errors import StoreError
 from medkg.store.oxigraph import OxigraphStore
-from tests.conftest import ROOT, Background, free_port
+
+from ..conftest import ROOT, Background, free_port
 
 TOKEN = "s3cret"
 Wrap = Callable[[list[str]], list[str]]
