@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean java assets chromium bench virtuoso jemalloc
+.PHONY: serve test setup lint clean java assets chromium bench virtuoso jemalloc mount
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,15 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint java assets chromium virtuoso jemalloc
+test: lint java assets chromium virtuoso jemalloc mount
 	$(BIN)/pytest
 	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
+
+# mount and unshare (util-linux): as root, the read-only store tests bind-mount a folder
+# read-only in a private mount namespace (root ignores permission bits)
+mount:
+	@command -v mount >/dev/null && command -v unshare >/dev/null || { apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q mount util-linux; }
 
 # jemalloc (Debian) for the query workers: Oxigraph answers about 14% sooner under it than under
 # glibc's malloc (setting query_allocator); without it workers fall back to the system malloc

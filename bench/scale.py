@@ -138,7 +138,12 @@ def prepare(n: int, workdir: Path, reuse: bool = False) -> dict[str, object]:
     shutil.copytree(ROOT / "queries", corpus / "queries", dirs_exist_ok=True)  # the CLI's
     nq, medkg_store, ox_store = corpus / "dataset.nq", corpus / "medkg-store", corpus / "ox-store"
     for d in (medkg_store, ox_store):
-        shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(d.resolve(), ignore_errors=True)  # medkg's store is a link to its version
+        for beside in (d, *d.parent.glob(d.name + ".*")):
+            if beside.is_symlink():
+                beside.unlink()
+            else:
+                shutil.rmtree(beside, ignore_errors=True)
     build_s, build_rss, out = timed(
         [
             str(BIN / "medkg"),

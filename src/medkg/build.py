@@ -15,6 +15,7 @@ from rdflib.term import Node
 from medkg.config import Settings
 from medkg.curation.load import ClaimFile, load_claim_files, require_clean
 from medkg.curation.terms import declared_terms, unknown_curies
+from medkg.errors import StoreError
 from medkg.model import Article, Claim, merge_claims
 from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
@@ -172,6 +173,11 @@ def ensure_built(store: Store, settings: Settings) -> None:
     """Build the dataset into an empty store; leave a store that has data alone (asked, not
     counted: counting scans the store, 7 s at a million claims)."""
     if not store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
+        if not store.capabilities.supports_update:
+            raise StoreError(
+                f"the store {store.selector} is empty and read-only: nothing can be built into it",
+                hint="build where the store can be written, then serve that folder read-only",
+            )
         build_into(store, settings)
 
 

@@ -164,7 +164,7 @@ def query(ctx: Context, name: str, param: tuple[str, ...], fmt: str) -> None:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         raw[key] = value
     named = find_query(ctx.settings.root_path, name)
-    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    store = open_store(ctx.settings.store, ctx.settings.root_path, shared=True)
     ensure_built(store, ctx.settings)
     click.echo(render_result(named.run(store, raw), fmt))
 
@@ -223,7 +223,7 @@ def open_claim_graph(settings: Settings) -> ClaimGraph:
     from medkg.graph import ClaimGraph
     from medkg.store import open_store
 
-    store = open_store(settings.store, settings.root_path)
+    store = open_store(settings.store, settings.root_path, shared=True)
     ensure_built(store, settings)
     return ClaimGraph.from_store(store, dataset_version(store, settings))
 
@@ -309,7 +309,7 @@ def stats(ctx: Context) -> None:
     from medkg.store import open_store
     from medkg.store.base import graph_sizes
 
-    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    store = open_store(ctx.settings.store, ctx.settings.root_path, shared=True)
     sizes = graph_sizes(store)
     for g, n in sorted(sizes.items()):
         click.echo(f"{n:>9}  {g}")
@@ -372,7 +372,7 @@ def export(ctx: Context, fmt: str, output: str | None, article_id: str | None) -
     from medkg.nanopub import article_nanopubs
     from medkg.store import open_store
 
-    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    store = open_store(ctx.settings.store, ctx.settings.root_path, shared=True)
     ensure_built(store, ctx.settings)
     if article_id:
         if fmt not in ("trig", "nq", "jsonld"):

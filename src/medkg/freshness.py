@@ -63,6 +63,13 @@ def ensure_current(store: Store, settings: Settings) -> Freshness:
     recorded = recorded_fingerprint(store, settings)
     if recorded == fingerprint:
         return Freshness("current")
+    if not store.capabilities.supports_update:
+        reason = (
+            "the store is read-only and was built from other curated files than those under "
+            f"{root}; rebuild it where it can be written"
+        )
+        log.warning("%s", reason)
+        return Freshness("stale", reason)
     log.warning("the curated files changed since the store was built: rebuilding")
     try:
         rebuild(store, settings)

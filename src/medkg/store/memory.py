@@ -38,7 +38,7 @@ class MemoryStore:
         self._write_lock = threading.Lock()
 
     @classmethod
-    def open(cls, rest: str, *, root: Path, selector: str) -> MemoryStore:
+    def open(cls, rest: str, *, root: Path, selector: str, shared: bool = False) -> MemoryStore:
         return cls(selector)
 
     def query(

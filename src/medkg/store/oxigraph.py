@@ -12,6 +12,7 @@ import itertools
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -33,7 +34,16 @@ from medkg.store.base import (
     run_with_union_resync,
 )
 from medkg.store.bulkload import load_fresh
+from medkg.store.diagnose import (
+    cannot_open,
+    check_is_store,
+    command_of,
+    lock_holder,
+    read_only_reason,
+)
+from medkg.store.leftovers import Held, held, remove_abandoned
 from medkg.store.rewrite import bind_values, locate_syntax_error
+from medkg.store.swap import recover, remove_leftovers, sibling, step, swap_in
 from medkg.terms import (
     RDF_FORMATS,
     RESULT_FORMATS,
@@ -57,29 +67,85 @@ class OxigraphStore:
         stored_union=True,
     )
 
-    def __init__(self, store: ox.Store, selector: str, path: Path | None = None):
+    def __init__(
+        self,
+        store: ox.Store,
+        selector: str,
+        path: Path | None = None,
+        read_only: str | None = None,
+    ):
         self.ox = store
         self.selector = selector
         self.path = path
+        self.read_only = read_only  # why this store is open read-only, if it is
         self._write_lock = threading.Lock()
         self._snapshots = itertools.count()
+        self._links: Held | None = None  # see _link_snapshot
         # only an on-disk store can be copied cheaply (hard-linked RocksDB checkpoint)
-        self.capabilities = dataclasses.replace(self.capabilities, snapshots=path is not None)
+        self.capabilities = dataclasses.replace(
+            self.capabilities, snapshots=path is not None, supports_update=read_only is None
+        )
 
     @classmethod
-    def open(cls, rest: str, *, root: Path, selector: str) -> OxigraphStore:
+    def open(cls, rest: str, *, root: Path, selector: str, shared: bool = False) -> OxigraphStore:
+        """Open (or create) the store; a store this process cannot write is opened read-only,
+        and a failure names its cause (a read-only folder, a lock held by process N, ...).
+
+        With ``shared`` (a command that only reads), a store another process holds (a running
+        server) is opened read-only, as it is at this moment."""
         if not rest:
             return cls(ox.Store(), selector)
         path = Path(rest) if Path(rest).is_absolute() else root / rest
+        reason = read_only_reason(path)
+        if reason is None:
+            recover(path)
+        check_is_store(path)
         try:
+            if reason is not None:
+                return cls.open_read_only(path, selector, reason)
             path.mkdir(parents=True, exist_ok=True)
-            return cls(ox.Store(str(path)), selector, path)
+            store = cls(ox.Store(versioned(path)), selector, path)
         except OSError as e:
+            holder = lock_holder(path / "LOCK")
+            if not shared or holder is None:
+                raise cannot_open(path, e) from None
+            return cls.open_beside(path, selector, holder)
+        remove_leftovers(path)  # safe now: this process holds the store's lock
+        return store
+
+    @classmethod
+    def open_beside(cls, path: Path, selector: str, holder: int) -> OxigraphStore:
+        """Read a store another process holds, read-only, as it is now."""
+        reason = f"process {holder} ({command_of(holder)}) holds its lock"
+        log.info("the store at %s is in use (%s): reading it read-only", path, reason)
+        try:
+            return cls(ox.Store.read_only(versioned(path)), selector, path, read_only=reason)
+        except OSError as e:
+            raise cannot_open(path, e) from None
+
+    @classmethod
+    def open_read_only(cls, path: Path, selector: str, reason: str) -> OxigraphStore:
+        if not (path / "CURRENT").exists():
             raise StoreError(
-                f"cannot open the Oxigraph store at {path}: {e}",
-                hint="is another medkg process using it? stop it, or choose "
-                "another path with --store oxigraph:PATH",
-            ) from None
+                f"cannot create a store at {path}: {reason}",
+                hint="build the store where it can be written, then serve that folder",
+            )
+        log.warning(
+            "the store at %s is read-only (%s): serving it read-only; SPARQL Update, the "
+            "Graph Store writes, --watch and rebuilds are off",
+            path,
+            reason,
+        )
+        return cls(ox.Store.read_only(versioned(path)), selector, path, read_only=reason)
+
+    def check_writable(self) -> None:
+        """Refuse a write to a store opened read-only (503, naming why)."""
+        if self.read_only is not None:
+            raise StoreError(
+                f"the store is read-only: {self.read_only}",
+                hint="updates are off while it is served read-only; serve a writable copy "
+                "to change it",
+            )
 
     def query(
         self,
@@ -110,6 +176,7 @@ class OxigraphStore:
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run an update and bring the stored union up to date, in one transaction."""
+        self.check_writable()
 
         def run(text: str) -> None:
             self.ox.update(text, base_iri=base_iri)
@@ -125,6 +192,7 @@ class OxigraphStore:
     def replace_graphs(
         self, graphs: Mapping[URIRef, Iterable[Quad]], drop_prefix: str | None = None
     ) -> None:
+        self.check_writable()
         text = replace_update(graphs, self.graph_names(), drop_prefix, union=True)
         with self._write_lock:
             self.ox.update(text)  # one update = one transaction: all of it or nothing
@@ -138,56 +206,85 @@ class OxigraphStore:
     ) -> None:
         """Bulk-load into a fresh store beside this one, then swap it in.
 
-        On disk the new store is built in a sibling directory and renamed over the old one
-        (readers in this process wait on the write lock for the rename); in memory the new store
-        replaces the old one in a single assignment, so readers see the old data or the new.
+        On disk the new store is built in a sibling folder held by a lock, after removing what
+        killed builds left, and swapped in by ``store.swap``: the path names a complete store at
+        every instant, old or new (readers in this process wait on the write lock meanwhile).
+        In memory the new store replaces the old one in a single assignment, so readers see
+        the old data or the new.
         """
+        self.check_writable()
         with self._write_lock:
-            target = None
-            if self.path is not None:
-                target = self.path.with_name(f"{self.path.name}.building-{os.getpid()}")
-                shutil.rmtree(target, ignore_errors=True)
-            try:
-                started = time.perf_counter()
-                fresh = load_fresh(target, nquads, progress)
-                loaded = time.perf_counter()
-                if not union_included:
-                    fresh.bulk_extend(
-                        ox.Quad(q.subject, q.predicate, q.object)
-                        for q in fresh.quads_for_pattern(None, None, None, None)
-                        if not isinstance(q.graph_name, ox.DefaultGraph)
-                    )
-                for g in self.ox.named_graphs():
-                    if not (drop_prefix and str(getattr(g, "value", "")).startswith(drop_prefix)):
-                        kept = list(self.ox.quads_for_pattern(None, None, None, g))
-                        fresh.extend(kept)
-                        fresh.extend(ox.Quad(q.subject, q.predicate, q.object) for q in kept)
-                fresh.flush()
-                log.info(  # the flush waits for RocksDB to compact a large load's files
-                    "bulk load of %s: %.1fs, then %.1fs for kept graphs and compaction",
-                    nquads.name,
-                    loaded - started,
-                    time.perf_counter() - loaded,
-                )
-            except (SyntaxError, OSError) as e:
-                if target:
-                    shutil.rmtree(target, ignore_errors=True)
-                raise StoreError(
-                    f"bulk load of {nquads} failed: {e}", hint="nothing in the store changed"
-                ) from None
-            if target is None or self.path is None:
-                self.ox = fresh
+            if self.path is None:
+                self.ox = self._load(None, nquads, drop_prefix, progress, union_included)
                 return
-            swapping = time.perf_counter()
-            del fresh
-            self.ox = ox.Store()  # drop the last handle on the old directory
-            gc.collect()
-            old = self.path.with_name(f"{self.path.name}.old-{os.getpid()}")
-            self.path.rename(old)
-            target.rename(self.path)
-            self.ox = ox.Store(str(self.path))
+            remove_leftovers(self.path)
+            with held(sibling(self.path, f".building-{os.getpid()}")) as building:
+                self._load(building, nquads, drop_prefix, progress, union_included)
+                self._swap(building)  # the new store's handle was dropped on return
+
+    def _load(
+        self,
+        target: Path | None,
+        nquads: Path,
+        drop_prefix: str | None,
+        progress: Progress | None,
+        union_included: bool,
+    ) -> ox.Store:
+        """A new store at ``target`` (in memory if None): the file, the stored union, and the
+        graphs of this store that ``drop_prefix`` does not drop."""
+        try:
+            started = time.perf_counter()
+            fresh = load_fresh(target, nquads, progress)
+            loaded = time.perf_counter()
+            if not union_included:
+                fresh.bulk_extend(
+                    ox.Quad(q.subject, q.predicate, q.object)
+                    for q in fresh.quads_for_pattern(None, None, None, None)
+                    if not isinstance(q.graph_name, ox.DefaultGraph)
+                )
+            for g in self.ox.named_graphs():
+                if not (drop_prefix and str(getattr(g, "value", "")).startswith(drop_prefix)):
+                    kept = list(self.ox.quads_for_pattern(None, None, None, g))
+                    fresh.extend(kept)
+                    fresh.extend(ox.Quad(q.subject, q.predicate, q.object) for q in kept)
+            fresh.flush()
+            log.info(  # the flush waits for RocksDB to compact a large load's files
+                "bulk load of %s: %.1fs, then %.1fs for kept graphs and compaction",
+                nquads.name,
+                loaded - started,
+                time.perf_counter() - loaded,
+            )
+            return fresh
+        except (SyntaxError, OSError) as e:
+            if target:
+                shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(
+                f"bulk load of {nquads} failed: {e}", hint="nothing in the store changed"
+            ) from None
+
+    def _swap(self, built: Path) -> None:
+        """Swap the store in ``built`` in at this store's path and reopen it there."""
+        assert self.path is not None
+        swapping = time.perf_counter()
+        self.ox = ox.Store()  # drop the last handle on the old folder
+        gc.collect()
+        old = None
+        try:
+            old = swap_in(self.path, built)
+        except OSError as e:
+            raise StoreError(
+                f"swapping in the new store at {self.path} failed: {e}",
+                hint="the path still names a complete store (the old one or the new one); "
+                "fix the cause and build again",
+            ) from None
+        finally:
+            recover(self.path)
+            self.ox = ox.Store(versioned(self.path))
+        step("reopened")
+        if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-            log.info("swapped in the new store in %.1fs", time.perf_counter() - swapping)
+        step("removed")
+        log.info("swapped in the new store in %.1fs", time.perf_counter() - swapping)
 
     def graph_names(self) -> list[URIRef]:
         return sorted(
@@ -204,7 +301,8 @@ class OxigraphStore:
         return int(cast(ox.Literal, row[0]).value)
 
     def close(self) -> None:
-        self.ox.flush()
+        if self.read_only is None:
+            self.ox.flush()
 
     def snapshot(self) -> Snapshot:
         """A RocksDB checkpoint beside the store (hard links: cheap), for read-only workers.
@@ -215,6 +313,8 @@ class OxigraphStore:
         """
         if self.path is None:
             raise StoreError("an in-memory Oxigraph store cannot be snapshotted")
+        if self.read_only is not None:
+            return self._link_snapshot(self.path)
         home = self.path.with_name(self.path.name + ".snapshots")
         home.mkdir(exist_ok=True)
         number = next(self._snapshots)
@@ -225,6 +325,24 @@ class OxigraphStore:
         with self._write_lock:
             self.ox.backup(str(target))
         return Snapshot("medkg.store.oxigraph:open_read_only", target)
+
+    def _link_snapshot(self, path: Path) -> Snapshot:
+        """For a store nobody writes (read-only), a link to it stands in for a copy: its folder
+        may be on a read-only volume. The links (and the workers' spool beside them) live in a
+        temporary folder held while this process runs; a killed server's is removed next time."""
+        if self._links is None:
+            home = Path(tempfile.gettempdir())
+            remove_abandoned(home.glob("medkg-readonly-*"))
+            self._links = Held(Path(tempfile.mkdtemp(prefix=f"medkg-readonly-{os.getpid()}-")))
+        target = self._links.folder / str(next(self._snapshots))
+        target.symlink_to(path.resolve())
+        return Snapshot("medkg.store.oxigraph:open_read_only", target)
+
+
+def versioned(path: Path) -> str:
+    """The folder the store's link names (see ``store.swap``): a store opened there keeps
+    reading its own files when another process swaps the link to a new version."""
+    return str(path.resolve())
 
 
 def open_read_only(path: Path) -> OxigraphStore:

@@ -17,10 +17,12 @@ BACKENDS = {
 }
 
 
-def open_store(selector: str, root: Path | None = None) -> Store:
+def open_store(selector: str, root: Path | None = None, *, shared: bool = False) -> Store:
     """Open the store named by ``selector``, e.g. ``oxigraph:.medkg/store`` or ``memory:``.
 
-    A relative oxigraph path is taken relative to ``root``.
+    A relative oxigraph path is taken relative to ``root``. With ``shared`` (for commands that
+    only read) a store another process writes, such as a running server's, is opened
+    read-only instead of refused.
     """
     scheme, _, rest = selector.partition(":")
     if scheme not in BACKENDS:
@@ -32,5 +34,5 @@ def open_store(selector: str, root: Path | None = None) -> Store:
         )
     module_name, _, cls_name = BACKENDS[scheme].partition(":")
     cls = getattr(importlib.import_module(module_name), cls_name)
-    store: Store = cls.open(rest, root=root or Path("."), selector=selector)
+    store: Store = cls.open(rest, root=root or Path("."), selector=selector, shared=shared)
     return store

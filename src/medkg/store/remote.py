@@ -123,7 +123,7 @@ class SparqlStore:
         )
 
     @classmethod
-    def open(cls, rest: str, *, root: Path, selector: str) -> SparqlStore:
+    def open(cls, rest: str, *, root: Path, selector: str, shared: bool = False) -> SparqlStore:
         return cls(Endpoints.parse(rest), selector)
 
     def query(

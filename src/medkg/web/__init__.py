@@ -63,7 +63,9 @@ def create_app(
     from medkg.web import pages
 
     app.register_blueprint(pages.bp)
-    if settings.watch:
+    if settings.watch and not store.capabilities.supports_update:
+        logging.getLogger(__name__).warning("--watch is off: the store cannot be written")
+    elif settings.watch:
         from medkg.web.watch import Watcher
 
         app.extensions["medkg.watch"] = Watcher(state).start()
