@@ -121,3 +121,19 @@ def test_entity_page_shows_the_negated_claims_above_the_fold(visit: Any) -> None
     box = first_card.bounding_box()
     assert box is not None and box["y"] < fold, "the first negated claim card is below the fold"
     visit.check()
+
+
+def test_graph_labels_show_where_they_can_be_read(visit: Any) -> None:
+    page = open_html(visit, ALS)
+    page.wait_for_function("document.getElementById('graph').dataset.rendered > 0")
+    shown = "window.medkg.cy.nodes().filter(n => n.style('label') !== '').length"
+    total = page.evaluate("window.medkg.cy.nodes().length")
+    assert total > 12
+    assert page.evaluate(shown) == 1  # only the focus when the picture is crowded
+    page.evaluate(f"window.medkg.showClaim('{NOT_DEMYELINATING}')")
+    assert page.evaluate(shown) == 2  # the selected claim's two terms (ALS is one)
+    edge = f"window.medkg.cy.getElementById('e-{NOT_DEMYELINATING}').style('label')"
+    assert page.evaluate(edge).startswith("NOT ")
+    page.evaluate("window.medkg.cy.zoom(2)")
+    assert page.evaluate(shown) == total  # zoomed in: every term is named
+    visit.check()

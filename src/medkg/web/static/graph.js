@@ -19,31 +19,53 @@
     maxZoom: 3,
     style: [
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 110,
+        "label": "", "font-size": 11, "text-wrap": "wrap", "text-max-width": 110,
         "text-valign": "bottom", "text-margin-y": 4, "color": "#1b1f23",
         "background-color": "#6e7781", "width": 18, "height": 18 } },
       { selector: "node.focus", style: {
-        "background-color": "#6f42c1", "width": 30, "height": 30, "font-weight": "bold", "font-size": 13 } },
+        "label": "data(label)", "background-color": "#6f42c1", "width": 30, "height": 30,
+        "font-weight": "bold", "font-size": 13 } },
+      // labels where they can be read: all of them when the picture is small or zoomed in,
+      // else the hovered or selected term's only (they overlapped on large neighbourhoods)
+      { selector: "node.named, node.hover", style: { "label": "data(label)",
+        "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 1 } },
       { selector: "edge", style: {
         "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 2.5,
         "line-color": "#1a7f37", "target-arrow-color": "#1a7f37",
-        "label": "data(label)", "font-size": 9, "color": "#4b5563", "text-rotation": "autorotate",
+        "label": "", "font-size": 9, "color": "#4b5563", "text-rotation": "autorotate",
         "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 1 } },
       { selector: "edge.negated", style: {
         "line-style": "dashed", "line-dash-pattern": [8, 4], "line-color": "#b42318",
         "target-arrow-color": "#b42318", "target-arrow-shape": "tee", "color": "#b42318" } },
       { selector: "edge.hypotheses", style: {
         "line-style": "dotted", "line-color": "#9a6700", "target-arrow-color": "#9a6700" } },
-      { selector: "edge.selected", style: { "width": 6, "z-index": 10 } },
+      { selector: "edge.selected", style: { "width": 6, "z-index": 10, "label": "data(label)" } },
+      { selector: "edge.hover", style: { "label": "data(label)", "z-index": 9 } },
     ],
     layout: {
       name: "concentric",
       concentric: function (node) { return node.data("focus") ? 2 : 1; },
       levelWidth: function () { return 1; },
       minNodeSpacing: 24,
+      // neighbours around the focus in the order of the predicate that links them, so the
+      // claims of one kind (phenotypes, locations, denials) sit together
+      sort: function (a, b) { return groupOf(a).localeCompare(groupOf(b)); },
       animate: false,
     },
   });
+  function groupOf(node) {
+    var edge = node.connectedEdges()[0];
+    return (edge ? edge.data("label").replace(/^NOT /, "") : "") + " " + node.data("label");
+  }
+  var SMALL = 12;
+  function nameNodes() {
+    var all = cy.nodes().length <= SMALL || cy.zoom() >= 1.4;
+    cy.nodes().toggleClass("named", all);
+  }
+  nameNodes();
+  cy.on("zoom", nameNodes);
+  cy.on("mouseover", "node, edge", function (event) { event.target.addClass("hover"); });
+  cy.on("mouseout", "node, edge", function (event) { event.target.removeClass("hover"); });
 
   function show(key) {
     var card = document.getElementById("claim-" + key);
@@ -55,7 +77,9 @@
     panel.replaceChildren(heading, copy);
     panel.setAttribute("data-claim", key);
     cy.edges().removeClass("selected");
-    cy.getElementById("e-" + key).addClass("selected");
+    cy.nodes().removeClass("hover");
+    var edge = cy.getElementById("e-" + key).addClass("selected");
+    edge.connectedNodes().addClass("hover");
   }
   cy.on("tap", "edge", function (event) {
     show(event.target.data("key"));
