@@ -55,6 +55,7 @@ class OxigraphStore:
         bindings=True,
         bulk_load=True,
         stored_union=True,
+        engine="oxigraph",
     )
 
     def __init__(self, store: ox.Store, selector: str, path: Path | None = None):

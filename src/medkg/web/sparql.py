@@ -13,8 +13,10 @@ from flask.typing import ResponseReturnValue
 from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 
-from medkg.endpoint.guard import Screened, check_outbound, screen
+from medkg.endpoint.guard import Screened, screen
 from medkg.endpoint.job import Done, Job
+from medkg.endpoint.outbound import check_outbound, may_connect
+from medkg.endpoint.sandbox import run_sandboxed
 from medkg.endpoint.targets import refuse_default_graph_writes
 from medkg.errors import (
     BadRequest,
@@ -150,11 +152,11 @@ def check_size(text: str) -> None:
         )
 
 
-def screened_text(text: str) -> Screened:
+def screened_text(text: str, update: bool = False) -> Screened:
     check_size(text)
     screened = screen(text)
-    s = endpoint().settings
-    check_outbound(screened, s.service_allowlist, s.load_allowlist)
+    e = endpoint()
+    check_outbound(text, e.store.capabilities.engine, update, e.settings)
     return screened
 
 
@@ -240,7 +242,7 @@ def record(form: str, done: Done, seconds: float, query_bytes: int) -> None:
 def run_update(op: Operation) -> ResponseReturnValue:
     require_update_token()
     text = op.update or ""
-    screened_text(text)
+    screened_text(text, update=True)
     refuse_default_graph_writes(text)
     if op.using_graphs:
         raise BadRequest(
@@ -251,7 +253,10 @@ def run_update(op: Operation) -> ResponseReturnValue:
     started = time.perf_counter()
     with e.write_lock:
         try:
-            e.store.update(text)
+            if may_connect(e.store.capabilities.engine, True, e.settings):
+                e.store.update(text)
+            else:
+                run_sandboxed(e.store.update, text)
         except (RuntimeError, ValueError) as err:
             raise BadRequest(f"the update failed and changed nothing: {err}") from None
         except OSError as err:

@@ -1,0 +1,101 @@
+"""Oxigraph's own reading of a query's SERVICE targets: the plan the ``oxigraph`` command explains.
+
+pyoxigraph exposes no algebra, but the ``oxigraph`` command of the same version (a dependency;
+see ``store/bulkload.py``) writes the plan of a query with ``--explain-file``: every SERVICE the
+engine would call is a ``Service(<IRI>)`` or ``Service(?var)`` node, with prefixes, BASE, escapes
+and comments resolved by the parser that evaluates the query. The command runs over an empty
+throw-away store with an unknown results format, so it plans the query and stops before writing
+any result; an ASK is evaluated while planning, on the empty store. Callers run it on a sandboxed
+thread (``sandbox.run_sandboxed``): the process inherits the thread's filter and cannot connect.
+
+Cost: about 20-80 ms a query (a process start), paid only by text that mentions SERVICE or LOAD.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from medkg.errors import QueryTimeout, StoreError
+from medkg.store.bulkload import oxigraph_command
+
+PLAN_TIMEOUT = 10.0  # seconds; planning is instant, an ASK on an empty store nearly so
+NO_FORMAT = "medkg-plan-only"  # an unknown results format: the command stops after planning
+_SERVICE = re.compile(r"Service\((?:<([^>]*)>|\?([^\s,)]+))(?:, Silent)?\)")
+_SYNTAX = re.compile(r"^Error: error at \d+:\d+", re.MULTILINE)
+
+_empty: Path | None = None
+_empty_lock = threading.Lock()
+
+
+def oxigraph_services(text: str) -> list[str] | None:
+    """The SERVICE targets in Oxigraph's plan of ``text`` (``?name`` for a variable), or None
+    when Oxigraph does not parse it (the engine will then refuse it with its syntax error)."""
+    command = oxigraph_command()
+    if command is None:
+        raise StoreError(
+            "the `oxigraph` command (of pyoxigraph's version) is not installed, so the "
+            "SERVICE targets of this query cannot be read as the engine reads them",
+            hint="install the oxigraph package at pyoxigraph's version (a medkg dependency)",
+        )
+    with tempfile.TemporaryDirectory(prefix="medkg-plan-") as tmp:
+        plan_file = Path(tmp) / "plan.json"
+        argv = [command, "query", "--location", str(_empty_store()),
+                "--results-format", NO_FORMAT, "--explain-file", str(plan_file)]  # fmt: skip
+        try:
+            done = subprocess.run(
+                argv, input=text.encode(), capture_output=True, timeout=PLAN_TIMEOUT, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise QueryTimeout(
+                f"reading the query's SERVICE targets took over {PLAN_TIMEOUT:g} s",
+                hint="simplify the query",
+            ) from None
+        if not plan_file.exists():
+            stderr = done.stderr.decode(errors="replace")
+            if _SYNTAX.search(stderr):
+                return None
+            raise StoreError(
+                f"`oxigraph query` could not plan the query: {stderr.splitlines()[:1]}",
+                hint="the server cannot tell which hosts the query would reach; report it",
+            )
+        plan = json.loads(plan_file.read_text())
+    return list(_services(plan.get("plan", {})))
+
+
+def _services(node: dict[str, Any]) -> Iterator[str]:
+    name = str(node.get("name", ""))
+    if name.startswith("Service("):
+        found = _SERVICE.fullmatch(name)
+        if found is None:
+            yield "?"  # a shape this code does not know: unknown, so refused
+        else:
+            yield found.group(1) if found.group(1) is not None else "?" + found.group(2)
+    for child in node.get("children", []):
+        yield from _services(child)
+
+
+def _empty_store() -> Path:
+    """An empty on-disk store for the command to plan against, made once per process."""
+    global _empty
+    with _empty_lock:
+        if _empty is None or not (_empty / "CURRENT").exists():
+            path = Path(tempfile.mkdtemp(prefix="medkg-empty-store-"))
+            store = ox.Store(str(path))
+            store.flush()
+            del store
+            gc.collect()  # close it: the command opens it read-only
+            atexit.register(shutil.rmtree, path, True)
+            _empty = path
+        return _empty
