@@ -3,15 +3,20 @@ allow-lists, and the pre-filter that spares most text the engine's parse."""
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
 from medkg.config import Settings, load_settings
+from medkg.endpoint.explain import oxigraph_services
 from medkg.endpoint.outbound import check_outbound, is_allowed, may_connect, read_targets
 from medkg.endpoint.sandbox import run_sandboxed
 from medkg.errors import Forbidden
+
+from .loopback import Listener
 
 ENGINES = ("oxigraph", "rdflib", "remote")
 
@@ -137,6 +142,19 @@ def test_text_without_the_keywords_is_never_parsed_twice(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(outbound, "oxigraph_services", lambda text: pytest.fail("parsed"))
     assert read_targets("SELECT * { ?s ?p 'viral load' }", "oxigraph", False).services == ()
+
+
+def test_the_engine_reads_the_text_where_it_cannot_connect() -> None:
+    """Oxigraph evaluates an ASK while planning it: the command inherits the sandbox. The
+    control (the same call on an unsandboxed thread) does reach the listener."""
+    with Listener() as listener:
+        text = f"ASK {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
+        assert read_targets(text, "oxigraph", False).services == (f"{listener.url}sparql",)
+        time.sleep(0.3)
+        assert listener.connections == 0
+        oxigraph_services.__wrapped__(text)
+        time.sleep(0.3)
+        assert listener.connections == 1
 
 
 def test_allowlist_matches_exactly_or_under_a_slash() -> None:

@@ -8,12 +8,15 @@ throw-away store with an unknown results format, so it plans the query and stops
 any result; an ASK is evaluated while planning, on the empty store. Callers run it on a sandboxed
 thread (``sandbox.run_sandboxed``): the process inherits the thread's filter and cannot connect.
 
-Cost: about 20-80 ms a query (a process start), paid only by text that mentions SERVICE or LOAD.
+Cost: about 0.2 s a query (the command opens RocksDB, which starts its thread pools; measured by
+``bench/outbound.py`` on a busy 2-core machine), paid only by text that mentions SERVICE, and
+once per distinct text: the last ``CACHED`` readings are kept.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import json
 import re
@@ -31,6 +34,7 @@ from medkg.errors import QueryTimeout, StoreError
 from medkg.store.bulkload import oxigraph_command
 
 PLAN_TIMEOUT = 10.0  # seconds; planning is instant, an ASK on an empty store nearly so
+CACHED = 128  # distinct query texts whose reading is kept
 NO_FORMAT = "medkg-plan-only"  # an unknown results format: the command stops after planning
 _SERVICE = re.compile(r"Service\((?:<([^>]*)>|\?([^\s,)]+))(?:, Silent)?\)")
 _SYNTAX = re.compile(r"^Error: error at \d+:\d+", re.MULTILINE)
@@ -39,7 +43,8 @@ _empty: Path | None = None
 _empty_lock = threading.Lock()
 
 
-def oxigraph_services(text: str) -> list[str] | None:
+@functools.lru_cache(maxsize=CACHED)
+def oxigraph_services(text: str) -> tuple[str, ...] | None:
     """The SERVICE targets in Oxigraph's plan of ``text`` (``?name`` for a variable), or None
     when Oxigraph does not parse it (the engine will then refuse it with its syntax error)."""
     command = oxigraph_command()
@@ -71,7 +76,7 @@ def oxigraph_services(text: str) -> list[str] | None:
                 hint="the server cannot tell which hosts the query would reach; report it",
             )
         plan = json.loads(plan_file.read_text())
-    return list(_services(plan.get("plan", {})))
+    return tuple(_services(plan.get("plan", {})))
 
 
 def _services(node: dict[str, Any]) -> Iterator[str]:

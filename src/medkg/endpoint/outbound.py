@@ -54,8 +54,8 @@ def read_targets(text: str, engine: str, update: bool) -> Reading:
         return rdflib or Reading()
     if update:
         return rdflib or Reading(("?",), ("?",))
-    planned: list[str] | None = run_sandboxed(oxigraph_services, text)
-    services = planned or []
+    planned: tuple[str, ...] | None = run_sandboxed(oxigraph_services, text)
+    services = list(planned or ())
     if engine != "oxigraph" and rdflib is not None:
         services += rdflib.services
     return Reading(tuple(dict.fromkeys(services)), ())
