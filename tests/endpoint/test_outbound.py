@@ -113,6 +113,15 @@ def test_escapes_and_unknown_prefixes_hide_no_service_from_the_engine(
             assert not engine_parses(text, "rdflib")
 
 
+@pytest.mark.parametrize("word", ["SERV\u0131CE", "\u017fERVICE", "\u017fervice"])
+@pytest.mark.parametrize("engine", ["rdflib", "remote"])
+def test_letters_rdflib_upper_cases_to_ascii_hide_no_service(word: str, engine: str) -> None:
+    """rdflib compares keywords upper-cased: dotless i is I, long s is S."""
+    text = f"SELECT * {{ {word} <http://evil/> {{ ?s ?p ?o }} }}"
+    assert engine_parses(text, "rdflib")
+    assert "http://evil/" in read_targets(text, engine, update=False).services
+
+
 @pytest.mark.parametrize("local", [r"a\#b", r"a\'b", r"a\"b"])
 def test_escaped_characters_in_prefixed_names_hide_nothing(local: str) -> None:
     text = f"PREFIX ex: <http://e/> SELECT * {{ ?s ex:{local} ?o . SERVICE <http://evil/> {{ }} }}"

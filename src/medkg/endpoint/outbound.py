@@ -28,15 +28,22 @@ LOCAL_ENGINES = ("oxigraph", "rdflib")
 def might_reach_out(text: str, update: bool) -> bool:
     r"""False only if no engine can see a SERVICE (or in an update, LOAD) keyword in ``text``.
 
+    Oxigraph matches keywords ignoring ASCII case; rdflib (pyparsing) compares ``str.upper()``,
+    under which ``ı`` is ``I`` and ``ſ`` is ``S``: both readings are checked.
+
     >>> might_reach_out("INSERT DATA { <x:a> <x:b> 'viral load' }", update=True)
     True
     >>> might_reach_out("SELECT * { ?s ?p 'viral load' }", update=False)
     False
     >>> might_reach_out(r"SELECT * { \u0053ERVICE <http://e/> { } }", update=False)
     True
+    >>> might_reach_out("SELECT * { SERVıCE <http://e/> { } }", update=False)
+    True
     """
-    folded = expand_escapes(text).casefold()
-    return "service" in folded or (update and "load" in folded)
+    expanded = expand_escapes(text)
+    folded, upper = expanded.casefold(), expanded.upper()
+    words = ("service", "load") if update else ("service",)
+    return any(w in folded or w.upper() in upper for w in words)
 
 
 def read_targets(text: str, engine: str, update: bool) -> Reading:
