@@ -241,7 +241,7 @@ def test_an_update_cannot_connect_even_when_the_rule_is_bypassed(
 ) -> None:
     import medkg.web.sparql as web_sparql
 
-    monkeypatch.setattr(web_sparql, "check_outbound", lambda *args: None)
+    monkeypatch.setattr(web_sparql, "check_outbound", lambda *args: web_sparql.Reading())
     before = listener.connections
     where = f"WHERE {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
     for text in (
@@ -251,4 +251,21 @@ def test_an_update_cannot_connect_even_when_the_rule_is_bypassed(
         r = guarded.post("/sparql", data={"update": text}, headers=AUTH)
         assert r.status_code in (400, 503), text
         assert "not permitted" in r.get_json(force=True)["error"]
+    assert listener.connections == before
+
+
+def test_with_an_allowlist_an_update_without_targets_still_cannot_connect(
+    allowing: FlaskClient, kind: str, listener: Listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the reading to miss a target (rdflib decides for updates), the update runs
+    sandboxed all the same: only one that reaches allow-listed targets may connect."""
+    import medkg.endpoint.outbound as outbound
+
+    monkeypatch.setattr(outbound, "read_targets", lambda *args: outbound.Reading())
+    before = listener.connections
+    where = f"WHERE {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
+    r = allowing.post(
+        "/sparql", data={"update": f"INSERT {{ GRAPH <x:g> {{ ?s ?p ?o }} }} {where}"}, headers=AUTH
+    )
+    assert r.status_code in (400, 503) and "not permitted" in r.get_json(force=True)["error"]
     assert listener.connections == before

@@ -68,9 +68,9 @@ def read_targets(text: str, engine: str, update: bool) -> Reading:
     return Reading(tuple(dict.fromkeys(services)), ())
 
 
-def check_outbound(text: str, engine: str, update: bool, settings: Settings) -> None:
+def check_outbound(text: str, engine: str, update: bool, settings: Settings) -> Reading:
     """Refuse (403, naming the target) a query or update that would reach outside the
-    allow-lists."""
+    allow-lists; else the targets found, every one allowed."""
     found = read_targets(text, engine, update)
     for iri in found.services:
         if not is_allowed(iri, settings.service_allowlist):
@@ -85,11 +85,13 @@ def check_outbound(text: str, engine: str, update: bool, settings: Settings) -> 
                 hint="an operator may allow a source with the load_allowlist setting "
                 "(file: IRIs never)",
             )
+    return found
 
 
 def may_connect(engine: str, update: bool, settings: Settings) -> bool:
     """Whether evaluation may open network sockets: always on a remote engine (medkg is its
-    client), else only with an allow-list configured that the operation can use."""
+    client), else only with an allow-list configured that the operation can use (the web
+    layer also keeps an update sandboxed unless its reading found allow-listed targets)."""
     if engine not in LOCAL_ENGINES:
         return True
     if update:

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from medkg.errors import ConfigError
 
 T = TypeVar("T")
-THREADS = 8  # in-process evaluations at once; more wait their turn
+THREADS = 64  # started on demand; at most one per web thread (setting threads, 8) is ever busy
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from medkg.endpoint.guard import Screened, screen
 from medkg.endpoint.job import Done, Job
-from medkg.endpoint.outbound import check_outbound, may_connect
+from medkg.endpoint.outbound import Reading, check_outbound, may_connect
 from medkg.endpoint.sandbox import run_sandboxed
 from medkg.endpoint.targets import refuse_default_graph_writes
 from medkg.errors import (
@@ -152,12 +152,12 @@ def check_size(text: str) -> None:
         )
 
 
-def screened_text(text: str, update: bool = False) -> Screened:
+def screened_text(text: str, update: bool = False) -> tuple[Screened, Reading]:
+    """The text's form, and the outbound targets its engine reads (all allowed, or 403)."""
     check_size(text)
     screened = screen(text)
     e = endpoint()
-    check_outbound(text, e.store.capabilities.engine, update, e.settings)
-    return screened
+    return screened, check_outbound(text, e.store.capabilities.engine, update, e.settings)
 
 
 def choose_formats(form: str | None) -> dict[str, Format | None]:
@@ -185,7 +185,7 @@ def choose_formats(form: str | None) -> dict[str, Format | None]:
 
 def run_query(op: Operation) -> ResponseReturnValue:
     text = op.query or ""
-    screened = screened_text(text)
+    screened, _ = screened_text(text)
     if screened.form == "UPDATE":
         raise BadRequest(
             "this is a SPARQL Update, sent as a query",
@@ -242,7 +242,7 @@ def record(form: str, done: Done, seconds: float, query_bytes: int) -> None:
 def run_update(op: Operation) -> ResponseReturnValue:
     require_update_token()
     text = op.update or ""
-    screened_text(text, update=True)
+    _, found = screened_text(text, update=True)
     refuse_default_graph_writes(text)
     if op.using_graphs:
         raise BadRequest(
@@ -253,7 +253,9 @@ def run_update(op: Operation) -> ResponseReturnValue:
     started = time.perf_counter()
     with e.write_lock:
         try:
-            if may_connect(e.store.capabilities.engine, True, e.settings):
+            if (found.services or found.loads) and may_connect(
+                e.store.capabilities.engine, True, e.settings
+            ):  # only an update that reaches allow-listed targets runs where it can connect
                 e.store.update(text)
             else:
                 run_sandboxed(e.store.update, text)
