@@ -56,14 +56,14 @@ def read_targets(text: str, engine: str, update: bool) -> Reading:
     """
     if not might_reach_out(text, update):
         return Reading()
-    rdflib = run_sandboxed(rdflib_targets, text, update)
+    rdflib = None if engine == "oxigraph" and not update else rdflib_targets(text, update)
     if engine == "rdflib":
         return rdflib or Reading()
     if update:
         return rdflib or Reading(("?",), ("?",))
     planned: tuple[str, ...] | None = run_sandboxed(oxigraph_services, text)
     services = list(planned or ())
-    if engine != "oxigraph" and rdflib is not None:
+    if rdflib is not None:
         services += rdflib.services
     return Reading(tuple(dict.fromkeys(services)), ())
 
