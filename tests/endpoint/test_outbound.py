@@ -12,7 +12,13 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from medkg.config import Settings, load_settings
 from medkg.endpoint.explain import oxigraph_services
-from medkg.endpoint.outbound import check_outbound, is_allowed, may_connect, read_targets
+from medkg.endpoint.outbound import (
+    Reading,
+    check_outbound,
+    is_allowed,
+    may_connect,
+    read_targets,
+)
 from medkg.endpoint.sandbox import run_sandboxed
 from medkg.errors import Forbidden
 
@@ -194,9 +200,13 @@ def test_service_refusal_names_the_target_and_the_setting() -> None:
 
 
 def test_evaluation_may_connect_only_with_an_allowlist_or_a_remote_engine() -> None:
+    allowed = settings(load_allowlist=["http://x/"])
+    loads = Reading(loads=("http://x/d.ttl",))
     assert not may_connect("oxigraph", False, settings())
     assert not may_connect("rdflib", True, settings())
-    assert not may_connect("oxigraph", False, settings(load_allowlist=["http://x/"]))
-    assert may_connect("oxigraph", True, settings(load_allowlist=["http://x/"]))
+    assert not may_connect("oxigraph", False, allowed)
+    assert not may_connect("oxigraph", True, allowed, Reading())  # nothing to reach: sandboxed
+    assert may_connect("oxigraph", True, allowed, loads)
     assert may_connect("rdflib", False, settings(service_allowlist=["http://x/"]))
     assert may_connect("remote", False, settings())
+    assert may_connect("remote", True, settings(), Reading())  # medkg is the remote's client

@@ -269,3 +269,22 @@ def test_with_an_allowlist_an_update_without_targets_still_cannot_connect(
     )
     assert r.status_code in (400, 503) and "not permitted" in r.get_json(force=True)["error"]
     assert listener.connections == before
+
+
+def test_a_remote_store_is_still_reached_by_updates(settings: Settings, oxigraph_server) -> None:  # type: ignore[no-untyped-def]
+    """medkg is the remote's client: the filter is for where medkg evaluates, never there."""
+    from medkg.web import create_app
+
+    own = settings.replace(store=oxigraph_server.selector, update_token=TOKEN, result_cache_mb=0)
+    client = create_app(own, open_store(own.store, ROOT), build=False).test_client()
+    graph = "http://example.org/outbound-remote-scratch"
+    insert = f"INSERT DATA {{ GRAPH <{graph}> {{ <x:a> <x:b> 'sent' }} }}"
+    try:
+        assert client.post("/sparql", data={"update": insert}, headers=AUTH).status_code == 204
+        ask = f"ASK {{ GRAPH <{graph}> {{ <x:a> <x:b> 'sent' }} }}"
+        r = client.get(
+            "/sparql", query_string={"query": ask}, headers={"Accept": "application/json"}
+        )
+        assert r.get_json(force=True)["boolean"] is True
+    finally:
+        client.post("/sparql", data={"update": f"DROP SILENT GRAPH <{graph}>"}, headers=AUTH)

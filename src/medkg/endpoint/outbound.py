@@ -88,14 +88,16 @@ def check_outbound(text: str, engine: str, update: bool, settings: Settings) -> 
     return found
 
 
-def may_connect(engine: str, update: bool, settings: Settings) -> bool:
+def may_connect(
+    engine: str, update: bool, settings: Settings, found: Reading | None = None
+) -> bool:
     """Whether evaluation may open network sockets: always on a remote engine (medkg is its
-    client), else only with an allow-list configured that the operation can use (the web
-    layer also keeps an update sandboxed unless its reading found allow-listed targets)."""
+    client), else only with an allow-list the operation can use; an update (whose reading is
+    rdflib's, not the engine's) only if ``found``, its reading, has allow-listed targets."""
     if engine not in LOCAL_ENGINES:
         return True
     if update:
-        return bool(settings.service_allowlist or settings.load_allowlist)
+        return found is not None and bool(found.services or found.loads)
     return bool(settings.service_allowlist)
 
 

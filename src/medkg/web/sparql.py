@@ -253,9 +253,7 @@ def run_update(op: Operation) -> ResponseReturnValue:
     started = time.perf_counter()
     with e.write_lock:
         try:
-            if (found.services or found.loads) and may_connect(
-                e.store.capabilities.engine, True, e.settings
-            ):  # only an update that reaches allow-listed targets runs where it can connect
+            if may_connect(e.store.capabilities.engine, True, e.settings, found):
                 e.store.update(text)
             else:
                 run_sandboxed(e.store.update, text)
