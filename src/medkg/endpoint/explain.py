@@ -15,10 +15,10 @@ once per distinct text: the last ``CACHED`` readings are kept.
 
 from __future__ import annotations
 
-import atexit
 import functools
 import gc
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -92,15 +92,35 @@ def _services(node: dict[str, Any]) -> Iterator[str]:
 
 
 def _empty_store() -> Path:
-    """An empty on-disk store for the command to plan against, made once per process."""
+    """An empty on-disk store for the command to plan against (it only ever opens it
+    read-only), shared by this user's processes so that none leaves one behind."""
     global _empty
     with _empty_lock:
         if _empty is None or not (_empty / "CURRENT").exists():
-            path = Path(tempfile.mkdtemp(prefix="medkg-empty-store-"))
-            store = ox.Store(str(path))
-            store.flush()
-            del store
-            gc.collect()  # close it: the command opens it read-only
-            atexit.register(shutil.rmtree, path, True)
-            _empty = path
+            shared = (
+                Path(tempfile.gettempdir()) / f"medkg-empty-store-{ox.__version__}-{os.getuid()}"
+            )
+            if not _is_ours(shared):
+                made = Path(tempfile.mkdtemp(prefix="medkg-empty-store-"))
+                store = ox.Store(str(made))
+                store.flush()
+                del store
+                gc.collect()  # close it before the command opens it
+                try:
+                    made.rename(shared)  # atomic; another process may have won the race
+                except OSError:
+                    shutil.rmtree(made, ignore_errors=True)
+            _empty = shared if _is_ours(shared) else None
+            if _empty is None:
+                raise StoreError(
+                    f"{shared} is not an Oxigraph store of this user",
+                    hint="remove it; medkg makes it again",
+                )
         return _empty
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        return path.stat().st_uid == os.getuid() and (path / "CURRENT").is_file()
+    except OSError:
+        return False
