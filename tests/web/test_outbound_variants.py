@@ -110,16 +110,19 @@ def target(draw: st.DrawFn, url: str, variable: bool) -> tuple[str, str, str]:
     form = draw(st.sampled_from(["iri", "escaped-iri", "prefixed", "empty-prefix", "base"]
                                 + (["variable"] if variable else [])))  # fmt: skip
     full = url + local
+    decoy = "http://decoy.example/" if draw(st.booleans()) else None  # redefined: last one wins
+    if form == "prefixed":
+        first = f"PREFIX loop: <{decoy}>\n" if decoy else ""
+        return f"{first}PREFIX loop: <{url}>\n", f"loop:{local}", full
+    if form == "base":
+        first = f"BASE <{decoy}> " if decoy else ""
+        return f"{first}BASE <{url}a/b/>\n", f"<../../{local}>", full
     if form == "iri":
         return "", f"<{full}>", full
     if form == "escaped-iri":
         return "", f"<{url}\\u{ord(local[0]):04x}{local[1:]}>", full
-    if form == "prefixed":
-        return f"PREFIX loop: <{url}>\n", f"loop:{local}", full
     if form == "empty-prefix":
         return f"prefix : <{url}>\n", f":{local}", full
-    if form == "base":
-        return f"BASE <{url}a/b/>\n", f"<../../{local}>", full
     return "", "?endpoint", "?endpoint"
 
 
@@ -216,6 +219,22 @@ def test_allowlisted_service_reaches_the_listener(
     (row,) = r.get_json(force=True)["results"]["bindings"]
     assert row["o"]["value"] == "from the listener"
     assert listener.connections > before
+
+
+def test_a_redefined_prefix_or_base_is_read_as_the_engine_reads_it(
+    allowing: FlaskClient, listener: Listener
+) -> None:
+    """The allow-listed listener first, another host last: the last definition counts."""
+    other = "http://other.invalid/"
+    for text in (
+        f"PREFIX p: <{listener.url}> PREFIX p: <{other}> SELECT * {{ SERVICE p:sparql {{ ?s ?p ?o }} }}",
+        f"BASE <{listener.url}> BASE <{other}> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+    ):
+        r = allowing.get(
+            "/sparql", query_string={"query": text}, headers={"Accept": "application/json"}
+        )
+        assert r.status_code == 403, text
+        assert f"SERVICE <{other}sparql> is refused" in r.get_json(force=True)["error"]
 
 
 def test_allowlisted_load_reaches_the_listener(
