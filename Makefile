@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean java assets chromium bench virtuoso jemalloc mount
+.PHONY: serve test setup lint clean java assets chromium bench virtuoso jemalloc mount seccomp
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-serve: setup assets jemalloc
+serve: setup assets jemalloc seccomp
 	$(BIN)/medkg serve
 
 lint: setup
@@ -22,7 +22,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint java assets chromium virtuoso jemalloc mount
+test: lint java assets chromium virtuoso jemalloc mount seccomp
 	$(BIN)/pytest
 	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
 
@@ -31,6 +31,13 @@ test: lint java assets chromium virtuoso jemalloc mount
 mount:
 	@command -v mount >/dev/null && command -v unshare >/dev/null || { apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q mount util-linux; }
+
+# libseccomp (Debian; apt itself needs it, so it is nearly always there): the filter that keeps
+# the threads and processes evaluating SPARQL off the network (endpoint/sandbox.py).
+seccomp:
+	@/sbin/ldconfig -p | grep -q libseccomp.so.2 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libseccomp2 \
+	  >/dev/null; }
 
 # jemalloc (Debian) for the query workers: Oxigraph answers about 14% sooner under it than under
 # glibc's malloc (setting query_allocator); without it workers fall back to the system malloc

@@ -116,21 +116,44 @@ def test_service_to_a_local_listener_is_refused_and_sends_nothing(guarded: Serve
             f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
             f"PREFIX r: <http://127.0.0.1:{listener.port}/> SELECT * {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
             f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+            # issue 15: the old screen read SERVICE:x as one name; the engine reads SERVICE :x
+            f"PREFIX : <http://127.0.0.1:{listener.port}/> SELECT * {{ SERVICE:x {{ ?s ?p ?o }} }}",
         ):
             r = query(guarded, text)
             assert r.status_code == 403, text
             assert "service_allowlist" in r.json()["hint"]
-        r = requests.post(
-            guarded.url + "/sparql",
-            data={"update": f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"},
-            headers=AUTH,
-            timeout=30,
-        )
-        assert r.status_code == 403
+        assert f"SERVICE <http://127.0.0.1:{listener.port}/x> is refused" in r.json()["error"]
+        for update in (
+            f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+            f"PREFIX : <http://127.0.0.1:{listener.port}/> LOAD:x INTO GRAPH <http://example.org/g>",
+        ):
+            r = requests.post(
+                guarded.url + "/sparql", data={"update": update}, headers=AUTH, timeout=30
+            )
+            assert r.status_code == 403, update
+        assert f"LOAD <http://127.0.0.1:{listener.port}/x> is refused" in r.json()["error"]
         time.sleep(0.5)
         assert listener.connections == 0
     finally:
         listener.close()
+
+
+def seccomp_filters(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Seccomp_filters:"):
+            return int(line.split()[1])
+    raise AssertionError(f"/proc/{pid}/status has no Seccomp_filters line (not Linux?)")
+
+
+def test_query_workers_run_under_one_more_seccomp_filter_than_the_server(guarded: Server) -> None:
+    """The second wall in the real server: each worker loaded the network filter (on all its
+    threads) before its first job; the web process itself did not (it listens)."""
+    assert query(guarded, SIMPLE).status_code == 200
+    wait_for_idle_workers(guarded, 2)
+    server = seccomp_filters(guarded.proc.pid)
+    workers = children(guarded.proc.pid)
+    assert len(workers) == 2
+    assert [seccomp_filters(pid) for pid in workers] == [server + 1, server + 1]
 
 
 def test_load_of_a_local_file_is_refused(guarded: Server) -> None:

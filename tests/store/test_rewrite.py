@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from medkg.store.rewrite import limit_solutions
+from medkg.store.rewrite import iter_keywords, limit_solutions, locate_syntax_error
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,21 @@ def test_the_limited_query_gives_the_first_rows_of_the_same_order() -> None:
     limited = limit_solutions(query, 7)
     assert limited is not None
     assert [s["s"] for s in store.query(limited)] == full[:7]
+
+
+def test_a_letter_no_keyword_has_is_skipped_not_a_crash() -> None:
+    """A non-ASCII letter outside strings and IRIs (found by the generated outbound tests)
+    was an AssertionError, so a malformed update was a 500 instead of a located 400."""
+    assert list(iter_keywords("INSERT { ?s ?p ?o } WHERE { \u00c5\u017fervice ?xload ex:LOAD }")) == [
+        "INSERT", "WHERE", "ERVICE",
+    ]  # fmt: skip
+    located = locate_syntax_error("INSERT DATA { <x:a> <x:b> \u00c5 }", "update")
+    assert located is not None and located.where is not None and located.where.line == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["PREFIX : <http://127.0.0.1:9/> LOAD:x ; nonsense", "INSERT DATA { <x:a> <x:b> 'a load' } ;;"],
+)
+def test_a_text_oxigraph_could_read_load_in_is_never_tried(text: str) -> None:
+    assert locate_syntax_error(text, "update") is None

@@ -11,7 +11,9 @@ from typing import Any, Protocol, cast
 
 from medkg.config import Settings
 from medkg.endpoint.job import Done, Job, run_job
+from medkg.endpoint.outbound import may_connect
 from medkg.endpoint.pool import WorkerPool, check_allocator
+from medkg.endpoint.sandbox import run_sandboxed
 from medkg.endpoint.writers import Written
 from medkg.formats import Format
 from medkg.store.base import Snapshotting, Store
@@ -32,18 +34,23 @@ class Executor(Protocol):
 
 
 class InlineExecutor:
-    """Queries run in the request thread: for remote stores (the remote enforces its limits)
-    and in-memory stores (tests, tiny data), which no other process can read."""
+    """Queries run in this process: for remote stores (the remote enforces its limits) in the
+    request thread, and for in-memory stores (tests, tiny data), which no other process can
+    read, on a thread that cannot open network sockets when ``sandboxed``."""
 
     isolated = False
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, sandboxed: bool = False):
         self.store = store
+        self.sandboxed = sandboxed
 
     def run(self, job: Job, version: str | None) -> Done:
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
         try:
-            kind, fmt, written = run_job(self.store, job, body)
+            if self.sandboxed:
+                kind, fmt, written = run_sandboxed(run_job, self.store, job, body)
+            else:
+                kind, fmt, written = run_job(self.store, job, body)
         except BaseException:
             body.close()
             raise
@@ -78,6 +85,7 @@ class LazyPool:
                     self.settings.query_timeout,
                     self.settings.query_memory_mb,
                     self.settings.query_allocator,
+                    sandboxed=not may_connect(self.store.capabilities.engine, False, self.settings),
                 )
             return self.pool
 
@@ -188,7 +196,8 @@ def make_executor(store: Store, settings: Settings) -> Executor:
                 "store %s runs queries in-process: the query_timeout cannot stop them",
                 store.selector,
             )
-        executor = InlineExecutor(store)
+        sandboxed = not may_connect(store.capabilities.engine, False, settings)
+        executor = InlineExecutor(store, sandboxed)
     if settings.result_cache_mb > 0 and not settings.update_token:
         return CachedExecutor(executor, settings.result_cache_mb << 20)
     return executor

@@ -129,12 +129,14 @@ class WorkerPool:
         timeout: float,
         memory_mb: int = 0,
         allocator: str = "system",
+        sandboxed: bool = True,
     ):
         self.env = worker_environment(allocator)
         self.store = store
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_mb = memory_mb
+        self.sandboxed = sandboxed  # workers cannot open network sockets (sandbox.py)
         self.spool: Path | None = None  # beside the snapshots, made with the first one
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.workers: set[Worker] = set()
@@ -151,7 +153,12 @@ class WorkerPool:
     def _add_worker(self) -> None:
         """Start a worker; it joins the idle queue once it has started (in the background)."""
         proc = subprocess.Popen(
-            [sys.executable, "-m", "medkg.endpoint.worker"],
+            [
+                sys.executable,
+                "-m",
+                "medkg.endpoint.worker",
+                *(["--sandbox"] if self.sandboxed else []),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=self.env,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from medkg.endpoint.job import Job, error_to_wire, open_snapshot, run_job
+from medkg.endpoint.sandbox import deny_network
 from medkg.store.base import Store
 
 HEADER = struct.Struct("!I")
@@ -118,6 +119,8 @@ def main() -> None:
     die_with_parent()
     if os.getppid() != parent:  # the parent died before the request took effect
         return
+    if "--sandbox" in sys.argv[1:]:
+        deny_network(all_threads=True)  # before any job: no thread of this process connects
     # stdout carries the protocol; anything printed by mistake goes to stderr
     protocol_out = sys.stdout.buffer
     sys.stdout = sys.stderr

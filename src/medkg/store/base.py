@@ -28,6 +28,9 @@ class Capabilities:
     # the default graph is stored: the set union of the named graphs, kept so by every write
     # (see "The stored union" below); without it the engine's own union view is the default graph
     stored_union: bool = False
+    # whose SPARQL parser reads the text: "oxigraph" or "rdflib" here, in medkg's processes,
+    # or "remote" (another server's); the outbound rule reads SERVICE and LOAD with the same
+    engine: str = "remote"
 
 
 @dataclass

@@ -29,7 +29,11 @@ class MemoryStore:
     """An rdflib Dataset whose default graph is the union of the named graphs."""
 
     capabilities = Capabilities(
-        supports_update=True, persistent=False, native_serialization=False, bindings=True
+        supports_update=True,
+        persistent=False,
+        native_serialization=False,
+        bindings=True,
+        engine="rdflib",
     )
 
     def __init__(self, selector: str = "memory:"):

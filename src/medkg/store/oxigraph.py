@@ -65,6 +65,7 @@ class OxigraphStore:
         bindings=True,
         bulk_load=True,
         stored_union=True,
+        engine="oxigraph",
     )
 
     def __init__(

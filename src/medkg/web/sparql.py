@@ -13,8 +13,10 @@ from flask.typing import ResponseReturnValue
 from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 
-from medkg.endpoint.guard import Screened, check_outbound, screen
+from medkg.endpoint.guard import Screened, screen
 from medkg.endpoint.job import Done, Job
+from medkg.endpoint.outbound import Reading, check_outbound, may_connect
+from medkg.endpoint.sandbox import run_sandboxed
 from medkg.endpoint.targets import refuse_default_graph_writes
 from medkg.endpoint.using import add_using
 from medkg.errors import (
@@ -151,12 +153,12 @@ def check_size(text: str) -> None:
         )
 
 
-def screened_text(text: str) -> Screened:
+def screened_text(text: str, update: bool = False) -> tuple[Screened, Reading]:
+    """The text's form, and the outbound targets its engine reads (all allowed, or 403)."""
     check_size(text)
     screened = screen(text)
-    s = endpoint().settings
-    check_outbound(screened, s.service_allowlist, s.load_allowlist)
-    return screened
+    e = endpoint()
+    return screened, check_outbound(text, e.store.capabilities.engine, update, e.settings)
 
 
 def choose_formats(form: str | None) -> dict[str, Format | None]:
@@ -183,7 +185,7 @@ def choose_formats(form: str | None) -> dict[str, Format | None]:
 
 def run_query(op: Operation) -> ResponseReturnValue:
     text = op.query or ""
-    screened = screened_text(text)
+    screened, _ = screened_text(text)
     if screened.form == "UPDATE":
         raise BadRequest(
             "this is a SPARQL Update, sent as a query",
@@ -241,14 +243,18 @@ def record(form: str, done: Done, seconds: float, query_bytes: int) -> None:
 def run_update(op: Operation) -> ResponseReturnValue:
     require_update_token()
     text = op.update or ""
-    screened_text(text)
+    _, found = screened_text(text, update=True)
     refuse_default_graph_writes(text)
     text = add_using(text, op.using_graphs, op.using_named_graphs, base_iri())
     e = endpoint()
     started = time.perf_counter()
     with e.write_lock:
         try:
-            e.store.update(text, base_iri=base_iri())
+            base = base_iri()
+            if may_connect(e.store.capabilities.engine, True, e.settings, found):
+                e.store.update(text, base_iri=base)
+            else:
+                run_sandboxed(lambda: e.store.update(text, base_iri=base))
         except (RuntimeError, ValueError) as err:
             raise BadRequest(f"the update failed and changed nothing: {err}") from None
         except OSError as err:
