@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medkg.articles import cues
+from medkg.articles.context import MODALITY, NEGATED, Trigger
 from medkg.articles.drafts import Draft, Passage
 from medkg.articles.lexicon import Mention
 
 ROLE_PREDICATES = ("RO:0004019", "RO:0004026")
+#: a rule's precision on the fixtures with gold files (bench/extract_quality.py), rounded down
+RULE_CONFIDENCE = {"is": 0.8, "like": 0.7, "secondary": 0.8, "co-occurrence": 0.7, "cue": 0.6}
 FINDINGS = ("phenotype", "process")
 
 
@@ -25,6 +28,33 @@ class Clause:
     citations: tuple[int, ...] = ()
     earlier: list[Mention] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
+    #: ConText's triggers for each mention of the passage, by the mention's start
+    context: dict[int, list[Trigger]] = field(default_factory=dict)
+
+    def triggers(self, m: Mention) -> list[Trigger]:
+        """The ConText triggers that modify ``m`` and stand in this clause."""
+        return [t for t in self.context.get(m.start, []) if self.a <= t.start and t.end <= self.b]
+
+    def negation(self, m: Mention, *, denied_subject: bool = True) -> str | None:
+        """What makes ``m`` denied: a ConText trigger in its clause, or "X is not ..." (ConText
+        reads forward from "is not"; the term before it is what the clause denies)."""
+        found = next((t for t in self.triggers(m) if t.category == NEGATED), None)
+        if found is not None:
+            return str(found)
+        after = cues.NEGATED_AFTER.match(self.p.text[m.end : self.b])
+        if after is not None and denied_subject:
+            return f"negated_existence {after.group().strip()!r}@{m.end + after.start()}"
+        return None
+
+    def modality(self, m: Mention) -> tuple[str, str | None]:
+        """asserted, or hypothesis / uncertain with the trigger that says so."""
+        for t in self.triggers(m):
+            if t.category in MODALITY:
+                return MODALITY[t.category], str(t)
+        either = cues.EITHER_OR.search(self.text)
+        if either is not None:
+            return "uncertain", f"possible_existence 'either ... or'@{self.p.start + self.a}"
+        return "asserted", None
 
     def primary(self) -> set[int]:
         """Starts of the terms a "primary"/"primarily" cue qualifies: the nearest one after it,
@@ -39,10 +69,8 @@ class Clause:
                 out.add(after[0].start if after else before[-1].start)
         return out
 
-    def is_negated(self, m: Mention) -> bool:
-        """A negation cue before the term, or the term is what "is not" / "does not" denies."""
-        after = self.p.text[m.end : self.b]
-        return cues.is_negated(self.before(m)) or cues.NEGATED_AFTER.match(after) is not None
+    def is_negated(self, m: Mention, *, denied_subject: bool = True) -> bool:
+        return self.negation(m, denied_subject=denied_subject) is not None
 
     def is_site(self, m: Mention) -> bool:
         """An anatomical site of a finding in the same clause, or of an imaging finding."""
@@ -65,20 +93,26 @@ class Clause:
         role = q.pop("role", None)
         if role is None and pred in ROLE_PREDICATES and m.start in self.primary():
             role = "primary"
+        negation = self.negation(m, denied_subject="negated" not in q)
+        negated = q.pop("negated", negation is not None)
+        modality, hedge = self.modality(m)
+        why = [w for w in (negation if negated else None, hedge) if w]
         return Draft(
             s,
             pred,
             o,
-            q.pop("negated", self.is_negated(m)),
+            negated,
             quote,
             offset,
             offset + len(quote),
             self.citations,
-            cues.modality(self.text),
+            modality,
             role,
             frequency=cues.frequency(self.text),
             rule=rule,
             label=m.surface,
+            trigger="; ".join(why),
+            confidence=q.pop("confidence", RULE_CONFIDENCE.get(rule.split(" ")[0], 0.5)),
             **q,
         )
 
@@ -158,8 +192,7 @@ class Clause:
             self.used.add(nxt.start)
             out.append(self.draft(nxt.curie, "rdfs:subClassOf", m.curie, m, "like", negated=False))
         if cues.IS_A_BEFORE.search(self.before(m)):
-            before = self.before(m).lower()
-            negated = cues.is_negated(before) or "different from" in before
+            negated = self.is_negated(m, denied_subject=False)
             out.append(
                 self.draft(self.subject, "rdfs:subClassOf", m.curie, m, "is a", negated=negated)
             )
@@ -225,7 +258,7 @@ class Clause:
             else:
                 continue
             self.used.add(m.start)
-            negated = cues.is_negated(self.before(m))
+            negated = self.is_negated(m, denied_subject=False)
             out.append(self.draft(therapy.curie, pred, m.curie, m, "therapy", negated=negated))
         self.used.add(therapy.start)
         return out

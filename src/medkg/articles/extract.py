@@ -12,7 +12,9 @@ from dataclasses import replace
 
 from medkg.articles import cues
 from medkg.articles.clause import FINDINGS, Clause
+from medkg.articles.context import read_context
 from medkg.articles.drafts import AUTOMATIC, QUALIFIERS, Draft, Extraction, Passage, Unmapped
+from medkg.articles.grounding import UNMAPPED
 from medkg.articles.lexicon import Lexicon, Mention
 from medkg.articles.mentions import find_mentions
 from medkg.articles.parsed import ParsedArticle
@@ -24,6 +26,7 @@ __all__ = ["AUTOMATIC", "QUALIFIERS", "Draft", "Extraction", "Unmapped", "extrac
 def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     """Draft claims for the headline, the headings and every statement of ``parsed``."""
     a = parsed.article
+    lex = lex.for_article(a.text)
     topic = _topic(parsed, lex)
     passages = []
     if a.headline and parsed.headline_start is not None:
@@ -55,8 +58,9 @@ def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
 
 def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], str]:
     mentions = find_mentions(p.text, lex)
-    if not mentions:
-        return [], "no term of the ontology named"
+    if not [m for m in mentions if m.kind != UNMAPPED]:
+        return [], "no term of the ontology named" + _unmapped_note(mentions)
+    triggers = read_context(p.text, [m for m in mentions if m.kind != UNMAPPED])
     lead = _leading_disease(p.text, 0, mentions)
     subject = lead.curie if lead else topic
     if subject is None:
@@ -76,8 +80,12 @@ def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], 
         numbers = tuple(n for g in own for n in g.numbers)
         numbers += trailing if i == len(spans) - 1 and inner else ()
         inside = [m for m in mentions if a <= m.start and m.end <= b]
+        if _unknown_subject(p.text, a, inside):
+            continue
+        inside = [m for m in inside if m.kind != UNMAPPED]
         clause_lead = _leading_disease(p.text, a, inside)
         ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject)
+        ctx.context = triggers
         ctx.citations = tuple(dict.fromkeys(numbers)) or p.citations
         ctx.prev_text = p.text[prev[0] : prev[1]]
         ctx.earlier = [m for m in mentions if m.end <= a and m.kind in FINDINGS]
@@ -89,7 +97,28 @@ def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], 
             replace(d, count=count, as_of=as_of) if d.predicate == "biolink:coexists_with" else d
             for d in ctx.drafts()
         ]
-    return drafts, "" if drafts else "no rule related the terms named"
+    return drafts, "" if drafts else "no rule related the terms named" + _unmapped_note(mentions)
+
+
+def _unknown_subject(text: str, start: int, mentions: list[Mention]) -> bool:
+    """The clause starts with a term no vocabulary grounds ("AMAN is mediated by ..."): its
+    subject is unknown, so no other term may stand in for it."""
+    first = next((m for m in mentions if m.start >= start), None)
+    if first is None or first.kind != UNMAPPED:
+        return False
+    lead = text[start : first.start].split()
+    return len(lead) <= 1 and cues.SUBJECT_VERB.match(text[first.end :]) is not None
+
+
+def _unmapped_note(mentions: list[Mention]) -> str:
+    """ "; not grounded: AMAN, myasthenia gravis (candidates HP:0003473)"."""
+    names = []
+    for m in mentions:
+        if m.kind == UNMAPPED and m.surface not in names:
+            names.append(m.surface)
+            if m.candidates:
+                names[-1] += f" (candidates {', '.join(m.candidates)})"
+    return f"; not grounded: {'; '.join(names)}" if names else ""
 
 
 def _leading_disease(text: str, start: int, mentions: list[Mention]) -> Mention | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from medkg.build import ontology_paths
 from medkg.curation.load import CurationProblem, load_claim_file, read_yaml
 from medkg.errors import Location, MedkgError
 from medkg.ingest.claimfile import MergeReport, merge, new_document
+from medkg.ontologies.index import OntologyIndex
+from medkg.ontologies.matcher import Matcher
+from medkg.ontologies.registry import open_index
 from medkg.rdf.ontology import read_ontology
 
 
@@ -96,8 +100,36 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def load_lexicon(root: Path) -> Lexicon:
-    return build_lexicon(read_ontology(ontology_paths(root)))
+#: the kinds of index terms mentions are grounded to (HPO's modifiers and frequencies are not)
+GROUNDED_KINDS = ("disease", "phenotype", "drug")
+
+
+def load_lexicon(root: Path, *, index: bool = True) -> Lexicon:
+    """The curated terms of ``root``'s ontology/, plus (``index``) the full vocabularies of its
+    ontology index (built or refreshed on disk first: see ``medkg ontology``)."""
+    lex = build_lexicon(read_ontology(ontology_paths(root)))
+    if index:
+        lex.matcher = index_matcher(root)
+    return lex
+
+
+def index_matcher(root: Path) -> Matcher:
+    """The matcher over the index's terms, built once per index state in this process."""
+    ix = open_index(root)
+    try:
+        state = tuple(ix.db.execute("SELECT name, sha256 FROM sources ORDER BY name").fetchall())
+        return _matcher(str(ix.path), state)
+    finally:
+        ix.close()
+
+
+@cache
+def _matcher(path: str, state: tuple[tuple[str, str], ...]) -> Matcher:
+    ix = OntologyIndex(Path(path))
+    try:
+        return Matcher(f for f in ix.iter_forms(GROUNDED_KINDS) if f.source != "curated")
+    finally:
+        ix.close()
 
 
 def article_id_for(path: Path) -> str:
