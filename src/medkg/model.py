@@ -11,7 +11,7 @@ from decimal import Decimal
 from medkg.errors import Location
 
 MODALITIES = ("asserted", "hypothesis", "uncertain")
-ROLES = ("primary", "secondary")
+ROLES = ("primary", "secondary", "first-line", "second-line")
 STATUSES = ("draft", "needs-review", "approved", "deprecated")
 
 

@@ -9,6 +9,7 @@ from medkg.articles import cues
 from medkg.articles.context import MODALITY, NEGATED, Trigger
 from medkg.articles.drafts import Draft, Passage
 from medkg.articles.lexicon import Mention
+from medkg.articles.treatment import is_treatment_context, treatment_drafts
 
 ROLE_PREDICATES = ("RO:0004019", "RO:0004026")
 #: a rule's precision on the fixtures with gold files (bench/extract_quality.py), rounded down
@@ -28,6 +29,8 @@ class Clause:
     citations: tuple[int, ...] = ()
     earlier: list[Mention] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
+    #: the passage names a drug: its phenotypes are effects or the patients', not the topic's
+    about_drugs: bool = False
     #: ConText's triggers for each mention of the passage, by the mention's start
     context: dict[int, list[Trigger]] = field(default_factory=dict)
 
@@ -93,7 +96,7 @@ class Clause:
         role = q.pop("role", None)
         if role is None and pred in ROLE_PREDICATES and m.start in self.primary():
             role = "primary"
-        negation = self.negation(m, denied_subject="negated" not in q)
+        negation = q.pop("negation", None) or self.negation(m, denied_subject="negated" not in q)
         negated = q.pop("negated", negation is not None)
         modality, hedge = self.modality(m)
         why = [w for w in (negation if negated else None, hedge) if w]
@@ -117,6 +120,10 @@ class Clause:
         )
 
     def drafts(self) -> list[Draft]:
+        if self.about_drugs or is_treatment_context(self):
+            return self._therapy() + treatment_drafts(self)
+        if not self.subject:
+            return []
         out = self._secondary_to() + self._secondary_back() + self._cooccurrence()
         out += self._therapy()
         for m in self.mentions:
@@ -153,15 +160,20 @@ class Clause:
             return self._phenotype_or_basis(m)
         return None
 
-    def _phenotype_or_basis(self, m: Mention) -> Draft:
+    def _phenotype_or_basis(self, m: Mention) -> Draft | None:
         pred = "RO:0002200" if m.kind == "phenotype" else "RO:0004019"
         best = -1
         for pattern, cue_pred in cues.PREDICATE_CUES:
             for c in pattern.finditer(self.before(m)):
                 if c.start() > best:
                     best, pred = c.start(), cue_pred
+        after = self._cue_after(m) if best < 0 else None
+        if m.candidates and best < 0 and after is None:
+            # a term of the full vocabularies, not of the curated slim: only with a cue
+            # ("presents with", "caused by"), never by its kind alone
+            return None
         if best < 0:
-            pred = self._cue_after(m) or pred
+            pred = after or pred
         if best < 0 and self.text.lower().startswith("not "):
             for pattern, cue_pred in cues.PREDICATE_CUES:
                 for c in pattern.finditer(self.prev_text):

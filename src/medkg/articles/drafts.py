@@ -78,6 +78,8 @@ class Unmapped:
     end: int
     citations: tuple[int, ...] = ()
     reason: str = ""
+    #: terms the passage names that no vocabulary grounds: (surface, candidate CURIEs)
+    mentions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass

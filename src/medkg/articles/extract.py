@@ -37,33 +37,38 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     passages += [Passage(s.text, s.start, s.citations, True) for s in parsed.statements]
     out = Extraction()
     for p in sorted(passages, key=lambda p: p.start):
-        drafts, reason = _passage(p, lex, topic)
+        mentions = find_mentions(p.text, lex)
+        drafts, reason = _passage(p, mentions, topic)
         out.drafts.extend(drafts)
         if not drafts and p.keep_unmapped:
+            unknown = tuple(
+                dict.fromkeys((m.surface, m.candidates) for m in mentions if m.kind == UNMAPPED)
+            )
             out.unmapped.append(
-                Unmapped(p.text, p.start, p.start + len(p.text), p.citations, reason)
+                Unmapped(p.text, p.start, p.start + len(p.text), p.citations, reason, unknown)
             )
     return out
 
 
 def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
-    """The article's disease: the first one its title, headline or statements name."""
+    """The article's disease: the first one its title, headline or statements name, else the
+    first phenotype its title names ("type 2 diabetes" is an HPO term)."""
     a = parsed.article
     for text in [a.title, a.headline or "", *(s.text for s in parsed.statements)]:
         for m in lex.find(text):
             if m.kind == "disease":
                 return m.curie
-    return None
+    return next((m.curie for m in lex.find(a.title) if m.kind == "phenotype"), None)
 
 
-def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], str]:
-    mentions = find_mentions(p.text, lex)
+def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[list[Draft], str]:
     if not [m for m in mentions if m.kind != UNMAPPED]:
         return [], "no term of the ontology named" + _unmapped_note(mentions)
     triggers = read_context(p.text, [m for m in mentions if m.kind != UNMAPPED])
     lead = _leading_disease(p.text, 0, mentions)
     subject = lead.curie if lead else topic
-    if subject is None:
+    about_drugs = any(m.kind == "drug" for m in mentions)
+    if subject is None and not about_drugs:
         return [], "no disease to be the subject"
     count = int(c.group(1)) if (c := cues.COUNT.search(p.text)) else None
     as_of = int(y.group(1)) if (y := cues.AS_OF.search(p.text)) else None
@@ -84,8 +89,9 @@ def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], 
             continue
         inside = [m for m in inside if m.kind != UNMAPPED]
         clause_lead = _leading_disease(p.text, a, inside)
-        ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject)
+        ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject or "")
         ctx.context = triggers
+        ctx.about_drugs = about_drugs
         ctx.citations = tuple(dict.fromkeys(numbers)) or p.citations
         ctx.prev_text = p.text[prev[0] : prev[1]]
         ctx.earlier = [m for m in mentions if m.end <= a and m.kind in FINDINGS]

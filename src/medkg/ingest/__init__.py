@@ -60,6 +60,7 @@ class IngestReport:
                     "start": u.start,
                     "citations": list(u.citations),
                     "reason": u.reason,
+                    "mentions": [{"text": t, "candidates": list(c)} for t, c in u.mentions],
                 }
                 for u in self.extraction.unmapped
             ],
