@@ -17,6 +17,7 @@ from medkg.articles.drafts import Draft
 
 if TYPE_CHECKING:
     from medkg.articles.clause import Clause
+    from medkg.articles.lexicon import Mention
 
 TREATS = "RO:0002606"
 TARGETS = ("disease", "phenotype")
@@ -24,14 +25,22 @@ CUE = re.compile(
     r"\b(?:(?:first|second|third)[- ]line|treat(?:s|ed|ing|ment|ments)?|therap(?:y|ies)"
     r"|manage(?:s|d|ment)?|recommend(?:s|ed)?|indicated|initiat(?:e|ed|ing)|used (?:for|in|to)"
     r"|agents?|preferred|standard|cornerstone|respond(?:s|ed)? to|prescri(?:be|bed)"
-    r"|control(?:s|led)?|choice|mainstay|options?)\b",
+    r"|control(?:s|led)?|choice|mainstay|options?|reliev(?:e|es|ed|ing))\b",
     re.I,
 )
 SUBORDINATE = re.compile(
     r"(?:,\s*|\s)(?:when|if|unless|because|since|particularly|especially|except|until|after"
-    r"|before|although|whereas|given)\b",
+    r"|before|although|whereas|given|based on|including|due to|to (?:minimi[sz]e|reduce|avoid"
+    r"|prevent|limit))\b",
     re.I,
 )
+#: a term right after these is an outcome or a harm ("risk of lactic acidosis"), not a target
+OUTCOME = re.compile(
+    r"\b(?:risk of|reduction (?:in|of)|reduces?|side effects?|adverse (?:effects?|events?)"
+    r"|caus(?:e|es|ed|ing)|induced?|worsens?|precipitat\w+|such as)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)?\s*", re.I)
 LINE = re.compile(r"\b(first|second)[- ]line\b", re.I)
 
 
@@ -49,7 +58,11 @@ def treatment_drafts(c: Clause) -> list[Draft]:
     cut = SUBORDINATE.search(c.text)
     end = c.a + cut.start() if cut else c.b
     # "... when weight loss is a priority", "... because of the risk of lactic acidosis"
-    targets = [m for m in c.mentions if m.kind in TARGETS and m.end <= end]
+    targets = [
+        m
+        for m in c.mentions
+        if m.kind in TARGETS and m.end <= end and not OUTCOME.search(c.p.text[c.a : m.start])
+    ]
     line = LINE.search(c.text)
     role = f"{line.group(1).lower()}-line" if line else None
     if targets:
@@ -64,20 +77,32 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         target = after[0] if after else (before[-1] if before else None)
         if target is None and line is None:
             continue
-        obj = target.curie if target is not None else c.subject
-        if not obj:
-            continue
-        negation = c.negation(d, denied_subject=False)
-        if negation is None and target is not None:
-            negation = c.negation(target, denied_subject=False)
         c.used.add(d.start)
-        if target is not None:
-            c.used.add(target.start)
-        out.append(
-            c.draft(
-                d.curie, TREATS, obj, target or d, "treatment",
-                role=role, negated=negation is not None, negation=negation,
-                confidence=0.7 if target is not None else 0.5,
-            )
-        )  # fmt: skip
+        if target is None:
+            if c.subject:
+                out.append(_draft(c, d, None, c.subject, role))
+            continue
+        for t in _coordinated(c, target, targets):
+            c.used.add(t.start)
+            out.append(_draft(c, d, t, t.curie, role))
     return out
+
+
+def _coordinated(c: Clause, first: Mention, targets: list[Mention]) -> list[Mention]:
+    """The target and those listed with it: "hypertension and heart failure"."""
+    out = [first]
+    for t in targets:
+        if t.start > out[-1].end and LIST_GAP.fullmatch(c.p.text[out[-1].end : t.start]):
+            out.append(t)
+    return out
+
+
+def _draft(c: Clause, drug: Mention, target: Mention | None, obj: str, role: str | None) -> Draft:
+    negation = c.negation(drug, denied_subject=False)
+    if negation is None and target is not None:
+        negation = c.negation(target, denied_subject=False)
+    return c.draft(
+        drug.curie, TREATS, obj, target or drug, "treatment",
+        role=role, negated=negation is not None, negation=negation,
+        confidence=0.7 if target is not None else 0.5,
+    )  # fmt: skip
