@@ -50,8 +50,11 @@ class Clause:
         return None
 
     def modality(self, m: Mention) -> tuple[str, str | None]:
-        """asserted, or hypothesis / uncertain with the trigger that says so."""
-        for t in self.triggers(m):
+        """asserted, or hypothesis / uncertain with the trigger that says so: one that modifies
+        ``m``, else one that modifies any term of the clause (a hedge is on the proposition:
+        in "ALS may present with weakness", ConText scopes "may" to ALS)."""
+        others = [t for n in self.mentions if n is not m for t in self.triggers(n)]
+        for t in [*self.triggers(m), *others]:
             if t.category in MODALITY:
                 return MODALITY[t.category], str(t)
         either = cues.EITHER_OR.search(self.text)

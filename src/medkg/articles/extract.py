@@ -69,7 +69,7 @@ def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[li
     subject = lead.curie if lead else topic
     about_drugs = any(m.kind == "drug" for m in mentions)
     if subject is None and not about_drugs:
-        return [], "no disease to be the subject"
+        return [], "no disease to be the subject" + _unmapped_note(mentions)
     count = int(c.group(1)) if (c := cues.COUNT.search(p.text)) else None
     as_of = int(y.group(1)) if (y := cues.AS_OF.search(p.text)) else None
     drafts: list[Draft] = []

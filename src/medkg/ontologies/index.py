@@ -160,10 +160,12 @@ class OntologyIndex:
         )
 
     def term(self, curie: str) -> TermInfo | None:
-        """A term's label, kind, synonyms and parents, from the first source that has it."""
+        """A term's label, kind, synonyms and parents, from its own ontology's file where one
+        is indexed (else from the curated slim)."""
         row = self.db.execute(
             "SELECT t.curie, t.label, t.kind, t.source FROM terms t JOIN sources s"
-            " ON s.name = t.source WHERE t.curie = ? ORDER BY s.rowid LIMIT 1",
+            " ON s.name = t.source WHERE t.curie = ? ORDER BY t.source = 'curated', s.rowid"
+            " LIMIT 1",
             (curie,),
         ).fetchone()
         if row is None:

@@ -77,7 +77,7 @@ def _read_pronto(path: Path) -> Iterator[TermRecord]:
             Synonym(
                 s.description,
                 "abbreviation"
-                if s.type is not None and s.type.id == "abbreviation"
+                if s.type is not None and s.type.id.lower() == "abbreviation"
                 else _PRONTO_SCOPES.get(s.scope or "RELATED", "related"),
             )
             for s in t.synonyms
