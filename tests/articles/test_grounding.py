@@ -148,3 +148,18 @@ def test_no_draft_of_a_fixture_contradicts_its_gold_polarity(name: str, lexicon:
 def test_every_ground_fixture_has_a_gold_file() -> None:
     for txt in Path(FIXTURES).glob("ground-*.txt"):
         assert txt.with_name(txt.name.replace(".txt", ".gold.yaml")).exists(), txt
+
+
+def test_a_phenotype_leading_its_clause_is_the_subject_not_the_topic(lexicon: Lexicon) -> None:
+    text = article(
+        "  • Stroke is characterized by sudden hemiparesis 1.\n\n"
+        "  • Atrial fibrillation is a type of arrhythmia 1.\n\n"
+        "  • Hypertension is not a type of arrhythmia 1.\n\n"
+        "  • Hypertension is a cause of stroke 1.\n\nReferences\n"
+    )
+    got = {(d.subject, d.predicate, d.object, d.negated) for d in drafts_of(text, lexicon).drafts}
+    assert got == {
+        ("HP:0001297", "RO:0002200", "HP:0001269", False),
+        ("HP:0005110", "rdfs:subClassOf", "HP:0011675", False),
+        ("HP:0000822", "rdfs:subClassOf", "HP:0011675", True),
+    }

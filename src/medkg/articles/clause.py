@@ -29,6 +29,8 @@ class Clause:
     citations: tuple[int, ...] = ()
     earlier: list[Mention] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
+    #: what the subject is: "disease", or "phenotype" ("Atrial fibrillation is a type of ...")
+    subject_kind: str = "disease"
     #: the passage names a drug: its phenotypes are effects or the patients', not the topic's
     about_drugs: bool = False
     #: ConText's triggers for each mention of the passage, by the mention's start
@@ -129,8 +131,9 @@ class Clause:
             return []
         out = self._secondary_to() + self._secondary_back() + self._cooccurrence()
         out += self._therapy()
+        kinds = ("disease", "phenotype") if self.subject_kind == "phenotype" else ("disease",)
         for m in self.mentions:
-            if m.kind == "disease" and m.start not in self.used and m.curie != self.subject:
+            if m.kind in kinds and m.start not in self.used and m.curie != self.subject:
                 out += self._is_a(m)
         for m in self.mentions:
             if m.start in self.used or m.curie == self.subject:
@@ -165,15 +168,16 @@ class Clause:
 
     def _phenotype_or_basis(self, m: Mention) -> Draft | None:
         pred = "RO:0002200" if m.kind == "phenotype" else "RO:0004019"
-        best = -1
+        best, word = -1, ""
         for pattern, cue_pred in cues.PREDICATE_CUES:
             for c in pattern.finditer(self.before(m)):
                 if c.start() > best:
-                    best, pred = c.start(), cue_pred
+                    best, pred, word = c.start(), cue_pred, c.group().lower()
         after = self._cue_after(m) if best < 0 else None
-        if m.candidates and best < 0 and after is None:
+        if m.candidates and ((best < 0 and after is None) or word in ("cause", "causes")):
             # a term of the full vocabularies, not of the curated slim: only with a cue
-            # ("presents with", "caused by"), never by its kind alone
+            # ("presents with", "caused by"), never by its kind alone; and "X causes Y",
+            # "X is a cause of Y" say Y has its basis in X, the other way round
             return None
         if best < 0:
             pred = after or pred
@@ -206,7 +210,7 @@ class Clause:
         if nxt is not None and cues.LIKE_AFTER.match(self.p.text[m.end : nxt.start]):
             self.used.add(nxt.start)
             out.append(self.draft(nxt.curie, "rdfs:subClassOf", m.curie, m, "like", negated=False))
-        if cues.IS_A_BEFORE.search(self.before(m)):
+        if cues.IS_A_BEFORE.search(self.before(m)) and not cues.NOT_A_KIND.search(self.before(m)):
             negated = self.is_negated(m, denied_subject=False)
             out.append(
                 self.draft(self.subject, "rdfs:subClassOf", m.curie, m, "is a", negated=negated)

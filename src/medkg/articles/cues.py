@@ -64,6 +64,12 @@ IS_A_BEFORE = re.compile(
     r"|\bnot\s+(?:a|an|the)\s+(?:\w+\s+){0,2}|\bdifferent from\s+(?:\w+\s+){0,2})$",
     re.I,
 )
+#: "X is a cause / sign / risk factor of Y" says something else than "X is a Y"
+NOT_A_KIND = re.compile(
+    r"\b(?:cause|risk|factor|sign|symptom|feature|complication|consequence|result|marker"
+    r"|trigger|predictor|manifestation|finding)s?\b",
+    re.I,
+)
 LIKE_AFTER = re.compile(r"^\s+(?:like|such as|including)\s+$", re.I)
 COOCCURRENCE = re.compile(
     r"\b(?:co-?occurr\w*|co-?exist\w*|concurrent|comorbid\w*|coincident)\b", re.I

@@ -90,6 +90,8 @@ def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[li
         inside = [m for m in inside if m.kind != UNMAPPED]
         clause_lead = _leading_disease(p.text, a, inside)
         ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject or "")
+        first = clause_lead or lead
+        ctx.subject_kind = first.kind if first is not None else "disease"
         ctx.context = triggers
         ctx.about_drugs = about_drugs
         ctx.citations = tuple(dict.fromkeys(numbers)) or p.citations
@@ -128,8 +130,15 @@ def _unmapped_note(mentions: list[Mention]) -> str:
 
 
 def _leading_disease(text: str, start: int, mentions: list[Mention]) -> Mention | None:
-    """A disease the clause starts with ("ALS involves", "In MS, ...", "Multiple sclerosis is")."""
+    """A disease the clause starts with ("ALS involves", "In MS, ...", "Multiple sclerosis is"),
+    or, in a clause that names no disease, a phenotype it starts with as the subject of a verb
+    ("Stroke is characterized by")."""
+    names_disease = any(m.kind == "disease" and m.start >= start for m in mentions)
     for m in mentions:
-        if m.kind == "disease" and len(text[start : m.start].split()) <= 1:
+        if m.start < start or len(text[start : m.start].split()) > 1:
+            continue
+        if m.kind == "disease":
+            return m
+        if m.kind == "phenotype" and not names_disease and cues.SUBJECT_VERB.match(text[m.end :]):
             return m
     return None
