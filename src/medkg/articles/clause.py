@@ -31,6 +31,8 @@ class Clause:
     used: set[int] = field(default_factory=set)
     #: what the subject is: "disease", or "phenotype" ("Atrial fibrillation is a type of ...")
     subject_kind: str = "disease"
+    #: terms of the clause no vocabulary grounds (no rule uses them; they block stand-ins)
+    unmapped: list[Mention] = field(default_factory=list)
     #: the passage names a drug: its phenotypes are effects or the patients', not the topic's
     about_drugs: bool = False
     #: ConText's triggers for each mention of the passage, by the mention's start

@@ -85,14 +85,17 @@ def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[li
         numbers = tuple(n for g in own for n in g.numbers)
         numbers += trailing if i == len(spans) - 1 and inner else ()
         inside = [m for m in mentions if a <= m.start and m.end <= b]
-        if _unknown_subject(p.text, a, inside):
+        names_drug = any(m.kind == "drug" for m in inside)
+        if _unknown_subject(p.text, a, inside) and not names_drug:
             continue
+        unmapped = [m for m in inside if m.kind == UNMAPPED]
         inside = [m for m in inside if m.kind != UNMAPPED]
         clause_lead = _leading_disease(p.text, a, inside)
         ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject or "")
         first = clause_lead or lead
         ctx.subject_kind = first.kind if first is not None else "disease"
         ctx.context = triggers
+        ctx.unmapped = unmapped
         ctx.about_drugs = about_drugs
         ctx.citations = tuple(dict.fromkeys(numbers)) or p.citations
         ctx.prev_text = p.text[prev[0] : prev[1]]

@@ -40,6 +40,19 @@ OUTCOME = re.compile(
     r"|caus(?:e|es|ed|ing)|induced?|worsens?|precipitat\w+|such as)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+#: a term after these is the patients' condition ("in someone with atrial fibrillation")
+POPULATION = re.compile(
+    r"\b(?:patients?|someone|people|persons?|those|adults?|children|women|men|individuals?)"
+    r"\s+(?:\w+\s+){0,2}with\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+#: a recommendation without a named target is about the article's topic ("options include X")
+RECOMMEND = re.compile(
+    r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone)\b",
+    re.I,
+)
+#: an ungrounded term after these is where the target would be ("first-line for CIDP")
+_TARGET_SLOT = re.compile(r"\b(?:for|in|of|with)\s+$", re.I)
 LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)?\s*", re.I)
 LINE = re.compile(r"\b(first|second)[- ]line\b", re.I)
 
@@ -53,18 +66,16 @@ def is_treatment_context(c: Clause) -> bool:
 def treatment_drafts(c: Clause) -> list[Draft]:
     """One draft per drug of the clause that a treatment cue relates to a target."""
     drugs = [m for m in c.mentions if m.kind == "drug" and m.start not in c.used]
-    if not drugs or CUE.search(c.text) is None:
+    # the line of therapy may stand in another clause of the sentence ("start with NSAIDs—
+    # specifically ibuprofen ...—as these have the strongest evidence for first-line therapy")
+    line = LINE.search(c.text) or LINE.search(c.p.text)
+    if not drugs or (CUE.search(c.text) is None and line is None):
         return []
-    cut = SUBORDINATE.search(c.text)
-    end = c.a + cut.start() if cut else c.b
-    # "... when weight loss is a priority", "... because of the risk of lactic acidosis"
-    targets = [
-        m
-        for m in c.mentions
-        if m.kind in TARGETS and m.end <= end and not OUTCOME.search(c.p.text[c.a : m.start])
-    ]
-    line = LINE.search(c.text)
+    targets = _targets(c)
     role = f"{line.group(1).lower()}-line" if line else None
+    topical = (line or RECOMMEND.search(c.text)) and not any(
+        _TARGET_SLOT.search(c.p.text[c.a : u.start]) for u in c.unmapped
+    )
     if targets:
         # "glipizide is second-line for type 2 diabetes when metformin fails": the drugs
         # before the target are what the clause recommends
@@ -75,8 +86,10 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         after = [t for t in targets if t.start >= d.end]
         before = [t for t in targets if t.end <= d.start]
         target = after[0] if after else (before[-1] if before else None)
-        if target is None and line is None:
+        if target is None and not topical:
             continue
+        if target is None and c.negation(d, denied_subject=False) is not None:
+            continue  # a denial needs its target named: never the topic by default
         c.used.add(d.start)
         if target is None:
             if c.subject:
@@ -86,6 +99,22 @@ def treatment_drafts(c: Clause) -> list[Draft]:
             c.used.add(t.start)
             out.append(_draft(c, d, t, t.curie, role))
     return out
+
+
+def _targets(c: Clause) -> list[Mention]:
+    """The diseases and phenotypes a drug of the clause may treat: not outcomes ("risk of
+    lactic acidosis"), not in a subordinate clause ("when weight loss is a priority"), and not
+    the patients' other conditions when the clause names another target."""
+    cut = SUBORDINATE.search(c.text)
+    end = c.a + cut.start() if cut else c.b
+    found = [
+        m
+        for m in c.mentions
+        if m.kind in TARGETS and m.end <= end and not OUTCOME.search(c.p.text[c.a : m.start])
+    ]
+    population = {m.curie for m in found if POPULATION.search(c.p.text[c.a : m.start])}
+    own = [m for m in found if m.curie not in population]
+    return own or found
 
 
 def _coordinated(c: Clause, first: Mention, targets: list[Mention]) -> list[Mention]:
