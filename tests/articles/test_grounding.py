@@ -163,3 +163,14 @@ def test_a_phenotype_leading_its_clause_is_the_subject_not_the_topic(lexicon: Le
         ("HP:0005110", "rdfs:subClassOf", "HP:0011675", False),
         ("HP:0000822", "rdfs:subClassOf", "HP:0011675", True),
     }
+
+
+def test_a_denial_for_some_patients_is_not_a_negated_treatment(lexicon: Lexicon) -> None:
+    text = article(
+        "  • If the eGFR is below 30, avoid colchicine for gout 1.\n\n"
+        "  • For an adult without contraindications, colchicine is first-line for gout 1.\n\n"
+        "References\n",
+        title="What is the first-line treatment for gout?",
+    )
+    got = {(d.subject, d.object, d.negated) for d in drafts_of(text, lexicon).drafts}
+    assert got == {("drugbank:DB01394", "HP:0001997", False)}

@@ -46,6 +46,13 @@ POPULATION = re.compile(
     r"\s+(?:\w+\s+){0,2}with\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+#: a condition or a group of patients a recommendation is restricted to
+CONDITION = re.compile(
+    r"\b(?:if|when|unless|while|during|(?:in|for) (?:patients|those|people|someone|adults"
+    r"|children|women|men|elderly)|patients (?:with|who|receiving|on|taking)|eGFR|CrCl|GFR"
+    r"|pregnan\w*|contraindicated in)\b",
+    re.I,
+)
 #: a recommendation without a named target is about the article's topic ("options include X")
 RECOMMEND = re.compile(
     r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone)\b",
@@ -98,7 +105,9 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         for t in _coordinated(c, target, targets):
             c.used.add(t.start)
             out.append(_draft(c, d, t, t.curie, role))
-    return out
+    # "if eGFR < 30, avoid colchicine": a denial for some patients is not a denial of the
+    # treatment; drafted as one it would contradict the general recommendation
+    return [d for d in out if not (d.negated and CONDITION.search(c.p.text))]
 
 
 def _targets(c: Clause) -> list[Mention]:
