@@ -222,3 +222,16 @@ def test_any_text_ingests_to_a_file_that_loads_cleanly(lexicon: Lexicon, text: s
         report = ingest_file(article, Path(tmp), lexicon)
         assert report.problems == [], [str(p) for p in report.problems]
         jsonschema.validate(load(report.claims_path), schema())
+
+
+def test_readme_ontology_lookup_example_runs_as_written() -> None:
+    import shlex
+
+    import medkg.cli_ontology  # noqa: F401 - registers `medkg ontology`
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("### Grounding: the ontology index", 1)[1]
+    line = next(x for x in section.splitlines() if x.startswith(".venv/bin/medkg ontology lookup"))
+    argv = shlex.split(line.split("#", 1)[0])
+    result = CliRunner().invoke(cli, ["--root", str(ROOT), *argv[1:]])
+    assert result.exit_code == 0 and "HP:0005978" in result.output
