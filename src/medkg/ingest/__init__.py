@@ -23,6 +23,7 @@ from medkg.build import ontology_paths
 from medkg.curation.load import CurationProblem, load_claim_file, read_yaml
 from medkg.errors import Location, MedkgError
 from medkg.ingest.claimfile import MergeReport, merge, new_document
+from medkg.ingest.terms import promote_terms
 from medkg.ontologies.index import OntologyIndex
 from medkg.ontologies.matcher import Matcher
 from medkg.ontologies.registry import open_index
@@ -46,6 +47,8 @@ class IngestReport:
     merge: MergeReport
     written: bool
     problems: list[CurationProblem] = field(default_factory=list)
+    #: index terms the drafts use, declared in ontology/terms.ttl so the file builds
+    terms_added: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         m = self.merge
@@ -75,6 +78,7 @@ class IngestReport:
                 "conflicts": m.conflicts,
             },
             "problems": [str(p) for p in self.problems],
+            "terms_added": self.terms_added,
         }
 
     def summary(self) -> str:
@@ -91,6 +95,8 @@ class IngestReport:
             f"{len(m.added)} drafts added, {m.kept} entries kept as they were, "
             f"{m.unmapped_added} unmapped added, references added {m.references_added or 'none'}",
         ]
+        if self.terms_added:
+            lines.append(f"  terms declared in ontology/terms.ttl: {', '.join(self.terms_added)}")
         lines += [f"  stale draft (no longer extracted, left in place): {s}" for s in m.stale]
         lines += [f"  conflict: {c}" for c in m.conflicts]
         lines += [f"  qc {q.code}: {q.message}" for q in p.qc]
@@ -185,5 +191,19 @@ def ingest_file(
         out = io.StringIO()
         yaml_rt().dump(doc, out)
         claims_path.write_text(out.getvalue(), encoding="utf-8")
+        result.terms_added = declare_terms(root, claims_path)
         result.problems = load_claim_file(claims_path, root).problems
     return result
+
+
+def declare_terms(root: Path, claims_path: Path) -> list[str]:
+    """Declare in ontology/terms.ttl the index terms the file's live claims use: the build
+    refuses a claim whose terms ontology/ does not declare, drafts included."""
+    if not (root / "ontology" / "terms.ttl").exists():
+        return []  # no ontology to declare them in: `medkg validate` says what is missing
+    index = open_index(root, refresh=False)
+    try:
+        statuses = ("approved", "draft", "needs-review")
+        return promote_terms(root, index, [claims_path], statuses=statuses).added
+    finally:
+        index.close()

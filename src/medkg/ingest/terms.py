@@ -44,13 +44,13 @@ class PromoteReport:
     turtle: str = ""
 
 
-def approved_curies(paths: list[Path]) -> list[str]:
-    """Entity CURIEs of the approved claims of ``paths``, in file order, once each."""
+def approved_curies(paths: list[Path], statuses: tuple[str, ...] = ("approved",)) -> list[str]:
+    """Entity CURIEs of the claims of ``paths`` with one of ``statuses``, in file order, once."""
     found: dict[str, None] = {}
     for path in paths:
         doc: Any = read_yaml(path) or {}
         for claim in doc.get("claims") or []:
-            if claim.get("status", "approved") != "approved":
+            if claim.get("status", "approved") not in statuses:
                 continue
             for key in ENTITY_FIELDS:
                 value = claim.get(key)
@@ -60,13 +60,19 @@ def approved_curies(paths: list[Path]) -> list[str]:
 
 
 def promote_terms(
-    root: Path, index: OntologyIndex, paths: list[Path] | None = None, *, write: bool = True
+    root: Path,
+    index: OntologyIndex,
+    paths: list[Path] | None = None,
+    *,
+    write: bool = True,
+    statuses: tuple[str, ...] = ("approved",),
 ) -> PromoteReport:
-    """Append to ``ontology/terms.ttl`` every term approved claims use that ontology/ lacks."""
+    """Append to ``ontology/terms.ttl`` every term the claims (of ``statuses``) use that
+    ontology/ lacks."""
     declared = {str(s) for s in read_ontology(ontology_paths(root)).subjects(RDFS.label, None)}
     report = PromoteReport()
     blocks = []
-    for curie in approved_curies(paths if paths is not None else claim_paths(root)):
+    for curie in approved_curies(paths if paths is not None else claim_paths(root), statuses):
         if str(curie_to_iri(curie)) in declared:
             continue
         info = index.term(curie)
