@@ -231,3 +231,15 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
     srv = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_ontology_index() -> Iterator[None]:
+    """One ontology index (full HPO, drugs) for every project root a test makes: built once."""
+    before = os.environ.get("MEDKG_ONTOLOGY_INDEX")
+    os.environ["MEDKG_ONTOLOGY_INDEX"] = str(ROOT / ".medkg" / "ontologies" / "index.sqlite")
+    yield
+    if before is None:
+        del os.environ["MEDKG_ONTOLOGY_INDEX"]
+    else:
+        os.environ["MEDKG_ONTOLOGY_INDEX"] = before

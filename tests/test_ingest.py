@@ -222,3 +222,37 @@ def test_any_text_ingests_to_a_file_that_loads_cleanly(lexicon: Lexicon, text: s
         report = ingest_file(article, Path(tmp), lexicon)
         assert report.problems == [], [str(p) for p in report.problems]
         jsonschema.validate(load(report.claims_path), schema())
+
+
+def test_readme_ontology_lookup_example_runs_as_written() -> None:
+    import shlex
+
+    import medkg.cli_ontology  # noqa: F401 - registers `medkg ontology`
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("### Grounding: the ontology index", 1)[1]
+    line = next(x for x in section.splitlines() if x.startswith(".venv/bin/medkg ontology lookup"))
+    argv = shlex.split(line.split("#", 1)[0])
+    result = CliRunner().invoke(cli, ["--root", str(ROOT), *argv[1:]])
+    assert result.exit_code == 0 and "HP:0005978" in result.output
+
+
+def test_the_index_terms_of_new_drafts_are_declared_so_the_file_builds(
+    root: Path, lexicon: Lexicon
+) -> None:
+    from rdflib.namespace import RDFS
+
+    from medkg.build import ontology_paths
+    from medkg.rdf.ontology import read_ontology
+    from medkg.vocab import curie_to_iri
+
+    report = ingest_file(FIXTURES / "ground-t2d-first-line.txt", root, lexicon)
+    used = {c[k] for c in load(report.claims_path)["claims"] for k in ("subject", "object")}
+    assert {"drugbank:DB00331", "HP:0005978"} <= used
+    assert set(report.terms_added) >= {"drugbank:DB00331", "HP:0005978", "HP:0000819"}
+    labels = read_ontology(ontology_paths(root))
+    assert all(labels.value(curie_to_iri(c), RDFS.label) is not None for c in used)
+    built = build_dataset(load_settings(env={}, root=str(root), store="memory:"))
+    assert len(built.articles) == 1
+    # ingesting again declares nothing new
+    assert ingest_file(FIXTURES / "ground-t2d-first-line.txt", root, lexicon).terms_added == []

@@ -466,6 +466,8 @@ def fmt(ctx: Context, paths: tuple[Path, ...], check: bool) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; the one place a MedkgError becomes a message and an exit code."""
+    import medkg.cli_ontology  # noqa: F401 - registers `medkg ontology`
+
     try:
         return cli.main(args=argv, prog_name="medkg", standalone_mode=False)
     except click.exceptions.Abort:

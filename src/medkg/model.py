@@ -12,7 +12,7 @@ from decimal import Decimal
 from medkg.errors import Location
 
 MODALITIES = ("asserted", "hypothesis", "uncertain")
-ROLES = ("primary", "secondary")
+ROLES = ("primary", "secondary", "first-line", "second-line")
 STATUSES = ("draft", "needs-review", "approved", "deprecated")
 #: statuses from best to worst: a claim carries the best status of its evidence
 STATUS_ORDER = ("approved", "needs-review", "draft", "deprecated")

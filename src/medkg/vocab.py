@@ -24,6 +24,7 @@ OBO_PREFIXES = (
     "IAO",
     "NCIT",
     "CHEBI",
+    "DOID",
 )
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -39,6 +40,7 @@ MEDKG = Namespace(DEFAULT_BASE)
 PREFIXES: dict[str, str] = {
     **{p: f"{OBO}{p}_" for p in OBO_PREFIXES},
     "MEDKG": f"{DEFAULT_BASE}term/MEDKG_",
+    "drugbank": "https://go.drugbank.com/drugs/",  # the drugs the ontology index ships
     "medkg": DEFAULT_BASE,
     "biolink": str(BIOLINK),
     "rdf": str(RDF),

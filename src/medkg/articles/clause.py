@@ -6,10 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medkg.articles import cues
+from medkg.articles.context import MODALITY, NEGATED, Trigger
 from medkg.articles.drafts import Draft, Passage
 from medkg.articles.lexicon import Mention
+from medkg.articles.treatment import is_treatment_context, treatment_drafts
 
 ROLE_PREDICATES = ("RO:0004019", "RO:0004026")
+#: a rule's precision on the fixtures with gold files (bench/extract_quality.py), rounded down
+RULE_CONFIDENCE = {"is": 0.8, "like": 0.7, "secondary": 0.8, "co-occurrence": 0.7, "cue": 0.6}
 FINDINGS = ("phenotype", "process")
 
 
@@ -25,6 +29,42 @@ class Clause:
     citations: tuple[int, ...] = ()
     earlier: list[Mention] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
+    #: what the subject is: "disease", or "phenotype" ("Atrial fibrillation is a type of ...")
+    subject_kind: str = "disease"
+    #: terms of the clause no vocabulary grounds (no rule uses them; they block stand-ins)
+    unmapped: list[Mention] = field(default_factory=list)
+    #: the passage names a drug: its phenotypes are effects or the patients', not the topic's
+    about_drugs: bool = False
+    #: ConText's triggers for each mention of the passage, by the mention's start
+    context: dict[int, list[Trigger]] = field(default_factory=dict)
+
+    def triggers(self, m: Mention) -> list[Trigger]:
+        """The ConText triggers that modify ``m`` and stand in this clause."""
+        return [t for t in self.context.get(m.start, []) if self.a <= t.start and t.end <= self.b]
+
+    def negation(self, m: Mention, *, denied_subject: bool = True) -> str | None:
+        """What makes ``m`` denied: a ConText trigger in its clause, or "X is not ..." (ConText
+        reads forward from "is not"; the term before it is what the clause denies)."""
+        found = next((t for t in self.triggers(m) if t.category == NEGATED), None)
+        if found is not None:
+            return str(found)
+        after = cues.NEGATED_AFTER.match(self.p.text[m.end : self.b])
+        if after is not None and denied_subject:
+            return f"negated_existence {after.group().strip()!r}@{m.end + after.start()}"
+        return None
+
+    def modality(self, m: Mention) -> tuple[str, str | None]:
+        """asserted, or hypothesis / uncertain with the trigger that says so: one that modifies
+        ``m``, else one that modifies any term of the clause (a hedge is on the proposition:
+        in "ALS may present with weakness", ConText scopes "may" to ALS)."""
+        others = [t for n in self.mentions if n is not m for t in self.triggers(n)]
+        for t in [*self.triggers(m), *others]:
+            if t.category in MODALITY:
+                return MODALITY[t.category], str(t)
+        either = cues.EITHER_OR.search(self.text)
+        if either is not None:
+            return "uncertain", f"possible_existence 'either ... or'@{self.p.start + self.a}"
+        return "asserted", None
 
     def primary(self) -> set[int]:
         """Starts of the terms a "primary"/"primarily" cue qualifies: the nearest one after it,
@@ -39,10 +79,8 @@ class Clause:
                 out.add(after[0].start if after else before[-1].start)
         return out
 
-    def is_negated(self, m: Mention) -> bool:
-        """A negation cue before the term, or the term is what "is not" / "does not" denies."""
-        after = self.p.text[m.end : self.b]
-        return cues.is_negated(self.before(m)) or cues.NEGATED_AFTER.match(after) is not None
+    def is_negated(self, m: Mention, *, denied_subject: bool = True) -> bool:
+        return self.negation(m, denied_subject=denied_subject) is not None
 
     def is_site(self, m: Mention) -> bool:
         """An anatomical site of a finding in the same clause, or of an imaging finding."""
@@ -65,28 +103,39 @@ class Clause:
         role = q.pop("role", None)
         if role is None and pred in ROLE_PREDICATES and m.start in self.primary():
             role = "primary"
+        negation = q.pop("negation", None) or self.negation(m, denied_subject="negated" not in q)
+        negated = q.pop("negated", negation is not None)
+        modality, hedge = self.modality(m)
+        why = [w for w in (negation if negated else None, hedge) if w]
         return Draft(
             s,
             pred,
             o,
-            q.pop("negated", self.is_negated(m)),
+            negated,
             quote,
             offset,
             offset + len(quote),
             self.citations,
-            cues.modality(self.text),
+            modality,
             role,
             frequency=cues.frequency(self.text),
             rule=rule,
             label=m.surface,
+            trigger="; ".join(why),
+            confidence=q.pop("confidence", RULE_CONFIDENCE.get(rule.split(" ")[0], 0.5)),
             **q,
         )
 
     def drafts(self) -> list[Draft]:
+        if self.about_drugs or is_treatment_context(self):
+            return self._therapy() + treatment_drafts(self)
+        if not self.subject:
+            return []
         out = self._secondary_to() + self._secondary_back() + self._cooccurrence()
         out += self._therapy()
+        kinds = ("disease", "phenotype") if self.subject_kind == "phenotype" else ("disease",)
         for m in self.mentions:
-            if m.kind == "disease" and m.start not in self.used and m.curie != self.subject:
+            if m.kind in kinds and m.start not in self.used and m.curie != self.subject:
                 out += self._is_a(m)
         for m in self.mentions:
             if m.start in self.used or m.curie == self.subject:
@@ -119,15 +168,21 @@ class Clause:
             return self._phenotype_or_basis(m)
         return None
 
-    def _phenotype_or_basis(self, m: Mention) -> Draft:
+    def _phenotype_or_basis(self, m: Mention) -> Draft | None:
         pred = "RO:0002200" if m.kind == "phenotype" else "RO:0004019"
-        best = -1
+        best, word = -1, ""
         for pattern, cue_pred in cues.PREDICATE_CUES:
             for c in pattern.finditer(self.before(m)):
                 if c.start() > best:
-                    best, pred = c.start(), cue_pred
+                    best, pred, word = c.start(), cue_pred, c.group().lower()
+        after = self._cue_after(m) if best < 0 else None
+        if m.candidates and ((best < 0 and after is None) or word in ("cause", "causes")):
+            # a term of the full vocabularies, not of the curated slim: only with a cue
+            # ("presents with", "caused by"), never by its kind alone; and "X causes Y",
+            # "X is a cause of Y" say Y has its basis in X, the other way round
+            return None
         if best < 0:
-            pred = self._cue_after(m) or pred
+            pred = after or pred
         if best < 0 and self.text.lower().startswith("not "):
             for pattern, cue_pred in cues.PREDICATE_CUES:
                 for c in pattern.finditer(self.prev_text):
@@ -157,9 +212,8 @@ class Clause:
         if nxt is not None and cues.LIKE_AFTER.match(self.p.text[m.end : nxt.start]):
             self.used.add(nxt.start)
             out.append(self.draft(nxt.curie, "rdfs:subClassOf", m.curie, m, "like", negated=False))
-        if cues.IS_A_BEFORE.search(self.before(m)):
-            before = self.before(m).lower()
-            negated = cues.is_negated(before) or "different from" in before
+        if cues.IS_A_BEFORE.search(self.before(m)) and not cues.NOT_A_KIND.search(self.before(m)):
+            negated = self.is_negated(m, denied_subject=False)
             out.append(
                 self.draft(self.subject, "rdfs:subClassOf", m.curie, m, "is a", negated=negated)
             )
@@ -225,7 +279,7 @@ class Clause:
             else:
                 continue
             self.used.add(m.start)
-            negated = cues.is_negated(self.before(m))
+            negated = self.is_negated(m, denied_subject=False)
             out.append(self.draft(therapy.curie, pred, m.curie, m, "therapy", negated=negated))
         self.used.add(therapy.start)
         return out

@@ -18,6 +18,13 @@ EITHER_OR = re.compile(r"\beither\b.+\bor\b", re.I)
 PRIMARY = re.compile(
     r"\b(?:primary|primarily|fundamentally|mainly|predominantly|initial|core)\b", re.I
 )
+#: a verb right after a clause's first term makes that term the clause's subject
+SUBJECT_VERB = re.compile(
+    r"^\s+(?:is|are|was|were|has|have|can|may|might|does|do|involves?|causes?|affects?"
+    r"|presents?|results?|represents?|remains?|refers?|targets?|responds?|requires?|occurs?"
+    r"|should|must|typically|usually|often|primarily|mainly)\b",
+    re.I,
+)
 NEGATED_AFTER = re.compile(r"^\s+(?:is|are|was|were|does|do|did)\s+not\b", re.I)
 IMAGING = re.compile(r"\b(?:imaging|MRI|CT|scans?|T2|FLAIR|radiolog\w*)\b", re.I)
 SECONDARY = re.compile(r"\bsecondary\b", re.I)
@@ -55,6 +62,12 @@ PROCESS_AFTER = re.compile(
 IS_A_BEFORE = re.compile(
     r"(?:\b(?:is|are|remains?|was)\s+(?:not\s+)?(?:\w+\s+){0,2}(?:a|an|the)\s+(?:\w+\s+){0,2}"
     r"|\bnot\s+(?:a|an|the)\s+(?:\w+\s+){0,2}|\bdifferent from\s+(?:\w+\s+){0,2})$",
+    re.I,
+)
+#: "X is a cause / sign / risk factor of Y" says something else than "X is a Y"
+NOT_A_KIND = re.compile(
+    r"\b(?:cause|risk|factor|sign|symptom|feature|complication|consequence|result|marker"
+    r"|trigger|predictor|manifestation|finding)s?\b",
     re.I,
 )
 LIKE_AFTER = re.compile(r"^\s+(?:like|such as|including)\s+$", re.I)

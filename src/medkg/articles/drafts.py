@@ -37,6 +37,10 @@ class Draft:
     frequency: str | None = None
     rule: str = ""
     label: str = ""
+    #: the ConText (or structural) triggers that set the polarity and the modality
+    trigger: str = ""
+    #: how far to trust the rule that made it, 0..1
+    confidence: float = 0.5
 
     @property
     def proposition(self) -> tuple[str, str, str, bool]:
@@ -57,6 +61,8 @@ class Draft:
             "end": self.end,
             "citations": list(self.citations),
             "rule": self.rule,
+            "trigger": self.trigger,
+            "confidence": self.confidence,
         }
 
     def qualifiers(self) -> dict[str, Any]:
@@ -72,6 +78,8 @@ class Unmapped:
     end: int
     citations: tuple[int, ...] = ()
     reason: str = ""
+    #: terms the passage names that no vocabulary grounds: (surface, candidate CURIEs)
+    mentions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass

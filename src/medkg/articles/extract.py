@@ -12,7 +12,9 @@ from dataclasses import replace
 
 from medkg.articles import cues
 from medkg.articles.clause import FINDINGS, Clause
+from medkg.articles.context import read_context
 from medkg.articles.drafts import AUTOMATIC, QUALIFIERS, Draft, Extraction, Passage, Unmapped
+from medkg.articles.grounding import UNMAPPED
 from medkg.articles.lexicon import Lexicon, Mention
 from medkg.articles.mentions import find_mentions
 from medkg.articles.parsed import ParsedArticle
@@ -24,6 +26,7 @@ __all__ = ["AUTOMATIC", "QUALIFIERS", "Draft", "Extraction", "Unmapped", "extrac
 def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     """Draft claims for the headline, the headings and every statement of ``parsed``."""
     a = parsed.article
+    lex = lex.for_article(a.text)
     topic = _topic(parsed, lex)
     passages = []
     for text, start in parsed.lead_passages():  # the subtitle; the headline if not a statement
@@ -34,33 +37,39 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     passages += [Passage(s.text, s.start, s.citations, True) for s in parsed.statements]
     out = Extraction()
     for p in sorted(passages, key=lambda p: p.start):
-        drafts, reason = _passage(p, lex, topic)
+        mentions = find_mentions(p.text, lex)
+        drafts, reason = _passage(p, mentions, topic)
         out.drafts.extend(drafts)
         if not drafts and p.keep_unmapped:
+            unknown = tuple(
+                dict.fromkeys((m.surface, m.candidates) for m in mentions if m.kind == UNMAPPED)
+            )
             out.unmapped.append(
-                Unmapped(p.text, p.start, p.start + len(p.text), p.citations, reason)
+                Unmapped(p.text, p.start, p.start + len(p.text), p.citations, reason, unknown)
             )
     return out
 
 
 def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
-    """The article's disease: the first one its title, headline or statements name."""
+    """The article's disease: the first one its title, headline or statements name, else the
+    first phenotype its title names ("type 2 diabetes" is an HPO term)."""
     a = parsed.article
     for text in [a.title, a.headline or "", *(s.text for s in parsed.statements)]:
         for m in lex.find(text):
             if m.kind == "disease":
                 return m.curie
-    return None
+    return next((m.curie for m in lex.find(a.title) if m.kind == "phenotype"), None)
 
 
-def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], str]:
-    mentions = find_mentions(p.text, lex)
-    if not mentions:
-        return [], "no term of the ontology named"
+def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[list[Draft], str]:
+    if not [m for m in mentions if m.kind != UNMAPPED]:
+        return [], "no term of the ontology named" + _unmapped_note(mentions)
+    triggers = read_context(p.text, [m for m in mentions if m.kind != UNMAPPED])
     lead = _leading_disease(p.text, 0, mentions)
     subject = lead.curie if lead else topic
-    if subject is None:
-        return [], "no disease to be the subject"
+    about_drugs = any(m.kind == "drug" for m in mentions)
+    if subject is None and not about_drugs:
+        return [], "no disease to be the subject" + _unmapped_note(mentions)
     count = int(c.group(1)) if (c := cues.COUNT.search(p.text)) else None
     as_of = int(y.group(1)) if (y := cues.AS_OF.search(p.text)) else None
     drafts: list[Draft] = []
@@ -76,8 +85,18 @@ def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], 
         numbers = tuple(n for g in own for n in g.numbers)
         numbers += trailing if i == len(spans) - 1 and inner else ()
         inside = [m for m in mentions if a <= m.start and m.end <= b]
+        names_drug = any(m.kind == "drug" for m in inside)
+        if _unknown_subject(p.text, a, inside) and not names_drug:
+            continue
+        unmapped = [m for m in inside if m.kind == UNMAPPED]
+        inside = [m for m in inside if m.kind != UNMAPPED]
         clause_lead = _leading_disease(p.text, a, inside)
-        ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject)
+        ctx = Clause(p, a, b, inside, clause_lead.curie if clause_lead else subject or "")
+        first = clause_lead or lead
+        ctx.subject_kind = first.kind if first is not None else "disease"
+        ctx.context = triggers
+        ctx.unmapped = unmapped
+        ctx.about_drugs = about_drugs
         ctx.citations = tuple(dict.fromkeys(numbers)) or p.citations
         ctx.prev_text = p.text[prev[0] : prev[1]]
         ctx.earlier = [m for m in mentions if m.end <= a and m.kind in FINDINGS]
@@ -89,12 +108,40 @@ def _passage(p: Passage, lex: Lexicon, topic: str | None) -> tuple[list[Draft], 
             replace(d, count=count, as_of=as_of) if d.predicate == "biolink:coexists_with" else d
             for d in ctx.drafts()
         ]
-    return drafts, "" if drafts else "no rule related the terms named"
+    return drafts, "" if drafts else "no rule related the terms named" + _unmapped_note(mentions)
+
+
+def _unknown_subject(text: str, start: int, mentions: list[Mention]) -> bool:
+    """The clause starts with a term no vocabulary grounds ("AMAN is mediated by ..."): its
+    subject is unknown, so no other term may stand in for it."""
+    first = next((m for m in mentions if m.start >= start), None)
+    if first is None or first.kind != UNMAPPED:
+        return False
+    lead = text[start : first.start].split()
+    return len(lead) <= 1 and cues.SUBJECT_VERB.match(text[first.end :]) is not None
+
+
+def _unmapped_note(mentions: list[Mention]) -> str:
+    """ "; not grounded: AMAN, myasthenia gravis (candidates HP:0003473)"."""
+    names = []
+    for m in mentions:
+        if m.kind == UNMAPPED and m.surface not in names:
+            names.append(m.surface)
+            if m.candidates:
+                names[-1] += f" (candidates {', '.join(m.candidates)})"
+    return f"; not grounded: {'; '.join(names)}" if names else ""
 
 
 def _leading_disease(text: str, start: int, mentions: list[Mention]) -> Mention | None:
-    """A disease the clause starts with ("ALS involves", "In MS, ...", "Multiple sclerosis is")."""
+    """A disease the clause starts with ("ALS involves", "In MS, ...", "Multiple sclerosis is"),
+    or, in a clause that names no disease, a phenotype it starts with as the subject of a verb
+    ("Stroke is characterized by")."""
+    names_disease = any(m.kind == "disease" and m.start >= start for m in mentions)
     for m in mentions:
-        if m.kind == "disease" and len(text[start : m.start].split()) <= 1:
+        if m.start < start or len(text[start : m.start].split()) > 1:
+            continue
+        if m.kind == "disease":
+            return m
+        if m.kind == "phenotype" and not names_disease and cues.SUBJECT_VERB.match(text[m.end :]):
             return m
     return None

@@ -3,16 +3,19 @@ plural-tolerant, with a kind per term (disease, phenotype, process, location, ..
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from medkg.articles.abbreviations import find_abbreviations
+from medkg.articles.grounding import UNMAPPED, index_hits, unknown_acronyms
+from medkg.ontologies.matcher import Matcher
+from medkg.ontologies.records import kind_of
 from medkg.vocab import OBOINOWL, iri_to_curie
 
-_KINDS = {"MONDO": "disease", "HP": "phenotype", "CL": "location", "UBERON": "location"}
-_GO_PROCESS = re.compile(r"process|response|signal|regulation|transport|death|tion$|sis$")
 _SKIP = ("ECO", "RO", "BFO", "IAO", "biolink", "medkg", "rdf", "rdfs", "owl")
 
 
@@ -25,31 +28,7 @@ class Mention:
     curie: str
     kind: str
     surface: str
-
-
-def kind_of(curie: str, label: str) -> str:
-    """What a term is, for choosing predicates: from its prefix, and its label where needed.
-
-    >>> kind_of("GO:0006915", "apoptotic process"), kind_of("GO:0030424", "axon")
-    ('process', 'location')
-    >>> kind_of("MEDKG:0000004", "snake eyes sign of spinal anterior horns")
-    'sign'
-    """
-    prefix = curie.split(":", 1)[0]
-    if prefix in _KINDS:
-        return _KINDS[prefix]
-    if prefix == "UO":
-        return "unit"
-    low = label.lower()
-    if prefix == "GO":
-        return "process" if _GO_PROCESS.search(low) else "location"
-    if "sign" in low.split() or "signal" in low.split():
-        return "sign"
-    if "therapy" in low or "treatment" in low:
-        return "therapy"
-    if "survival" in low:
-        return "measure"
-    return "process"
+    candidates: tuple[str, ...] = ()
 
 
 def variants(form: str) -> set[str]:
@@ -104,8 +83,28 @@ class Lexicon:
     kinds: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     heads: dict[str, set[str]] = field(default_factory=dict)
+    #: the full vocabularies (ontology index), matched where the curated terms leave text free
+    matcher: Matcher | None = None
+    #: abbreviations the article defines: short form -> the long form's term (None: unknown)
+    defined: dict[str, str | None] = field(default_factory=dict)
+    #: their long forms: one mention each, never a shorter term inside one
+    long_forms: dict[str, str | None] = field(default_factory=dict)
     _ci: re.Pattern[str] | None = None
     _cs: re.Pattern[str] | None = None
+
+    def for_article(self, text: str) -> Lexicon:
+        """This lexicon with the abbreviations ``text`` defines: "acute motor axonal neuropathy
+        (AMAN)" makes "AMAN" name what the long form names, or an unmapped term if nothing."""
+        lex = copy.copy(self)
+        lex.defined, lex.long_forms = {}, {}
+        for ab in find_abbreviations(text):
+            if ab.short in lex.defined:
+                continue
+            whole = [m for m in self.find(ab.long) if (m.start, m.end) == (0, len(ab.long))]
+            curie = whole[0].curie if whole and whole[0].kind != UNMAPPED else None
+            lex.defined[ab.short] = curie
+            lex.long_forms[ab.long] = curie
+        return lex
 
     def add(self, curie: str, label: str, synonyms: list[str]) -> None:
         self.kinds[curie] = kind_of(curie, label)
@@ -151,7 +150,45 @@ class Lexicon:
                 kept.append(
                     Mention(m.start, m.end, m.curie, self.kinds.get(m.curie, "process"), m.surface)
                 )
+        kept = self._defined(text, kept)
+        if self.matcher is not None:
+            kept += self._indexed(text, kept)
+        taken = [(m.start, m.end) for m in kept]
+        kept += [Mention(a, b, UNMAPPED, UNMAPPED, s) for a, b, s in unknown_acronyms(text, taken)]
         return sorted(kept, key=lambda m: m.start)
+
+    def _defined(self, text: str, kept: list[Mention]) -> list[Mention]:
+        """The article's abbreviations, over whatever the curated terms said they were."""
+        patterns = [
+            (rf"(?<![\w-]){re.escape(short)}(?![\w-])", 0, curie)
+            for short, curie in self.defined.items()
+        ] + [
+            (r"(?<![\w-])" + r"\s+".join(map(re.escape, long.split())) + r"(?![\w-])", re.I, curie)
+            for long, curie in self.long_forms.items()
+        ]
+        for pattern, flags, curie in patterns:
+            for m in re.finditer(pattern, text, flags):
+                kept = [k for k in kept if k.end <= m.start() or k.start >= m.end()]
+                kind = UNMAPPED if curie is None else self.kind(curie)
+                kept.append(Mention(m.start(), m.end(), curie or UNMAPPED, kind, m.group()))
+        return kept
+
+    def _indexed(self, text: str, kept: list[Mention]) -> list[Mention]:
+        assert self.matcher is not None
+        taken = [(m.start, m.end) for m in kept]
+        out = []
+        for a, b, surface, curie, candidates in index_hits(text, self.matcher, taken):
+            kind = UNMAPPED if curie == UNMAPPED else self.kind(curie)
+            out.append(Mention(a, b, curie, kind, surface, candidates))
+        return out
+
+    def kind(self, curie: str) -> str:
+        """The kind of a curated term, else of an index term (from the matcher's forms)."""
+        if curie in self.kinds:
+            return self.kinds[curie]
+        if self.matcher is not None and curie in self.matcher.kinds:
+            return self.matcher.kinds[curie]
+        return "process"
 
     def head(self, word: str) -> str | None:
         """The one term whose label or synonym ends in ``word`` ("atrophy"), if exactly one."""

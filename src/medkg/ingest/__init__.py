@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,10 @@ from medkg.build import ontology_paths
 from medkg.curation.load import CurationProblem, load_claim_file, read_yaml
 from medkg.errors import Location, MedkgError
 from medkg.ingest.claimfile import MergeReport, merge, new_document
+from medkg.ingest.terms import promote_terms
+from medkg.ontologies.index import OntologyIndex
+from medkg.ontologies.matcher import Matcher
+from medkg.ontologies.registry import open_index
 from medkg.rdf.ontology import read_ontology
 
 
@@ -42,6 +47,8 @@ class IngestReport:
     merge: MergeReport
     written: bool
     problems: list[CurationProblem] = field(default_factory=list)
+    #: index terms the drafts use, declared in ontology/terms.ttl so the file builds
+    terms_added: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         m = self.merge
@@ -56,6 +63,7 @@ class IngestReport:
                     "start": u.start,
                     "citations": list(u.citations),
                     "reason": u.reason,
+                    "mentions": [{"text": t, "candidates": list(c)} for t, c in u.mentions],
                 }
                 for u in self.extraction.unmapped
             ],
@@ -70,6 +78,7 @@ class IngestReport:
                 "conflicts": m.conflicts,
             },
             "problems": [str(p) for p in self.problems],
+            "terms_added": self.terms_added,
         }
 
     def summary(self) -> str:
@@ -86,6 +95,8 @@ class IngestReport:
             f"{len(m.added)} drafts added, {m.kept} entries kept as they were, "
             f"{m.unmapped_added} unmapped added, references added {m.references_added or 'none'}",
         ]
+        if self.terms_added:
+            lines.append(f"  terms declared in ontology/terms.ttl: {', '.join(self.terms_added)}")
         lines += [f"  stale draft (no longer extracted, left in place): {s}" for s in m.stale]
         lines += [f"  conflict: {c}" for c in m.conflicts]
         lines += [f"  qc {q.code}: {q.message}" for q in p.qc]
@@ -96,8 +107,36 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def load_lexicon(root: Path) -> Lexicon:
-    return build_lexicon(read_ontology(ontology_paths(root)))
+#: the kinds of index terms mentions are grounded to (HPO's modifiers and frequencies are not)
+GROUNDED_KINDS = ("disease", "phenotype", "drug")
+
+
+def load_lexicon(root: Path, *, index: bool = True) -> Lexicon:
+    """The curated terms of ``root``'s ontology/, plus (``index``) the full vocabularies of its
+    ontology index (built or refreshed on disk first: see ``medkg ontology``)."""
+    lex = build_lexicon(read_ontology(ontology_paths(root)))
+    if index:
+        lex.matcher = index_matcher(root)
+    return lex
+
+
+def index_matcher(root: Path) -> Matcher:
+    """The matcher over the index's terms, built once per index state in this process."""
+    ix = open_index(root)
+    try:
+        state = tuple(ix.db.execute("SELECT name, sha256 FROM sources ORDER BY name").fetchall())
+        return _matcher(str(ix.path), state)
+    finally:
+        ix.close()
+
+
+@cache
+def _matcher(path: str, state: tuple[tuple[str, str], ...]) -> Matcher:
+    ix = OntologyIndex(Path(path))
+    try:
+        return Matcher(f for f in ix.iter_forms(GROUNDED_KINDS) if f.source != "curated")
+    finally:
+        ix.close()
 
 
 def article_id_for(path: Path) -> str:
@@ -152,5 +191,19 @@ def ingest_file(
         out = io.StringIO()
         yaml_rt().dump(doc, out)
         claims_path.write_text(out.getvalue(), encoding="utf-8")
+        result.terms_added = declare_terms(root, claims_path)
         result.problems = load_claim_file(claims_path, root).problems
     return result
+
+
+def declare_terms(root: Path, claims_path: Path) -> list[str]:
+    """Declare in ontology/terms.ttl the index terms the file's live claims use: the build
+    refuses a claim whose terms ontology/ does not declare, drafts included."""
+    if not (root / "ontology" / "terms.ttl").exists():
+        return []  # no ontology to declare them in: `medkg validate` says what is missing
+    index = open_index(root, refresh=False)
+    try:
+        statuses = ("approved", "draft", "needs-review")
+        return promote_terms(root, index, [claims_path], statuses=statuses).added
+    finally:
+        index.close()

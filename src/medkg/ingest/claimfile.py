@@ -154,6 +154,10 @@ def _merge_unmapped(
         entry["citations"] = _flow(list(u.citations))
         if u.reason:
             entry["reason"] = u.reason
+        if u.mentions:
+            entry["mentions"] = [
+                CommentedMap(text=text, candidates=_flow(list(c))) for text, c in u.mentions
+            ]
         items.append(entry)
         have.add(_norm(u.quote))
         report.unmapped_added += 1
@@ -173,7 +177,10 @@ def to_entry(d: Draft, text: str, handle: str) -> CommentedMap:
     e["citations"] = _flow(list(d.citations))
     e["evidence_code"] = AUTOMATIC
     e["status"] = "draft"
-    e["note"] = f"drafted by rule: {d.rule}"
+    e["rule"] = d.rule
+    e["confidence"] = d.confidence
+    if d.trigger:
+        e["trigger"] = d.trigger
     return e
 
 

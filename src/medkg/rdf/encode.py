@@ -19,7 +19,12 @@ MODALITY = {
     "hypothesis": MEDKG.Hypothesis,
     "uncertain": MEDKG.Uncertain,
 }
-ROLE = {"primary": MEDKG.Primary, "secondary": MEDKG.Secondary}
+ROLE = {
+    "primary": MEDKG.Primary,
+    "secondary": MEDKG.Secondary,
+    "first-line": MEDKG.FirstLine,
+    "second-line": MEDKG.SecondLine,
+}
 STATUS = {
     "draft": MEDKG.Draft,
     "needs-review": MEDKG.NeedsReview,

@@ -1,0 +1,60 @@
+"""Mentions of the full vocabularies (the ontology index) and of an article's own abbreviations.
+
+The curated slim is matched first (``Lexicon.find``); what it leaves free is matched against the
+index. A hit is grounded only when its best forms name exactly one term; otherwise, and when the
+hit is only the modifier of a longer name the index lacks ("myasthenia" in "myasthenia gravis"),
+it becomes an *unmapped* mention carrying its candidates, so that no rule uses it and no other
+term stands in for it. Acronyms no vocabulary knows are unmapped mentions too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medkg.ontologies.matcher import Matcher
+
+UNMAPPED = "unmapped"
+#: head nouns of disease names: a hit right before one is a modifier of an unknown longer name
+_NAME_HEADS = re.compile(
+    r"^[ ]?(?:syndrome|disease|disorder|gravis|palsy|polyneuropathy|neuropathy|myopathy"
+    r"|dystrophy|sclerosis|encephalopathy|type \d|variant)s?\b",
+    re.I,
+)
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
+
+
+def index_hits(
+    text: str, matcher: Matcher, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, str, str, tuple[str, ...]]]:
+    """(start, end, surface, curie or UNMAPPED, candidates) for index hits in free text."""
+    out = []
+    for h in matcher.find(text):
+        if not _is_free(taken, h.start, h.end):
+            continue
+        head = _NAME_HEADS.match(text[h.end :])
+        if head:
+            end = h.end + head.end()
+            out.append((h.start, end, text[h.start : end], UNMAPPED, h.curies))
+        elif len(h.curies) == 1:
+            out.append((h.start, h.end, h.surface, h.curies[0], h.curies))
+        else:
+            out.append((h.start, h.end, h.surface, UNMAPPED, h.curies))
+    return out
+
+
+def unknown_acronyms(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Acronyms ("AMAN", "IgG") in text no vocabulary matched.
+
+    >>> unknown_acronyms("AMAN and ALS differ in MRI", [(0, 4), (9, 12)])
+    [(23, 26, 'MRI')]
+    """
+    return [
+        (m.start(), m.end(), m.group())
+        for m in _ACRONYM.finditer(text)
+        if len(m.group()) <= 8 and _is_free(taken, m.start(), m.end())
+    ]
+
+
+def _is_free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True if [start, end) overlaps none of ``taken`` (which lists the spans already used)."""
+    return all(end <= a or start >= b for a, b in taken)

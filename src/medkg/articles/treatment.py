@@ -1,0 +1,146 @@
+"""The treatment rule: a drug, a treatment cue, and the disease or phenotype it treats.
+
+"Metformin is first-line therapy for type 2 diabetes" -> (metformin, RO:0002606 is substance
+that treats, type 2 diabetes), role first-line. The target is the first disease or phenotype
+after the drug in its clause, else the last one before it ("in heart failure, ... are
+recommended"), else the clause's subject (the article's topic) when the clause names a line of
+therapy. Polarity comes from ConText on the drug or the target: "should not be initiated",
+"is not recommended", "avoid" make a negated recommendation.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from medkg.articles.drafts import Draft
+
+if TYPE_CHECKING:
+    from medkg.articles.clause import Clause
+    from medkg.articles.lexicon import Mention
+
+TREATS = "RO:0002606"
+TARGETS = ("disease", "phenotype")
+CUE = re.compile(
+    r"\b(?:(?:first|second|third)[- ]line|treat(?:s|ed|ing|ment|ments)?|therap(?:y|ies)"
+    r"|manage(?:s|d|ment)?|recommend(?:s|ed)?|indicated|initiat(?:e|ed|ing)|used (?:for|in|to)"
+    r"|agents?|preferred|standard|cornerstone|respond(?:s|ed)? to|prescri(?:be|bed)"
+    r"|control(?:s|led)?|choice|mainstay|options?|reliev(?:e|es|ed|ing))\b",
+    re.I,
+)
+SUBORDINATE = re.compile(
+    r"(?:,\s*|\s)(?:when|if|unless|because|since|particularly|especially|except|until|after"
+    r"|before|although|whereas|given|based on|including|due to|to (?:minimi[sz]e|reduce|avoid"
+    r"|prevent|limit))\b",
+    re.I,
+)
+#: a term right after these is an outcome or a harm ("risk of lactic acidosis"), not a target
+OUTCOME = re.compile(
+    r"\b(?:risk of|reduction (?:in|of)|reduces?|side effects?|adverse (?:effects?|events?)"
+    r"|caus(?:e|es|ed|ing)|induced?|worsens?|precipitat\w+|such as)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+#: a term after these is the patients' condition ("in someone with atrial fibrillation")
+POPULATION = re.compile(
+    r"\b(?:patients?|someone|people|persons?|those|adults?|children|women|men|individuals?)"
+    r"\s+(?:\w+\s+){0,2}with\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+#: a condition or a group of patients a recommendation is restricted to
+CONDITION = re.compile(
+    r"\b(?:if|when|unless|while|during|(?:in|for) (?:patients|those|people|someone|adults"
+    r"|children|women|men|elderly)|patients (?:with|who|receiving|on|taking)|eGFR|CrCl|GFR"
+    r"|pregnan\w*|contraindicated in)\b",
+    re.I,
+)
+#: a recommendation without a named target is about the article's topic ("options include X")
+RECOMMEND = re.compile(
+    r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone)\b",
+    re.I,
+)
+#: an ungrounded term after these is where the target would be ("first-line for CIDP")
+_TARGET_SLOT = re.compile(r"\b(?:for|in|of|with)\s+$", re.I)
+LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)?\s*", re.I)
+LINE = re.compile(r"\b(first|second)[- ]line\b", re.I)
+
+
+def is_treatment_context(c: Clause) -> bool:
+    """A clause about treating: it names a drug, or a treatment cue. Its phenotypes are then
+    the patients' ("in patients with renal failure") or a drug's effects, not the topic's."""
+    return any(m.kind == "drug" for m in c.mentions) or CUE.search(c.text) is not None
+
+
+def treatment_drafts(c: Clause) -> list[Draft]:
+    """One draft per drug of the clause that a treatment cue relates to a target."""
+    drugs = [m for m in c.mentions if m.kind == "drug" and m.start not in c.used]
+    # the line of therapy may stand in another clause of the sentence ("start with NSAIDs—
+    # specifically ibuprofen ...—as these have the strongest evidence for first-line therapy")
+    line = LINE.search(c.text) or LINE.search(c.p.text)
+    if not drugs or (CUE.search(c.text) is None and line is None):
+        return []
+    targets = _targets(c)
+    role = f"{line.group(1).lower()}-line" if line else None
+    topical = (line or RECOMMEND.search(c.text)) and not any(
+        _TARGET_SLOT.search(c.p.text[c.a : u.start]) for u in c.unmapped
+    )
+    if targets:
+        # "glipizide is second-line for type 2 diabetes when metformin fails": the drugs
+        # before the target are what the clause recommends
+        first = [d for d in drugs if d.end <= targets[0].start]
+        drugs = first or drugs
+    out = []
+    for d in drugs:
+        after = [t for t in targets if t.start >= d.end]
+        before = [t for t in targets if t.end <= d.start]
+        target = after[0] if after else (before[-1] if before else None)
+        if target is None and not topical:
+            continue
+        if target is None and c.negation(d, denied_subject=False) is not None:
+            continue  # a denial needs its target named: never the topic by default
+        c.used.add(d.start)
+        if target is None:
+            if c.subject:
+                out.append(_draft(c, d, None, c.subject, role))
+            continue
+        for t in _coordinated(c, target, targets):
+            c.used.add(t.start)
+            out.append(_draft(c, d, t, t.curie, role))
+    # "if eGFR < 30, avoid colchicine": a denial for some patients is not a denial of the
+    # treatment; drafted as one it would contradict the general recommendation
+    return [d for d in out if not (d.negated and CONDITION.search(c.p.text))]
+
+
+def _targets(c: Clause) -> list[Mention]:
+    """The diseases and phenotypes a drug of the clause may treat: not outcomes ("risk of
+    lactic acidosis"), not in a subordinate clause ("when weight loss is a priority"), and not
+    the patients' other conditions when the clause names another target."""
+    cut = SUBORDINATE.search(c.text)
+    end = c.a + cut.start() if cut else c.b
+    found = [
+        m
+        for m in c.mentions
+        if m.kind in TARGETS and m.end <= end and not OUTCOME.search(c.p.text[c.a : m.start])
+    ]
+    population = {m.curie for m in found if POPULATION.search(c.p.text[c.a : m.start])}
+    own = [m for m in found if m.curie not in population]
+    return own or found
+
+
+def _coordinated(c: Clause, first: Mention, targets: list[Mention]) -> list[Mention]:
+    """The target and those listed with it: "hypertension and heart failure"."""
+    out = [first]
+    for t in targets:
+        if t.start > out[-1].end and LIST_GAP.fullmatch(c.p.text[out[-1].end : t.start]):
+            out.append(t)
+    return out
+
+
+def _draft(c: Clause, drug: Mention, target: Mention | None, obj: str, role: str | None) -> Draft:
+    negation = c.negation(drug, denied_subject=False)
+    if negation is None and target is not None:
+        negation = c.negation(target, denied_subject=False)
+    return c.draft(
+        drug.curie, TREATS, obj, target or drug, "treatment",
+        role=role, negated=negation is not None, negation=negation,
+        confidence=0.7 if target is not None else 0.5,
+    )  # fmt: skip

@@ -1,0 +1,119 @@
+"""Find a vocabulary's surface forms in text with an Aho-Corasick automaton (pyahocorasick).
+
+Longest match wins, at word boundaries only; plural and singular of the last word both match;
+case is ignored except for acronyms and abbreviations ("ALS" matches, "als" does not). A hit
+whose best forms name several terms is *ambiguous* and is returned with all its candidates,
+never resolved to one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from medkg.ontologies.index import Form, normalize
+
+#: forms that name a term; related, broad and narrow synonyms are too loose to ground on
+GROUNDING_SCOPES = ("label", "exact", "abbreviation")
+_RANK = {"label": 0, "exact": 0, "abbreviation": 1}
+_SHORTEST = 3
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    surface: str
+    forms: tuple[Form, ...]
+
+    @property
+    def curies(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.curie for f in self.forms))
+
+
+def is_acronym(form: str) -> bool:
+    """ "ALS", "CIDP", "IVIg": short, and mostly capitals.
+
+    >>> is_acronym("CIDP"), is_acronym("IVIg"), is_acronym("Pain"), is_acronym("T2")
+    (True, True, False, True)
+    """
+    caps = sum(c.isupper() or c.isdigit() for c in form)
+    return " " not in form and len(form) <= 6 and caps >= max(2, len(form) - 1)
+
+
+def plural_variants(form: str) -> set[str]:
+    """The form with its last word in singular and plural.
+
+    >>> sorted(plural_variants("motor neuron")), sorted(plural_variants("seizures"))
+    (['motor neuron', 'motor neurons'], ['seizure', 'seizures'])
+    """
+    out = {form}
+    if is_acronym(form):
+        return out
+    if form.endswith("ies"):
+        out.add(form[:-3] + "y")
+    elif form.endswith(("sses", "shes", "ches", "xes")):
+        out.add(form[:-2])
+    elif form.endswith("s") and not form.endswith(("ss", "sis", "us")):
+        out.add(form[:-1])
+    elif form.endswith(("ss", "sh", "ch", "x")):
+        out.add(form + "es")
+    elif form.endswith("y") and form[-2:-1] not in "aeiou":
+        out.add(form[:-1] + "ies")
+    elif form[-1:].isalpha() and not form.endswith(("sis", "us")):
+        out.add(form + "s")
+    return out
+
+
+class Matcher:
+    """An automaton over surface forms; ``find`` gives non-overlapping longest hits."""
+
+    def __init__(self, forms: Iterable[Form]):
+        table: dict[str, list[tuple[str, Form]]] = {}
+        #: the kind of every term the matcher can find
+        self.kinds: dict[str, str] = {}
+        for f in forms:
+            self.kinds[f.curie] = f.kind
+            if f.scope not in GROUNDING_SCOPES or len(f.form.strip()) < _SHORTEST:
+                continue
+            exact = f.scope == "abbreviation" or is_acronym(f.form.strip())
+            for v in plural_variants(" ".join(f.form.split())):
+                table.setdefault(normalize(v), []).append((v if exact else "", f))
+        self.automaton = ahocorasick.Automaton()
+        for key, entries in table.items():
+            self.automaton.add_word(key, (len(key), entries))
+        if table:
+            self.automaton.make_automaton()
+        self.empty = not table
+
+    def find(self, text: str) -> list[Hit]:
+        """Longest, non-overlapping hits in ``text``, each with the forms of its best rank."""
+        if self.empty:
+            return []
+        low = text.lower()
+        raw = []
+        for end, (length, entries) in self.automaton.iter(low):
+            start, stop = end - length + 1, end + 1
+            if not _bounded(low, start, stop):
+                continue
+            surface = text[start:stop]
+            ok = [f for case, f in entries if not case or case == " ".join(surface.split())]
+            if ok:
+                raw.append((start, stop, surface, ok))
+        raw.sort(key=lambda r: (-(r[1] - r[0]), r[0]))
+        kept: list[Hit] = []
+        for start, stop, surface, ok in raw:
+            if all(stop <= k.start or start >= k.end for k in kept):
+                best = min(_RANK[f.scope] for f in ok)
+                kept.append(
+                    Hit(start, stop, surface, tuple(f for f in ok if _RANK[f.scope] == best))
+                )
+        return sorted(kept, key=lambda h: h.start)
+
+
+def _bounded(low: str, start: int, stop: int) -> bool:
+    before = low[start - 1] if start > 0 else " "
+    after = low[stop] if stop < len(low) else " "
+    return not (before.isalnum() or before == "-") and not (after.isalnum() or after == "-")
