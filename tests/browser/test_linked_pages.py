@@ -21,9 +21,10 @@ def test_als_page_shows_the_negated_claim_with_its_references(visit: Any) -> Non
     page = open_html(visit, ALS)
     assert page.locator("h1").inner_text().startswith("amyotrophic lateral sclerosis")
     negated = page.locator("section.group.negated")
-    card = negated.locator(f"#claim-{NOT_DEMYELINATING}")
-    assert "NOT" in card.locator(".statement").inner_text()
-    assert "demyelinating disease" in card.locator(".statement").inner_text()
+    claim = page.locator(f"#claim-{NOT_DEMYELINATING}")
+    card = negated.locator(".sentence-card", has=claim)  # the claim with its sentences
+    assert "NOT" in claim.locator(".statement").inner_text()
+    assert "demyelinating disease" in claim.locator(".statement").inner_text()
     quotes = card.locator("mark").all_inner_texts()
     assert "ALS is NOT a Demyelinating Disease" in quotes
     refs = card.locator("a.ref").all_inner_texts()
@@ -136,4 +137,17 @@ def test_graph_labels_show_where_they_can_be_read(visit: Any) -> None:
     assert page.evaluate(edge).startswith("NOT ")
     page.evaluate("window.medkg.cy.zoom(2)")
     assert page.evaluate(shown) == total  # zoomed in: every term is named
+    visit.check()
+
+
+def test_a_sentence_stating_several_claims_is_shown_once_with_all_of_them(visit: Any) -> None:
+    page = open_html(visit, ALS)
+    cards = page.locator("section.group .sentence-card")
+    widest = max(range(cards.count()), key=lambda i: cards.nth(i).locator(".claim-card").count())
+    card = cards.nth(widest)
+    claims = card.locator(".claim-card").count()
+    assert claims >= 4  # e.g. the signs of mixed upper and lower motor neuron disease
+    sentences = card.locator("ul.evidence mark").all_inner_texts()
+    for quote in sentences:  # shown once on this card, not once per claim
+        assert page.locator("section.group mark", has_text=quote).count() < claims
     visit.check()

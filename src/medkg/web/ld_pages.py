@@ -24,7 +24,7 @@ from medkg.documents import Document, Documents
 from medkg.formats import Format
 from medkg.rdf import frames, jsonld
 from medkg.vocab import MEDKG
-from medkg.web.claim_view import ClaimView, Reader, Ref, Term, as_list
+from medkg.web.claim_view import ClaimView, EvidenceView, Reader, Ref, Term, as_list
 from medkg.web.state import state
 
 #: the groups of an entity page, in the order shown: what sources deny comes first, since a
@@ -83,14 +83,34 @@ def summarise(claims: Iterable[ClaimView]) -> list[tuple[str, dict[str, int]]]:
     return sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
 
 
-def by_predicate(
-    claims: list[tuple[ClaimView, str]],
-) -> list[tuple[str, list[tuple[ClaimView, str]]]]:
-    """A group's claims under their predicates (most claims first), order kept within each."""
-    groups: dict[str, list[tuple[ClaimView, str]]] = {}
-    for c, d in claims:
-        groups.setdefault(c.predicate.label, []).append((c, d))
-    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+@dataclass
+class SentenceCard:
+    """Claims stated by the same sentences: the sentences are shown once, above them all."""
+
+    evidence: list[EvidenceView]
+    claims: list[ClaimView]
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Flags every claim of the card carries: shown on the claims, not again per sentence."""
+        sets = [set(c.flags) for c in self.claims]
+        return tuple(sorted(set.intersection(*sets))) if sets else ()
+
+
+def by_predicate(claims: list[tuple[ClaimView, str]]) -> list[tuple[str, list[SentenceCard]]]:
+    """A group's claims under their predicates (most claims first), as one card per set of
+    sentences: "ALS presents with hypertonicity, hyperreflexia, fasciculations ..." is one
+    card listing its five claims, not five cards repeating the sentence."""
+    groups: dict[str, dict[tuple[Any, ...], SentenceCard]] = {}
+    for c, _ in claims:
+        cards = groups.setdefault(c.predicate.label, {})
+        key = tuple(sorted((str(e.source), e.start, e.end, e.quote) for e in c.evidence))
+        card = cards.setdefault(key or (c.key,), SentenceCard(c.evidence, []))
+        card.claims.append(c)
+    return sorted(
+        ((label, list(cards.values())) for label, cards in groups.items()),
+        key=lambda kv: (-sum(len(card.claims) for card in kv[1]), kv[0]),
+    )
 
 
 def csv_link(curie: str) -> str:

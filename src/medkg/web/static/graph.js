@@ -68,9 +68,13 @@
   cy.on("mouseout", "node, edge", function (event) { event.target.removeClass("hover"); });
 
   function show(key) {
-    var card = document.getElementById("claim-" + key);
-    if (!card) return;
+    var claim = document.getElementById("claim-" + key);
+    if (!claim) return;
+    var card = claim.closest(".sentence-card") || claim;  // the claim with its sentences
     var copy = card.cloneNode(true);
+    copy.querySelectorAll(".claim-card").forEach(function (el) {
+      if (el.id === "claim-" + key) el.classList.add("selected-claim");
+    });
     copy.removeAttribute("id");
     copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
     var heading = panel.querySelector("h3");
