@@ -102,6 +102,14 @@ def test_the_queue_does_not_exist_without_a_curation_token(client: FlaskClient) 
     assert other.get("/api/curation/drafts", headers=AUTH).status_code == 404
     assert other.post(f"/api/curation/drafts/{HEADLINE}", headers=AUTH, json={}).status_code == 404
     assert other.get("/api/curation/log.csv", headers=AUTH).status_code == 404
+    assert other.get("/curate").status_code == 404
+
+
+def test_the_page_is_served_without_the_token_and_asks_for_it(client: FlaskClient) -> None:
+    page = client.get("/curate")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert 'id="token"' in html and "/static/curate.js" in html and "https://" not in html
 
 
 def test_a_missing_token_is_401_and_a_wrong_one_403(client: FlaskClient) -> None:

@@ -12,7 +12,7 @@ import hmac
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from rdflib.namespace import RDFS
 
@@ -167,6 +167,12 @@ def candidates() -> ResponseReturnValue:
     q, limit, kind = read_query()
     hits = search_index().search(q, limit, kind)
     return jsonify({"query": q, "source": "served graph", "results": [h.to_json() for h in hits]})
+
+
+@bp.get("/curate")
+def curate_page() -> ResponseReturnValue:
+    """The page asks for the token itself and sends it with every API call."""
+    return render_template("curate.html")
 
 
 @bp.get("/api/curation/log.csv")

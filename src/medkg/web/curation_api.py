@@ -48,6 +48,13 @@ DECISION_BODY = {
 JSON = {"description": "JSON", "content": media("application/json")}
 
 OPENAPI: dict[str, dict[str, Any]] = {
+    "/curate": {
+        "get": {
+            "summary": "the review queue for curators (a page; it asks for the curation token)",
+            "tags": ["pages"],
+            "responses": {"200": {"description": "an HTML page", "content": media("text/html")}},
+        }
+    },
     "/api/curation/drafts": {
         "get": {
             "summary": "the review queue: claim-file entries by article and file order, with "
