@@ -251,6 +251,11 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
         "ASK { ?e medkg:curationStatus medkg:Deprecated ; "
         'medkg:reason "a small autopsy series does not make ALS demyelinating" }',
     )
+    assert ask(
+        client,
+        'ASK { ?e medkg:reviewedBy "Ada Lovelace" ; medkg:reviewedOn ?on ; '
+        "medkg:curationStatus medkg:Approved }",
+    )
     page = client.get("/entity/MONDO:0005301", headers={"Accept": "application/ld+json"})
     assert "HP:0007305" in page.get_data(as_text=True) or "HP_0007305" in page.get_data(
         as_text=True
