@@ -19,6 +19,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from medkg.config import Settings, load_settings
+from medkg.curation.canonical import format_file
 from medkg.curation.load import read_yaml
 from medkg.curation.review import parse, plain
 from medkg.ingest import ingest_file, load_lexicon
@@ -228,6 +229,7 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
         changed_lines
     )
     assert (root / "data/claims/als-demyelinating-or-axonal.yaml").read_bytes() == seed_before
+    assert format_file(root / CLAIMS, write=False) is False  # already as `medkg fmt` writes it
     assert entry(root, "draft-what-the-is-a-demyelinating-disease") == {
         "id": "draft-what-the-is-a-demyelinating-disease",
         **edit,

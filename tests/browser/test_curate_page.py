@@ -20,6 +20,7 @@ from medkg.validate import validate_project
 
 from ..conftest import ROOT, Server
 from .conftest import Visit
+from .test_accessibility import assert_accessible
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 ARTICLE = ROOT / "tests" / "fixtures" / "articles" / "draft-demyelinating.txt"
@@ -82,6 +83,7 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
     assert "ALS is a demyelinating disease" in page.locator("#d-text mark").inner_text()
     assert "A small autopsy series" in page.locator("#d-refs").inner_text()
     assert page.locator("#login").is_hidden()
+    assert_accessible(curating)  # axe: no WCAG 2 A/AA violation with a draft shown
     curating.shot("curate-draft")
 
     keys.press("r")  # reject: the reason field takes the keys, Enter decides
