@@ -9,8 +9,11 @@ shapes are not rerun: they check the encoder's output, which the loader's checks
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +46,8 @@ from medkg.validate import (
 )
 
 _lock = threading.Lock()
+LOCK = ".review.lock"
+PAST = {"accept": "accepted", "edit": "edited", "reject": "rejected", "restore": "restored"}
 #: recent versions of claim files (sha256 -> text), so a 409 can say what changed since
 _seen: OrderedDict[str, str] = OrderedDict()
 
@@ -96,7 +101,7 @@ def decide(settings: Settings, path: Path, decision: Decision, version: str) -> 
     """Check ``version``, apply ``decision`` to the entry, validate, write, log."""
     root = settings.root_path
     rel = str(path.relative_to(root))
-    with _lock:
+    with _lock, file_lock(path.parent):
         if not path.exists():
             raise NotFound(f"no claim file {rel}", hint="list drafts with GET /api/curation/drafts")
         text = path.read_text(encoding="utf-8")
@@ -135,13 +140,25 @@ def decide(settings: Settings, path: Path, decision: Decision, version: str) -> 
     return Outcome(plain(entry), new_version, problems)
 
 
+@contextmanager
+def file_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder/.review.lock`` exclusively: two server processes on one project decide
+    one at a time (the version check then catches the later one)."""
+    with (folder / LOCK).open("a") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
 def conflict(root: Path, rel: str, version: str, text: str) -> VersionConflict:
     current = remember(text)
     changed = []
     if version in _seen:
         changed = changed_entries(_seen[version], text)
     decided = [
-        f"{r.reviewer} {r.decision}ed {r.claim!r} at {r.at}"
+        f"{r.reviewer} {PAST.get(r.decision, r.decision)} {r.claim!r} at {r.at}"
         for r in reviewlog.since(reviewlog.read(root), rel, version)
     ]
     what = "; ".join(changed + decided) or "edited outside the review queue"
