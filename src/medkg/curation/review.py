@@ -81,9 +81,17 @@ def apply_decision(entry: CommentedMap, decision: Decision) -> None:
         raise BadRequest(
             f"unknown decision {decision.kind!r}", hint="decide one of " + ", ".join(DECISIONS)
         )
-    if decision.kind == "restore":
-        _restore(entry, decision.changes)
-        return
+    trailing = detach_trailing(entry)  # the comment block after the entry, on its last key
+    try:
+        if decision.kind == "restore":
+            _restore(entry, decision.changes)
+        else:
+            _decide(entry, decision)
+    finally:
+        reattach_trailing(entry, trailing)
+
+
+def _decide(entry: CommentedMap, decision: Decision) -> None:
     unknown = sorted(set(decision.changes) - set(editable_fields()))
     if unknown:
         raise BadRequest(
@@ -109,6 +117,22 @@ def apply_decision(entry: CommentedMap, decision: Decision) -> None:
     entry["reviewed_by"] = decision.reviewer
     entry["reviewed_on"] = decision.on.isoformat()
     reorder(entry, list(schema()["$defs"]["claim"]["properties"]))
+
+
+def detach_trailing(entry: CommentedMap) -> Any:
+    """Take the comment that follows the entry (ruamel hangs it on the last key)."""
+    slot = entry.ca.items.get(list(entry)[-1]) if entry else None
+    if slot and len(slot) > 2 and slot[2] is not None:
+        token, slot[2] = slot[2], None
+        return token
+    return None
+
+
+def reattach_trailing(entry: CommentedMap, token: Any) -> None:
+    """Hang the comment that followed the entry on its new last key."""
+    if token is not None and entry:
+        slot = entry.ca.items.setdefault(list(entry)[-1], [None, None, None, None])
+        slot[2] = token
 
 
 def set_field(entry: CommentedMap, key: str, value: Any) -> None:
