@@ -146,6 +146,7 @@ def test_queue_lists_drafts_in_a_stable_order_with_progress_and_next_links(
     assert first.headers["Link"] == f'<{body["next"]}>; rel="next"'
     second = client.get(body["next"], headers=AUTH).get_json()
     assert [i["key"] for i in second["items"]] == [PHENOTYPE] and second["next"] is None
+    assert body["rules"] == ["cue RO:0002200", "is a"]
     by_rule = client.get("/api/curation/drafts?rule=is+a", headers=AUTH).get_json()
     assert [i["key"] for i in by_rule["items"]] == [HEADLINE, SECTION]
     seed = client.get(

@@ -67,6 +67,7 @@ def list_drafts() -> ResponseReturnValue:
         "items": [it.to_json() for it in chunk],
         "total": len(chosen),
         "progress": progress(items),
+        "rules": sorted({it.rule for it in items if it.rule}),
         "next": nxt,
     }
     response = jsonify(body)

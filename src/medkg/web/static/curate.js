@@ -62,11 +62,15 @@
   async function loadQueue() {
     const params = new URLSearchParams({ limit: "200", status: $("f-status").value });
     if ($("f-article").value) params.set("article", $("f-article").value);
+    if ($("f-rule").value) params.set("rule", $("f-rule").value);
     const data = await api(root.dataset.api + "?" + params);
     items = data.items;
     const select = $("f-article");
     for (const article of Object.keys(data.progress)) {
       if (![...select.options].some((o) => o.value === article)) select.append(new Option(article, article));
+    }
+    for (const rule of data.rules) {
+      if (![...$("f-rule").options].some((o) => o.value === rule)) $("f-rule").append(new Option(rule, rule));
     }
     $("progress").replaceChildren(...Object.entries(data.progress).map(([article, p]) => {
       const li = document.createElement("li");
@@ -283,5 +287,6 @@
   $("b-undo").addEventListener("click", undo);
   $("f-status").addEventListener("change", async () => { index = 0; await loadQueue(); show(0); });
   $("f-article").addEventListener("change", async () => { index = 0; await loadQueue(); show(0); });
+  $("f-rule").addEventListener("change", async () => { index = 0; await loadQueue(); show(0); });
   if (token) start();
 })();
