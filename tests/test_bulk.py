@@ -191,6 +191,8 @@ SEED_DOC = {
         {"citations": [0]},
         {"status": "deprecated", "reason": "r"},
         {"min_value": 1.5},
+        {"status": "approved", "reviewed_by": "Ada Lovelace", "reviewed_on": "2026-12-06"},
+        {"reviewed_by": ""},
     ],
 )
 def test_fast_schema_check_agrees_with_jsonschema(change: dict[str, object]) -> None:

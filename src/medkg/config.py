@@ -57,6 +57,14 @@ class Settings:
     update_token: str = setting(
         "", "bearer token enabling SPARQL Update and the Graph Store Protocol; empty = read-only"
     )
+    curation_token: str = setting(
+        "",
+        "bearer token of the review queue (/curate and /api/curation/...: accept, correct or "
+        "reject drafts, written back to data/claims/); empty = the queue does not exist",
+    )
+    curator_name: str = setting(
+        "curator", "who decisions made with curation_token are recorded as (reviewed_by)"
+    )
     service_allowlist: list[str] = setting([], "endpoint IRIs a query may reach with SERVICE")
     load_allowlist: list[str] = setting([], "IRIs SPARQL LOAD may read (file:// never)")
     watch: bool = setting(False, "rebuild and swap in valid edits of ontology/ and data/")

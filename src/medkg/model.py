@@ -111,6 +111,8 @@ class Evidence:
     reason: str | None = None
     handle: str | None = None
     where: Location | None = field(default=None, compare=False)
+    reviewed_by: str | None = None  # the curator who accepted or rejected it in review
+    reviewed_on: date | None = None
 
     @property
     def key(self) -> str:

@@ -314,6 +314,8 @@ def _claim(
         item.get("reason"),
         item["id"],
         where=where,
+        reviewed_by=item.get("reviewed_by"),
+        reviewed_on=_date(item.get("reviewed_on")),
     )
     return Claim(
         item["subject"],
@@ -324,6 +326,15 @@ def _claim(
         q,
         (ev,),
     )
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None  # the schema names the bad date
 
 
 def _decimal(value: Any) -> Decimal | None:

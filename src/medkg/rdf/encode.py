@@ -141,6 +141,10 @@ def iter_evidence_quads(ev: Evidence, article: Article, mint: Minter, g: URIRef)
     yield e, MEDKG.curationStatus, STATUS[ev.status], g
     if ev.reason:
         yield e, MEDKG.reason, Literal(ev.reason), g
+    if ev.reviewed_by:
+        yield e, MEDKG.reviewedBy, Literal(ev.reviewed_by), g
+    if ev.reviewed_on:
+        yield e, MEDKG.reviewedOn, Literal(ev.reviewed_on, datatype=XSD.date), g
 
 
 def iter_graph_quads(graph: Graph, g: URIRef) -> Iterator[Quad]:

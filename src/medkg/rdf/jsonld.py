@@ -68,6 +68,8 @@ TERMS: dict[str, tuple[str, dict[str, Any]]] = {
     "evidenceCode": ("medkg:evidenceCode", ID),
     "curationStatus": ("medkg:curationStatus", VOCAB),
     "reason": ("medkg:reason", {}),
+    "reviewedBy": ("medkg:reviewedBy", {}),
+    "reviewedOn": ("medkg:reviewedOn", {"@type": "xsd:date"}),
     "curatorHandle": ("medkg:curatorHandle", {}),
     # articles and references
     "title": ("dcterms:title", {}),

@@ -76,4 +76,8 @@ def create_app(
     app.register_blueprint(linked.bp)
     app.register_blueprint(dump.bp)
     app.register_blueprint(openapi.bp)
+    if settings.curation_token:  # without it the review queue does not exist (404)
+        from medkg.web import curation
+
+        app.register_blueprint(curation.bp)
     return app
