@@ -1,8 +1,8 @@
 """The review queue's API: decisions written back to the claim file, validated, logged, served.
 
 A copy of the seed project with ``tests/fixtures/articles/draft-demyelinating.txt`` ingested has
-three drafts: two say ALS *is* a demyelinating disease (headline and section), one that ALS has
-axonal degeneration.
+three drafts: two say ALS *is* a demyelinating disease (headline and section), one that ALS
+presents with optic neuritis.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HEADLINE = "draft-demyelinating/draft-headline-is-a-demyelinating-disease"
 SECTION = "draft-demyelinating/draft-what-the-is-a-demyelinating-disease"
-PHENOTYPE = "draft-demyelinating/draft-what-the-phenotype-axonal-degeneration"
+PHENOTYPE = "draft-demyelinating/draft-what-the-phenotype-optic-neuritis"
 CLAIMS = Path("data") / "claims" / "draft-demyelinating.yaml"
 
 
@@ -161,13 +161,14 @@ def test_a_draft_comes_with_its_sentence_references_labels_and_version(
     d = get(client, PHENOTYPE)
     text = (root / "data" / "articles" / "draft-demyelinating.txt").read_text(encoding="utf-8")
     ctx = d["context"]
-    assert text[ctx["start"] : ctx["end"]] == "Axonal degeneration was also seen in every case"
-    assert ctx["paragraph"].strip() == "• Axonal degeneration was also seen in every case 1."
+    quote = "ALS presents with optic neuritis in a few of these patients"
+    assert text[ctx["start"] : ctx["end"]] == quote
+    assert ctx["paragraph"].strip() == f"• {quote} 1."
     assert d["references"][0]["title"] == "A small autopsy series in motor neuron disease."
     assert d["labels"] == {
         "MONDO:0004976": "amyotrophic lateral sclerosis",
         "RO:0002200": "has phenotype",
-        "HP:0040078": "Axonal degeneration",
+        "HP:0100653": "Optic neuritis",
     }
     assert d["version"] == hashlib.sha256((root / CLAIMS).read_bytes()).hexdigest()
     assert d["rule"] == "cue RO:0002200" and d["claim"]["status"] == "draft"
@@ -240,7 +241,8 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
         "status": "approved",
         "reviewed_by": "Ada Lovelace",
         "reviewed_on": body["claim"]["reviewed_on"],
-        "note": "drafted by rule: is a",
+        "rule": "is a",  # what drafted it stays on record
+        "confidence": 0.8,
     }
     headline = entry(root, "draft-headline-is-a-demyelinating-disease")
     assert headline["status"] == "deprecated" and headline["reason"].startswith("a small autopsy")
@@ -269,7 +271,7 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
     assert log.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(log.get_data(as_text=True))))
     assert [(r["claim"], r["decision"], r["reviewer"]) for r in rows] == [
-        ("draft-what-the-phenotype-axonal-degeneration", "accept", "Ada Lovelace"),
+        ("draft-what-the-phenotype-optic-neuritis", "accept", "Ada Lovelace"),
         ("draft-what-the-is-a-demyelinating-disease", "edit", "Ada Lovelace"),
         ("draft-headline-is-a-demyelinating-disease", "reject", "Ada Lovelace"),
     ]

@@ -99,7 +99,7 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
         keys.press("Tab")
     keys.press("Enter")
     wait_for_status(curating, "edited draft-demyelinating/draft-what-the")
-    wait_for_key(curating, "draft-demyelinating/draft-what-the-phenotype-axonal-degeneration")
+    wait_for_key(curating, "draft-demyelinating/draft-what-the-phenotype-optic-neuritis")
 
     page.locator("body").focus()
     keys.press("a")
@@ -115,9 +115,9 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
     new = {c["id"]: plain(c) for c in plain(read_yaml(project / CLAIMS))["claims"]}
     assert new["draft-headline-is-a-demyelinating-disease"]["status"] == "deprecated"
     assert new["draft-what-the-is-a-demyelinating-disease"]["subject"] == "MONDO:0005301"
-    assert new["draft-what-the-phenotype-axonal-degeneration"]["reviewed_by"] == "Grace Hopper"
+    assert new["draft-what-the-phenotype-optic-neuritis"]["reviewed_by"] == "Grace Hopper"
     for handle, entry in new.items():
-        for field in ("quote", "citations", "note"):
+        for field in ("quote", "citations", "rule"):
             assert entry[field] == old[handle][field]
     diff = [
         line

@@ -41,6 +41,10 @@ class QueueItem:
 
     @property
     def rule(self) -> str | None:
+        """The extractor rule that drafted the entry (its ``rule`` field; older drafts kept it
+        in a note)."""
+        if self.entry.get("rule"):
+            return str(self.entry["rule"])
         note = str(self.entry.get("note", ""))
         return note[len(RULE_NOTE) :] if note.startswith(RULE_NOTE) else None
 
