@@ -51,6 +51,8 @@ class MemoryStore:
     ) -> QueryResult:
         try:
             parseQuery(sparql)
+        except RecursionError:
+            raise too_deep_for_rdflib("query") from None
         except ParseException as e:
             raise QuerySyntaxError(
                 f"SPARQL syntax error: {e.msg}",
@@ -71,6 +73,8 @@ class MemoryStore:
             staged = _copy(self.ds)
             try:
                 staged.update(sparql)
+            except RecursionError:
+                raise too_deep_for_rdflib("update") from None
             except ParseException as e:
                 raise locate_syntax_error(sparql, "update") or QuerySyntaxError(
                     f"SPARQL syntax error: {e.msg}",
@@ -131,6 +135,15 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+
+def too_deep_for_rdflib(what: str) -> QuerySyntaxError:
+    """rdflib's parser recurses in Python and gives up after a few dozen nested brackets."""
+    return QuerySyntaxError(
+        f"the {what} nests too deeply for rdflib, which the memory: store uses",
+        where=Location(what),
+        hint="flatten it, or use the oxigraph: store",
+    )
 
 
 def _copy(ds: Dataset, skip: set[URIRef] | None = None, drop_prefix: str | None = None) -> Dataset:

@@ -20,11 +20,11 @@ from medkg.errors import (
     BadRequest,
     MethodNotAllowed,
     NotAcceptable,
-    PayloadTooLarge,
     StoreError,
     UnsupportedMediaType,
 )
 from medkg.formats import Format, negotiate, offered
+from medkg.limits.sparql import check_sparql
 from medkg.web.description import service_description
 from medkg.web.endpoint import create_endpoint, endpoint, require_update_token
 from medkg.web.observe import metrics, note, rss_bytes
@@ -140,20 +140,10 @@ def sparql() -> ResponseReturnValue:
     return run_query(op)
 
 
-def check_size(text: str) -> None:
-    limit = endpoint().settings.max_query_bytes
-    size = len(text.encode("utf-8"))
-    if size > limit:
-        raise PayloadTooLarge(
-            f"the request text is {size} bytes; the limit is {limit}",
-            hint="shorten it (the operator sets max_query_bytes)",
-        )
-
-
-def screened_text(text: str) -> Screened:
-    check_size(text)
-    screened = screen(text)
+def screened_text(text: str, what: str = "query") -> Screened:
     s = endpoint().settings
+    check_sparql(text, max_bytes=s.max_query_bytes, max_depth=s.max_depth, what=what)
+    screened = screen(text)
     check_outbound(screened, s.service_allowlist, s.load_allowlist)
     return screened
 
@@ -240,7 +230,7 @@ def record(form: str, done: Done, seconds: float, query_bytes: int) -> None:
 def run_update(op: Operation) -> ResponseReturnValue:
     require_update_token()
     text = op.update or ""
-    screened_text(text)
+    screened_text(text, "update")
     refuse_default_graph_writes(text)
     if op.using_graphs:
         raise BadRequest(
