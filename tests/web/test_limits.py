@@ -254,3 +254,9 @@ def test_limits_module_is_the_one_place(tmp_path: Path) -> None:
 
     help_text = {name: text for name, text, _ in describe()}["max_depth"]
     assert "SPARQL" in help_text and "RDF/XML" in help_text
+
+
+def test_rdf_1_2_triple_term_does_not_end_the_scan() -> None:
+    update = "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> <<( <http://x/a> "
+    update += "<http://x/b> <http://x/c> )>> } } ; INSERT { } WHERE " + "{" * 70 + "}" * 70
+    assert too_deep_at(update, 64) is not None

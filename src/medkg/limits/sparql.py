@@ -66,8 +66,8 @@ class Scan:
             return [(pos + len(quote), quote, inner, depth)]
         iri = _IRI.match(text, pos)
         branches = self.code(iri.end(), inner, depth) if iri else []
-        if inner in "(?" and depth:  # a comparison needs an expression, always in ( )
-            branches += self.code(pos + 1, inner, depth)
+        if not iri or (inner in "(?" and depth):  # less-than needs an expression, always in ( )
+            branches += self.code(pos + 1, inner, depth)  # (or '<<' of an RDF 1.2 triple term)
         return branches
 
     def _inside(self, pos: int, state: str, inner: str, depth: int) -> list[Step]:
@@ -94,6 +94,8 @@ def too_deep_at(text: str, limit: int) -> int | None:
     13
     >>> too_deep_at("SELECT * { FILTER(?a<'x>') { { ?s ?p ?o } } '", 2)  # an IRI to a tokenizer
     29
+    >>> too_deep_at("SELECT * { <<( <http://x/a> <http://x/b> 1 )>> ?p ?o }", 1)  # RDF 1.2
+    13
     """
     scan = Scan(text)
     pending = {(p, s, i): d for p, s, i, d in scan.code(0, "?", 0)}
