@@ -53,3 +53,19 @@ def test_update_rdflib_cannot_parse_is_400_before_the_engine_sees_it(in_memory: 
     r = requests.post(in_memory.url + "/sparql", data={"update": update}, headers=AUTH, timeout=30)
     assert r.status_code == 400 and r.json()["where"]["line"] == 2
     assert alive(in_memory)
+
+
+def test_long_flat_query_and_update_do_not_overflow_the_web_process(in_memory: Server) -> None:
+    binds = " ".join(f"BIND({i} AS ?v{i})" for i in range(3200))  # 58 kB
+    r = requests.post(
+        in_memory.url + "/sparql", data=f"SELECT ?v1 {{ {binds} }}", timeout=120,
+        headers={**AUTH, "Content-Type": "application/sparql-query"},
+    )  # fmt: skip
+    assert r.status_code == 200 and r.json()["results"]["bindings"][0]["v1"]["value"] == "1"
+    minus = " ".join("MINUS { ?s ?p ?o }" for _ in range(3200))  # 61 kB
+    update = (
+        f"INSERT {{ GRAPH <http://x/g> {{ ?s ?p ?o }} }} WHERE {{ ?s <http://x/none> ?o {minus} }}"
+    )
+    r = requests.post(in_memory.url + "/sparql", data={"update": update}, headers=AUTH, timeout=120)
+    assert r.status_code == 204
+    assert alive(in_memory)

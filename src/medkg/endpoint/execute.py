@@ -14,6 +14,7 @@ from medkg.endpoint.job import Done, Job, run_job
 from medkg.endpoint.pool import WorkerPool, check_allocator
 from medkg.endpoint.writers import Written
 from medkg.formats import Format
+from medkg.limits.stack import on_deep_stack
 from medkg.store.base import Snapshotting, Store
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,16 @@ class InlineExecutor:
 
     isolated = False
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, max_query_bytes: int = 100_000):
         self.store = store
+        self.max_query_bytes = max_query_bytes
 
     def run(self, job: Job, version: str | None) -> Done:
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-        try:
-            kind, fmt, written = run_job(self.store, job, body)
+        try:  # a deep stack: a long flat query must not overflow this process's
+            kind, fmt, written = on_deep_stack(
+                self.max_query_bytes, lambda: run_job(self.store, job, body)
+            )
         except BaseException:
             body.close()
             raise
@@ -188,7 +192,7 @@ def make_executor(store: Store, settings: Settings) -> Executor:
                 "store %s runs queries in-process: the query_timeout cannot stop them",
                 store.selector,
             )
-        executor = InlineExecutor(store)
+        executor = InlineExecutor(store, settings.max_query_bytes)
     if settings.result_cache_mb > 0 and not settings.update_token:
         return CachedExecutor(executor, settings.result_cache_mb << 20)
     return executor

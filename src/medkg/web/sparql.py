@@ -25,6 +25,7 @@ from medkg.errors import (
 )
 from medkg.formats import Format, negotiate, offered
 from medkg.limits.sparql import check_sparql
+from medkg.limits.stack import on_deep_stack
 from medkg.web.description import service_description
 from medkg.web.endpoint import create_endpoint, endpoint, require_update_token
 from medkg.web.observe import metrics, note, rss_bytes
@@ -240,8 +241,8 @@ def run_update(op: Operation) -> ResponseReturnValue:
     e = endpoint()
     started = time.perf_counter()
     with e.write_lock:
-        try:
-            e.store.update(text)
+        try:  # on a deep stack: a long flat update must not overflow this process's
+            on_deep_stack(e.settings.max_query_bytes, lambda: e.store.update(text))
         except (RuntimeError, ValueError) as err:
             raise BadRequest(f"the update failed and changed nothing: {err}") from None
         except OSError as err:
