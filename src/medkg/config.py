@@ -51,6 +51,12 @@ class Settings:
     )
     max_query_bytes: int = setting(100_000, "largest SPARQL query text accepted, in bytes (413)")
     max_body_bytes: int = setting(10_000_000, "largest request body accepted, in bytes (413)")
+    max_depth: int = setting(
+        64,
+        "deepest nesting accepted in a SPARQL query or update ({, ( and [) and in an RDF/XML "
+        "or JSON-LD upload (elements, objects and arrays), checked before any parser runs (400): "
+        "Oxigraph's parser crashes the process near 250 nested collections",
+    )
     max_rows: int = setting(
         100_000, "result rows returned at most; a cut result says so in a header"
     )

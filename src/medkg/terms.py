@@ -44,7 +44,9 @@ def to_rdflib(term: Any) -> Node | None:
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
+        # normalize=False: rdflib would rewrite the lexical form ("0FB7"^^xsd:hexBinary as "0fb7")
+        datatype = None if dt == XSD_STRING else URIRef(dt)
+        return Literal(term.value, datatype=datatype, normalize=False)
     raise TypeError(f"cannot convert {term!r} to rdflib")
 
 

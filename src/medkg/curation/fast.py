@@ -25,6 +25,7 @@ from medkg.curation.load import (
     load_claim_file,
     schema,
 )
+from medkg.limits.yamlfile import file_too_large
 from medkg.model import merge_claims
 
 
@@ -44,8 +45,10 @@ def is_valid(doc: Any) -> bool:
 def load_claim_file_fast(path: Path, root: Path) -> ClaimFile:
     """Parse one claim file; same result as ``load_claim_file``, much faster on clean JSON."""
     try:
+        if file_too_large(path):
+            return load_claim_file(path, root)  # which says so, with the file
         doc = json.loads(path.read_bytes())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RecursionError):  # deep JSON: the precise reader's error
         return load_claim_file(path, root)
     if not isinstance(doc, dict) or not is_valid(doc):
         return load_claim_file(path, root)

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError
 
 from medkg.curation.quotes import closest_match, find_all, make_quote
 from medkg.errors import BuildError, Location, MedkgError, UnknownCurie
+from medkg.limits.yamlfile import MAX_DEPTH, YamlLimitError, file_too_large, limited_yaml
+from medkg.limits.yamlfile import where as mark_at
 from medkg.model import Article, Claim, Evidence, Qualifiers, Reference, Section, merge_claims
 from medkg.vocab import curie_to_iri
 
@@ -70,9 +72,20 @@ def schema() -> dict[str, Any]:
 
 def read_yaml(path: Path) -> Any:
     """Parse YAML round-trip (keeps comments and positions); a syntax error names line:col."""
-    yaml = YAML(typ="rt")
     try:
-        return yaml.load(path.read_text(encoding="utf-8"))
+        too_large = file_too_large(path)
+        if too_large:
+            raise CurationProblem(
+                too_large, where=Location(str(path)), hint="split it", check="syntax"
+            )
+        return limited_yaml().load(path.read_text(encoding="utf-8"))
+    except (YamlLimitError, MaxDepthExceededError) as e:
+        message = str(e.problem)
+        if isinstance(e, MaxDepthExceededError):
+            message = f"the YAML nests more than {MAX_DEPTH} levels deep (claim files need 6)"
+        raise CurationProblem(
+            message, where=mark_at(path, e), hint="see medkg.limits.yamlfile", check="syntax"
+        ) from None
     except MarkedYAMLError as e:
         raise yaml_problem(path, e) from None
     except (OSError, UnicodeDecodeError) as e:

@@ -16,6 +16,7 @@ from medkg.endpoint.pool import WorkerPool, check_allocator
 from medkg.endpoint.sandbox import run_sandboxed
 from medkg.endpoint.writers import Written
 from medkg.formats import Format
+from medkg.limits.stack import on_deep_stack
 from medkg.store.base import Snapshotting, Store
 
 log = logging.getLogger(__name__)
@@ -40,17 +41,19 @@ class InlineExecutor:
 
     isolated = False
 
-    def __init__(self, store: Store, sandboxed: bool = False):
+    def __init__(self, store: Store, sandboxed: bool = False, max_query_bytes: int = 100_000):
         self.store = store
         self.sandboxed = sandboxed
+        self.max_query_bytes = max_query_bytes
 
     def run(self, job: Job, version: str | None) -> Done:
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-        try:
-            if self.sandboxed:
-                kind, fmt, written = run_sandboxed(run_job, self.store, job, body)
-            else:
-                kind, fmt, written = run_job(self.store, job, body)
+
+        def deep() -> tuple[Any, Any, Any]:  # a long flat query must not overflow this stack
+            return on_deep_stack(self.max_query_bytes, lambda: run_job(self.store, job, body))
+
+        try:  # the deep-stack thread is started from the sandboxed one, so it inherits its filter
+            kind, fmt, written = run_sandboxed(deep) if self.sandboxed else deep()
         except BaseException:
             body.close()
             raise
@@ -197,7 +200,7 @@ def make_executor(store: Store, settings: Settings) -> Executor:
                 store.selector,
             )
         sandboxed = not may_connect(store.capabilities.engine, False, settings)
-        executor = InlineExecutor(store, sandboxed)
+        executor = InlineExecutor(store, sandboxed, settings.max_query_bytes)
     if settings.result_cache_mb > 0 and not settings.update_token:
         return CachedExecutor(executor, settings.result_cache_mb << 20)
     return executor

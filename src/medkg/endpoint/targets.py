@@ -36,6 +36,8 @@ def default_graph_writes(text: str) -> list[str]:
         update = prepare_update(text)
     except (ParseException, ValueError, TypeError, KeyError, AttributeError, NotImplementedError):
         return []
+    except RecursionError:  # rdflib's parser recurses deeper than the engine's
+        return []
     found = []
     for number, op in enumerate(update.algebra, start=1):
         problem = _writes_default(op)

@@ -59,6 +59,8 @@ class MemoryStore:
             prepared = prepare_query(
                 absolute_bases(sparql, base_iri), dict(ds.namespaces()), base_iri
             )
+        except RecursionError:
+            raise too_deep_for_rdflib("query") from None
         except ParseException as e:
             raise QuerySyntaxError(
                 f"SPARQL syntax error: {e.msg}",
@@ -79,13 +81,18 @@ class MemoryStore:
             try:
                 text = absolute_bases(sparql, base_iri)
                 prepared = prepare_update(text, dict(staged.namespaces()), base_iri)
+            except RecursionError:
+                raise too_deep_for_rdflib("update") from None
             except ParseException as e:
                 raise locate_syntax_error(sparql, "update", base_iri) or QuerySyntaxError(
                     f"SPARQL syntax error: {e.msg}",
                     where=Location("update", e.lineno, e.col),
                     hint="fix the update at that line and column",
                 ) from None
-            staged.update(prepared)
+            try:
+                staged.update(prepared)
+            except RecursionError:
+                raise too_deep_for_rdflib("update") from None
             self.ds = staged
 
     def replace_graphs(
@@ -140,6 +147,15 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+
+def too_deep_for_rdflib(what: str) -> QuerySyntaxError:
+    """rdflib's parser recurses in Python and gives up after a few dozen nested brackets."""
+    return QuerySyntaxError(
+        f"the {what} nests too deeply for rdflib, which the memory: store uses",
+        where=Location(what),
+        hint="flatten it, or use the oxigraph: store",
+    )
 
 
 def _copy(ds: Dataset, skip: set[URIRef] | None = None, drop_prefix: str | None = None) -> Dataset:

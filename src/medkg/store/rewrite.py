@@ -101,7 +101,9 @@ def where_brace(query: str) -> int | None:
             depth -= 1
         elif c.isalpha() and depth == 0 and (i == 0 or query[i - 1] not in "?$:_-."):
             m = _WORD.match(query, i)
-            assert m is not None
+            if m is None:  # a letter outside ASCII: not a keyword
+                i += 1
+                continue
             word = m.group().upper()
             nxt = query[m.end() : m.end() + 1]
             if nxt != ":":

@@ -23,11 +23,12 @@ from medkg.errors import (
     BadRequest,
     MethodNotAllowed,
     NotAcceptable,
-    PayloadTooLarge,
     StoreError,
     UnsupportedMediaType,
 )
 from medkg.formats import Format, format_param_for, negotiate, offered
+from medkg.limits.sparql import check_sparql
+from medkg.limits.stack import on_deep_stack
 from medkg.web.description import service_description
 from medkg.web.encoding import decode_body
 from medkg.web.endpoint import base_iri, create_endpoint, endpoint, require_update_token
@@ -143,22 +144,17 @@ def sparql() -> ResponseReturnValue:
     return run_query(op)
 
 
-def check_size(text: str) -> None:
-    limit = endpoint().settings.max_query_bytes
-    size = len(text.encode("utf-8"))
-    if size > limit:
-        raise PayloadTooLarge(
-            f"the request text is {size} bytes; the limit is {limit}",
-            hint="shorten it (the operator sets max_query_bytes)",
-        )
-
-
 def screened_text(text: str, update: bool = False) -> tuple[Screened, Reading]:
-    """The text's form, and the outbound targets its engine reads (all allowed, or 403)."""
-    check_size(text)
-    screened = screen(text)
+    """The text's form, and the outbound targets its engine reads (all allowed, or 403).
+
+    Size and nesting are checked first (``medkg.limits``), before any parser sees the text.
+    """
     e = endpoint()
-    return screened, check_outbound(text, e.store.capabilities.engine, update, e.settings)
+    s = e.settings
+    what = "update" if update else "query"
+    check_sparql(text, max_bytes=s.max_query_bytes, max_depth=s.max_depth, what=what)
+    screened = screen(text)
+    return screened, check_outbound(text, e.store.capabilities.engine, update, s)
 
 
 def choose_formats(form: str | None) -> dict[str, Format | None]:
@@ -249,12 +245,18 @@ def run_update(op: Operation) -> ResponseReturnValue:
     e = endpoint()
     started = time.perf_counter()
     with e.write_lock:
-        try:
+        try:  # on a deep stack: a long flat update must not overflow this process's
             base = base_iri()
+
+            def apply() -> None:
+                on_deep_stack(
+                    e.settings.max_query_bytes, lambda: e.store.update(text, base_iri=base)
+                )
+
             if may_connect(e.store.capabilities.engine, True, e.settings, found):
-                e.store.update(text, base_iri=base)
+                apply()
             else:
-                run_sandboxed(lambda: e.store.update(text, base_iri=base))
+                run_sandboxed(apply)  # the deep-stack thread inherits the sandbox's filter
         except (RuntimeError, ValueError) as err:
             raise BadRequest(f"the update failed and changed nothing: {err}") from None
         except OSError as err:
