@@ -6,11 +6,14 @@ import io
 import logging
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from typing import Any, Protocol, cast
 
 from medkg.config import Settings
+from medkg.endpoint import usage
 from medkg.endpoint.job import Done, Job, run_job
+from medkg.endpoint.lanes import Lanes
 from medkg.endpoint.pool import WorkerPool, check_allocator
 from medkg.endpoint.writers import Written
 from medkg.formats import Format
@@ -42,11 +45,14 @@ class InlineExecutor:
 
     def run(self, job: Job, version: str | None) -> Done:
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+        began = time.monotonic()
         try:
             kind, fmt, written = run_job(self.store, job, body)
         except BaseException:
             body.close()
             raise
+        finally:
+            usage.charge(time.monotonic() - began)
         size = body.tell()
         body.seek(0)
         return Done(kind, fmt, written, body, size)
@@ -59,19 +65,22 @@ class InlineExecutor:
 
 
 class LazyPool:
-    """A WorkerPool started on the first query, so building an app spawns nothing."""
+    """Worker lanes (or, with ``slow_query_workers = 0``, one WorkerPool) started on the first
+    query, so building an app spawns nothing."""
 
     isolated = True
 
     def __init__(self, store: Snapshotting, settings: Settings):
         self.store = store
         self.settings = settings
-        self.pool: WorkerPool | None = None
+        self.pool: Lanes | WorkerPool | None = None
         self.lock = threading.Lock()
 
-    def _pool(self) -> WorkerPool:
+    def _pool(self) -> Lanes | WorkerPool:
         with self.lock:
-            if self.pool is None:
+            if self.pool is None and self.settings.slow_query_workers > 0:
+                self.pool = Lanes(self.store, self.settings)
+            elif self.pool is None:
                 self.pool = WorkerPool(
                     self.store,
                     self.settings.query_workers,

@@ -41,12 +41,13 @@ def create_app(
     app.extensions["medkg"] = state
     logging.getLogger("medkg").setLevel(settings.log_level)
 
-    from medkg.web import errors, graphstore, health, observe, sparql
+    from medkg.web import admission, errors, graphstore, health, observe, sparql
     from medkg.web import graph as graph_api
     from medkg.web import queries as queries_api
 
     errors.register(app)
     observe.register(app)
+    admission.register(app, settings)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(health.bp)
