@@ -31,7 +31,11 @@ class Settings:
     base_iri: str = setting("https://w3id.org/medkg/", "base IRI of everything medkg mints")
     host: str = setting("127.0.0.1", "address `medkg serve` listens on")
     port: int = setting(8000, "port `medkg serve` listens on")
-    threads: int = setting(8, "WSGI worker threads of `medkg serve`")
+    threads: int = setting(
+        16,
+        "WSGI worker threads of `medkg serve`; a request waiting for a query worker holds one, "
+        "so there are more threads than workers (4 runaway clients took half of 8)",
+    )
     query_timeout: float = setting(
         30.0, "seconds a SPARQL query may run before it is stopped (503)"
     )
@@ -41,15 +45,15 @@ class Settings:
         "slow_query_workers, those of the fast lane, where every query runs until it proves dear",
     )
     slow_query_workers: int = setting(
-        1,
+        2,
         "worker processes of the slow lane, where a query that ran dear_query_seconds or longer "
         "before runs (at lower CPU priority) so it never holds a fast-lane worker; "
         "0 = one lane for all",
     )
     dear_query_seconds: float = setting(
         1.0,
-        "seconds after which a query counts as dear: a fast-lane worker still running it is "
-        "demoted (lower priority, replaced by a fresh one) and the query takes the slow lane "
+        "CPU seconds after which a query counts as dear: a fast-lane worker still running it "
+        "is demoted (lower priority, replaced by a fresh one) and the query takes the slow lane "
         "next time (same text up to spacing, comments and numbers; same parameters)",
     )
     slow_lane_nice: int = setting(

@@ -23,7 +23,7 @@ def laned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "MEDKG_QUERY_TIMEOUT": str(LIMIT),
         "MEDKG_QUERY_WORKERS": "1",  # one fast worker: a runaway in it would block the next query
         "MEDKG_SLOW_QUERY_WORKERS": "1",
-        "MEDKG_DEAR_QUERY_SECONDS": "0.5",
+        "MEDKG_DEAR_QUERY_SECONDS": "0.2",
     }
     srv = Server(tmp_path_factory.mktemp("laned"), env)
     yield srv
@@ -55,7 +55,7 @@ def test_cheap_queries_are_answered_while_the_slow_lane_is_busy(laned: Server) -
     first, seconds = timed_query(laned, RUNAWAY.format(n=1))
     assert first.status_code == 503 and f"{LIMIT:g} s limit" in first.json()["error"]
     assert LIMIT <= seconds < LIMIT + 5
-    assert metric(laned, "medkg_query_demotions") == demotions + 1  # held a fast worker 0.5 s
+    assert metric(laned, "medkg_query_demotions") == demotions + 1  # held a fast worker briefly
     time.sleep(1.0)  # the fast lane's fresh worker starts
 
     with ThreadPoolExecutor(3) as pool:

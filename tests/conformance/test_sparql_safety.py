@@ -22,7 +22,7 @@ TOKEN = "conformance-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 SIMPLE = "ASK { <http://purl.obolibrary.org/obo/MONDO_0004976> ?p ?o }"
-WORKERS = 3  # two in the fast lane, one in the slow lane
+WORKERS = 4  # two in the fast lane, two in the slow lane
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_a_dear_query_is_demoted_then_takes_the_slow_lane(
 
     store = open_store(f"oxigraph:{tmp_path / 'store'}", ROOT)
     local = settings.replace(
-        query_workers=1, slow_query_workers=1, query_timeout=1.5, dear_query_seconds=0.3
+        query_workers=1, slow_query_workers=1, query_timeout=2.0, dear_query_seconds=0.1
     )
     app = create_app(local, store)
     endpoint = app.extensions["medkg.endpoint"]
@@ -62,8 +62,8 @@ def test_a_dear_query_is_demoted_then_takes_the_slow_lane(
         routed, demotions = before["routed"], before["fast"]["demotions"]
         started = time.monotonic()
         first = client.get("/sparql", query_string={"query": RUNAWAY.format(n=1)}, headers=headers)
-        assert first.status_code == 503 and "1.5 s limit" in first.get_json()["error"]
-        assert time.monotonic() - started >= 1.5
+        assert first.status_code == 503 and "2 s limit" in first.get_json()["error"]
+        assert time.monotonic() - started >= 2.0
         lanes = endpoint.executor.stats()["lanes"]
         assert lanes["routed"] == {"fast": routed["fast"] + 1, "slow": routed["slow"]}
         assert lanes["fast"]["demotions"] == demotions + 1

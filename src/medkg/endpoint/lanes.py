@@ -1,12 +1,14 @@
 """Two lanes of query workers, so that cheap queries never wait behind dear ones.
 
 A query's expected cost is its history: the normalized text (comments, spacing and numbers
-left out; IRIs, strings, parameters and dataset kept) of a query that once ran ``dear_seconds``
-or longer goes to the slow lane the next time, whose workers run at a lower CPU priority. A
-query seen for the first time runs in the fast lane; if it is still running after
-``dear_seconds`` its worker is demoted (lower priority, out of the fast lane, replaced by a
-fresh one), so a new dear query holds a fast worker for ``dear_seconds`` at most. A query in
-the slow lane that turns out cheap is forgiven. Every query keeps its own time limit.
+left out; IRIs, strings, parameters and dataset kept) of a query that once used
+``dear_seconds`` of CPU or more (or a quarter, and ran into its time limit) goes to the slow
+lane the next time, whose workers run at a lower CPU priority. A query seen for the first
+time runs in the fast lane; once it has used ``dear_seconds`` of CPU its worker is demoted
+(lower priority, out of the fast lane, replaced by a fresh one), so a new dear query holds a
+fast worker for about ``dear_seconds`` of CPU. CPU rather than wall time, so that a cheap query
+waiting for a core on a busy machine does not count as dear. A query in the slow lane that
+turns out cheap is forgiven. Every query keeps its own time limit.
 """
 
 from __future__ import annotations

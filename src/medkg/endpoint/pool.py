@@ -35,6 +35,9 @@ from medkg.store.base import Snapshot, Snapshotting
 log = logging.getLogger(__name__)
 MEMORY_POLL = 0.05
 OVER_MEMORY = "over-memory"
+#: a query stopped at its time limit counts as dear if it used 1/STARVED of dear_after of CPU:
+#: one that needs less would have finished, unless it was starved by a busy machine
+STARVED = 4
 ALLOCATORS = ("jemalloc", "system")
 #: jemalloc hands freed pages back within a second, so a worker's resident size (which the
 #: memory cap reads) follows what it uses rather than what it once used
@@ -89,6 +92,16 @@ def rss_bytes(pid: int | str = "self") -> int:
         return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used, from /proc (0 where not available)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def renice(pid: int, increment: int) -> None:
     """Lower a process's CPU priority by ``increment`` over this process's (at most 19).
 
@@ -137,10 +150,10 @@ class WorkerPool:
     """``size`` worker processes over snapshots of ``store``; ``run()`` is thread-safe.
 
     ``nice`` lowers the workers' CPU priority (the slow lane's, so a runaway burns only the
-    CPU nothing else wants). With ``demote_nice``, a query still running ``dear_after`` seconds
-    into its run is demoted: its worker leaves the pool at that lower priority to finish (or
-    be stopped at the limit) and a fresh worker takes its place, so a dear query seen for the
-    first time holds a place in this pool for ``dear_after`` seconds at most.
+    CPU nothing else wants). With ``demote_nice``, a query that has used ``dear_after`` seconds
+    of CPU is demoted: its worker leaves the pool at that lower priority to finish (or be
+    stopped at the limit) and a fresh worker takes its place, so a dear query seen for the
+    first time holds a place in this pool for about ``dear_after`` seconds of CPU.
     """
 
     def __init__(
@@ -231,8 +244,8 @@ class WorkerPool:
     ) -> Done:
         """Run ``job`` in a worker; 503 (QueryTimeout) when it overruns the time limit.
 
-        ``on_dear`` is called once if the query runs ``dear_after`` seconds or more (or is
-        stopped at the limit); its running time is charged to the thread's usage tally.
+        ``on_dear`` is called once if the query uses ``dear_after`` seconds of CPU or more (or
+        is stopped at the limit); its running time is charged to the thread's usage tally.
         """
         deadline = time.monotonic() + self.timeout
         busy = QueryTimeout(
@@ -302,7 +315,6 @@ class WorkerPool:
     ) -> Any:
         assert worker.proc.stdin is not None
         limit = self.memory_mb * 2**20
-        dear_at = deadline if dear_after is None else time.monotonic() + dear_after
         try:
             message = {
                 "job": job,
@@ -310,14 +322,17 @@ class WorkerPool:
                 "snapshot": str(snapshot.path),
                 "spool": str(spool),
             }
+            cpu_before = cpu_seconds(worker.proc.pid)
             send(worker.proc.stdin, message)
             worker.jobs += 1
-            reply = worker.wait_message(min(dear_at, deadline), limit)
-            if reply is None and dear_after is not None:
-                if on_dear is not None:
+            reply = None
+            if dear_after is not None:
+                reply, dear = self._wait_while_cheap(worker, cpu_before, dear_after, deadline)
+                if dear and on_dear is not None:
                     on_dear()
-                if self.demote_nice is not None and time.monotonic() < deadline:
+                if dear and self.demote_nice is not None and time.monotonic() < deadline:
                     self._demote(worker)
+            if reply is None:
                 reply = worker.wait_message(deadline, limit)
         except (OSError, EOFError):
             raise self._death(worker) from None
@@ -337,6 +352,26 @@ class WorkerPool:
                 "operator to raise query_timeout",
             )
         return reply
+
+    def _wait_while_cheap(
+        self, worker: Worker, cpu_before: float, dear_after: float, deadline: float
+    ) -> tuple[Any, bool]:
+        """The worker's reply (None if there is none yet) and whether the query is dear: it
+        has used ``dear_after`` seconds of CPU and is still running (or a quarter of that when it
+        ran into the limit).
+        CPU, not wall time: on a busy machine a cheap query waits for a core, and that does
+        not make it dear."""
+        limit = self.memory_mb * 2**20
+        used = 0.0
+        while used < dear_after:
+            wake = min(deadline, time.monotonic() + max(dear_after - used, MEMORY_POLL))
+            reply = worker.wait_message(wake, limit)
+            if reply is not None:
+                return reply, False
+            used = cpu_seconds(worker.proc.pid) - cpu_before
+            if time.monotonic() >= deadline:  # stopped at the limit: dear unless it was starved
+                return None, used >= dear_after / STARVED
+        return None, True
 
     def _death(self, worker: Worker) -> StoreError:
         """A worker died mid-query (killed by the system, or a crash in the engine)."""
