@@ -14,27 +14,31 @@ import io
 import logging
 import os
 import queue
-import select
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from medkg.endpoint import usage
 from medkg.endpoint.job import Done, Job, error_from_wire
+from medkg.endpoint.process import (
+    MEMORY_POLL,
+    OVER_MEMORY,
+    Worker,
+    cpu_seconds,
+    renice,
+    rss_bytes,
+)
 from medkg.endpoint.snapshots import Snapshots
-from medkg.endpoint.worker import receive, send
+from medkg.endpoint.worker import send
 from medkg.errors import ConfigError, QueryTimeout, StoreError
 from medkg.formats import by_name
 from medkg.store.base import Snapshot, Snapshotting
 
 log = logging.getLogger(__name__)
-MEMORY_POLL = 0.05
-OVER_MEMORY = "over-memory"
 #: a query stopped at its time limit counts as dear if it used 1/STARVED of dear_after of CPU:
 #: one that needs less would have finished, unless it was starved by a busy machine
 STARVED = 4
@@ -81,69 +85,6 @@ def worker_environment(allocator: str) -> dict[str, str]:
         env["LD_PRELOAD"] = " ".join(filter(None, [library, env.get("LD_PRELOAD")]))
         env["MALLOC_CONF"] = env.get("MALLOC_CONF") or JEMALLOC_CONF
     return env
-
-
-def rss_bytes(pid: int | str = "self") -> int:
-    """Resident memory of a process, from /proc (0 where that is not available)."""
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used, from /proc (0 where not available)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def renice(pid: int, increment: int) -> None:
-    """Lower a process's CPU priority by ``increment`` over this process's (at most 19).
-
-    Raising a niceness needs no privilege; lowering it again would, so it is one-way.
-    """
-    target = min(19, os.getpriority(os.PRIO_PROCESS, 0) + increment)
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, target)
-    except OSError as e:  # the process is gone, or a sandbox forbids it: run at full priority
-        log.warning("cannot lower the priority of query worker %s: %s", pid, e)
-
-
-@dataclass(eq=False)
-class Worker:
-    proc: subprocess.Popen[bytes]
-    snapshot: Path | None = None
-    jobs: int = 0
-    demoted: bool = False
-
-    def wait_message(self, deadline: float, memory_limit: int = 0) -> Any:
-        """The worker's next message; None when the deadline passes first, OVER_MEMORY when
-        its resident memory goes over ``memory_limit`` bytes (checked every 50 ms)."""
-        assert self.proc.stdout is not None
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            wait = min(remaining, MEMORY_POLL) if memory_limit else remaining
-            ready, _, _ = select.select([self.proc.stdout], [], [], wait)
-            if ready:
-                return receive(self.proc.stdout)
-            if memory_limit and rss_bytes(self.proc.pid) > memory_limit:
-                return OVER_MEMORY
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
 
 
 class WorkerPool:
