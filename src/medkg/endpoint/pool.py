@@ -148,7 +148,7 @@ class WorkerPool:
     def _await_ready(self, worker: Worker) -> None:
         try:
             ready = worker.wait_message(time.monotonic() + 120) and self._open_snapshot(worker)
-        except (OSError, EOFError):
+        except (OSError, EOFError, ValueError):  # ValueError: its pipe closed by kill()
             ready = None
         if ready:
             self.idle.put(worker)
