@@ -31,12 +31,35 @@ class Settings:
     base_iri: str = setting("https://w3id.org/medkg/", "base IRI of everything medkg mints")
     host: str = setting("127.0.0.1", "address `medkg serve` listens on")
     port: int = setting(8000, "port `medkg serve` listens on")
-    threads: int = setting(8, "WSGI worker threads of `medkg serve`")
+    threads: int = setting(
+        16,
+        "WSGI worker threads of `medkg serve`; a request waiting for a query worker holds one, "
+        "so there are more threads than workers (4 runaway clients took half of 8)",
+    )
     query_timeout: float = setting(
         30.0, "seconds a SPARQL query may run before it is stopped (503)"
     )
     query_workers: int = setting(
-        2, "worker processes that run SPARQL queries (killable on timeout)"
+        2,
+        "worker processes that run SPARQL queries (killable on timeout); with "
+        "slow_query_workers, those of the fast lane, where every query runs until it proves dear",
+    )
+    slow_query_workers: int = setting(
+        2,
+        "worker processes of the slow lane, where a query that ran dear_query_seconds or longer "
+        "before runs (at lower CPU priority) so it never holds a fast-lane worker; "
+        "0 = one lane for all",
+    )
+    dear_query_seconds: float = setting(
+        1.0,
+        "CPU seconds after which a query counts as dear: a fast-lane worker still running it "
+        "is demoted (lower priority, replaced by a fresh one) and the query takes the slow lane "
+        "next time (same text up to spacing, comments and numbers; same parameters)",
+    )
+    slow_lane_nice: int = setting(
+        10,
+        "how much lower (in nice steps, up to 19) the CPU priority of slow-lane and demoted "
+        "workers is, so dear queries use the CPU cheap ones leave free",
     )
     query_allocator: str = setting(
         "jemalloc",
@@ -48,6 +71,20 @@ class Settings:
         64,
         "MiB of query results (each up to a 16th of it) a web process keeps for the current dataset "
         "version; 0 = off; always off while updates are enabled",
+    )
+    client_query_seconds: float = setting(
+        60.0,
+        "seconds of query time one client (by address) may use per client_window_seconds, "
+        "as the Wikidata Query Service allows; over it, every request gets 429 with Retry-After "
+        "until the share refills. Behind a proxy all clients share its address: raise or 0 = off",
+    )
+    client_window_seconds: float = setting(
+        60.0, "the window client_query_seconds is counted over (the share refills evenly across it)"
+    )
+    client_concurrency: int = setting(
+        0,
+        "requests one client (by address) may have in flight; more get 429 with Retry-After: 1. "
+        "0 = no limit (the default: clients behind one NAT or proxy share an address)",
     )
     max_query_bytes: int = setting(100_000, "largest SPARQL query text accepted, in bytes (413)")
     max_body_bytes: int = setting(10_000_000, "largest request body accepted, in bytes (413)")

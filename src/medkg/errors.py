@@ -121,6 +121,17 @@ class PayloadTooLarge(MedkgError):
     exit_code = 2
 
 
+class TooManyRequests(MedkgError):
+    """A client over its share; ``retry_after`` is the whole seconds until it may ask again."""
+
+    status = 429
+    exit_code = 2
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None):
+        super().__init__(message, hint=hint or f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
 class QueryTimeout(MedkgError):
     status = 503
     exit_code = 2

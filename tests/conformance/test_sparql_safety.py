@@ -22,6 +22,7 @@ TOKEN = "conformance-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 SIMPLE = "ASK { <http://purl.obolibrary.org/obo/MONDO_0004976> ?p ?o }"
+WORKERS = 4  # two in the fast lane, two in the slow lane
 
 
 @pytest.fixture(scope="module")
@@ -170,10 +171,10 @@ def test_load_of_a_local_file_is_refused(guarded: Server) -> None:
 
 def test_runaway_query_is_stopped_at_the_limit_while_others_are_served(guarded: Server) -> None:
     assert query(guarded, SIMPLE).status_code == 200
-    wait_for_idle_workers(guarded, 2)
+    wait_for_idle_workers(guarded, WORKERS)
     workers_before = sorted(children(guarded.proc.pid))
     memory_before = total_rss(guarded.proc.pid)
-    assert len(workers_before) == 2
+    assert len(workers_before) == WORKERS
 
     with ThreadPoolExecutor(1) as pool:
         started = time.monotonic()
@@ -194,16 +195,16 @@ def test_runaway_query_is_stopped_at_the_limit_while_others_are_served(guarded: 
 
     # the killed worker was replaced: same count, one new pid; memory back to where it was
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and len(children(guarded.proc.pid)) != 2:
+    while time.monotonic() < deadline and len(children(guarded.proc.pid)) != WORKERS:
         time.sleep(0.1)
     workers_after = sorted(children(guarded.proc.pid))
-    assert len(workers_after) == 2 and workers_after != workers_before
-    wait_for_idle_workers(guarded, 2)
+    assert len(workers_after) == WORKERS and workers_after != workers_before
+    wait_for_idle_workers(guarded, WORKERS)
     for _ in range(3):
         assert query(guarded, SIMPLE).status_code == 200
     assert total_rss(guarded.proc.pid) < memory_before + 64 * 2**20
     metrics = requests.get(guarded.url + "/metrics", timeout=10).text
-    assert "medkg_query_workers 2" in metrics
+    assert f"medkg_query_workers {WORKERS}" in metrics
     assert 'outcome="QueryTimeout"' in metrics
 
 

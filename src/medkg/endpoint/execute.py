@@ -6,11 +6,14 @@ import io
 import logging
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from typing import Any, Protocol, cast
 
 from medkg.config import Settings
+from medkg.endpoint import usage
 from medkg.endpoint.job import Done, Job, run_job
+from medkg.endpoint.lanes import Lanes
 from medkg.endpoint.outbound import may_connect
 from medkg.endpoint.pool import WorkerPool, check_allocator
 from medkg.endpoint.sandbox import run_sandboxed
@@ -22,6 +25,7 @@ from medkg.store.base import Snapshotting, Store
 log = logging.getLogger(__name__)
 
 SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB stay in memory, larger ones go to a temp file
+Entry = tuple[str, Format, Written, bytes]  # a kept result: kind, format, what was written, bytes
 
 
 class Executor(Protocol):
@@ -52,11 +56,14 @@ class InlineExecutor:
         def deep() -> tuple[Any, Any, Any]:  # a long flat query must not overflow this stack
             return on_deep_stack(self.max_query_bytes, lambda: run_job(self.store, job, body))
 
+        began = time.monotonic()
         try:  # the deep-stack thread is started from the sandboxed one, so it inherits its filter
             kind, fmt, written = run_sandboxed(deep) if self.sandboxed else deep()
         except BaseException:
             body.close()
             raise
+        finally:
+            usage.charge(time.monotonic() - began)
         size = body.tell()
         body.seek(0)
         return Done(kind, fmt, written, body, size)
@@ -69,19 +76,22 @@ class InlineExecutor:
 
 
 class LazyPool:
-    """A WorkerPool started on the first query, so building an app spawns nothing."""
+    """Worker lanes (or, with ``slow_query_workers = 0``, one WorkerPool) started on the first
+    query, so building an app spawns nothing."""
 
     isolated = True
 
     def __init__(self, store: Snapshotting, settings: Settings):
         self.store = store
         self.settings = settings
-        self.pool: WorkerPool | None = None
+        self.pool: Lanes | WorkerPool | None = None
         self.lock = threading.Lock()
 
-    def _pool(self) -> WorkerPool:
+    def _pool(self) -> Lanes | WorkerPool:
         with self.lock:
-            if self.pool is None:
+            if self.pool is None and self.settings.slow_query_workers > 0:
+                self.pool = Lanes(self.store, self.settings)
+            elif self.pool is None:
                 self.pool = WorkerPool(
                     self.store,
                     self.settings.query_workers,
@@ -115,7 +125,9 @@ class CachedExecutor:
     query (a popular entity, a page's named query) is answered without running it. One
     result may take up to a sixteenth of the cache (at least 1 MiB), so no single answer
     flushes it, while the big answers, the dearest to compute (1.9 MB and 0.35 s for an entity
-    in 0.2% of 1M claims), can stay; errors are never kept.
+    in 0.2% of 1M claims), can stay; errors are never kept. A query asked again while it
+    runs is not run twice: the later requests wait for the first one's answer (a popular
+    entity asked by many clients at once takes one worker, not all of them).
     """
 
     def __init__(self, inner: Executor, max_bytes: int):
@@ -123,9 +135,8 @@ class CachedExecutor:
         self.isolated = inner.isolated
         self.max_bytes = max_bytes
         self.max_entry = max(SPOOL_IN_MEMORY, max_bytes // 16)
-        self.entries: OrderedDict[tuple[object, ...], tuple[str, Format, Written, bytes]] = (
-            OrderedDict()
-        )
+        self.entries: OrderedDict[tuple[object, ...], Entry] = OrderedDict()
+        self.flights: dict[tuple[object, ...], threading.Event] = {}  # queries running now
         self.size = 0
         self.hits = self.misses = 0
         self.lock = threading.Lock()
@@ -134,28 +145,54 @@ class CachedExecutor:
         if version is None:
             return self.inner.run(job, version)
         key = job_key(job, version)
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-                self.hits += 1
-            else:
-                self.misses += 1
-        if entry is None:
+        entry, flight, lead = self._lookup(key)
+        if entry is None and not lead:
+            # the same query is running for another client: wait for its answer rather than
+            # take a second worker; if it kept none (an error, or too big), run it here
+            flight.wait()
+            entry = self._cached(key)
+        if entry is not None:
+            kind, fmt, written, body = entry
+            return Done(kind, fmt, written, io.BytesIO(body), len(body), cached=True)
+        try:
             done = self.inner.run(job, version)
             if done.size > self.max_entry:
                 return done
             with done.body:
                 entry = (done.kind, done.fmt, done.written, done.body.read())
             self._keep(key, entry, version)
-            kind, fmt, written, body = entry
-            return Done(kind, fmt, written, io.BytesIO(body), len(body))
+        finally:
+            if lead:
+                with self.lock:
+                    self.flights.pop(key, None)
+                flight.set()
         kind, fmt, written, body = entry
-        return Done(kind, fmt, written, io.BytesIO(body), len(body), cached=True)
+        return Done(kind, fmt, written, io.BytesIO(body), len(body))
 
-    def _keep(
-        self, key: tuple[object, ...], entry: tuple[str, Format, Written, bytes], version: str
-    ) -> None:
+    def _lookup(self, key: tuple[object, ...]) -> tuple[Entry | None, threading.Event, bool]:
+        """The cached entry if there is one; else the flight of this query, and whether this
+        thread leads it (runs the query and sets the flight when done)."""
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return entry, threading.Event(), False
+            flight = self.flights.get(key)
+            if flight is not None:
+                return None, flight, False
+            self.misses += 1
+            flight = self.flights[key] = threading.Event()
+            return None, flight, True
+
+    def _cached(self, key: tuple[object, ...]) -> Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.hits += 1
+            return entry
+
+    def _keep(self, key: tuple[object, ...], entry: Entry, version: str) -> None:
         with self.lock:
             if key in self.entries:
                 return

@@ -11,29 +11,37 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import io
-import itertools
 import logging
 import os
 import queue
-import select
-import shutil
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from medkg.endpoint import usage
 from medkg.endpoint.job import Done, Job, error_from_wire
-from medkg.endpoint.worker import receive, send
+from medkg.endpoint.process import (
+    MEMORY_POLL,
+    OVER_MEMORY,
+    Worker,
+    cpu_seconds,
+    renice,
+    rss_bytes,
+)
+from medkg.endpoint.snapshots import Snapshots
+from medkg.endpoint.worker import send
 from medkg.errors import ConfigError, QueryTimeout, StoreError
 from medkg.formats import by_name
 from medkg.store.base import Snapshot, Snapshotting
 
 log = logging.getLogger(__name__)
-MEMORY_POLL = 0.05
-OVER_MEMORY = "over-memory"
+#: a query stopped at its time limit counts as dear if it used 1/STARVED of dear_after of CPU:
+#: one that needs less would have finished, unless it was starved by a busy machine
+STARVED = 4
 ALLOCATORS = ("jemalloc", "system")
 #: jemalloc hands freed pages back within a second, so a worker's resident size (which the
 #: memory cap reads) follows what it uses rather than what it once used
@@ -79,48 +87,15 @@ def worker_environment(allocator: str) -> dict[str, str]:
     return env
 
 
-def rss_bytes(pid: int | str = "self") -> int:
-    """Resident memory of a process, from /proc (0 where that is not available)."""
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-@dataclass(eq=False)
-class Worker:
-    proc: subprocess.Popen[bytes]
-    snapshot: Path | None = None
-    jobs: int = 0
-
-    def wait_message(self, deadline: float, memory_limit: int = 0) -> Any:
-        """The worker's next message; None when the deadline passes first, OVER_MEMORY when
-        its resident memory goes over ``memory_limit`` bytes (checked every 50 ms)."""
-        assert self.proc.stdout is not None
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            wait = min(remaining, MEMORY_POLL) if memory_limit else remaining
-            ready, _, _ = select.select([self.proc.stdout], [], [], wait)
-            if ready:
-                return receive(self.proc.stdout)
-            if memory_limit and rss_bytes(self.proc.pid) > memory_limit:
-                return OVER_MEMORY
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-
-
 class WorkerPool:
-    """``size`` worker processes over snapshots of ``store``; ``run()`` is thread-safe."""
+    """``size`` worker processes over snapshots of ``store``; ``run()`` is thread-safe.
+
+    ``nice`` lowers the workers' CPU priority (the slow lane's, so a runaway burns only the
+    CPU nothing else wants). With ``demote_nice``, a query that has used ``dear_after`` seconds
+    of CPU is demoted: its worker leaves the pool at that lower priority to finish (or be
+    stopped at the limit) and a fresh worker takes its place, so a dear query seen for the
+    first time holds a place in this pool for about ``dear_after`` seconds of CPU.
+    """
 
     def __init__(
         self,
@@ -130,22 +105,29 @@ class WorkerPool:
         memory_mb: int = 0,
         allocator: str = "system",
         sandboxed: bool = True,
+        *,
+        nice: int = 0,
+        demote_nice: int | None = None,
+        snapshots: Snapshots | None = None,
+        lane: str = "",
+        setting: str = "query_workers",
     ):
         self.env = worker_environment(allocator)
-        self.store = store
+        self.owns_snapshots = snapshots is None
+        self.snapshots = snapshots or Snapshots(store)
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.sandboxed = sandboxed  # workers cannot open network sockets (sandbox.py)
-        self.spool: Path | None = None  # beside the snapshots, made with the first one
+        self.nice = nice
+        self.demote_nice = demote_nice
+        self.lane, self.setting = lane, setting
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.workers: set[Worker] = set()
+        self.demoted: set[Worker] = set()
         self.lock = threading.Lock()
-        self.snapshot: Snapshot | None = None
-        self.version: str | None = None
-        self.old: list[Path] = []
-        self.ids = itertools.count()
         self.timeouts = 0
+        self.demotions = 0
         self.closed = False
         for _ in range(self.size):
             self._add_worker()
@@ -163,6 +145,8 @@ class WorkerPool:
             stdout=subprocess.PIPE,
             env=self.env,
         )
+        if self.nice:
+            renice(proc.pid, self.nice)
         worker = Worker(proc)
         with self.lock:
             self.workers.add(worker)
@@ -170,61 +154,68 @@ class WorkerPool:
 
     def _await_ready(self, worker: Worker) -> None:
         try:
-            ready = worker.wait_message(time.monotonic() + 120)
-        except (OSError, EOFError):
+            ready = worker.wait_message(time.monotonic() + 120) and self._open_snapshot(worker)
+        except (OSError, EOFError, ValueError):  # ValueError: its pipe closed by kill()
             ready = None
         if ready:
             self.idle.put(worker)
+            return
+        if self.closed:  # stopped by close() while it started
             return
         log.error("a query worker (pid %s) did not start; see its output above", worker.proc.pid)
         worker.kill()
         with self.lock:
             self.workers.discard(worker)
 
-    def current_snapshot(self, version: str | None, worker: Worker) -> Snapshot:
-        """The snapshot for ``version`` (taken now if the version changed since the last one),
-        marked as the one ``worker`` uses so it is not deleted under it."""
-        with self.lock:
-            if self.snapshot is None or version != self.version:
-                if self.snapshot is not None:
-                    self.old.append(self.snapshot.path)
-                try:
-                    self.snapshot = self.store.snapshot()
-                except OSError as e:
-                    raise StoreError(
-                        f"cannot take a snapshot of the store for the query workers: {e}",
-                        hint="is the disk beside the store full or read-only?",
-                    ) from None
-                self.version = version
-                if self.spool is None:
-                    # large results spill here; beside the store, so a server killed without
-                    # cleaning up leaves nothing in /tmp and the next start clears it
-                    self.spool = self.snapshot.path.parent / f"spool-{os.getpid()}"
-                    self.spool.mkdir(exist_ok=True)
-                log.info(
-                    "query workers will read snapshot %s (version %s)", self.snapshot.path, version
-                )
-            return self.snapshot
+    def _open_snapshot(self, worker: Worker) -> bool:
+        """Have a fresh worker open the current snapshot (with ``ASK {}``) before its first
+        job, which would otherwise wait for that (about half a second) and could seem dear."""
+        snapshot = self.snapshots.snapshot
+        if snapshot is None:  # no query yet: the first one opens it
+            return True
+        assert worker.proc.stdin is not None
+        spool = self.snapshots.spool_file()
+        job = Job("ASK {}", formats={"results": by_name("json")})
+        message = {"job": job, "opener": snapshot.opener, "snapshot": str(snapshot.path)}
+        send(worker.proc.stdin, {**message, "spool": str(spool)})
+        reply = worker.wait_message(time.monotonic() + 120)
+        with contextlib.suppress(FileNotFoundError):
+            spool.unlink()
+        return bool(reply and reply != OVER_MEMORY)
 
-    def run(self, job: Job, version: str | None) -> Done:
-        """Run ``job`` in a worker; 503 (QueryTimeout) when it overruns the time limit."""
+    def run(
+        self,
+        job: Job,
+        version: str | None,
+        dear_after: float | None = None,
+        on_dear: Callable[[], None] | None = None,
+    ) -> Done:
+        """Run ``job`` in a worker; 503 (QueryTimeout) when it overruns the time limit.
+
+        ``on_dear`` is called once if the query uses ``dear_after`` seconds of CPU or more (or
+        is stopped at the limit); its running time is charged to the thread's usage tally.
+        """
         deadline = time.monotonic() + self.timeout
         busy = QueryTimeout(
-            f"all {self.size} query workers stayed busy for the {self.timeout:g} s limit",
-            hint="retry later, or ask the operator to raise query_workers",
+            f"all {self.size} {self.lane}query workers stayed busy for the {self.timeout:g} s limit",
+            hint=f"retry later, or ask the operator to raise {self.setting}",
         )
         worker = self._idle_worker(deadline, busy)
-        snapshot = self.current_snapshot(version, worker)
-        assert self.spool is not None
-        spool = self.spool / f"{next(self.ids)}.out"
+        snapshot = self.snapshots.current(version)
+        spool = self.snapshots.spool_file()
+        began = time.monotonic()
         try:
-            reply = self._exchange(worker, job, snapshot, spool, deadline)
+            reply = self._exchange(worker, job, snapshot, spool, deadline, dear_after, on_dear)
         except BaseException:
             self._replace(worker)
             with contextlib.suppress(FileNotFoundError):
                 spool.unlink()
             raise
-        if self.memory_mb and rss_bytes(worker.proc.pid) > self.memory_mb * 2**19:
+        finally:
+            usage.charge(time.monotonic() - began)
+        if worker.demoted:
+            self._retire(worker)
+        elif self.memory_mb and rss_bytes(worker.proc.pid) > self.memory_mb * 2**19:
             # a worker keeps what a big query made it allocate: start afresh past half the cap
             log.info("recycling query worker %s after a memory-hungry query", worker.proc.pid)
             self._replace(worker)
@@ -261,9 +252,17 @@ class WorkerPool:
             return worker
 
     def _exchange(
-        self, worker: Worker, job: Job, snapshot: Snapshot, spool: Path, deadline: float
+        self,
+        worker: Worker,
+        job: Job,
+        snapshot: Snapshot,
+        spool: Path,
+        deadline: float,
+        dear_after: float | None = None,
+        on_dear: Callable[[], None] | None = None,
     ) -> Any:
         assert worker.proc.stdin is not None
+        limit = self.memory_mb * 2**20
         try:
             message = {
                 "job": job,
@@ -271,9 +270,18 @@ class WorkerPool:
                 "snapshot": str(snapshot.path),
                 "spool": str(spool),
             }
+            cpu_before = cpu_seconds(worker.proc.pid)
             send(worker.proc.stdin, message)
             worker.jobs += 1
-            reply = worker.wait_message(deadline, self.memory_mb * 2**20)
+            reply = None
+            if dear_after is not None:
+                reply, dear = self._wait_while_cheap(worker, cpu_before, dear_after, deadline)
+                if dear and on_dear is not None:
+                    on_dear()
+                if dear and self.demote_nice is not None and time.monotonic() < deadline:
+                    self._demote(worker)
+            if reply is None:
+                reply = worker.wait_message(deadline, limit)
         except (OSError, EOFError):
             raise self._death(worker) from None
         if reply == OVER_MEMORY:
@@ -293,6 +301,26 @@ class WorkerPool:
             )
         return reply
 
+    def _wait_while_cheap(
+        self, worker: Worker, cpu_before: float, dear_after: float, deadline: float
+    ) -> tuple[Any, bool]:
+        """The worker's reply (None if there is none yet) and whether the query is dear: it
+        has used ``dear_after`` seconds of CPU and is still running (or a quarter of that when it
+        ran into the limit).
+        CPU, not wall time: on a busy machine a cheap query waits for a core, and that does
+        not make it dear."""
+        limit = self.memory_mb * 2**20
+        used = 0.0
+        while used < dear_after:
+            wake = min(deadline, time.monotonic() + max(dear_after - used, MEMORY_POLL))
+            reply = worker.wait_message(wake, limit)
+            if reply is not None:
+                return reply, False
+            used = cpu_seconds(worker.proc.pid) - cpu_before
+            if time.monotonic() >= deadline:  # stopped at the limit: dear unless it was starved
+                return None, used >= dear_after / STARVED
+        return None, True
+
     def _death(self, worker: Worker) -> StoreError:
         """A worker died mid-query (killed by the system, or a crash in the engine)."""
         try:
@@ -306,6 +334,9 @@ class WorkerPool:
         )
 
     def _replace(self, worker: Worker) -> None:
+        if worker.demoted:  # its place was filled when it was demoted
+            self._retire(worker)
+            return
         worker.kill()
         with self.lock:
             self.workers.discard(worker)
@@ -313,38 +344,56 @@ class WorkerPool:
         if not closed:
             self._add_worker()
 
+    def _demote(self, worker: Worker) -> None:
+        """Move a worker running a dear query out of the pool, at lower priority, and start
+        a fresh one in its place."""
+        assert self.demote_nice is not None
+        renice(worker.proc.pid, self.demote_nice)
+        log.info("query worker %s runs a dear query: demoted", worker.proc.pid)
+        with self.lock:
+            worker.demoted = True
+            self.workers.discard(worker)
+            self.demoted.add(worker)
+            self.demotions += 1
+            closed = self.closed
+        if not closed:
+            self._add_worker()
+
+    def _retire(self, worker: Worker) -> None:
+        """Stop a demoted worker once its query is over."""
+        worker.kill()
+        with self.lock:
+            self.demoted.discard(worker)
+
     def _drop_unused_snapshots(self) -> None:
         with self.lock:
-            in_use = {w.snapshot for w in self.workers}
-            keep = [p for p in self.old if p in in_use]
-            gone = [p for p in self.old if p not in in_use]
-            self.old = keep
-        for path in gone:
-            shutil.rmtree(path, ignore_errors=True)
+            in_use = {w.snapshot for w in self.workers | self.demoted}
+        self.snapshots.drop_unused(in_use)
 
     def stats(self) -> dict[str, Any]:
-        """Workers alive, idle (started and free) and busy (running or starting), their pids,
-        and timeouts so far (for /metrics)."""
+        """Workers alive (demoted ones included), idle (started and free) and busy (running or
+        starting), their pids, timeouts and demotions so far (for /metrics)."""
         with self.lock:
-            pids = [w.proc.pid for w in self.workers if w.proc.poll() is None]
+            everyone = self.workers | self.demoted
+            pids = [w.proc.pid for w in everyone if w.proc.poll() is None]
+            demotions, timeouts = self.demotions, self.timeouts
         return {
             "workers": len(pids),
             "idle": self.idle.qsize(),
             "busy": max(0, len(pids) - self.idle.qsize()),
             "pids": pids,
-            "timeouts": self.timeouts,
+            "timeouts": timeouts,
+            "demotions": demotions,
         }
 
     def close(self) -> None:
-        """Stop every worker and delete the snapshots and spool."""
+        """Stop every worker; delete the snapshots and spool if this pool made them."""
         with self.lock:
             self.closed = True
-            workers = list(self.workers)
+            workers = list(self.workers | self.demoted)
             self.workers.clear()
+            self.demoted.clear()
         for w in workers:
             w.kill()
-        paths = [*self.old, *([self.snapshot.path] if self.snapshot else [])]
-        for path in paths:
-            shutil.rmtree(path, ignore_errors=True)
-        if self.spool is not None:
-            shutil.rmtree(self.spool, ignore_errors=True)
+        if self.owns_snapshots:
+            self.snapshots.close()

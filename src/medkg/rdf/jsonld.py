@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from pyld import jsonld
+from pyld.nquads import parse_nquads
 from rdflib import Dataset, Graph
 
 from medkg.errors import MedkgError
@@ -181,12 +182,18 @@ OPTIONS: dict[str, Any] = {"documentLoader": _no_remote}
 
 
 def to_expanded(graph: Graph) -> list[dict[str, Any]]:
-    """A graph as expanded JSON-LD (natives for booleans and integers)."""
+    """A graph as expanded JSON-LD (natives for booleans and integers).
+
+    The triples go to pyld as a parsed dataset, one line at a time: its N-Quads reader checks
+    each triple against every one before it for duplicates (an rdflib graph has none), which
+    took 25 s of a 35 s entity document at 10k claims, all of it holding the web process's GIL.
+    """
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    nquads = "\n".join(sorted(line for line in lines if line.strip())) + "\n"  # stable order
-    return jsonld.from_rdf(
-        nquads, {**OPTIONS, "format": "application/n-quads", "useNativeTypes": True}
-    )
+    triples: list[dict[str, Any]] = []
+    for line in sorted({line for line in lines if line.strip()}):  # stable order
+        triples += parse_nquads(line + "\n").get("@default", [])
+    dataset = {"@default": triples} if triples else {}
+    return jsonld.from_rdf(dataset, {**OPTIONS, "useNativeTypes": True})
 
 
 def frame(

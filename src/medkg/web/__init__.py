@@ -44,13 +44,14 @@ def create_app(
     app.extensions["medkg"] = state
     logging.getLogger("medkg").setLevel(settings.log_level)
 
-    from medkg.web import encoding, errors, graphstore, health, observe, sparql
+    from medkg.web import admission, encoding, errors, graphstore, health, observe, sparql
     from medkg.web import graph as graph_api
     from medkg.web import queries as queries_api
 
     errors.register(app)
     encoding.register(app)
     observe.register(app)
+    admission.register(app, settings)
     from medkg.web.respond import gzip_response
 
     app.after_request(gzip_response)

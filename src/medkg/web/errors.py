@@ -13,7 +13,7 @@ import uuid
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from medkg.errors import MedkgError, MethodNotAllowed, Unauthorized
+from medkg.errors import MedkgError, MethodNotAllowed, TooManyRequests, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ def register(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(e.allowed)
         if isinstance(e, Unauthorized):
             response.headers["WWW-Authenticate"] = 'Bearer realm="medkg"'
+        if isinstance(e, TooManyRequests):
+            response.headers["Retry-After"] = str(e.retry_after)
         return response
 
     @app.errorhandler(HTTPException)

@@ -10,13 +10,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from medkg import graph
 from medkg.errors import BadRequest
 from medkg.graph import ClaimGraph, Restriction
 from medkg.vocab import iri_to_curie
+from medkg.web.cache import remembered
 from medkg.web.openapi import ERRORS, media, path_param
 from medkg.web.state import state
 
@@ -130,10 +131,16 @@ DIRECTION = (
 
 @bp.get("/api/graph/neighbours/<curie>")
 def neighbours(curie: str) -> ResponseReturnValue:
-    """The neighbourhood of an entity as nodes and edges, for drawing."""
+    """The neighbourhood of an entity as nodes and edges, for drawing (the JSON is kept per
+    dataset version and URL, as documents are: a popular entity's is a megabyte, and making it
+    takes a few hundred ms of the web process)."""
     cg = claim_graph()
-    body = graph.neighbours(cg, curie, integer("depth", 1), restriction())
-    return jsonify({**body, "version": cg.version})
+
+    def make() -> bytes:
+        body = graph.neighbours(cg, curie, integer("depth", 1), restriction())
+        return jsonify({**body, "version": cg.version}).get_data()
+
+    return Response(remembered("neighbours.json", make), mimetype="application/json")
 
 
 @bp.get("/api/graph/contradictions")

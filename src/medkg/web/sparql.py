@@ -62,6 +62,13 @@ def worker_gauges(stats: dict[str, Any]) -> dict[str, float]:
     }
     for name, value in stats.get("result_cache", {}).items():
         gauges[f"medkg_result_cache_{name}"] = value
+    if "lanes" in stats:
+        lanes = stats["lanes"]
+        gauges["medkg_query_workers_slow_lane"] = lanes["slow"]["workers"]
+        gauges["medkg_query_demotions"] = lanes["fast"]["demotions"]
+        gauges["medkg_query_dear_known"] = lanes["dear_known"]
+        for lane, count in lanes["routed"].items():
+            gauges[f'medkg_query_routed{{lane="{lane}"}}'] = count
     return gauges
 
 
