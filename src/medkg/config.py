@@ -70,9 +70,10 @@ class Settings:
         50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
     )
     page_bytes: int = setting(
-        256_000,
-        "serialised claims per page of an entity document at most, in bytes: a page of big "
-        "claims stops early (at least one claim) and links the next",
+        1_000_000,
+        "claims per page of an entity document at most in bytes (each claim's description "
+        "as N-Triples, about twice its JSON-LD): a page of big claims stops early (at least "
+        "one claim) and links the next with ?after=; 0 = no limit",
     )
     query_page_size: int = setting(
         100, "rows of a named query's page when the request names no page_size (API and CLI)"

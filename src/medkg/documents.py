@@ -22,6 +22,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from medkg.errors import NotFound, UnknownCurie
 from medkg.formats import Format
@@ -103,11 +104,16 @@ WHERE {
 
 @dataclass(frozen=True)
 class Page:
-    """Which slice of a large neighbourhood a document shows."""
+    """Which slice of a large neighbourhood a document shows: page ``number`` of ``size``
+    claims, or the claims after claim ``after``; ``following`` is where the next page starts
+    when this one stopped early at its size in bytes (its last claim's key)."""
 
     number: int
     size: int
     total: int
+    after: str | None = None
+    following: str | None = None
+    more: bool = False  # claims follow this page
 
     @property
     def last(self) -> int:
@@ -160,13 +166,14 @@ class EntityNotFound(NotFound):
 class Documents:
     """Build documents from a store's union graph; IRIs are minted under ``base``."""
 
-    def __init__(self, store: Store, base: str, page_size: int = 50):
+    def __init__(self, store: Store, base: str, page_size: int = 50, page_bytes: int = 0):
         self.store = store
         self.mint = Minter(base)
         self.base = self.mint.base
         self.page_size = max(1, page_size)
+        self.page_bytes = page_bytes  # 0: no limit in bytes
 
-    def entity(self, ident: str, page: int = 1) -> Document:
+    def entity(self, ident: str, page: int = 1, after: str | None = None) -> Document:
         """An ontology entity by CURIE or IRI: label, synonyms, superclasses, claims about it."""
         iri = self.resolve(ident)
         g = self.construct(
@@ -190,10 +197,30 @@ class Documents:
                 hint=f"pages run from 1 to {p.last}",
             )
         keys = list(dict.fromkeys(str(r["c"]) for r in ordered))
-        chosen = keys[(page - 1) * self.page_size : page * self.page_size]
-        g += self.claims_graph(URIRef(k) for k in chosen)
+        start = (page - 1) * self.page_size
+        if after is not None:
+            start = self._start_after(keys, after, iri)
+            p = Page(start // self.page_size + 1, self.page_size, total, after)
+        chosen = keys[start : start + self.page_size]
+        claims = self.claims_graph(URIRef(k) for k in chosen)
+        kept = fit_bytes(claims, chosen, self.page_bytes)
+        if len(kept) < len(chosen):
+            claims = self.claims_graph(URIRef(k) for k in kept)
+        following = kept[-1].rsplit("/", 1)[-1] if len(kept) < len(chosen) or after else None
+        p = Page(p.number, p.size, total, after, following, start + len(kept) < total)
+        g += claims
         g += self._view(iri, p)
-        return Document("entity", iri, g, self.base, p, {k: groups[k] for k in chosen})
+        return Document("entity", iri, g, self.base, p, {k: groups[k] for k in kept})
+
+    def _start_after(self, keys: list[str], after: str, iri: URIRef) -> int:
+        """Where the page after claim ``after`` starts among an entity's ordered claims."""
+        claim = str(self.mint.claim(segment(after)))
+        if claim not in keys:
+            raise NotFound(
+                f"claim {after!r} is not among the claims of {iri_to_curie(str(iri))}",
+                hint="follow the next link of the page before, or start again from page 1",
+            )
+        return keys.index(claim) + 1
 
     def claim(self, key: str) -> Document:
         iri = self.mint.claim(segment(key))
@@ -255,26 +282,32 @@ class Documents:
         names = [str(g) for g in graphs] if graphs else None
         return self.construct(CLAIMS % (values, LABELLED), default_graphs=names)
 
-    def document_url(self, iri: URIRef, page: int | None = None) -> URIRef:
-        """The IRI (under the base) of the document describing an entity, or one of its pages."""
+    def document_url(
+        self, iri: URIRef, page: int | None = None, after: str | None = None
+    ) -> URIRef:
+        """The IRI (under the base) of the document describing an entity, or one of its pages
+        (by number, or the page after a claim)."""
         curie = iri_to_curie(str(iri))
         path = f"entity/{curie}" if curie != str(iri) else f"entity/?iri={quote(str(iri), '')}"
         sep = "&" if "?" in path else "?"
+        if after:
+            return URIRef(f"{self.base}{path}{sep}after={after}")
         return URIRef(f"{self.base}{path}" + (f"{sep}page={page}" if page else ""))
 
     def _view(self, iri: URIRef, p: Page) -> Graph:
         g = Graph()
         hydra = lambda name: URIRef(HYDRA + name)  # noqa: E731
-        view = self.document_url(iri, p.number)
+        view = self.document_url(iri, p.number, p.after)
         g.add((iri, hydra("view"), view))
         g.add((view, RDF.type, hydra("PartialCollectionView")))
         g.add((view, hydra("totalItems"), Literal(p.total)))
         g.add((view, hydra("first"), self.document_url(iri, 1)))
         g.add((view, hydra("last"), self.document_url(iri, p.last)))
-        if p.number > 1:
+        if p.number > 1 and p.after is None:
             g.add((view, hydra("previous"), self.document_url(iri, p.number - 1)))
-        if p.number < p.last:
-            g.add((view, hydra("next"), self.document_url(iri, p.number + 1)))
+        if p.more:
+            following = self.document_url(iri, p.number + 1, p.following)
+            g.add((view, hydra("next"), following))
         return g
 
     def _node(self, kind: str, iri: URIRef, cls: URIRef) -> Document:
@@ -310,6 +343,34 @@ def with_decimal_point(term: Any) -> Any:
     if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
         return Literal(f"{term}.0", datatype=XSD.decimal)
     return term
+
+
+def fit_bytes(claims: Graph, keys: list[str], limit: int) -> list[str]:
+    """The first of ``keys`` whose descriptions in ``claims`` (claim, evidence, targets,
+    selectors, references: what a claim's node reaches) fit in ``limit`` bytes of N-Triples;
+    at least one, so a page always moves on. ``limit`` 0: all of them."""
+    if not limit:
+        return keys
+    kept: list[str] = []
+    used = 0
+    for key in keys:
+        seen: set[Node] = set()
+        todo: list[Node] = [URIRef(key)]
+        size = 0
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for _, p, o in claims.triples((node, None, None)):
+                size += len(node.n3()) + len(p.n3()) + len(o.n3()) + 4
+                if p != RDF.type and not isinstance(o, Literal) and o not in seen:
+                    todo.append(o)
+        if kept and used + size > limit:
+            break
+        kept.append(key)
+        used += size
+    return kept
 
 
 def group_of(row: dict[str, Any]) -> str:
