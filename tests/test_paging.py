@@ -168,3 +168,11 @@ def test_rows_of_a_page_read_as_the_unpaged_rows(built_store: Store) -> None:
         tuple(map(to_text, r)) for r in named.run(built_store, {"subject": "MONDO:0004976"}).rows
     ]
     assert sorted(rows) == sorted(full) and len(rows) == 3
+
+
+def test_a_page_of_claims_about_an_entity_reads_only_its_own_claims() -> None:
+    text, _ = QUERIES["claims-about-entity"].page({"entity": "MONDO:0004976"}, 10)
+    anchor = text[text.index("{  SELECT DISTINCT ?entity ?claim") :]
+    anchor = anchor[: anchor.index("ORDER BY ?claim LIMIT 12")]
+    assert "VALUES (?entity) { (<http://purl.obolibrary.org/obo/MONDO_0004976>) }" in anchor
+    assert text.rstrip().endswith("ORDER BY ?claim ?evidence\nLIMIT 11")

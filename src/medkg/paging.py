@@ -16,13 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from medkg.errors import ParameterError
-from medkg.store.rewrite import iter_tokens, term_text, where_brace
+from medkg.store.rewrite import bind_values, iter_tokens, term_text, where_brace
 
 CURSOR_VERSION = 1
 AFTER = "_after_"  # prefix of the variables a cursor's terms are bound to
@@ -64,8 +65,20 @@ def after_bindings(keys: Sequence[str], terms: Sequence[Node]) -> dict[str, Node
     return {AFTER + k: t for k, t in zip(keys, terms, strict=True)}
 
 
-def paged_text(text: str, keys: Sequence[str], size: int, after: Sequence[Node] | None) -> str:
+def paged_text(
+    text: str,
+    keys: Sequence[str],
+    size: int,
+    after: Sequence[Node] | None,
+    bound: Mapping[str, Node] | None = None,
+) -> str:
     """``text`` ordered by ``keys``, cut to ``size + 1`` rows, past ``after`` when given.
+
+    A query whose WHERE group opens with a subquery selecting the first key (its *anchor*,
+    e.g. the claims about the entity) has that subquery cut too, to the ``size + 2`` first
+    values from the cursor's on, with the parameters ``bound`` as a ``VALUES`` block inside it
+    (a subquery does not see the outer one's): the page then reads only its own claims, not
+    every claim of the entity and their evidence. Each anchored value must give a row.
 
     >>> paged_text("SELECT ?c { ?c ?p ?o } ORDER BY ?o", ["c"], 2, None)
     'SELECT ?c { ?c ?p ?o }\\nORDER BY ?c\\nLIMIT 3'
@@ -73,6 +86,7 @@ def paged_text(text: str, keys: Sequence[str], size: int, after: Sequence[Node] 
     'SELECT ?c { FILTER(STR(?c) > STR(?_after_c)) ?c ?p ?o }\\nORDER BY ?c\\nLIMIT 3'
     """
     head = text[: solution_modifiers(text)].rstrip()
+    head = _narrow_anchor(head, keys[0], size, after[0] if after else None, bound or {})
     if after is not None:
         at = where_brace(head)
         assert at is not None, "checked when the query file was read"
@@ -80,6 +94,41 @@ def paged_text(text: str, keys: Sequence[str], size: int, after: Sequence[Node] 
         head = f"{head[: at + 1]} FILTER({condition}){head[at + 1 :]}"
     order = " ".join(f"?{k}" for k in keys)
     return f"{head}\nORDER BY {order}\nLIMIT {size + 1}"
+
+
+def _narrow_anchor(
+    head: str, key: str, size: int, after: Node | None, bound: Mapping[str, Node]
+) -> str:
+    """``head`` with its anchor subquery (if any) cut to the page's values of ``key``."""
+    at = where_brace(head)
+    if at is None:
+        return head
+    tokens = iter_tokens(head[at + 1 :])
+    first, second = next(tokens, None), next(tokens, None)
+    if not (first and second and first.text == "{" and second.text.upper() == "SELECT"):
+        return head
+    start, depth, end = at + 2 + first.start, 1, None
+    for tok in tokens:
+        depth += {"{": 1, "}": -1}.get(tok.text, 0)
+        if depth == 0:
+            end = at + 1 + tok.start
+            break
+    sub = head[start:end]
+    if end is None or not re.search(rf"\?{re.escape(key)}\b", sub):
+        return head
+    sub = sub[: solution_modifiers(sub)].rstrip()
+    if after is not None:
+        inner = where_brace(sub)
+        assert inner is not None
+        compare = (
+            f"STR(?{key}) >= STR(?{AFTER}{key})"
+            if isinstance(after, URIRef)
+            else (f"?{key} >= ?{AFTER}{key}")
+        )
+        sub = f"{sub[: inner + 1]} FILTER({compare}){sub[inner + 1 :]}"
+    used = {k: v for k, v in bound.items() if re.search(rf"\?{re.escape(k)}\b", sub)}
+    sub = bind_values(sub, used)
+    return f"{head[:start]} {sub} ORDER BY ?{key} LIMIT {size + 2} {head[end:]}"
 
 
 def solution_modifiers(text: str) -> int:

@@ -139,7 +139,7 @@ class NamedQuery:
         after = decode_cursor(self.name, len(self.order), cursor) if cursor else None
         if after is not None:
             bound.update(after_bindings(self.order, after))
-        return paged_text(self.text, self.order, size, after), bound
+        return paged_text(self.text, self.order, size, after, bound), bound
 
     def next_cursor(self, variables: list[str], rows: list[Row], size: int) -> str | None:
         """The cursor of the page after ``rows`` (a page asked with ``page``), or None."""

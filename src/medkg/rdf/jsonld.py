@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 from pyld import jsonld
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal
+from rdflib.term import Node
 
 from medkg.errors import MedkgError
 from medkg.vocab import BIOLINK, CITO, DEFAULT_BASE, OA, OBO, OBO_PREFIXES, OBOINOWL, PROV
@@ -179,12 +180,40 @@ OPTIONS: dict[str, Any] = {"documentLoader": _no_remote}
 
 
 def to_expanded(graph: Graph) -> list[dict[str, Any]]:
-    """A graph as expanded JSON-LD (natives for booleans and integers)."""
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    nquads = "\n".join(sorted(line for line in lines if line.strip())) + "\n"  # stable order
-    return jsonld.from_rdf(
-        nquads, {**OPTIONS, "format": "application/n-quads", "useNativeTypes": True}
-    )
+    """A graph as expanded JSON-LD (natives for booleans and integers).
+
+    The triples go to pyld as its RDF dataset, not as N-Quads text: pyld's N-Quads parser
+    drops duplicates by comparing each triple with every one before it, which took 125 of
+    the 194 s (profiled) of the ALS entity document at 100k synthetic claims (15.5k triples);
+    an rdflib graph holds no duplicates.
+    """
+    triples = sorted(graph, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))  # stable order
+    dataset = {"@default": [_rdf_triple(t) for t in triples]}
+    return jsonld.from_rdf(dataset, {**OPTIONS, "useNativeTypes": True})
+
+
+XSD_STRING = XSD + "string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _rdf_triple(triple: tuple[Node, Node, Node]) -> dict[str, dict[str, str]]:
+    """A triple in pyld's RDF dataset form (as its N-Quads parser makes it)."""
+    s, p, o = triple
+    if isinstance(o, Literal):
+        obj = {"type": "literal", "value": str(o)}
+        if o.language:
+            obj |= {"datatype": RDF_LANGSTRING, "language": o.language}
+        else:
+            obj["datatype"] = str(o.datatype or XSD_STRING)
+    else:
+        obj = _node(o)
+    return {"subject": _node(s), "predicate": _node(p), "object": obj}
+
+
+def _node(term: Node) -> dict[str, str]:
+    if isinstance(term, BNode):
+        return {"type": "blank node", "value": f"_:{term}"}
+    return {"type": "IRI", "value": str(term)}
 
 
 def frame(
