@@ -96,10 +96,22 @@ def paged_text(
     return f"{head}\nORDER BY {order}\nLIMIT {size + 1}"
 
 
+def bind_anchor(text: str, key: str, bound: Mapping[str, Node]) -> str:
+    """``text`` with the parameters ``bound`` also inside its anchor subquery (if it has one),
+    for the whole answer: a subquery does not see the outer query's ``VALUES``, and without
+    them the anchor reads the claims of every entity (0.19 s -> 0.74 s at 100k claims).
+
+    >>> bind_anchor("SELECT ?c { { SELECT ?c { ?c ?p ?e } } }", "c", {"e": URIRef("http://x/")})
+    'SELECT ?c { {  SELECT ?c { VALUES (?e) { (<http://x/>) } ?c ?p ?e }  } }'
+    """
+    return _narrow_anchor(text, key, None, None, bound)
+
+
 def _narrow_anchor(
-    head: str, key: str, size: int, after: Node | None, bound: Mapping[str, Node]
+    head: str, key: str, size: int | None, after: Node | None, bound: Mapping[str, Node]
 ) -> str:
-    """``head`` with its anchor subquery (if any) cut to the page's values of ``key``."""
+    """``head`` with its anchor subquery (if any) cut to the page's values of ``key`` (not cut
+    when ``size`` is None), the parameters it uses bound inside it."""
     at = where_brace(head)
     if at is None:
         return head
@@ -116,7 +128,8 @@ def _narrow_anchor(
     sub = head[start:end]
     if end is None or not re.search(rf"\?{re.escape(key)}\b", sub):
         return head
-    sub = sub[: solution_modifiers(sub)].rstrip()
+    if size is not None:
+        sub = sub[: solution_modifiers(sub)].rstrip()
     if after is not None:
         inner = where_brace(sub)
         assert inner is not None
@@ -128,7 +141,8 @@ def _narrow_anchor(
         sub = f"{sub[: inner + 1]} FILTER({compare}){sub[inner + 1 :]}"
     used = {k: v for k, v in bound.items() if re.search(rf"\?{re.escape(k)}\b", sub)}
     sub = bind_values(sub, used)
-    return f"{head[:start]} {sub} ORDER BY ?{key} LIMIT {size + 2} {head[end:]}"
+    cut = f"ORDER BY ?{key} LIMIT {size + 2} " if size is not None else ""
+    return f"{head[:start]} {sub} {cut}{head[end:]}"
 
 
 def solution_modifiers(text: str) -> int:

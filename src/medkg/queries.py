@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from medkg.errors import BuildError, Location, NotFound, ParameterError, UnknownCurie
-from medkg.paging import after_bindings, decode_cursor, encode_cursor, paged_text
+from medkg.paging import after_bindings, bind_anchor, decode_cursor, encode_cursor, paged_text
 from medkg.store.base import QueryResult, Row, Store
 from medkg.store.rdflib_sparql import parse_query, prepare_query
 from medkg.terms import to_rdflib
@@ -120,7 +120,14 @@ class NamedQuery:
         return out
 
     def run(self, store: Store, raw: dict[str, str] | None = None) -> QueryResult:
-        return store.query(self.text, bindings=self.bindings(raw or {}))
+        """The whole answer, unpaged (for ``expect:`` checks and tools, not for clients)."""
+        bound = self.bindings(raw or {})
+        return store.query(self.bound_text(bound), bindings=bound)
+
+    def bound_text(self, bound: dict[str, Node]) -> str:
+        """The text with ``bound`` inside its anchor subquery too (see ``paging.bind_anchor``);
+        the store binds them in the outer query."""
+        return bind_anchor(self.text, self.order[0], bound) if self.order else self.text
 
     def page(
         self, raw: dict[str, str], size: int, cursor: str | None = None
