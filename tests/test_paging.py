@@ -176,3 +176,11 @@ def test_a_page_of_claims_about_an_entity_reads_only_its_own_claims() -> None:
     anchor = anchor[: anchor.index("ORDER BY ?claim LIMIT 12")]
     assert "VALUES (?entity) { (<http://purl.obolibrary.org/obo/MONDO_0004976>) }" in anchor
     assert text.rstrip().endswith("ORDER BY ?claim ?evidence\nLIMIT 11")
+
+
+def test_a_query_without_an_order_key_has_one_page_and_no_cursor(client) -> None:  # type: ignore[no-untyped-def]
+    url = "/api/queries/compare-diseases?disease=MONDO:0004976&other=MONDO:0005301"
+    whole = client.get(url, headers={"Accept": "application/json"})
+    assert len(whole.get_json()["results"]["bindings"]) == 3 and "Link" not in whole.headers
+    r = client.get(url + "&cursor=abc", headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "has one page" in r.get_json()["error"]

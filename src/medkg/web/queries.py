@@ -57,7 +57,7 @@ def run_query(name: str) -> ResponseReturnValue:
     raw = read_params()
     if named.order:
         return run_page(named, raw)
-    bindings = named.bindings(raw)
+    _, bindings = named.page(raw, 1, raw.get("cursor") or None)  # a cursor here is a 400
     return sparql.run_query(sparql.Operation(query=named.text, bindings=bindings))
 
 
