@@ -22,13 +22,13 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
-from rdflib.term import Node
 
 from medkg.errors import NotFound, UnknownCurie
 from medkg.formats import Format
 from medkg.rdf import jsonld
 from medkg.rdf.frames import assemble
 from medkg.rdf.jsonld import HYDRA
+from medkg.rdf.sizes import fit_bytes
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
@@ -364,36 +364,6 @@ def with_decimal_point(term: Any) -> Any:
     if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
         return Literal(f"{term}.0", datatype=XSD.decimal)
     return term
-
-
-def fit_bytes(
-    claims: Graph, keys: list[str], limit: int, at_least_one: bool = True
-) -> tuple[list[str], int]:
-    """The first of ``keys`` whose descriptions in ``claims`` (claim, evidence, targets,
-    selectors, references: what a claim's node reaches) fit in ``limit`` bytes of N-Triples,
-    and their size; at least one when asked, so a page always moves on. ``limit`` 0: all."""
-    if not limit:
-        return keys, 0
-    kept: list[str] = []
-    used = 0
-    for key in keys:
-        seen: set[Node] = set()
-        todo: list[Node] = [URIRef(key)]
-        size = 0
-        while todo:
-            node = todo.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            for _, p, o in claims.triples((node, None, None)):
-                size += len(node.n3()) + len(p.n3()) + len(o.n3()) + 4
-                if p != RDF.type and not isinstance(o, Literal) and o not in seen:
-                    todo.append(o)
-        if (kept or not at_least_one) and used + size > limit:
-            break
-        kept.append(key)
-        used += size
-    return kept, used
 
 
 def group_of(row: dict[str, Any]) -> str:
