@@ -184,3 +184,26 @@ def test_a_query_without_an_order_key_has_one_page_and_no_cursor(client) -> None
     assert len(whole.get_json()["results"]["bindings"]) == 3 and "Link" not in whole.headers
     r = client.get(url + "&cursor=abc", headers={"Accept": "application/json"})
     assert r.status_code == 400 and "has one page" in r.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("als-demyelinating-or-axonal", {"disease": "MONDO:0004976"}),
+        ("claims-about-entity", {"entity": "MONDO:0004976"}),
+        ("negated-claims", {}),
+    ],
+)
+def test_pages_of_an_anchored_query_hold_every_row_of_the_whole_answer(
+    built_store: Store, name: str, raw: dict[str, str]
+) -> None:
+    named = QUERIES[name]
+    whole = sorted(tuple(map(to_text, r)) for r in named.run(built_store, raw).rows)
+    rows, cursor, pages = [], None, 0
+    while pages == 0 or cursor:
+        page, cursor = named.run_page(built_store, raw, 2, cursor)
+        got = [tuple(map(to_text, r)) for r in page.rows]
+        assert 1 <= len(got) <= 2
+        rows += got
+        pages += 1
+    assert sorted(rows) == whole and len(whole) >= 4 and pages == -(-len(whole) // 2)
