@@ -49,7 +49,8 @@ PROBE_SECONDS = 20
 
 def founding_query() -> str:
     named = find_query(ROOT, "als-demyelinating-or-axonal")
-    return bind_values(named.text, {"disease": URIRef(ALS)})
+    bound = {"disease": URIRef(ALS)}
+    return bind_values(named.bound_text(bound), bound)
 
 
 def entity_query() -> str:
