@@ -49,13 +49,15 @@ PROBE_SECONDS = 20
 
 def founding_query() -> str:
     named = find_query(ROOT, "als-demyelinating-or-axonal")
-    return bind_values(named.text, {"disease": URIRef(ALS)})
+    bound = {"disease": URIRef(ALS)}
+    return bind_values(named.bound_text(bound), bound)
 
 
 def entity_query() -> str:
     """The named query ``claims-about-entity``, bound the way every server can take it."""
     named = find_query(ROOT, "claims-about-entity")
-    return bind_values(named.text, {"entity": URIRef(ENTITY)})
+    bound = {"entity": URIRef(ENTITY)}
+    return bind_values(named.bound_text(bound), bound)
 
 
 def entity_mix(n: int = 2000, seed: int = 7) -> list[str]:
@@ -70,7 +72,8 @@ def entity_mix(n: int = 2000, seed: int = 7) -> list[str]:
 
     rng, mondo = random.Random(seed), pools()["MONDO"]
     named = find_query(ROOT, "claims-about-entity")
-    return [bind_values(named.text, {"entity": curie_to_iri(mondo.draw(rng))}) for _ in range(n)]
+    bound = [{"entity": curie_to_iri(mondo.draw(rng))} for _ in range(n)]
+    return [bind_values(named.bound_text(b), b) for b in bound]
 
 
 def probe_failure(url: str, query: str) -> str:

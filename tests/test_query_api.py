@@ -180,8 +180,9 @@ def test_named_queries_share_the_endpoints_row_cap(settings, built_store: Store)
     client = create_app(settings.replace(max_rows=2), built_store).test_client()
     r = client.get("/api/queries/claims-about-entity?entity=MONDO:0005301")
     assert r.status_code == 200
-    assert r.headers["X-Medkg-Truncated"] == "true" and r.headers["X-Medkg-Max-Rows"] == "2"
+    assert r.headers["X-Medkg-Page-Size"] == "2" and r.headers["X-Medkg-Max-Rows"] == "2"
     assert len(r.get_json()["results"]["bindings"]) == 2
+    assert 'rel="next"' in r.headers["Link"]  # the cap makes pages smaller, never cuts silently
 
 
 def test_etag_depends_on_the_parameter_values(client) -> None:  # type: ignore[no-untyped-def]

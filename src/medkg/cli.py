@@ -150,9 +150,18 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
 @click.argument("name")
 @click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="a query parameter")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option(
+    "--page-size", type=click.IntRange(min=1), default=None,
+    help="rows per page (default: the query_page_size setting) of a query with an order key",
+)  # fmt: skip
+@click.option("--cursor", default=None, help="start after this cursor (printed by the last page)")
 @pass_ctx
-def query(ctx: Context, name: str, param: tuple[str, ...], fmt: str) -> None:
-    """Run a named query (by name or .rq path) and print its result."""
+def query(
+    ctx: Context, name: str, param: tuple[str, ...], fmt: str, page_size: int | None,
+    cursor: str | None,
+) -> None:  # fmt: skip
+    """Run a named query (by name or .rq path) and print its first page (or the page after
+    --cursor); when more follow, the next cursor is printed on stderr."""
     from medkg.build import ensure_built
     from medkg.queries import find_query
     from medkg.store import open_store
@@ -166,7 +175,11 @@ def query(ctx: Context, name: str, param: tuple[str, ...], fmt: str) -> None:
     named = find_query(ctx.settings.root_path, name)
     store = open_store(ctx.settings.store, ctx.settings.root_path, shared=True)
     ensure_built(store, ctx.settings)
-    click.echo(render_result(named.run(store, raw), fmt))
+    size = min(page_size or ctx.settings.query_page_size, ctx.settings.query_max_page_size)
+    result, following = named.run_page(store, raw, size, cursor)
+    click.echo(render_result(result, fmt))
+    if following:
+        click.echo(f"next page: --cursor {following}", err=True)
 
 
 def render_result(result: QueryResult, fmt: str) -> str:

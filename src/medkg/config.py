@@ -120,6 +120,18 @@ class Settings:
     page_size: int = setting(
         50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
     )
+    page_bytes: int = setting(
+        1_000_000,
+        "claims per page of an entity document at most in bytes (each claim's description "
+        "as N-Triples, about twice its JSON-LD): a page of big claims stops early (at least "
+        "one claim) and links the next with ?after=; 0 = no limit",
+    )
+    query_page_size: int = setting(
+        100, "rows of a named query's page when the request names no page_size (API and CLI)"
+    )
+    query_max_page_size: int = setting(
+        1000, "largest page_size a named query's page may ask for; more is a 400"
+    )
     document_cache: int = setting(
         256, "linked-data responses each worker keeps in memory for the current dataset version"
     )

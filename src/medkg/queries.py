@@ -18,13 +18,16 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from medkg.errors import BuildError, Location, NotFound, ParameterError, UnknownCurie
-from medkg.store.base import QueryResult, Store
+from medkg.paging import after_bindings, bind_anchor, decode_cursor, encode_cursor, paged_text
+from medkg.store.base import QueryResult, Row, Store
 from medkg.store.rdflib_sparql import parse_query, prepare_query
+from medkg.terms import to_rdflib
 from medkg.vocab import PREFIXES, iri_to_curie, is_curie, to_iri
 
 PARAM_TYPES = ("IRI", "CURIE", "string", "integer", "enum")
 EXPECT_KEYS = {"columns", "count", "contains", "excludes"}
-RESERVED = {"format"}  # a request parameter of /api/queries/<name> itself
+# request parameters of /api/queries/<name> itself (and of `medkg query`), never a query's
+RESERVED = {"format", "cursor", "page_size"}
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -98,6 +101,7 @@ class NamedQuery:
     params: tuple[Parameter, ...] = ()
     tags: tuple[str, ...] = ()
     expect: dict[str, Any] = field(default_factory=dict)
+    order: tuple[str, ...] = ()  # the key it pages on: projected variables naming one row
 
     def bindings(self, raw: dict[str, str]) -> dict[str, Node]:
         """Bind raw parameter values; unknown names are an error, not silently ignored."""
@@ -116,7 +120,52 @@ class NamedQuery:
         return out
 
     def run(self, store: Store, raw: dict[str, str] | None = None) -> QueryResult:
-        return store.query(self.text, bindings=self.bindings(raw or {}))
+        """The whole answer, unpaged (for ``expect:`` checks and tools, not for clients)."""
+        bound = self.bindings(raw or {})
+        return store.query(self.bound_text(bound), bindings=bound)
+
+    def bound_text(self, bound: dict[str, Node]) -> str:
+        """The text with ``bound`` inside its anchor subquery too (see ``paging.bind_anchor``);
+        the store binds them in the outer query."""
+        return bind_anchor(self.text, self.order[0], bound) if self.order else self.text
+
+    def page(
+        self, raw: dict[str, str], size: int, cursor: str | None = None
+    ) -> tuple[str, dict[str, Node]]:
+        """The text and bindings of one page of ``size`` rows (one more is asked, to know
+        whether a next page exists), past ``cursor`` when given; a query without an
+        ``order:`` key has one page, its whole answer."""
+        bound = self.bindings(raw)
+        if not self.order:
+            if cursor:
+                raise ParameterError(
+                    f"query {self.name!r} has one page: it has no cursor to continue from",
+                    hint="leave out cursor",
+                )
+            return self.text, bound
+        after = decode_cursor(self.name, len(self.order), cursor) if cursor else None
+        if after is not None:
+            bound.update(after_bindings(self.order, after))
+        return paged_text(self.text, self.order, size, after, bound), bound
+
+    def next_cursor(self, variables: list[str], rows: list[Row], size: int) -> str | None:
+        """The cursor of the page after ``rows`` (a page asked with ``page``), or None."""
+        if not self.order or len(rows) <= size:
+            return None
+        last = rows[size - 1]
+        terms = [_rdflib(last[variables.index(k)]) for k in self.order]
+        return encode_cursor(self.name, terms)
+
+    def run_page(
+        self, store: Store, raw: dict[str, str], size: int, cursor: str | None = None
+    ) -> tuple[QueryResult, str | None]:
+        """One page of the answer, and the cursor of the next page (None on the last)."""
+        text, bound = self.page(raw, size, cursor)
+        result = store.query(text, bindings=bound)
+        rows = list(result.rows)
+        following = self.next_cursor(result.variables, rows, size)
+        kept = rows[:size] if self.order else rows
+        return QueryResult(result.kind, result.variables, iter(kept), result.boolean), following
 
     def check(self, result: QueryResult) -> list[str]:
         """What in ``result`` differs from the header's ``expect:`` block (empty: as expected).
@@ -153,6 +202,7 @@ class NamedQuery:
             "description": self.description,
             "params": [p.to_dict() for p in self.params],
             "tags": list(self.tags),
+            "order": list(self.order),
         }
 
 
@@ -204,7 +254,30 @@ def parse_query_file(path: Path) -> NamedQuery:
         tuple(params),
         tuple(meta.get("tags") or ()),
         dict(expect),
+        _order(meta.get("order"), text, projected, where),
     )
+
+
+def _order(order: Any, text: str, projected: set[str], where: Location) -> tuple[str, ...]:
+    """The ``order:`` key of a header: variables the query selects as they are (not an
+    expression or an aggregate), so a cursor can filter the WHERE clause past them."""
+    if order is None:
+        return ()
+    hint = "e.g. 'order: [claim, evidence]': variables that together name one row"
+    if not isinstance(order, list) or not order or not all(isinstance(k, str) for k in order):
+        raise BuildError("order: must be a list of variable names", where=where, hint=hint)
+    for key in order:
+        if key not in projected or re.search(rf"\bAS\s+\?{re.escape(key)}\b", text, re.I):
+            raise BuildError(
+                f"order key {key!r} must be a variable the query selects as it is",
+                where=where,
+                hint=hint + "; not an expression or an aggregate (... AS ?" + key + ")",
+            )
+    if re.search(r"\b(LIMIT|OFFSET)\s+\d+\s*$", text, re.I):
+        raise BuildError(
+            "a query with an order: key pages itself; drop its LIMIT/OFFSET", where=where
+        )
+    return tuple(order)
 
 
 def _parameter(p: Any, i: int, projected: set[str], where: Location) -> Parameter:
@@ -295,6 +368,14 @@ def to_text(term: Node | None) -> str:
     if term is None:
         return ""
     return iri_to_curie(str(term)) if isinstance(term, URIRef) else str(term)
+
+
+def _rdflib(term: Any) -> Node:
+    """An order key's term as rdflib's (rows come from rdflib or pyoxigraph)."""
+    converted = term if isinstance(term, Node) else to_rdflib(term)
+    if converted is None:
+        raise ParameterError("a row has no value for the query's order key", hint="report it")
+    return converted
 
 
 def _matches(row: dict[str, str], want: dict[str, Any]) -> bool:

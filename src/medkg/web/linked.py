@@ -41,7 +41,7 @@ MINTED_PATHS = ("claim/", "evidence/", "article/", "reference/", "contradiction/
 
 def documents() -> Documents:
     s = state()
-    return Documents(s.store, s.settings.base_iri, s.settings.page_size)
+    return Documents(s.store, s.settings.base_iri, s.settings.page_size, s.settings.page_bytes)
 
 
 def respond(build: Callable[[], Document], variant: str = "") -> Response:
@@ -106,7 +106,8 @@ def entity(ident: str) -> ResponseReturnValue:
     if curie != ident and curie != str(iri):
         return see_other(url_for("linked.entity", ident=curie))
     page = page_number()
-    return respond(lambda: docs.entity(ident, page), f"-p{page}")
+    after = request.args.get("after") or None
+    return respond(lambda: docs.entity(ident, page, after), f"-p{page}-a{after or ''}")
 
 
 def by_name(name: str, not_found: EntityNotFound) -> ResponseReturnValue:
@@ -261,6 +262,14 @@ PAGE = {
     "description": "page of the claims (see the document's view: first, next, last)",
     "schema": {"type": "integer", "minimum": 1},
 }
+AFTER = {
+    "name": "after",
+    "in": "query",
+    "required": False,
+    "description": "the page of claims after this claim key: the next link of a page that "
+    "stopped early at its size in bytes (the setting page_bytes)",
+    "schema": {"type": "string"},
+}
 
 OPENAPI: dict[str, dict[str, Any]] = {
     "/entity/{ident}": _document(
@@ -269,6 +278,7 @@ OPENAPI: dict[str, dict[str, Any]] = {
         "choices when several entities share it)",
         path_param("ident", "a CURIE (MONDO:0004976) or a full IRI", "MONDO:0004976"),
         PAGE,
+        AFTER,
     ),
     "/entity/": {
         "get": {

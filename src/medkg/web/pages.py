@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from medkg.answer import FOUNDING_QUERY, STANCES, STRENGTH_RULES, answer
 from medkg.documents import EntityNotFound
 from medkg.formats import offered
+from medkg.paging import bind_anchor
 from medkg.queries import NamedQuery, find_query, load_queries
 from medkg.vocab import PREFIXES, UnknownCurie, iri_to_curie, to_iri
 from medkg.web.openapi import ERRORS, media
@@ -123,6 +124,8 @@ def example_text(query: NamedQuery) -> str:
         (p.name, p.bind(p.example or p.default)) for p in query.params if p.example or p.default
     ]
     terms = [(name, term) for name, term in bound if term is not None]
+    if query.order and terms:  # inside the query's anchor too, as the API binds them: a
+        text = bind_anchor(text, query.order[0], dict(terms))  # subquery sees no outer VALUES
     opening = WHERE_OPEN.search(text)
     if not terms or opening is None:
         return text

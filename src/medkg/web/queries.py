@@ -17,6 +17,7 @@ from medkg.errors import BadRequest, MedkgError
 from medkg.queries import NamedQuery, get_query, load_queries
 from medkg.web import sparql
 from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, error, media, path_param
+from medkg.web.query_pages import run_page
 from medkg.web.state import state
 
 bp = Blueprint("queries", __name__)
@@ -50,9 +51,13 @@ def query_text(name: str) -> ResponseReturnValue:
 @bp.route("/api/queries/<name>", methods=["GET", "POST"])
 def run_query(name: str) -> ResponseReturnValue:
     """Run a named query with parameters from the query string, a form or a JSON object,
-    through the /sparql engine: its workers, time limit, row cap, formats and ETags."""
+    through the /sparql engine: its workers, time limit, row cap, formats and ETags; a query
+    with an ``order:`` key answers one page (``page_size``, ``cursor``) and links the next."""
     named = get_query(state().settings.root_path, name)
-    bindings = named.bindings(read_params())
+    raw = read_params()
+    if named.order:
+        return run_page(named, raw)
+    _, bindings = named.page(raw, 1, raw.get("cursor") or None)  # a cursor here is a 400
     return sparql.run_query(sparql.Operation(query=named.text, bindings=bindings))
 
 
@@ -105,12 +110,33 @@ PARAMS = {
     "style": "form",
     "explode": True,
 }
+PAGE_SIZE = {
+    "name": "page_size",
+    "in": "query",
+    "required": False,
+    "description": "rows per page (a query with an order key; default and maximum are the "
+    "settings query_page_size and query_max_page_size)",
+    "schema": {"type": "integer", "minimum": 1},
+}
+CURSOR = {
+    "name": "cursor",
+    "in": "query",
+    "required": False,
+    "description": "where the page starts: the opaque cursor of the previous page's next link "
+    "(its Link header, X-Medkg-Next-Cursor, or 'cursor' in a JSON body); leave out for page 1",
+    "schema": {"type": "string"},
+}
 NAME = path_param("name", "the query's name: its file stem in queries/", "negated-claims")
 RUN = {
     "tags": ["named queries"],
-    "parameters": [NAME, PARAMS, FORMAT, ACCEPT],
+    "parameters": [NAME, PARAMS, PAGE_SIZE, CURSOR, FORMAT, ACCEPT],
     "responses": {
-        "200": {"description": "the query's results", "content": media(*RESULT_TYPES)},
+        "200": {
+            "description": "the query's results: one page of them for a query with an order "
+            'key, with a Link: <...>; rel="next" header (and "next" in a JSON body) when more '
+            "follow",
+            "content": media(*RESULT_TYPES),
+        },
         "304": {"description": "the client's copy of this result is current"},
         **ERRORS,
         "413": error("the request body is too large"),

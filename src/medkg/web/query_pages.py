@@ -1,0 +1,105 @@
+"""One page of a named query over HTTP: a first page by default, the next one by keyset cursor.
+
+The page runs through the /sparql engine (its workers, time limit and row cap) as SPARQL JSON,
+one row more than the page so the last page knows it is the last; the page is then written in
+the negotiated format. The next page's URL goes in a ``Link: <...>; rel="next"`` header and,
+for JSON, beside the results in the body (``"next"``, with the bare ``"cursor"``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pyoxigraph as ox
+from flask import Response, request, url_for
+
+from medkg.config import Settings
+from medkg.endpoint.job import Job
+from medkg.endpoint.writers import SOLUTION_WRITERS
+from medkg.errors import ParameterError
+from medkg.formats import by_name
+from medkg.queries import NamedQuery
+from medkg.web import sparql
+from medkg.web.endpoint import base_iri, endpoint
+from medkg.web.respond import make_etag, not_modified
+from medkg.web.state import state
+
+NEXT_HEADERS = "Link, X-Medkg-Next-Cursor"
+
+
+def page_size(raw: str | None, settings: Settings) -> int:
+    """The page size asked for (``page_size=``), or the default; over the maximum is a 400."""
+    if raw is None or raw == "":
+        return settings.query_page_size
+    if not raw.isdigit() or not 1 <= int(raw) <= settings.query_max_page_size:
+        raise ParameterError(
+            f"page_size must be a whole number from 1 to {settings.query_max_page_size}, "
+            f"got {raw!r}",
+            hint="ask for fewer rows per page and follow the next links",
+        )
+    return int(raw)
+
+
+def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
+    """The page of ``named`` that ``raw`` asks for (its parameters, page_size and cursor)."""
+    e = endpoint()
+    # the endpoint's row cap bounds a page too: a smaller page, and a next link
+    size = min(page_size(raw.get("page_size"), state().settings), e.settings.max_rows)
+    text, bound = named.page(raw, size, raw.get("cursor") or None)
+    sparql.screened_text(text)
+    fmt = sparql.choose_formats("SELECT")["results"]
+    assert fmt is not None, "choose_formats raises when no results format is acceptable"
+    version = e.version()
+    etag = None
+    if version is not None:
+        etag = make_etag(version, text, sorted((k, v.n3()) for k, v in bound.items()),
+                         fmt.name, size)  # fmt: skip
+        cached = not_modified(etag)
+        if cached is not None:
+            return cached
+    job = Job(text, formats={"results": by_name("json")}, max_rows=size + 1, bindings=bound,
+              base_iri=base_iri())  # fmt: skip
+    started = time.perf_counter()
+    done = e.executor.run(job, version)
+    with done.body:
+        solutions = ox.parse_query_results(done.body.read(), ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions)
+    variables = [v.value for v in solutions.variables]
+    rows = [tuple(sol[v] for v in variables) for sol in solutions]
+    cursor = named.next_cursor(variables, rows, size)
+    out = io.BytesIO()
+    SOLUTION_WRITERS[fmt.name](variables, rows[:size], out)
+    body = out.getvalue()
+    following = next_url(named, raw, cursor) if cursor else None
+    if following and fmt.name == "json":
+        extra = json.dumps({"next": following, "cursor": cursor})[1:].encode()
+        body = body.rstrip()[:-1] + b"," + extra + b"\n"  # inside the results object
+    seconds = time.perf_counter() - started
+    response = Response(body, mimetype=fmt.media_type)
+    response.headers["X-Medkg-Rows"] = str(min(len(rows), size))
+    response.headers["X-Medkg-Page-Size"] = str(size)
+    response.headers["X-Medkg-Max-Rows"] = str(e.settings.max_rows)
+    response.headers["X-Medkg-Query-Ms"] = f"{seconds * 1000:.1f}"
+    response.headers["Vary"] = "Accept, Accept-Encoding"
+    if following and cursor:
+        response.headers["Link"] = f'<{following}>; rel="next"'
+        response.headers["X-Medkg-Next-Cursor"] = cursor
+        exposed = response.headers.get("Access-Control-Expose-Headers")
+        response.headers["Access-Control-Expose-Headers"] = ", ".join(
+            x for x in (exposed, NEXT_HEADERS) if x
+        )
+    if etag:
+        response.set_etag(etag)
+    return response
+
+
+def next_url(named: NamedQuery, raw: dict[str, str], cursor: str) -> str:
+    """The URL of the next page: the same parameters, format and page size, and the cursor."""
+    params = {k: v for k, v in raw.items() if k != "cursor" and v != ""}
+    fmt = request.args.get("format")
+    if fmt:
+        params["format"] = fmt
+    params["cursor"] = cursor
+    return url_for("queries.run_query", name=named.name, _external=False, **params)
