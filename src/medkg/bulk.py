@@ -17,9 +17,9 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
@@ -37,6 +37,9 @@ from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store
 from medkg.vocab import MEDKG, Minter, curie_to_iri
+
+if TYPE_CHECKING:
+    from medkg.curated import SourceResult
 
 log = logging.getLogger(__name__)
 VOID = "http://rdfs.org/ns/void#"
@@ -95,6 +98,7 @@ class BulkResult:
     nquads: Path | None = None
     encode_seconds: float = 0.0
     load_seconds: float = 0.0
+    sources: list[SourceResult] = field(default_factory=list)
 
 
 class Contradictions:
@@ -107,11 +111,14 @@ class Contradictions:
         )
 
     def add(self, claims: Iterable[Claim]) -> None:
-        rows = [
-            (_digest(contradiction_key(c)), c.key, int(c.negated))
+        self.add_rows(
+            contradiction_row(c)
             for c in claims
             if not all(e.status == "deprecated" for e in c.evidence)
-        ]
+        )
+
+    def add_rows(self, rows: Iterable[tuple[str, ...]]) -> None:
+        """Add ``contradiction_row``s (as strings, e.g. read back from a file)."""
         self.db.executemany("INSERT OR IGNORE INTO c VALUES (?, ?, ?)", rows)
 
     def iter_quads(self, mint: Minter) -> Iterator[Quad]:
@@ -170,6 +177,11 @@ class Inference:
                 inferred = {str(a) for c in told for a in supers.get(URIRef(c), ())} - told
                 for sup in sorted(inferred):
                     yield f"{node} <{RDF.type}> <{sup}>"
+
+
+def contradiction_row(c: Claim) -> tuple[str, str, str]:
+    """A claim's row in the contradiction table: key digest, claim key, polarity."""
+    return _digest(contradiction_key(c)), c.key, str(int(c.negated))
 
 
 def _digest(key: tuple[str | None, ...]) -> str:
@@ -237,6 +249,8 @@ def encode_corpus(
                 progress(1, len(f.claims))
         if problems:
             raise_problems(problems)
+        result.sources = _write_sources(root, mint, out, inference, contradictions, union)
+        result.quads += sum(s.quads for s in result.sources)
         result.quads += write_quads(out, contradictions.iter_quads(mint), union)
         inferred = mint.graph("inferred")
         for spo in inference.iter_triples(inferred):
@@ -245,9 +259,32 @@ def encode_corpus(
     finally:
         contradictions.close()
         inference.types.close()
-    result.version = input_version(onto_paths + paths)
+    result.version = input_version(onto_paths + paths + _registry(root))
     result.quads += write_quads(out, iter_build_info(result, mint), union)
     return result
+
+
+def _write_sources(
+    root: Path,
+    mint: Minter,
+    out: IO[str],
+    inference: Inference,
+    contradictions: Contradictions,
+    union: bool,
+) -> list[SourceResult]:
+    """The curated sources registered in ``data/sources.yaml`` (see ``medkg.curated``)."""
+    from medkg.curated import write_sources
+
+    results = write_sources(root, mint, out, inference, contradictions, union)
+    build = mint.graph("build")
+    for r in results:
+        write_quads(out, [(dataset_iri(mint), DCTERMS.source, mint.source(r.id), build)], union)
+    return results
+
+
+def _registry(root: Path) -> list[Path]:
+    path = root / "data" / "sources.yaml"
+    return [path] if path.exists() else []
 
 
 def raise_problems(problems: list[MedkgError]) -> None:

