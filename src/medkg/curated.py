@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from medkg import __version__
@@ -168,7 +169,8 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
 
         def write(batch: Iterable[Quad]) -> None:
             for s, p, o, g in batch:
-                quads.write(f"{nt(s)} {nt(p)} {nt(o)} <{g}> .\n")
+                obj = f"<{o}>" if type(o) is URIRef else nt(o)
+                quads.write(f"<{s}> <{p}> {obj} <{g}> .\n")
                 result.quads += 1
                 if p == RDF.type:
                     types.write(f"{nt(s)}\t{o}\n")

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from medkg.errors import Location
 
@@ -176,8 +177,9 @@ class Claim:
     qualifiers: Qualifiers = Qualifiers()
     evidence: tuple[Evidence, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """The claim key (computed once: a frozen claim's key cannot change)."""
         return claim_key(self)
 
     @property

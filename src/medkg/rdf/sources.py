@@ -8,6 +8,8 @@ source gives. A claim's affirmed triple goes to the truthy graph; a denied one n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from functools import cache
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
@@ -15,6 +17,51 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from medkg.model import Claim, Source, SourceEvidence
 from medkg.rdf.encode import MODALITY, STATUS, Quad
 from medkg.vocab import CITO, MEDKG, PAV, Minter, to_iri
+
+# the terms every row repeats, made once (rdflib's Namespace lookups and term constructors are
+# most of the encoding time at 270k rows)
+EVIDENCE, SOURCE, SOURCE_LINE, EVIDENCE_CODE = (
+    MEDKG.evidence,
+    MEDKG.source,
+    MEDKG.sourceLine,
+    MEDKG.evidenceCode,
+)
+CURATION_STATUS, CURATED_BY, CURATED_ON = MEDKG.curationStatus, MEDKG.curatedBy, MEDKG.curatedOn
+CITES, EVIDENCE_CLASS, REFERENCE_CLASS = CITO.citesAsEvidence, MEDKG.Evidence, MEDKG.Reference
+TYPE, LABEL, SEE_ALSO, IDENTIFIER = RDF.type, RDFS.label, RDFS.seeAlso, DCTERMS.identifier
+SUBJECT, PREDICATE, OBJECT = RDF.subject, RDF.predicate, RDF.object
+TRUE, FALSE = Literal(True), Literal(False)
+_M = {
+    name: MEDKG[name]
+    for name in [
+        "Claim",
+        "negated",
+        "modality",
+        "frequency",
+        "frequencyCount",
+        "frequencyTotal",
+        "frequencyPercent",
+        "onset",
+        "sex",
+        "modifier",
+    ]
+}
+term = cache(to_iri)
+
+
+@cache
+def _date(day: date) -> Literal:
+    return Literal(day, datatype=XSD.date)
+
+
+@cache
+def _text(value: str) -> Literal:
+    return Literal(value)
+
+
+@cache
+def _integer(value: int) -> Literal:
+    return Literal(value)
 
 
 def iter_source_node_quads(source: Source, mint: Minter) -> Iterator[Quad]:
@@ -48,57 +95,58 @@ class SourceEncoder:
         g = self.g
         if subject_name and claim.subject not in self.named:
             self.named.add(claim.subject)
-            yield to_iri(claim.subject), RDFS.label, Literal(subject_name), g
-        c = self.mint.claim(claim.key)
-        if claim.key not in self.claims:
-            self.claims.add(claim.key)
+            yield term(claim.subject), LABEL, Literal(subject_name), g
+        key = claim.key
+        c = self.mint.claim(key)
+        if key not in self.claims:
+            self.claims.add(key)
             yield from iter_source_claim_quads(claim, c, g)
             # the negation and draft rules: only an affirmed, asserted claim a curator vouches for
             if not claim.negated and claim.modality == "asserted" and evidence.status == "approved":
-                s, p, o = to_iri(claim.subject), to_iri(claim.predicate), to_iri(claim.object)
+                s, p, o = term(claim.subject), term(claim.predicate), term(claim.object)
                 yield s, p, o, self.truthy
         e = self.mint.evidence(evidence.key)
-        yield c, MEDKG.evidence, e, g
-        yield e, RDF.type, MEDKG.Evidence, g
-        yield e, MEDKG.source, self.node, g
-        yield e, MEDKG.sourceLine, Literal(evidence.line), g
-        yield e, MEDKG.evidenceCode, to_iri(evidence.evidence_code), g
-        yield e, MEDKG.curationStatus, STATUS[evidence.status], g
+        yield c, EVIDENCE, e, g
+        yield e, TYPE, EVIDENCE_CLASS, g
+        yield e, SOURCE, self.node, g
+        yield e, SOURCE_LINE, Literal(evidence.line), g
+        yield e, EVIDENCE_CODE, term(evidence.evidence_code), g
+        yield e, CURATION_STATUS, STATUS[evidence.status], g
         for cur in evidence.curations:
-            yield e, MEDKG.curatedBy, Literal(cur.curator), g
+            yield e, CURATED_BY, _text(cur.curator), g
             if cur.on:
-                yield e, MEDKG.curatedOn, Literal(cur.on, datatype=XSD.date), g
+                yield e, CURATED_ON, _date(cur.on), g
         for ref in evidence.references:
             r = self.mint.cited(ref.identifier)
-            yield e, CITO.citesAsEvidence, r, g
+            yield e, CITES, r, g
             if ref.identifier not in self.references:
                 self.references.add(ref.identifier)
-                yield r, RDF.type, MEDKG.Reference, g
-                yield r, DCTERMS.identifier, Literal(ref.identifier), g
-                yield r, RDFS.seeAlso, URIRef(ref.iri), g
+                yield r, TYPE, REFERENCE_CLASS, g
+                yield r, IDENTIFIER, Literal(ref.identifier), g
+                yield r, SEE_ALSO, URIRef(ref.iri), g
 
 
 def iter_source_claim_quads(claim: Claim, c: URIRef, g: URIRef) -> Iterator[Quad]:
     """A claim of a curated source with its qualifiers (the article's are in ``encode``)."""
-    yield c, RDF.type, MEDKG.Claim, g
-    yield c, RDF.subject, to_iri(claim.subject), g
-    yield c, RDF.predicate, to_iri(claim.predicate), g
-    yield c, RDF.object, to_iri(claim.object), g
-    yield c, MEDKG.negated, Literal(claim.negated), g
-    yield c, MEDKG.modality, MODALITY[claim.modality], g
-    yield c, MEDKG.curationStatus, STATUS["approved"], g
+    yield c, TYPE, _M["Claim"], g
+    yield c, SUBJECT, term(claim.subject), g
+    yield c, PREDICATE, term(claim.predicate), g
+    yield c, OBJECT, term(claim.object), g
+    yield c, _M["negated"], TRUE if claim.negated else FALSE, g
+    yield c, _M["modality"], MODALITY[claim.modality], g
+    yield c, CURATION_STATUS, STATUS["approved"], g
     q = claim.qualifiers
     if q.frequency_term:
-        yield c, MEDKG.frequency, to_iri(q.frequency_term), g
+        yield c, _M["frequency"], term(q.frequency_term), g
     if q.frequency_count is not None:
-        yield c, MEDKG.frequencyCount, Literal(q.frequency_count), g
+        yield c, _M["frequencyCount"], _integer(q.frequency_count), g
     if q.frequency_total is not None:
-        yield c, MEDKG.frequencyTotal, Literal(q.frequency_total), g
+        yield c, _M["frequencyTotal"], _integer(q.frequency_total), g
     if q.frequency_percent is not None:
-        yield c, MEDKG.frequencyPercent, Literal(q.frequency_percent, datatype=XSD.decimal), g
+        yield c, _M["frequencyPercent"], Literal(q.frequency_percent, datatype=XSD.decimal), g
     if q.onset:
-        yield c, MEDKG.onset, to_iri(q.onset), g
+        yield c, _M["onset"], term(q.onset), g
     if q.sex:
-        yield c, MEDKG.sex, to_iri(q.sex), g
+        yield c, _M["sex"], term(q.sex), g
     for m in q.modifiers:
-        yield c, MEDKG.modifier, to_iri(m), g
+        yield c, _M["modifier"], term(m), g

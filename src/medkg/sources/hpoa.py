@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Container, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -146,8 +147,12 @@ def read_row(text: str, source_id: str, line: int, terms: Container[str] | None)
         raise _bad(row, "evidence", f"is not one of {', '.join(ECO)}")
     if row["sex"] and row["sex"].upper() not in SEX:
         raise _bad(row, "sex", "is neither MALE nor FEMALE")
-    qualifiers = replace(
-        _frequency(row, terms),
+    term, count, total, percent = _frequency(row, terms)
+    qualifiers = Qualifiers(
+        frequency_term=term,
+        frequency_count=count,
+        frequency_total=total,
+        frequency_percent=percent,
         onset=_term(row, "onset", terms) if row["onset"] else None,
         sex=SEX[row["sex"].upper()] if row["sex"] else None,
         modifiers=tuple(_term(row, "modifier", terms, m) for m in _split(row["modifier"])),
@@ -169,6 +174,8 @@ def read_row(text: str, source_id: str, line: int, terms: Container[str] | None)
 
 
 def _split(cell: str) -> list[str]:
+    if not cell:
+        return []
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
@@ -208,28 +215,37 @@ def _term(
     return value
 
 
-def _frequency(row: dict[str, str], terms: Container[str] | None) -> Qualifiers:
-    """The frequency column as qualifiers: an HP term, n/m, or a percentage."""
+Frequency = tuple[str | None, int | None, int | None, Decimal | None]
+
+
+def _frequency(row: dict[str, str], terms: Container[str] | None) -> Frequency:
+    """The frequency column: an HP term, a count n of m, or a percentage."""
     value = row["frequency"]
     if not value:
-        return Qualifiers()
+        return None, None, None, None
     if value.startswith("HP:"):
-        return Qualifiers(frequency_term=_term(row, "frequency", terms))
+        return _term(row, "frequency", terms), None, None, None
     if m := _COUNT.match(value):
         count, total = int(m.group(1)), int(m.group(2))
         if total == 0 or count > total:
             raise _bad(row, "frequency", "is not a count n/m with 0 <= n <= m and m > 0")
-        return Qualifiers(frequency_count=count, frequency_total=total)
+        return None, count, total, None
     if (m := _PERCENT.match(value)) and Decimal(m.group(1)) <= 100:
-        return Qualifiers(frequency_percent=Decimal(m.group(1)))
+        return None, None, None, Decimal(m.group(1))
     raise _bad(row, "frequency", "is neither an HP term, n/m nor a percentage")
 
 
 def _curation(row: dict[str, str], entry: str) -> Curation:
+    curation = _parse_curation(entry)
+    if curation is None:
+        raise _bad(row, "biocuration", "is not curator[YYYY-MM-DD] with a valid date", entry)
+    return curation
+
+
+@cache
+def _parse_curation(entry: str) -> Curation | None:
     m = _CURATION.match(entry)
-    if not m:
-        raise _bad(row, "biocuration", "is not curator[YYYY-MM-DD]", entry)
     try:
-        return Curation(m.group(1), date.fromisoformat(m.group(2)))
+        return Curation(m.group(1), date.fromisoformat(m.group(2))) if m else None
     except ValueError:
-        raise _bad(row, "biocuration", "has no valid date", entry) from None
+        return None

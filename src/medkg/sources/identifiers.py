@@ -42,6 +42,7 @@ def identifier_iri(identifier: str) -> str:
     return iri
 
 
+@cache
 def to_reference(identifier: str) -> SourceReference:
     """A reference as a source writes it: a ``PREFIX:local`` identifier, or a web address.
 
