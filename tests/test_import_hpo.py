@@ -4,6 +4,7 @@ file is unchanged."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,3 +161,23 @@ def test_rebuild_reuses_the_encoding_and_a_changed_file_asks_for_import(
         assert "medkg import hpo-annotations" in str(result.exception) + result.output
     finally:
         shutil.copy(FIXTURE, project / "fixture.hpoa")
+        result = None  # its traceback holds the store, whose lock goes with it
+        gc.collect()
+
+
+def test_corroboration_of_als_lists_the_article_and_orphanet(store: Store, project: Path) -> None:
+    from medkg.queries import get_query, to_text
+
+    result = get_query(project, "corroboration").run(store, {"entity": "MONDO:0004976"})
+    rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+    for phenotype in ("HP:0001347", "HP:0002380", "HP:0003202"):
+        stated = [r for r in rows if r["other"] == phenotype and r["predicate"] == "RO:0002200"]
+        article = [r for r in stated if r["source"].startswith("medkg:article/")]
+        orphanet = [r for r in stated if r["aligned"] == "http://www.orpha.net/ORDO/Orphanet_803"]
+        assert any("2" in r["references"].split(", ") for r in article), stated
+        assert [(r["stance"], r["codes"], r["frequency"], r["references"]) for r in orphanet] == [
+            ("affirms", "ECO:0000304", "HP:0040282", "ORPHA:803")
+        ]
+        assert orphanet[0]["source"] == "medkg:source/hpo-annotations"
+    denied = [r for r in rows if r["other"] == "HP:0007305" and r["stance"] == "denies"]
+    assert {r["source"] for r in denied} >= {"medkg:source/hpo-annotations"}

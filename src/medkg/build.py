@@ -63,8 +63,11 @@ SHAPES = "shapes.ttl"
 
 
 def ontology_paths(root: Path) -> list[Path]:
-    """The ontology's Turtle files; the SHACL shapes describe the data and stay out of it."""
-    return sorted(p for p in (root / "ontology").glob("*.ttl") if p.name != SHAPES)
+    """The ontology's Turtle files, then its SSSOM mapping files; the SHACL shapes describe the
+    data and stay out of it."""
+    folder = root / "ontology"
+    turtle = sorted(p for p in folder.glob("*.ttl") if p.name != SHAPES)
+    return turtle + sorted(folder.glob("*.sssom.tsv"))
 
 
 def shapes_path(root: Path) -> Path:

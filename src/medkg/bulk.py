@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from medkg import __version__
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 VOID = "http://rdfs.org/ns/void#"
 MAX_SHOWN = 50
-HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf)
+HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.exactMatch)  # edges kept for inference
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 

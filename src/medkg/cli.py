@@ -114,6 +114,7 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
         )
     total = len(claim_paths(settings.root_path))
     with ExitStack() as bars:
+        bars.callback(store.close)  # on failure too: the store's lock is released
         encode = bars.enter_context(tqdm(total=total, unit="article", desc="encode"))
         load = bars.enter_context(
             tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="load", delay=0.5)
@@ -129,7 +130,6 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
         result = bulk_build_into(
             store, settings, Path(nquads) if nquads else None, progress, load.update
         )
-    store.close()
     click.echo(
         f"bulk-built {result.quads} quads, {result.claims} claims from {result.articles} "
         f"article(s) (encode {result.encode_seconds:.1f}s, load {result.load_seconds:.1f}s); "
