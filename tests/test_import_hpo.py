@@ -4,7 +4,6 @@ file is unchanged."""
 
 from __future__ import annotations
 
-import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,13 +30,16 @@ SOURCE_GRAPH = "https://w3id.org/medkg/graph/source/hpo-annotations"
 TRUTHY = "https://w3id.org/medkg/graph/truthy"
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hpo")
+def copy_project(root: Path) -> Path:
     for folder in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / folder, root / folder)
     shutil.copy(FIXTURE, root / "fixture.hpoa")
     return root
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("hpo"))
 
 
 def run(project: Path, *args: str) -> str:
@@ -53,7 +55,7 @@ def imported(project: Path) -> str:
     return run(project, "import", "hpo-annotations", "--hpoa", str(project / "fixture.hpoa"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def store(project: Path, imported: str) -> Iterator[Store]:  # imported: built first
     s = open_store(f"oxigraph:{project}/store", project)
     yield s
@@ -145,9 +147,10 @@ def test_references_curators_and_dates(store: Store) -> None:
     assert {r[3] for r in rows} == {"2021-06-21", "2023-01-05"}
 
 
-def test_rebuild_reuses_the_encoding_and_a_changed_file_asks_for_import(
-    project: Path, imported: str
-) -> None:
+def test_rebuild_reuses_the_encoding_and_a_changed_file_asks_for_import(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)  # its own store: the module's stays open
+    first = run(project, "import", "hpo-annotations", "--hpoa", str(project / "fixture.hpoa"))
+    assert "encoding reused" not in first
     again = run(project, "build")
     assert "file unchanged, encoding reused" in again
     (project / "fixture.hpoa").write_text(
@@ -161,8 +164,6 @@ def test_rebuild_reuses_the_encoding_and_a_changed_file_asks_for_import(
         assert "medkg import hpo-annotations" in str(result.exception) + result.output
     finally:
         shutil.copy(FIXTURE, project / "fixture.hpoa")
-        result = None  # its traceback holds the store, whose lock goes with it
-        gc.collect()
 
 
 def test_corroboration_of_als_lists_the_article_and_orphanet(store: Store, project: Path) -> None:
@@ -181,3 +182,25 @@ def test_corroboration_of_als_lists_the_article_and_orphanet(store: Store, proje
         assert orphanet[0]["source"] == "medkg:source/hpo-annotations"
     denied = [r for r in rows if r["other"] == "HP:0007305" and r["stance"] == "denies"]
     assert {r["source"] for r in denied} >= {"medkg:source/hpo-annotations"}
+
+
+def test_health_and_service_description_carry_the_hpo_attribution(
+    store: Store, project: Path
+) -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    from medkg.config import load_settings
+    from medkg.web import create_app
+
+    settings = load_settings(env={}, root=str(project), store=f"oxigraph:{project}/store")
+    client = create_app(settings, store).test_client()
+    (source,) = client.get("/health").get_json()["sources"]
+    assert source["source"] == "https://w3id.org/medkg/source/hpo-annotations"
+    assert source["release"] == "2025-01-16"
+    assert "Human Phenotype Ontology (version 2025-01-16)" in source["attribution"]
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    description = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    node = URIRef(source["source"])
+    attribution = URIRef("https://w3id.org/medkg/attribution")
+    assert description.value(node, attribution) == Literal(source["attribution"])
+    assert (None, URIRef("http://purl.org/dc/terms/source"), node) in description

@@ -157,3 +157,16 @@ def dataset_version(store: Store, settings: Settings) -> str | None:
     result = store.query(f"SELECT ?v WHERE {{ {ds.n3()} {MEDKG.version.n3()} ?v }} LIMIT 1")
     rows = list(result.rows)
     return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def dataset_sources(store: Store) -> list[dict[str, str]]:
+    """The curated sources in the store (``medkg:Source``) with the attribution each requires,
+    for ``/health`` and the service description."""
+    result = store.query(
+        f"""SELECT ?source ?title ?version ?license ?attribution WHERE {{
+          ?source a {MEDKG.Source.n3()} ; <{DCTERMS.title}> ?title ;
+            <http://purl.org/pav/version> ?version ; <{DCTERMS.license}> ?license ;
+            {MEDKG.attribution.n3()} ?attribution }} ORDER BY ?source"""
+    )
+    keys = ("source", "title", "release", "license", "attribution")
+    return [dict(zip(keys, map(str, row), strict=True)) for row in result.rows]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from medkg.build import dataset_size
+from medkg.build import dataset_size, dataset_sources
 from medkg.store.base import describe
 from medkg.web.state import state
 
@@ -16,8 +18,9 @@ bp = Blueprint("health", __name__)
 def health() -> ResponseReturnValue:
     s = state()
     # the build's recorded size: counting would scan the store on every health check
-    body = {"status": "ok", "version": s.version}
+    body: dict[str, Any] = {"status": "ok", "version": s.version}
     body |= describe(s.store, dataset_size(s.store, s.settings))
+    body["sources"] = dataset_sources(s.store)  # curated sources, with the attribution they ask
     watcher = current_app.extensions.get("medkg.watch")
     if watcher is not None:
         body["watch"] = watcher.status  # a broken edit shows here with its report
