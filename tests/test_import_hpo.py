@@ -204,3 +204,25 @@ def test_health_and_service_description_carry_the_hpo_attribution(
     attribution = URIRef("https://w3id.org/medkg/attribution")
     assert description.value(node, attribution) == Literal(source["attribution"])
     assert (None, URIRef("http://purl.org/dc/terms/source"), node) in description
+
+
+def test_orphanet_denial_contradicts_the_article_across_the_exact_match(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?group ?member ?negated WHERE { GRAPH <https://w3id.org/medkg/graph/qc> {
+             ?group a medkg:ContradictionGroup ; medkg:member ?member }
+           ?member rdf:object obo:HP_0007305 ; rdf:predicate obo:RO_0002200 ;
+                   medkg:negated ?negated }""",
+    )
+    groups = {r[0] for r in rows}
+    assert len(groups) == 1, rows
+    stances = {r[2] for r in rows}
+    assert stances == {"true", "false"}
+    subjects = select(
+        store,
+        f"""SELECT DISTINCT ?s WHERE {{ <{rows[0][0]}> medkg:member/rdf:subject ?s }}""",
+    )
+    assert {s for (s,) in subjects} == {
+        "http://purl.obolibrary.org/obo/MONDO_0004976",
+        "http://www.orpha.net/ORDO/Orphanet_803",
+    }

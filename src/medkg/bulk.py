@@ -15,9 +15,10 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -33,10 +34,11 @@ from medkg.errors import BuildError, MedkgError
 from medkg.model import Article, Claim
 from medkg.rdf.derive import contradiction_key, iter_article_qc_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
+from medkg.rdf.mappings import exact_match_representatives
 from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store
-from medkg.vocab import MEDKG, Minter, curie_to_iri
+from medkg.vocab import MEDKG, Minter, curie_to_iri, to_iri
 
 if TYPE_CHECKING:
     from medkg.curated import SourceResult
@@ -102,24 +104,37 @@ class BulkResult:
 
 
 class Contradictions:
-    """Claims grouped by contradiction key in an on-disk table, not in memory."""
+    """Claims grouped by contradiction key in an on-disk table, not in memory.
 
-    def __init__(self, path: Path):
+    Subjects and objects are compared up to exact matches (``aligned``: IRI -> one IRI per set
+    of exact matches), so an article on MONDO:0004976 and a curated source on Orphanet:803
+    contradict each other when one affirms what the other denies in the same context.
+    """
+
+    def __init__(self, path: Path, aligned: dict[str, str] | None = None):
         self.db = sqlite3.connect(path)
         self.db.execute(
             "CREATE TABLE c (ckey TEXT, claim TEXT, negated INTEGER, PRIMARY KEY (ckey, claim))"
         )
+        self.aligned = aligned or {}
 
     def add(self, claims: Iterable[Claim]) -> None:
-        self.add_rows(
-            contradiction_row(c)
+        self.add_keyed(
+            (contradiction_key(c), c.key, c.negated)
             for c in claims
             if not all(e.status == "deprecated" for e in c.evidence)
         )
 
-    def add_rows(self, rows: Iterable[tuple[str, ...]]) -> None:
-        """Add ``contradiction_row``s (as strings, e.g. read back from a file)."""
-        self.db.executemany("INSERT OR IGNORE INTO c VALUES (?, ?, ?)", rows)
+    def add_keyed(self, rows: Iterable[tuple[Sequence[str | None], str, bool]]) -> None:
+        """Add (``contradiction_key``, claim key, negated) rows."""
+        self.db.executemany(
+            "INSERT OR IGNORE INTO c VALUES (?, ?, ?)",
+            ((_digest(self._aligned(key)), claim, int(neg)) for key, claim, neg in rows),
+        )
+
+    def _aligned(self, key: Sequence[str | None]) -> tuple[str | None, ...]:
+        s, p, o, *context = key
+        return (self.aligned.get(_iri(s), s), p, self.aligned.get(_iri(o), o), *context)
 
     def iter_quads(self, mint: Minter) -> Iterator[Quad]:
         """The contradiction groups of ``derive.iter_qc_quads``, group by group."""
@@ -179,9 +194,13 @@ class Inference:
                     yield f"{node} <{RDF.type}> <{sup}>"
 
 
-def contradiction_row(c: Claim) -> tuple[str, str, str]:
-    """A claim's row in the contradiction table: key digest, claim key, polarity."""
-    return _digest(contradiction_key(c)), c.key, str(int(c.negated))
+@cache
+def _iri(term: str | None) -> str:
+    """A claim's term (a CURIE or an IRI) as an IRI, to look up its exact matches."""
+    try:
+        return str(to_iri(term or ""))
+    except MedkgError:
+        return term or ""
 
 
 def _digest(key: tuple[str | None, ...]) -> str:
@@ -224,12 +243,13 @@ def encode_corpus(
     ontology = read_ontology(onto_paths)
     inference = Inference(workdir / "types.tsv")
     onto_quads = list(iter_graph_quads(ontology, mint.graph("ontology")))
+    aligned = exact_match_representatives(ontology)
     result.quads += write_quads(out, onto_quads, union)
     inference.add(onto_quads)
     del ontology, onto_quads
     problems: list[MedkgError] = []
     build = mint.graph("build")
-    contradictions = Contradictions(workdir / "contradictions.sqlite")
+    contradictions = Contradictions(workdir / "contradictions.sqlite", aligned)
     try:
         for path in paths:
             f = load_claim_file_fast(path, root)

@@ -50,6 +50,7 @@ HPO_ATTRIBUTION = (
     "http://www.human-phenotype-ontology.org"
 )
 CACHE = Path(".medkg") / "cache" / "sources"
+CACHE_FORMAT = 2  # raise when what the cache holds changes
 
 
 @dataclass
@@ -104,7 +105,7 @@ def register_hpo_annotations(
 
 def cache_key(entry: SourceEntry, mint: Minter) -> str:
     """Everything the encoded lines depend on: the file, the options, the base IRI, medkg."""
-    raw = json.dumps([entry.to_dict(), mint.base, __version__], sort_keys=True)
+    raw = json.dumps([entry.to_dict(), mint.base, __version__, CACHE_FORMAT], sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -132,7 +133,7 @@ def write_source(
         _encode(entry, path, root, mint, cache)
     result = SourceResult(**json.loads((cache / "done.json").read_text()))
     result.cached = cached
-    quads, types, rows = cache / "quads.nq", cache / "types.tsv", cache / "contradictions.tsv"
+    quads, types, rows = cache / "quads.nq", cache / "types.tsv", cache / "contradictions.jsonl"
     with quads.open(encoding="utf-8") as f:
         for line in f:
             out.write(line)
@@ -142,14 +143,15 @@ def write_source(
         for line in f:
             inference.types.write(line)
     with rows.open(encoding="utf-8") as f:
-        contradictions.add_rows(tuple(line.rstrip("\n").split("\t")) for line in f)
+        contradictions.add_keyed(json.loads(line) for line in f)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Path) -> None:
     """Read and encode the source into the cache directory (atomic: a temp dir renamed)."""
-    from medkg.bulk import contradiction_row, nt
+    from medkg.bulk import nt
+    from medkg.rdf.derive import contradiction_key
 
     started = time.perf_counter()
     tmp = cache.with_name(cache.name + ".tmp")
@@ -164,7 +166,7 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
     with (
         (tmp / "quads.nq").open("w", encoding="utf-8") as quads,
         (tmp / "types.tsv").open("w", encoding="utf-8") as types,
-        (tmp / "contradictions.tsv").open("w", encoding="utf-8") as rows,
+        (tmp / "contradictions.jsonl").open("w", encoding="utf-8") as rows,
     ):
 
         def write(batch: Iterable[Quad]) -> None:
@@ -183,7 +185,8 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
             new = a.claim.key not in encoder.claims
             write(encoder.iter_row_quads(a.claim, a.evidence, a.disease_name))
             if new:
-                rows.write("\t".join(map(str, contradiction_row(a.claim))) + "\n")
+                key = contradiction_key(a.claim)
+                rows.write(json.dumps([key, a.claim.key, a.claim.negated]) + "\n")
     result.claims = len(encoder.claims)
     result.rows, result.annotations, result.negated = (
         report.rows,

@@ -71,3 +71,28 @@ def _first_data_line(path: Path) -> int:
             if not line.startswith("#"):
                 return n + 1
     return 1
+
+
+def exact_match_representatives(graph: Graph) -> dict[str, str]:
+    """Each IRI in a ``skos:exactMatch`` -> one IRI standing for all its exact matches (the
+    least, so the choice does not depend on order); IRIs with no exact match are left out.
+
+    >>> g = Graph()
+    >>> g.add((URIRef("http://b"), SKOS.exactMatch, URIRef("http://a")))  # doctest: +ELLIPSIS
+    <Graph ...>
+    >>> exact_match_representatives(g)
+    {'http://a': 'http://a', 'http://b': 'http://a'}
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in graph.subject_objects(SKOS.exactMatch):
+        ra, rb = find(str(a)), find(str(b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in sorted(parent)}
