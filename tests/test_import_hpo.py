@@ -226,3 +226,33 @@ def test_orphanet_denial_contradicts_the_article_across_the_exact_match(store: S
         "http://purl.obolibrary.org/obo/MONDO_0004976",
         "http://www.orpha.net/ORDO/Orphanet_803",
     }
+
+
+def test_full_hpo_labels_and_hierarchy_answer_without_property_paths(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?label WHERE { GRAPH <https://w3id.org/medkg/graph/ontology> {
+             obo:HP_0001347 <http://www.w3.org/2000/01/rdf-schema#label> ?label } }""",
+    )
+    assert rows == [("Hyperreflexia",)]
+    assert (
+        len(
+            select(
+                store,
+                "SELECT ?t WHERE { ?t a <http://www.w3.org/2002/07/owl#Class> . FILTER(STRSTARTS(STR(?t), STR(obo:HP_))) }",
+            )
+        )
+        > 19_000
+    )
+    # phenotypes of Orphanet:803 under abnormality of the nervous system (HP:0000707): one hop
+    nervous = select(
+        store,
+        """SELECT DISTINCT ?p WHERE {
+             ?c rdf:subject <http://www.orpha.net/ORDO/Orphanet_803> ; rdf:object ?p ;
+                medkg:negated false .
+             ?p <http://www.w3.org/2000/01/rdf-schema#subClassOf> obo:HP_0000707 } ORDER BY ?p""",
+    )
+    assert [p for (p,) in nervous] == [
+        "http://purl.obolibrary.org/obo/HP_0001347",
+        "http://purl.obolibrary.org/obo/HP_0002380",
+    ]

@@ -26,7 +26,7 @@ from medkg import __version__
 from medkg.errors import ConfigError, Location
 from medkg.model import Source
 from medkg.rdf.encode import Quad
-from medkg.rdf.sources import SourceEncoder, iter_source_node_quads
+from medkg.rdf.sources import SourceEncoder, iter_source_node_quads, iter_term_quads
 from medkg.sources.hpoa import ReadReport, iter_annotations
 from medkg.sources.obo import read_hpo_terms
 from medkg.sources.registry import (
@@ -50,7 +50,7 @@ HPO_ATTRIBUTION = (
     "http://www.human-phenotype-ontology.org"
 )
 CACHE = Path(".medkg") / "cache" / "sources"
-CACHE_FORMAT = 2  # raise when what the cache holds changes
+CACHE_FORMAT = 3  # raise when what the cache holds changes
 
 
 @dataclass
@@ -103,9 +103,13 @@ def register_hpo_annotations(
     return entry
 
 
-def cache_key(entry: SourceEntry, mint: Minter) -> str:
-    """Everything the encoded lines depend on: the file, the options, the base IRI, medkg."""
-    raw = json.dumps([entry.to_dict(), mint.base, __version__, CACHE_FORMAT], sort_keys=True)
+def cache_key(entry: SourceEntry, root: Path, mint: Minter) -> str:
+    """Everything the encoded lines depend on: the file, the ontology file, the options, the
+    base IRI, medkg."""
+    ontology = sha256_of(resolve(entry.ontology, root)) if entry.ontology else None
+    raw = json.dumps(
+        [entry.to_dict(), ontology, mint.base, __version__, CACHE_FORMAT], sort_keys=True
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -127,7 +131,7 @@ def write_source(
             hint=f"run `medkg import {entry.kind}` again to register the file as it is now",
             where=Location(str(root / "data" / "sources.yaml")),
         )
-    cache = root / CACHE / cache_key(entry, mint)
+    cache = root / CACHE / cache_key(entry, root, mint)
     cached = (cache / "done.json").exists()
     if not cached:
         _encode(entry, path, root, mint, cache)
@@ -142,6 +146,10 @@ def write_source(
     with types.open(encoding="utf-8") as f:
         for line in f:
             inference.types.write(line)
+    with (cache / "edges.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            s, p, o = line.rstrip("\n").split("\t")
+            inference.edges.add((URIRef(s), URIRef(p), URIRef(o)))
     with rows.open(encoding="utf-8") as f:
         contradictions.add_keyed(json.loads(line) for line in f)
     result.seconds = time.perf_counter() - started
@@ -150,7 +158,7 @@ def write_source(
 
 def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Path) -> None:
     """Read and encode the source into the cache directory (atomic: a temp dir renamed)."""
-    from medkg.bulk import nt
+    from medkg.bulk import HIERARCHY, nt
     from medkg.rdf.derive import contradiction_key
 
     started = time.perf_counter()
@@ -167,6 +175,7 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
         (tmp / "quads.nq").open("w", encoding="utf-8") as quads,
         (tmp / "types.tsv").open("w", encoding="utf-8") as types,
         (tmp / "contradictions.jsonl").open("w", encoding="utf-8") as rows,
+        (tmp / "edges.tsv").open("w", encoding="utf-8") as edges,
     ):
 
         def write(batch: Iterable[Quad]) -> None:
@@ -176,8 +185,12 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
                 result.quads += 1
                 if p == RDF.type:
                     types.write(f"{nt(s)}\t{o}\n")
+                elif p in HIERARCHY:
+                    edges.write(f"{s}\t{p}\t{o}\n")
 
         write(iter_source_node_quads(source, mint))
+        for t in terms.terms if terms else ():
+            write(iter_term_quads(t.id, t.name, t.parents, mint))
         annotations = iter_annotations(
             path, entry.id, report, terms.ids if terms else None, entry.include_iea
         )

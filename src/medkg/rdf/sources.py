@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from medkg.model import Claim, Source, SourceEvidence
 from medkg.rdf.encode import MODALITY, STATUS, Quad
@@ -150,3 +150,17 @@ def iter_source_claim_quads(claim: Claim, c: URIRef, g: URIRef) -> Iterator[Quad
         yield c, _M["sex"], term(q.sex), g
     for m in q.modifiers:
         yield c, _M["modifier"], term(m), g
+
+
+def iter_term_quads(
+    term_id: str, name: str, parents: tuple[str, ...], mint: Minter
+) -> Iterator[Quad]:
+    """An ontology term of a curated source's release (an HP term from ``hp.obo``): its type,
+    label and parents, in the ontology graph, as the release has them."""
+    g = mint.graph("ontology")
+    t = term(term_id)
+    yield t, TYPE, OWL.Class, g
+    if name:
+        yield t, LABEL, Literal(name, lang="en"), g
+    for parent in parents:
+        yield t, RDFS.subClassOf, term(parent), g

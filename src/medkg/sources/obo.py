@@ -1,8 +1,9 @@
 """The HP term ids of an HPO release (``hp.obo``), read with pyhpo's own OBO parser.
 
-The importer only needs to know which ids exist (a row naming another is reported and skipped),
-so it keeps the ids, the alternative ids and the release; it builds no ontology index (that is the
-grounding index's job).
+The importer checks that every id a row names exists (a row naming another is reported and
+skipped), and puts the current terms' labels and hierarchy in the ontology graph, unaltered, so
+"phenotypes under abnormality of the nervous system" is a lookup in the inferred graph. It builds
+no ontology index for grounding (that is the grounding index's job).
 """
 
 from __future__ import annotations
@@ -16,9 +17,19 @@ from medkg.errors import ConfigError, Location
 
 
 @dataclass(frozen=True)
+class HpoTerm:
+    """A current (not obsolete) term: its id, label and parents, as the release has them."""
+
+    id: str
+    name: str
+    parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HpoTerms:
-    ids: frozenset[str]
+    ids: frozenset[str]  # current and obsolete ids, and alternative ids
     release: str | None
+    terms: tuple[HpoTerm, ...] = ()
 
 
 def read_hpo_terms(path: Path) -> HpoTerms:
@@ -37,10 +48,14 @@ def read_hpo_terms(path: Path) -> HpoTerms:
             os.symlink(path.resolve(), Path(tmp) / "hp.obo")
             folder = Path(tmp)
         ids: set[str] = set()
+        terms = []
         for term in terms_from_file(str(folder)):
             ids.add(term["id"])
             ids.update(term.get("alt_id", ()))
-    return HpoTerms(frozenset(ids), _release(path))
+            if not term.get("is_obsolete"):
+                parents = tuple(p.partition(" ")[0] for p in term.get("is_a", ()))
+                terms.append(HpoTerm(term["id"], term.get("name", ""), parents))
+    return HpoTerms(frozenset(ids), _release(path), tuple(terms))
 
 
 def _release(path: Path) -> str | None:
