@@ -40,11 +40,14 @@ def cpu() -> float:
 def run(root: Path, *args: str) -> tuple[float, float, str]:
     """Run `medkg` in a subprocess; its wall and CPU time and output (it must not fail)."""
     started, cpu_before = time.perf_counter(), cpu()
+    tmp = root / "tmp"  # its own: other processes may clear abandoned medkg-* folders in /tmp
+    tmp.mkdir(exist_ok=True)
     done = subprocess.run(
         [*MEDKG, "--root", str(root), "--store", f"oxigraph:{root}/store", *args],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "TMPDIR": str(tmp)},
     )
     if done.returncode:
         sys.exit(f"medkg {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")

@@ -52,3 +52,20 @@ def test_watcher_catches_up_with_edits_made_while_no_server_watched(project: Pro
     watcher._catch_up()
     assert int(store.query(COUNT_CLAIMS).to_dicts()[0]["n"]) == before + 1
     assert watcher.status["status"] == "ok"
+
+
+def test_reload_keeps_a_registered_curated_source(project: Project) -> None:
+    from pathlib import Path
+
+    from medkg.curated import register_hpo_annotations
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "sources" / "fixture.hpoa"
+    register_hpo_annotations(project.root, fixture)
+    store = open_store("oxigraph:", project.root)
+    app = create_app(project.settings, store)
+    watcher = Watcher(app.extensions["medkg"])
+    ask = "ASK { GRAPH <https://w3id.org/medkg/graph/source/hpo-annotations> { ?s ?p ?o } }"
+    project.add_claim(NEW_CLAIM)
+    assert watcher.reload() is True
+    assert store.query(ask).boolean  # the edit is in, and the source graph with it
+    assert int(store.query(COUNT_CLAIMS).to_dicts()[0]["n"]) > 8
