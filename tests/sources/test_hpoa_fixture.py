@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from medkg.sources.hpoa import Annotation, ReadReport, iter_annotations
+from medkg.sources.hpoa import Annotation, ReadReport, iter_annotations, read_release
 from medkg.sources.obo import read_hpo_terms
 from medkg.sources.registry import resolve
 
@@ -32,7 +32,7 @@ def read(
 def test_orphanet_row_field_by_field(terms: frozenset[str]) -> None:
     rows, report = read(terms)
     a = rows[6]
-    assert report.release == "2025-01-16"
+    assert report.release == read_release(FIXTURE) == "2025-01-16"
     assert (a.claim.subject, a.claim.predicate, a.claim.object) == (
         ORPHA_803,
         "RO:0002200",

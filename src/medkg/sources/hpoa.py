@@ -128,6 +128,17 @@ def iter_annotations(
             yield annotation
 
 
+def read_release(path: Path) -> str | None:
+    """The ``#version:`` of the file's header (``2025-01-16``), or None if it has none."""
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                return None
+            if line.startswith("#version:"):
+                return line.partition(":")[2].strip()
+    return None
+
+
 def read_row(text: str, source_id: str, line: int, terms: Container[str] | None) -> Annotation:
     """One tab-separated row -> an annotation; raise BadRow naming the column at fault."""
     cells = text.split("\t")
