@@ -5,6 +5,7 @@ file is unchanged."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,15 @@ def copy_project(root: Path) -> Path:
         shutil.copytree(ROOT / folder, root / folder)
     shutil.copy(FIXTURE, root / "fixture.hpoa")
     return root
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_tempdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The bulk build's work folder away from /tmp, where other processes on a shared machine
+    may clear medkg-bulk-* folders they take for abandoned."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
+        yield
 
 
 @pytest.fixture(scope="module")
