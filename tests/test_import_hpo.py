@@ -266,3 +266,33 @@ def test_full_hpo_labels_and_hierarchy_answer_without_property_paths(store: Stor
         "http://purl.obolibrary.org/obo/HP_0001347",
         "http://purl.obolibrary.org/obo/HP_0002380",
     ]
+
+
+def test_include_iea_imports_the_iea_rows(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = run(
+        project,
+        "import",
+        "hpo-annotations",
+        "--hpoa",
+        str(project / "fixture.hpoa"),
+        "--include-iea",
+    )
+    assert "9 of 12 rows as evidence of 9 claims (1 negated), 0 IEA rows left out" in out
+    (entry,) = read_sources(project)
+    assert entry.include_iea is True
+    s = open_store(f"oxigraph:{project}/store", project)
+    try:
+        rows = select(
+            s,
+            """SELECT ?p ?code WHERE { ?e medkg:sourceLine 15 ; medkg:evidenceCode ?code .
+                 ?c medkg:evidence ?e ; rdf:predicate ?p }""",
+        )
+    finally:
+        s.close()
+    assert rows == [
+        (
+            "https://w3id.org/biolink/vocab/has_mode_of_inheritance",
+            "http://purl.obolibrary.org/obo/ECO_0000501",
+        )
+    ]
