@@ -65,8 +65,11 @@ SHAPES = "shapes.ttl"
 
 
 def ontology_paths(root: Path) -> list[Path]:
-    """The ontology's Turtle files; the SHACL shapes describe the data and stay out of it."""
-    return sorted(p for p in (root / "ontology").glob("*.ttl") if p.name != SHAPES)
+    """The ontology's Turtle files, then its SSSOM mapping files; the SHACL shapes describe the
+    data and stay out of it."""
+    folder = root / "ontology"
+    turtle = sorted(p for p in folder.glob("*.ttl") if p.name != SHAPES)
+    return turtle + sorted(folder.glob("*.sssom.tsv"))
 
 
 def shapes_path(root: Path) -> Path:
@@ -78,9 +81,12 @@ def claim_paths(root: Path) -> list[Path]:
 
 
 def input_paths(root: Path) -> list[Path]:
-    """The curated files a build reads: the ontology, claim files and article texts."""
+    """The curated files a build reads: the ontology, claim files, article texts and the
+    registry of curated sources (whose files carry their own sha256 in it)."""
     articles = sorted((root / "data" / "articles").glob("*.txt"))
-    return ontology_paths(root) + claim_paths(root) + articles
+    sources = [p for p in [root / "data" / "sources.yaml"] if p.is_file()]
+    mappings = sorted((root / "ontology").glob("*.sssom.tsv"))
+    return ontology_paths(root) + mappings + claim_paths(root) + articles + sources
 
 
 def input_fingerprint(root: Path) -> str | None:
@@ -196,3 +202,16 @@ def dataset_version(store: Store, settings: Settings) -> str | None:
     result = store.query(f"SELECT ?v WHERE {{ {ds.n3()} {MEDKG.version.n3()} ?v }} LIMIT 1")
     rows = list(result.rows)
     return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def dataset_sources(store: Store) -> list[dict[str, str]]:
+    """The curated sources in the store (``medkg:Source``) with the attribution each requires,
+    for ``/health`` and the service description."""
+    result = store.query(
+        f"""SELECT ?source ?title ?version ?license ?attribution WHERE {{
+          ?source a {MEDKG.Source.n3()} ; <{DCTERMS.title}> ?title ;
+            <http://purl.org/pav/version> ?version ; <{DCTERMS.license}> ?license ;
+            {MEDKG.attribution.n3()} ?attribution }} ORDER BY ?source"""
+    )
+    keys = ("source", "title", "release", "license", "attribution")
+    return [dict(zip(keys, map(str, row), strict=True)) for row in result.rows]

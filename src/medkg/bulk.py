@@ -14,14 +14,15 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from medkg import __version__
@@ -34,16 +35,20 @@ from medkg.errors import BuildError, MedkgError
 from medkg.model import Article, Claim
 from medkg.rdf.derive import contradiction_key, iter_article_qc_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
+from medkg.rdf.mappings import exact_match_representatives
 from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store
 from medkg.store.leftovers import temporary_folder
-from medkg.vocab import MEDKG, Minter, curie_to_iri
+from medkg.vocab import MEDKG, Minter, curie_to_iri, to_iri
+
+if TYPE_CHECKING:
+    from medkg.curated import SourceResult
 
 log = logging.getLogger(__name__)
 VOID = "http://rdfs.org/ns/void#"
 MAX_SHOWN = 50
-HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf)
+HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.exactMatch)  # edges kept for inference
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -98,24 +103,41 @@ class BulkResult:
     nquads: Path | None = None
     encode_seconds: float = 0.0
     load_seconds: float = 0.0
+    sources: list[SourceResult] = field(default_factory=list)
 
 
 class Contradictions:
-    """Claims grouped by contradiction key in an on-disk table, not in memory."""
+    """Claims grouped by contradiction key in an on-disk table, not in memory.
 
-    def __init__(self, path: Path):
+    Subjects and objects are compared up to exact matches (``aligned``: IRI -> one IRI per set
+    of exact matches), so an article on MONDO:0004976 and a curated source on Orphanet:803
+    contradict each other when one affirms what the other denies in the same context.
+    """
+
+    def __init__(self, path: Path, aligned: dict[str, str] | None = None):
         self.db = sqlite3.connect(path)
         self.db.execute(
             "CREATE TABLE c (ckey TEXT, claim TEXT, negated INTEGER, PRIMARY KEY (ckey, claim))"
         )
+        self.aligned = aligned or {}
 
     def add(self, claims: Iterable[Claim]) -> None:
-        rows = [
-            (_digest(contradiction_key(c)), c.key, int(c.negated))
+        self.add_keyed(
+            (contradiction_key(c), c.key, c.negated)
             for c in claims
             if not all(e.status == "deprecated" for e in c.evidence)
-        ]
-        self.db.executemany("INSERT OR IGNORE INTO c VALUES (?, ?, ?)", rows)
+        )
+
+    def add_keyed(self, rows: Iterable[tuple[Sequence[str | None], str, bool]]) -> None:
+        """Add (``contradiction_key``, claim key, negated) rows."""
+        self.db.executemany(
+            "INSERT OR IGNORE INTO c VALUES (?, ?, ?)",
+            ((_digest(self._aligned(key)), claim, int(neg)) for key, claim, neg in rows),
+        )
+
+    def _aligned(self, key: Sequence[str | None]) -> tuple[str | None, ...]:
+        s, p, o, *context = key
+        return (self.aligned.get(_iri(s), s), p, self.aligned.get(_iri(o), o), *context)
 
     def iter_quads(self, mint: Minter) -> Iterator[Quad]:
         """The contradiction groups of ``derive.iter_qc_quads``, group by group."""
@@ -175,6 +197,15 @@ class Inference:
                     yield f"{node} <{RDF.type}> <{sup}>"
 
 
+@cache
+def _iri(term: str | None) -> str:
+    """A claim's term (a CURIE or an IRI) as an IRI, to look up its exact matches."""
+    try:
+        return str(to_iri(term or ""))
+    except MedkgError:
+        return term or ""
+
+
 def _digest(key: tuple[str | None, ...]) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()[:24]
 
@@ -216,12 +247,13 @@ def encode_corpus(
     inference = Inference(workdir / "types.tsv")
     onto_quads = list(iter_graph_quads(ontology, mint.graph("ontology")))
     terms = set(declared_terms(ontology))
+    aligned = exact_match_representatives(ontology)
     result.quads += write_quads(out, onto_quads, union)
     inference.add(onto_quads)
     del ontology, onto_quads
     problems: list[MedkgError] = []
     build = mint.graph("build")
-    contradictions = Contradictions(workdir / "contradictions.sqlite")
+    contradictions = Contradictions(workdir / "contradictions.sqlite", aligned)
     try:
         for path in paths:
             f = load_claim_file_fast(path, root)
@@ -244,6 +276,8 @@ def encode_corpus(
                 progress(1, len(f.claims))
         if problems:
             raise_problems(problems)
+        result.sources = _write_sources(root, mint, out, inference, contradictions, union)
+        result.quads += sum(s.quads for s in result.sources)
         result.quads += write_quads(out, contradictions.iter_quads(mint), union)
         inferred = mint.graph("inferred")
         for spo in inference.iter_triples(inferred):
@@ -252,10 +286,33 @@ def encode_corpus(
     finally:
         contradictions.close()
         inference.types.close()
-    result.version = input_version(onto_paths + paths)
+    result.version = input_version(onto_paths + paths + _registry(root))
     result.fingerprint = input_fingerprint(root)
     result.quads += write_quads(out, iter_build_info(result, mint), union)
     return result
+
+
+def _write_sources(
+    root: Path,
+    mint: Minter,
+    out: IO[str],
+    inference: Inference,
+    contradictions: Contradictions,
+    union: bool,
+) -> list[SourceResult]:
+    """The curated sources registered in ``data/sources.yaml`` (see ``medkg.curated``)."""
+    from medkg.curated import write_sources
+
+    results = write_sources(root, mint, out, inference, contradictions, union)
+    build = mint.graph("build")
+    for r in results:
+        write_quads(out, [(dataset_iri(mint), DCTERMS.source, mint.source(r.id), build)], union)
+    return results
+
+
+def _registry(root: Path) -> list[Path]:
+    path = root / "data" / "sources.yaml"
+    return [path] if path.exists() else []
 
 
 def raise_problems(problems: list[MedkgError]) -> None:

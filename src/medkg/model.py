@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from medkg.errors import Location
 
@@ -95,10 +96,23 @@ class Qualifiers:
     max_value: Decimal | None = None
     unit: str | None = None
     frequency: str | None = None
+    # curated sources (DESIGN section 2, "Curated sources"); unset for article claims, so their
+    # keys are unchanged
+    frequency_term: str | None = None
+    frequency_count: int | None = None
+    frequency_total: int | None = None
+    frequency_percent: Decimal | None = None
+    onset: str | None = None
+    sex: str | None = None
+    modifiers: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, str]:
         """The qualifiers that are set, as strings, in a stable order (used by ``claim_key``)."""
-        return {k: str(v) for k, v in vars(self).items() if v is not None}
+        return {k: _text(v) for k, v in vars(self).items() if v is not None and v != ()}
+
+
+def _text(value: object) -> str:
+    return ";".join(value) if isinstance(value, tuple) else str(value)
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,56 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A curated database imported as a whole (DESIGN section 2, "Curated sources")."""
+
+    id: str
+    title: str
+    release: str
+    license: str
+    attribution: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SourceReference:
+    """A reference a curated source gives for a row: its identifier and resolvable IRI."""
+
+    identifier: str
+    iri: str
+
+
+@dataclass(frozen=True)
+class Curation:
+    """One biocuration entry of a curated row: who (``HPO:probinson``) and when."""
+
+    curator: str
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class SourceEvidence:
+    """One row of a curated source (e.g. a line of ``phenotype.hpoa``) stating a claim.
+
+    Its key is a hash of the source and the row's text, so an exact duplicate row is the same
+    evidence and a row keeps its IRI when other rows move.
+    """
+
+    source_id: str
+    row: str
+    line: int
+    evidence_code: str
+    references: tuple[SourceReference, ...] = ()
+    curations: tuple[Curation, ...] = ()
+    status: str = "approved"
+
+    @property
+    def key(self) -> str:
+        raw = f"{self.source_id}|{self.row}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
 class Claim:
     """One proposition as sources state it; its evidence accumulates across sources."""
 
@@ -132,8 +196,9 @@ class Claim:
     qualifiers: Qualifiers = Qualifiers()
     evidence: tuple[Evidence, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """The claim key (computed once: a frozen claim's key cannot change)."""
         return claim_key(self)
 
     @property

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from medkg.errors import MedkgError
@@ -162,7 +162,7 @@ def iter_inferred_quads(graph: Graph, g: URIRef) -> Iterator[Quad]:
 
     ``graph`` is everything built so far (ontology, sources, truthy). Yields the closure of
     ``rdfs:subClassOf`` and ``rdfs:subPropertyOf`` and, for every ``x rdf:type C``, the types
-    ``x`` inherits from ``C``'s ancestors.
+    ``x`` inherits from ``C``'s ancestors; and each ``skos:exactMatch`` the other way round.
     """
     for predicate in (RDFS.subClassOf, RDFS.subPropertyOf):
         for node, ancestors in sorted(closure(edges_of(graph, predicate)).items()):
@@ -176,6 +176,9 @@ def iter_inferred_quads(graph: Graph, g: URIRef) -> Iterator[Quad]:
             types |= {(x, sup) for sup in supers.get(cls, ()) if (x, RDF.type, sup) not in graph}
     for x, sup in sorted(types):
         yield x, RDF.type, sup, g
+    for a, b in sorted(graph.subject_objects(SKOS.exactMatch)):  # symmetric closure
+        if (b, SKOS.exactMatch, a) not in graph:
+            yield b, SKOS.exactMatch, a, g
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
@@ -25,6 +27,7 @@ OBO_PREFIXES = (
     "NCIT",
     "CHEBI",
     "DOID",
+    "PATO",
 )
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -34,6 +37,7 @@ OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 NP = Namespace("http://www.nanopub.org/nschema#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+PAV = Namespace("http://purl.org/pav/")
 MEDKG = Namespace(DEFAULT_BASE)
 
 #: every prefix a CURIE may use, and its expansion
@@ -53,6 +57,7 @@ PREFIXES: dict[str, str] = {
     "cito": str(CITO),
     "oboInOwl": str(OBOINOWL),
     "prov": str(PROV),
+    "pav": str(PAV),
     "np": str(NP),
     "sd": str(SD),
 }
@@ -124,6 +129,20 @@ class Minter:
 
     def reference(self, article_id: str, number: int) -> URIRef:
         return URIRef(f"{self.base}reference/{article_id}-{number}")
+
+    def source(self, source_id: str) -> URIRef:
+        """A curated source (``medkg:Source``); its graph is ``source_graph(source_id)``."""
+        return URIRef(f"{self.base}source/{source_id}")
+
+    def cited(self, identifier: str) -> URIRef:
+        """A reference known by its identifier (``PMID:1`` -> ``reference/pmid-1``), shared by
+        every source that cites it; a web address by a hash of it."""
+        prefix, sep, local = identifier.partition(":")
+        if not sep or identifier.startswith(("http://", "https://")):
+            return URIRef(
+                f"{self.base}reference/url-{hashlib.sha256(identifier.encode()).hexdigest()[:16]}"
+            )
+        return URIRef(f"{self.base}reference/{prefix.lower()}-{quote(local, safe='')}")
 
     def graph(self, name: str) -> URIRef:
         return URIRef(f"{self.base}graph/{name}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from medkg.store import open_store
 from medkg.web import create_app
 from medkg.web.watch import Watcher
@@ -52,3 +54,25 @@ def test_watcher_catches_up_with_edits_made_while_no_server_watched(project: Pro
     watcher._catch_up()
     assert int(store.query(COUNT_CLAIMS).to_dicts()[0]["n"]) == before + 1
     assert watcher.status["status"] == "ok"
+
+
+def test_reload_keeps_a_registered_curated_source(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from medkg.curated import register_hpo_annotations
+
+    # the bulk build's work folder away from /tmp, which other processes may clear
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "sources" / "fixture.hpoa"
+    register_hpo_annotations(project.root, fixture)
+    store = open_store("oxigraph:", project.root)
+    app = create_app(project.settings, store)
+    watcher = Watcher(app.extensions["medkg"])
+    ask = "ASK { GRAPH <https://w3id.org/medkg/graph/source/hpo-annotations> { ?s ?p ?o } }"
+    project.add_claim(NEW_CLAIM)
+    assert watcher.reload() is True
+    assert store.query(ask).boolean  # the edit is in, and the source graph with it
+    assert int(store.query(COUNT_CLAIMS).to_dicts()[0]["n"]) > 8

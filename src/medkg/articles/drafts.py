@@ -9,8 +9,6 @@ from typing import Any
 from medkg.model import Qualifiers
 
 AUTOMATIC = "ECO:0007321"
-#: the qualifier fields a draft carries flat: the model's, so the two never drift apart
-QUALIFIERS = tuple(f.name for f in fields(Qualifiers))
 
 
 @dataclass(frozen=True)
@@ -67,6 +65,11 @@ class Draft:
 
     def qualifiers(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in QUALIFIERS if getattr(self, k) is not None}
+
+
+#: the qualifier fields a draft carries flat: the model's that an article's text can state (the
+#: curated sources' own, such as frequency_count, come from their files, never from text)
+QUALIFIERS = tuple(f.name for f in fields(Qualifiers) if f.name in {d.name for d in fields(Draft)})
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,13 @@ class TurtleSyntaxError(MedkgError):
 
 
 def read_turtle(path: Path) -> Graph:
-    """Parse one Turtle file into an rdflib Graph; a syntax error names file:line:col."""
+    """Parse one Turtle file into an rdflib Graph; a syntax error names file:line:col.
+
+    An SSSOM mapping file (``*.sssom.tsv``) is read as its ``skos:*Match`` triples."""
+    if path.name.endswith(".sssom.tsv"):
+        from medkg.rdf.mappings import read_mappings
+
+        return read_mappings(path)
     graph = Graph()
     try:
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):

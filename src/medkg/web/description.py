@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, Namespace
+from rdflib.namespace import DCTERMS, RDF, Namespace
 
+from medkg.build import dataset_sources
 from medkg.config import Settings
 from medkg.store import Store
 from medkg.store.base import default_graph_size, graph_sizes
-from medkg.vocab import SD
+from medkg.vocab import MEDKG, PAV, SD
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 W3F = Namespace("http://www.w3.org/ns/formats/")
@@ -42,6 +43,13 @@ def service_description(endpoint: str, store: Store, settings: Settings) -> Grap
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, VOID.triples, Literal(default_graph_size(store))))
+    for source in dataset_sources(store):  # curated sources and the acknowledgement they ask
+        node = URIRef(source["source"])
+        g.add((dataset, DCTERMS.source, node))
+        g.add((node, DCTERMS.title, Literal(source["title"])))
+        g.add((node, PAV.version, Literal(source["release"])))
+        g.add((node, DCTERMS.license, URIRef(source["license"])))
+        g.add((node, MEDKG.attribution, Literal(source["attribution"])))
     for name, size in sorted(graph_sizes(store).items()):
         named = BNode()
         graph = BNode()

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from medkg.build import dataset_size
+from medkg.build import dataset_size, dataset_sources
 from medkg.store.base import describe
 from medkg.web.state import state
 
@@ -22,6 +22,7 @@ def health() -> ResponseReturnValue:
     body |= describe(s.store, dataset_size(s.store, s.settings))
     body["curated_files"] = s.freshness.to_dict()
     degraded = [s.freshness.reason] if s.freshness.state == "stale" else []
+    body["sources"] = dataset_sources(s.store)  # curated sources, with the attribution they ask
     watcher = current_app.extensions.get("medkg.watch")
     if watcher is not None:
         body["watch"] = watcher.status  # a broken edit shows here with its report

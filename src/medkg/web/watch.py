@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medkg.build import build_dataset, build_into
+from medkg.bulk import bulk_build_into
 from medkg.errors import MedkgError
+from medkg.sources.registry import read_sources
 from medkg.validate import validate_project
 
 if TYPE_CHECKING:
@@ -114,7 +116,10 @@ class Watcher:
                 "report": report.to_dict(),
             }
             return False
-        build_into(self.state.store, settings, built=built)
+        if read_sources(settings.root_path):  # curated sources are built by the bulk path only
+            bulk_build_into(self.state.store, settings)
+        else:
+            build_into(self.state.store, settings, built=built)
         self.state.refresh_version()
         log.info("reloaded edit: now serving version %s", self.state.version)
         self.status = {

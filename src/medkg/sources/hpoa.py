@@ -1,0 +1,262 @@
+"""Read the HPO disease annotations (``phenotype.hpoa``) into claims, one row at a time.
+
+The encoding is DESIGN section 2, "Curated sources": subject the disease's own IRI (Orphanet,
+OMIM, DECIPHER, from bioregistry; never rewritten to MONDO), object the HP term, one claim per
+(disease, predicate, term, polarity, qualifiers) and one evidence per row. Only ``NOT`` denies:
+a ``0/n`` frequency is a count ("not seen in this cohort"), not a negation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Container, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from medkg.errors import Location, MedkgError
+from medkg.model import Claim, Curation, Qualifiers, SourceEvidence
+from medkg.sources.identifiers import UnresolvableIdentifier, identifier_iri, to_reference
+
+COLUMNS = [
+    "database_id",
+    "disease_name",
+    "qualifier",
+    "hpo_id",
+    "reference",
+    "evidence",
+    "onset",
+    "frequency",
+    "sex",
+    "modifier",
+    "aspect",
+    "biocuration",
+]
+#: HPO evidence codes -> ECO (verified against ECO; see DESIGN section 2)
+ECO = {"IEA": "ECO:0000501", "PCS": "ECO:0006017", "TAS": "ECO:0000304", "ICE": "ECO:0006019"}
+#: aspects: P phenotypic abnormality, H past medical history, I inheritance, C clinical course,
+#: M clinical modifier
+PREDICATES = {
+    "P": "RO:0002200",
+    "H": "RO:0002200",
+    "I": "biolink:has_mode_of_inheritance",
+    "C": "medkg:hasClinicalCourse",
+    "M": "medkg:hasClinicalModifier",
+}
+SEX = {"FEMALE": "PATO:0000383", "MALE": "PATO:0000384"}
+_HP = re.compile(r"^HP:\d{7}$")
+_COUNT = re.compile(r"^(\d+)/(\d+)$")
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
+_CURATION = re.compile(r"^([^\[\];]+)\[(\d{4}-\d{2}-\d{2})\]$")
+
+
+T = TypeVar("T")
+
+
+class BadRow(MedkgError):
+    """A row the reader skipped, with the file's line number and what to do."""
+
+    status = 422
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One row read: the claim it states (without evidence) and the row as evidence."""
+
+    claim: Claim
+    evidence: SourceEvidence
+    disease_name: str
+
+
+@dataclass
+class ReadReport:
+    """What reading a file found besides annotations: its release, skipped and repeated rows."""
+
+    release: str | None = None
+    rows: int = 0
+    annotations: int = 0
+    negated: int = 0
+    iea_left_out: int = 0
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, first seen at)
+    bad_rows: list[BadRow] = field(default_factory=list)
+
+
+def iter_annotations(
+    path: Path,
+    source_id: str,
+    report: ReadReport,
+    terms: Container[str] | None = None,
+    include_iea: bool = False,
+) -> Iterator[Annotation]:
+    """Stream the rows of ``path`` as annotations; bad and repeated rows go to ``report``.
+
+    ``terms``: the HP ids the ontology knows (a row naming another is bad); IEA rows are left
+    out (and counted) unless ``include_iea``.
+    """
+    seen: dict[bytes, int] = {}
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            text = line.rstrip("\n")
+            if text.startswith("#"):
+                if text.startswith("#version:"):
+                    report.release = text.partition(":")[2].strip()
+                continue
+            if text.startswith("database_id\t") or not text.strip():
+                continue
+            report.rows += 1
+            digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+            if digest in seen:
+                report.duplicates.append((n, seen[digest]))
+                continue
+            seen[digest] = n
+            try:
+                annotation = read_row(text, source_id, n, terms)
+            except BadRow as bad:
+                bad.where = Location(str(path), n, bad.where.col if bad.where else None)
+                report.bad_rows.append(bad)
+                continue
+            if annotation.evidence.evidence_code == ECO["IEA"] and not include_iea:
+                report.iea_left_out += 1
+                continue
+            report.annotations += 1
+            report.negated += annotation.claim.negated
+            yield annotation
+
+
+def read_release(path: Path) -> str | None:
+    """The ``#version:`` of the file's header (``2025-01-16``), or None if it has none."""
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                return None
+            if line.startswith("#version:"):
+                return line.partition(":")[2].strip()
+    return None
+
+
+def read_row(text: str, source_id: str, line: int, terms: Container[str] | None) -> Annotation:
+    """One tab-separated row -> an annotation; raise BadRow naming the column at fault."""
+    cells = text.split("\t")
+    if len(cells) != len(COLUMNS):
+        raise BadRow(
+            f"{len(cells)} tab-separated columns, expected {len(COLUMNS)}",
+            hint="a phenotype.hpoa row has: " + ", ".join(COLUMNS),
+        )
+    row = dict(zip(COLUMNS, cells, strict=True))
+    subject = _check(row, "database_id", _disease_iri)
+    obj = _term(row, "hpo_id", terms)
+    if row["qualifier"] not in ("", "NOT"):
+        raise _bad(row, "qualifier", "is neither empty nor NOT")
+    if row["aspect"] not in PREDICATES:
+        raise _bad(row, "aspect", f"is not one of {', '.join(PREDICATES)}")
+    if row["evidence"] not in ECO:
+        raise _bad(row, "evidence", f"is not one of {', '.join(ECO)}")
+    if row["sex"] and row["sex"].upper() not in SEX:
+        raise _bad(row, "sex", "is neither MALE nor FEMALE")
+    term, count, total, percent = _frequency(row, terms)
+    qualifiers = Qualifiers(
+        frequency_term=term,
+        frequency_count=count,
+        frequency_total=total,
+        frequency_percent=percent,
+        onset=_term(row, "onset", terms) if row["onset"] else None,
+        sex=SEX[row["sex"].upper()] if row["sex"] else None,
+        modifiers=tuple(_term(row, "modifier", terms, m) for m in _split(row["modifier"])),
+    )
+    claim = Claim(
+        subject, PREDICATES[row["aspect"]], obj, row["qualifier"] == "NOT", "asserted", qualifiers
+    )
+    evidence = SourceEvidence(
+        source_id,
+        text,
+        line,
+        ECO[row["evidence"]],
+        references=tuple(
+            _check(row, "reference", to_reference, r) for r in _split(row["reference"])
+        ),
+        curations=tuple(_curation(row, c) for c in _split(row["biocuration"])),
+    )
+    return Annotation(claim, evidence, row["disease_name"])
+
+
+def _split(cell: str) -> list[str]:
+    if not cell:
+        return []
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _bad(row: dict[str, str], column: str, what: str, value: str | None = None) -> BadRow:
+    value = row[column] if value is None else value
+    return BadRow(
+        f"column {column} ({COLUMNS.index(column) + 1}): {value!r} {what}",
+        hint="fix the row in the source file, or report it upstream; the row was skipped",
+        where=Location("", None, COLUMNS.index(column) + 1),
+    )
+
+
+def _check(
+    row: dict[str, str], column: str, convert: Callable[[str], T], value: str | None = None
+) -> T:
+    value = row[column] if value is None else value
+    try:
+        return convert(value)
+    except UnresolvableIdentifier as e:
+        raise _bad(row, column, f"is not a resolvable identifier ({e})", value) from None
+
+
+def _disease_iri(identifier: str) -> str:
+    if not identifier.startswith(("OMIM:", "ORPHA:", "DECIPHER:")):
+        raise UnresolvableIdentifier("a disease is OMIM:, ORPHA: or DECIPHER:")
+    return identifier_iri(identifier)
+
+
+def _term(
+    row: dict[str, str], column: str, terms: Container[str] | None, value: str | None = None
+) -> str:
+    value = row[column] if value is None else value
+    if not _HP.match(value):
+        raise _bad(row, column, "is not an HP term id (HP:nnnnnnn)", value)
+    if terms is not None and value not in terms:
+        raise _bad(row, column, "is not a term of the HPO release given (--obo)", value)
+    return value
+
+
+Frequency = tuple[str | None, int | None, int | None, Decimal | None]
+
+
+def _frequency(row: dict[str, str], terms: Container[str] | None) -> Frequency:
+    """The frequency column: an HP term, a count n of m, or a percentage."""
+    value = row["frequency"]
+    if not value:
+        return None, None, None, None
+    if value.startswith("HP:"):
+        return _term(row, "frequency", terms), None, None, None
+    if m := _COUNT.match(value):
+        count, total = int(m.group(1)), int(m.group(2))
+        if total == 0 or count > total:
+            raise _bad(row, "frequency", "is not a count n/m with 0 <= n <= m and m > 0")
+        return None, count, total, None
+    if (m := _PERCENT.match(value)) and Decimal(m.group(1)) <= 100:
+        return None, None, None, Decimal(m.group(1))
+    raise _bad(row, "frequency", "is neither an HP term, n/m nor a percentage")
+
+
+def _curation(row: dict[str, str], entry: str) -> Curation:
+    curation = _parse_curation(entry)
+    if curation is None:
+        raise _bad(row, "biocuration", "is not curator[YYYY-MM-DD] with a valid date", entry)
+    return curation
+
+
+@cache
+def _parse_curation(entry: str) -> Curation | None:
+    m = _CURATION.match(entry)
+    try:
+        return Curation(m.group(1), date.fromisoformat(m.group(2))) if m else None
+    except ValueError:
+        return None

