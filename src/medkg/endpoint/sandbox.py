@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from medkg.errors import ConfigError
+from medkg.limits.stack import shed_frames
 
 T = TypeVar("T")
 THREADS = 64  # started on demand; at most one per web thread (setting threads, 8) is ever busy
@@ -76,13 +77,8 @@ def _call(fn: Callable[..., T], *args: object) -> T:
     try:
         return fn(*args)
     except BaseException as e:
-        seen: set[int] = set()
-        link: BaseException | None = e
-        while link is not None and id(link) not in seen:
-            seen.add(id(link))
-            link.__traceback__ = None
-            link = link.__cause__ or link.__context__
-        raise e
+        shed_frames(e)
+        raise
 
 
 def _threads() -> ThreadPoolExecutor:

@@ -27,8 +27,8 @@ def on_deep_stack(max_text_bytes: int, work: Callable[[], T]) -> T:
     def run() -> None:
         try:
             outcome.append(work())
-        except BaseException as e:  # handed to the caller's thread
-            failure.append(e)
+        except BaseException as e:  # handed to the caller's thread, without the frames
+            failure.append(shed_frames(e))
 
     with _LOCK:
         old = threading.stack_size(max(MIN_STACK, max_text_bytes << 10))
@@ -41,3 +41,19 @@ def on_deep_stack(max_text_bytes: int, work: Callable[[], T]) -> T:
     if failure:
         raise failure[0]
     return outcome[0]
+
+
+def shed_frames(e: BaseException) -> BaseException:
+    """``e`` (and the errors it chains) without their frames, on the thread that raised it.
+
+    What those frames held is then dropped here: pyoxigraph results may only be dropped on the
+    thread that made them, so an error carried to another thread with its frames would drop them
+    there (a panic).
+    """
+    seen: set[int] = set()
+    link: BaseException | None = e
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    return e
