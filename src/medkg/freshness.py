@@ -92,9 +92,3 @@ def rebuild(store: Store, settings: Settings) -> None:
         bulk_build_into(store, settings)
     else:
         build_into(store, settings)
-
-
-def is_stale(store: Store, settings: Settings) -> bool:
-    """True when the store holds a build of other curated files than the root's."""
-    fingerprint = input_fingerprint(settings.root_path)
-    return fingerprint is not None and recorded_fingerprint(store, settings) != fingerprint

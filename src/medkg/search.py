@@ -26,7 +26,8 @@ from medkg.vocab import iri_to_curie
 
 #: how good a match is, by kind (the order of the ranking)
 KINDS = ("curie", "label", "synonym", "prefix", "words", "fuzzy")
-LABEL_KINDS = ("label", "synonym")
+#: kinds that name the entity exactly (its CURIE, label or a synonym), not just resemble it
+EXACT_KINDS = ("curie", "label", "synonym")
 
 NAMES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -83,6 +84,11 @@ class Hit:
     entry: Entry
     kind: str
     matched: str
+
+    @property
+    def is_exact(self) -> bool:
+        """The query is this entity's CURIE, label or synonym (case and punctuation aside)."""
+        return self.kind in EXACT_KINDS
 
     def to_json(self) -> dict[str, object]:
         e = self.entry
@@ -174,10 +180,6 @@ class SearchIndex:
                 _, iri, name = self.names[row]
                 found[iri] = Hit(self.entries[iri], kind, name)
         return sorted(found.values(), key=_rank)[:limit]
-
-    def exact(self, query: str) -> list[Entry]:
-        """Entities whose CURIE, label or synonym is the query (ignoring case and punctuation)."""
-        return [h.entry for h in self.search(query, limit=50) if h.kind in ("curie", *LABEL_KINDS)]
 
     def _exact_and_prefix(self, key: str) -> Iterator[tuple[int, str]]:
         lo = bisect.bisect_left(self.keys, key)

@@ -114,7 +114,7 @@ def by_name(name: str, not_found: EntityNotFound) -> ResponseReturnValue:
     """``/entity/<label or synonym>``: 303 to the one entity of that name, a list to choose
     from (300) when several share it, else the 404 with the nearest names as a hint."""
     hits = search_index().search(name, 10)
-    exact = [h for h in hits if h.kind in ("curie", "label", "synonym")]
+    exact = [h for h in hits if h.is_exact]
     if len(exact) == 1:
         return see_other(entity_url(exact[0]))
     if exact:

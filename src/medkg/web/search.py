@@ -72,7 +72,7 @@ def search_page() -> ResponseReturnValue:
     """Results for people; one unambiguous answer goes straight to its entity."""
     q = request.args.get("q", "").strip()
     hits = search_index().search(q, 20) if q else []
-    strong = [h for h in hits if h.kind in ("curie", "label", "synonym")]
+    strong = [h for h in hits if h.is_exact]
     if len(strong) == 1 or (len(hits) == 1 and hits[0].kind != "fuzzy"):
         return redirect(entity_url(strong[0] if strong else hits[0]), 303)
     return render_template("search.html", q=q, search_q=q, hits=hits, url=entity_url)
