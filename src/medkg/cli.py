@@ -79,8 +79,30 @@ def serve(
             "port), or stop the other server",
         ) from None
     port = getattr(server, "effective_port", settings.port)  # the real one for --port 0
+    announced = announce_server(app, settings.host, port)
     click.echo(f"medkg serving {settings.store} at http://{settings.host}:{port}/")
-    server.run()
+    try:
+        server.run()
+    finally:
+        if announced is not None:
+            from medkg.serving import withdraw
+
+            withdraw(announced)
+
+
+def announce_server(app: Any, host: str, port: int) -> Path | None:
+    """Leave the file beside an on-disk store that lets `medkg build` ask this server to build
+    (``medkg.serving``); None for other stores or where it cannot be written."""
+    from medkg.serving import announce
+
+    path = getattr(app.extensions["medkg"].store, "path", None)
+    if path is None:
+        return None
+    try:
+        return announce(path, host, port, app.extensions["medkg.builds"].secret)
+    except OSError as e:
+        logging.getLogger("medkg").warning("medkg build beside this server is off: %s", e)
+        return None
 
 
 @cli.command()
@@ -95,16 +117,40 @@ def build(ctx: Context, bulk: bool, nquads: str | None) -> None:
     from medkg.sources.registry import read_sources
     from medkg.store import open_store
 
+    if build_beside_server(ctx.settings, bulk, nquads):
+        return
     if bulk or nquads or read_sources(ctx.settings.root_path):
         return bulk_build(ctx.settings, nquads)
     store = open_store(ctx.settings.store, ctx.settings.root_path)
     built = build_into(store, ctx.settings)
     store.close()
+    from medkg.web.builds import build_lines
+
+    click.echo("\n".join(build_lines(built)))
+
+
+def build_beside_server(settings: Settings, bulk: bool, nquads: str | None) -> bool:
+    """If a running server holds the store, have it build (it is the store's only writer):
+    print its report as a build here would, exit with the same status. False if none does."""
+    from medkg.serving import build_through, find_server
+
+    server = find_server(settings)
+    if server is None:
+        return False
     click.echo(
-        f"built {built.quad_count()} quads in {len(built.graphs)} graphs, "
-        f"{len(built.claims)} claims from {len(built.articles)} article(s); "
-        f"version {built.version}"
+        f"the server at {server.url} (process {server.pid}) holds the store: it builds", err=True
     )
+    job = build_through(server, settings.root_path, bulk, Path(nquads) if nquads else None)
+    for line in job.get("stdout") or []:
+        click.echo(line)
+    for line in job.get("stderr") or []:
+        click.echo(line, err=True)
+    if job.get("error"):
+        click.echo(f"error: {job['error']}", err=True)
+    click.echo(f"the server serves version {job.get('serving')}", err=True)
+    if job.get("exit_code"):
+        sys.exit(int(job["exit_code"]))
+    return True
 
 
 def bulk_build(settings: Settings, nquads: str | None) -> None:
@@ -116,7 +162,10 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
     from medkg.build import claim_paths
     from medkg.bulk import bulk_build_into
     from medkg.store import open_store
+    from medkg.web.builds import bulk_lines
 
+    if build_beside_server(settings, True, nquads):
+        return
     store = open_store(settings.store, settings.root_path)
     if not store.capabilities.bulk_load:
         click.echo(
@@ -142,20 +191,10 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
         result = bulk_build_into(
             store, settings, Path(nquads) if nquads else None, progress, load.update
         )
-    click.echo(
-        f"bulk-built {result.quads} quads, {result.claims} claims from {result.articles} "
-        f"article(s) (encode {result.encode_seconds:.1f}s, load {result.load_seconds:.1f}s); "
-        f"version {result.version}" + (f"; N-Quads kept at {nquads}" if nquads else "")
-    )
-    for r in result.sources:
-        click.echo(
-            f"source {r.id} (release {r.release}): {r.annotations} of {r.rows} rows as evidence "
-            f"of {r.claims} claims ({r.negated} negated), {r.iea_left_out} IEA rows left out, "
-            f"{r.duplicates} exact duplicates, {len(r.bad_rows)} bad rows skipped"
-            + ("; file unchanged, encoding reused" if r.cached else f" ({r.seconds:.1f}s)")
-        )
-        for bad in r.bad_rows:
-            click.echo(f"  skipped: {bad}", err=True)
+    out, err = bulk_lines(result, nquads)
+    click.echo("\n".join(out))
+    for line in err:
+        click.echo(line, err=True)
 
 
 @cli.command()

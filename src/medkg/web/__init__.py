@@ -71,8 +71,11 @@ def create_app(
 
         app.extensions["medkg.watch"] = Watcher(state).start()
 
-    from medkg.web import dump, linked, openapi, search
+    from medkg.web import control, dump, linked, openapi, search
+    from medkg.web.builds import Builds
 
+    app.extensions["medkg.builds"] = Builds(state)  # medkg build beside a running server
+    app.register_blueprint(control.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(linked.bp)
     app.register_blueprint(dump.bp)

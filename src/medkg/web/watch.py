@@ -116,11 +116,12 @@ class Watcher:
                 "report": report.to_dict(),
             }
             return False
-        if read_sources(settings.root_path):  # curated sources are built by the bulk path only
-            bulk_build_into(self.state.store, settings)
-        else:
-            build_into(self.state.store, settings, built=built)
-        self.state.refresh_version()
+        with self.state.lock:  # one build at a time (medkg build beside, reviews)
+            if read_sources(settings.root_path):  # sources are built by the bulk path only
+                bulk_build_into(self.state.store, settings)
+            else:
+                build_into(self.state.store, settings, built=built)
+            self.state.refresh_version()
         log.info("reloaded edit: now serving version %s", self.state.version)
         self.status = {
             "status": "ok",
