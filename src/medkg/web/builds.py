@@ -124,21 +124,21 @@ class Builds:
         with state.lock:  # one build at a time: watched edits and reviews take it too
             job.state = "running"
             started = time.perf_counter()
+            outcome = "done"
             try:
                 job.stdout, job.stderr = self._build(job)
                 state.freshness = Freshness("current")
-                job.state, job.exit_code = "done", 0
+                job.exit_code = 0
             except MedkgError as e:  # nothing changed: the last good dataset keeps serving
-                job.error, job.exit_code = str(e), e.exit_code
+                job.error, job.exit_code, outcome = str(e), e.exit_code, "failed"
                 state.freshness = Freshness("stale", f"the curated files do not build: {e}")
-                job.state = "failed"
             except Exception as e:  # never let a build take the server down
                 log.exception("build %s failed", job.id)
                 job.error = f"the build failed in the server ({type(e).__name__}: {e}); see its log"
-                job.state, job.exit_code = "failed", 2
-            finally:
-                job.seconds = time.perf_counter() - started
-                job.version = self._refresh()
+                job.exit_code, outcome = 2, "failed"
+            job.seconds = time.perf_counter() - started
+            job.version = self._refresh()
+            job.state = outcome  # last: a client that sees it finished sees all of it
         log.info("build %s %s; serving version %s", job.id, job.state, job.version)
 
     def _refresh(self) -> str | None:
