@@ -112,7 +112,8 @@ def announce_server(app: Any, host: str, port: int) -> Path | None:
 def build(ctx: Context, bulk: bool, nquads: str | None) -> None:
     """Build ontology/ and data/ into the store; broken input changes nothing.
 
-    With curated sources registered in data/sources.yaml the build streams (as with --bulk)."""
+    With curated sources registered in data/sources.yaml the build streams (as with --bulk).
+    Beside a running server that holds the store, the server builds and serves the result."""
     from medkg.build import build_into
     from medkg.sources.registry import read_sources
     from medkg.store import open_store

@@ -85,6 +85,32 @@ def test_broken_edit_fails_with_file_and_line_and_the_last_build_keeps_serving(
     assert health["status"] == "degraded"
     assert "do not build" in health["curated_files"]["reason"]
 
+    project.claims.write_text(project.claims.read_text().split("- id: broken")[0])
+    assert build(client, app, project)["exit_code"] == 0
+    assert client.get("/health").get_json()["status"] == "ok"
+
+
+def test_a_watched_reload_clears_what_a_failed_build_reported(project: Project) -> None:
+    from medkg.web import create_app
+
+    settings = load_settings(env={}, root=str(project.root), store="oxigraph:")
+    app = create_app(settings.replace(watch=True), open_store("oxigraph:", project.root))
+    watcher = app.extensions["medkg.watch"]
+    try:
+        client = app.test_client()
+        project.add_claim("- id: broken\n  subject: [MONDO:0004976\n")
+        assert build(client, app, project)["exit_code"] == 1
+        assert client.get("/health").get_json()["curated_files"]["state"] == "stale"
+        project.claims.write_text(project.claims.read_text().split("- id: broken")[0] + NEW_CLAIM)
+        deadline = time.monotonic() + 120
+        while client.get("/health").get_json()["status"] != "ok":
+            assert time.monotonic() < deadline, "/health still degraded after the reload"
+            time.sleep(0.2)
+        assert served(app)
+        assert client.get("/health").get_json()["curated_files"]["state"] == "current"
+    finally:
+        watcher.stop()
+
 
 def test_bulk_build_with_kept_nquads(app: Flask, project: Project, tmp_path: Path) -> None:
     client = app.test_client()

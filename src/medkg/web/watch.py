@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from medkg.build import build_dataset, build_into
 from medkg.bulk import bulk_build_into
 from medkg.errors import MedkgError
+from medkg.freshness import Freshness
 from medkg.sources.registry import read_sources
 from medkg.validate import validate_project
 
@@ -122,6 +123,7 @@ class Watcher:
             else:
                 build_into(self.state.store, settings, built=built)
             self.state.refresh_version()
+            self.state.freshness = Freshness("current")  # the files as they are now are served
         log.info("reloaded edit: now serving version %s", self.state.version)
         self.status = {
             "status": "ok",
