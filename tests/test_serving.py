@@ -119,3 +119,14 @@ def test_a_server_that_is_gone_is_an_error_naming_it() -> None:
     with pytest.raises(StoreError) as e:
         ask(gone, "GET", "/api/builds/1")
     assert "lost the server holding the store (process 4242" in str(e.value)
+
+
+def test_the_bars_follow_the_progress_the_server_reports() -> None:
+    from medkg.cli import ProgressBars
+
+    with ProgressBars() as bars:
+        bars({"progress": {}})
+        assert bars.encode is None
+        bars({"progress": {"articles": 2, "total": 5, "claims": 40, "loaded": 0}})
+        bars({"progress": {"articles": 5, "total": 5, "claims": 90, "loaded": 1024}})
+        assert (bars.encode.n, bars.encode.total, bars.load.n) == (5, 5, 1024)

@@ -141,7 +141,11 @@ def build_beside_server(settings: Settings, bulk: bool, nquads: str | None) -> b
     click.echo(
         f"the server at {server.url} (process {server.pid}) holds the store: it builds", err=True
     )
-    job = build_through(server, settings.root_path, bulk, Path(nquads) if nquads else None)
+    with ExitStack() as bars:
+        seen = bars.enter_context(ProgressBars()) if sys.stderr.isatty() else None
+        job = build_through(
+            server, settings.root_path, bulk, Path(nquads) if nquads else None, seen
+        )
     for line in job.get("stdout") or []:
         click.echo(line)
     for line in job.get("stderr") or []:
@@ -152,6 +156,35 @@ def build_beside_server(settings: Settings, bulk: bool, nquads: str | None) -> b
     if job.get("exit_code"):
         sys.exit(int(job["exit_code"]))
     return True
+
+
+class ProgressBars:
+    """The bars of a bulk build, drawn from the progress a server reports of one it runs."""
+
+    def __enter__(self) -> ProgressBars:
+        self.bars = ExitStack()
+        self.encode: Any = None
+        return self
+
+    def __call__(self, job: dict[str, Any]) -> None:
+        from tqdm import tqdm
+
+        done = job.get("progress") or {}
+        if not done:
+            return
+        if self.encode is None:
+            self.encode = self.bars.enter_context(
+                tqdm(total=done["total"], unit="article", desc="encode")
+            )
+            self.load = self.bars.enter_context(
+                tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="load", delay=0.5)
+            )
+        self.encode.update(done["articles"] - self.encode.n)
+        self.encode.set_postfix(claims=done["claims"], refresh=False)
+        self.load.update(done["loaded"] - self.load.n)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bars.close()
 
 
 def bulk_build(settings: Settings, nquads: str | None) -> None:

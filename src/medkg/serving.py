@@ -16,6 +16,7 @@ import ipaddress
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,9 +114,15 @@ def loopback(host: str, pid: int) -> str:
 
 
 def build_through(
-    server: RunningServer, root: Path, bulk: bool, nquads: Path | None, poll: float = 0.5
+    server: RunningServer,
+    root: Path,
+    bulk: bool,
+    nquads: Path | None,
+    seen: Callable[[dict[str, Any]], None] | None = None,
+    poll: float = 0.5,
 ) -> dict[str, Any]:
-    """Ask the server to build and wait for it; the finished build (``web/builds.py``)."""
+    """Ask the server to build and wait for it; the finished build (``web/builds.py``).
+    ``seen`` is called with the build as each poll finds it (its ``progress``)."""
     body = {"root": str(root.resolve()), "bulk": bulk}
     if nquads is not None:
         body["nquads"] = str(nquads.resolve())
@@ -123,6 +130,8 @@ def build_through(
     while job.get("state") not in ("done", "failed"):
         time.sleep(poll)
         job = ask(server, "GET", f"/api/builds/{job['id']}")
+        if seen is not None:
+            seen(job)
     return job
 
 

@@ -63,6 +63,7 @@ def test_build_swaps_the_edit_in_and_reports_as_medkg_build(app: Flask, project:
     project.add_claim(NEW_CLAIM)
     job = build(client, app, project)
     assert job["state"] == "done" and job["exit_code"] == 0 and job["error"] is None
+    assert job["progress"] == {}  # a build that does not stream reports none
     [line] = job["stdout"]
     assert line.startswith("built ") and line.endswith(f"version {job['serving']}")
     health = client.get("/health").get_json()
@@ -121,6 +122,9 @@ def test_bulk_build_with_kept_nquads(app: Flask, project: Project, tmp_path: Pat
     assert job["stdout"][0].startswith("bulk-built ")
     assert job["stdout"][0].endswith(f"; N-Quads kept at {nquads}")
     assert "HP_0040078" in nquads.read_text(encoding="utf-8")
+    progress = job["progress"]
+    assert progress["articles"] == progress["total"] == 1 and progress["claims"] > 50
+    assert progress["loaded"] > 0
     assert served(app)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medkg.build import BuiltDataset, build_into
+from medkg.build import BuiltDataset, build_into, claim_paths
 from medkg.bulk import BulkResult, bulk_build_into
 from medkg.errors import MedkgError, TooManyRequests
 from medkg.freshness import Freshness
@@ -77,6 +77,8 @@ class BuildJob:
     exit_code: int | None = None
     version: str | None = None
     seconds: float | None = None
+    # a bulk build's progress: articles encoded (of total), claims, bytes loaded
+    progress: dict[str, int] = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:
@@ -87,6 +89,7 @@ class BuildJob:
         return {k: getattr(self, k) for k in keys} | {
             "serving": self.version,
             "seconds": self.seconds,
+            "progress": dict(self.progress),
         }
 
 
@@ -154,5 +157,16 @@ class Builds:
         settings = self.state.settings
         if job.bulk or job.nquads or read_sources(settings.root_path):
             keep = Path(job.nquads) if job.nquads else None
-            return bulk_lines(bulk_build_into(self.state.store, settings, keep), job.nquads)
+            done = job.progress
+            done.update(articles=0, total=len(claim_paths(settings.root_path)), claims=0, loaded=0)
+
+            def encoded(articles: int, claims: int) -> None:
+                done["articles"] += articles
+                done["claims"] += claims
+
+            def loaded(size: int) -> None:
+                done["loaded"] += size
+
+            result = bulk_build_into(self.state.store, settings, keep, encoded, loaded)
+            return bulk_lines(result, job.nquads)
         return build_lines(build_into(self.state.store, settings)), []
