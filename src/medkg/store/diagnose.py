@@ -58,8 +58,9 @@ def cannot_open(path: Path, error: OSError) -> StoreError:
     if pid is not None:
         return StoreError(
             f"{text}: its lock is held by process {pid} ({command_of(pid)})",
-            hint=f"stop that process (kill {pid}) and try again (a server started with "
-            "--watch rebuilds edited files itself), or choose another --store oxigraph:PATH",
+            hint=f"stop that process (kill {pid}) and try again, or choose another --store "
+            "oxigraph:PATH (a medkg server has `medkg build` build through it once it listens; "
+            "if that process is one still starting, wait for it)",
         )
     reason = read_only_reason(path)
     if reason is not None:
