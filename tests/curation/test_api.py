@@ -1,8 +1,9 @@
-"""The review queue's API: decisions written back to the claim file, validated, logged, served.
+"""The review queue's API: claims addressed by claim key, decisions written back to the claim
+file, validated, logged, served.
 
 A copy of the seed project with ``tests/fixtures/articles/draft-demyelinating.txt`` ingested has
-three drafts: two say ALS *is* a demyelinating disease (headline and section), one that ALS
-presents with optic neuritis.
+three drafts of two claims: two sentences (headline and section) say ALS *is* a demyelinating
+disease, one claim, and one that ALS presents with optic neuritis.
 """
 
 from __future__ import annotations
@@ -11,88 +12,31 @@ import csv
 import difflib
 import hashlib
 import io
-import shutil
 from pathlib import Path
-from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
 from medkg.config import Settings, load_settings
 from medkg.curation.canonical import format_file
-from medkg.curation.load import read_yaml
 from medkg.curation.review import parse, plain
 from medkg.ingest import ingest_file, load_lexicon
-from medkg.store import open_store
 from medkg.validate import validate_project
 from medkg.web import create_app
 
-from .conftest import ROOT
-from .test_openapi import undescribed
-
-ARTICLE = ROOT / "tests" / "fixtures" / "articles" / "draft-demyelinating.txt"
-TOKEN = "s3cret"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-HEADLINE = "draft-demyelinating/draft-headline-is-a-demyelinating-disease"
-SECTION = "draft-demyelinating/draft-what-the-is-a-demyelinating-disease"
-PHENOTYPE = "draft-demyelinating/draft-what-the-phenotype-optic-neuritis"
-CLAIMS = Path("data") / "claims" / "draft-demyelinating.yaml"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("curation-template")
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / folder, root / folder)
-    report = ingest_file(ARTICLE, root, load_lexicon(root))
-    assert report.problems == [] and len(report.extraction.drafts) == 3
-    return root
-
-
-@pytest.fixture
-def root(template: Path, tmp_path: Path) -> Path:
-    shutil.copytree(template, tmp_path / "project")
-    return tmp_path / "project"
-
-
-@pytest.fixture
-def settings(root: Path) -> Settings:
-    return load_settings(
-        env={}, root=str(root), store="oxigraph:", curation_token=TOKEN, curator_name="Ada Lovelace"
-    )
-
-
-@pytest.fixture
-def client(settings: Settings) -> FlaskClient:
-    return create_app(settings, open_store("oxigraph:", settings.root_path)).test_client()
-
-
-def get(client: FlaskClient, key: str) -> dict[str, Any]:
-    response = client.get(f"/api/curation/drafts/{key}", headers=AUTH)
-    assert response.status_code == 200, response.get_json()
-    body: dict[str, Any] = response.get_json()
-    return body
-
-
-def post(client: FlaskClient, key: str, **body: Any) -> Any:
-    return client.post(f"/api/curation/drafts/{key}", headers=AUTH, json=body)
-
-
-def ask(client: FlaskClient, query: str) -> bool:
-    prefixes = (
-        "PREFIX medkg: <https://w3id.org/medkg/> PREFIX obo: <http://purl.obolibrary.org/obo/> "
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-    )
-    response = client.get(
-        "/sparql", query_string={"query": prefixes + query}, headers={"Accept": "application/json"}
-    )
-    assert response.status_code == 200, response.data
-    return bool(response.get_json()["boolean"])
-
-
-def entry(root: Path, handle: str) -> dict[str, Any]:
-    doc = read_yaml(root / CLAIMS)
-    return next(plain(c) for c in doc["claims"] if c["id"] == handle)
+from ..test_openapi import undescribed
+from .conftest import (
+    ARTICLE,
+    AUTH,
+    CLAIMS,
+    HEADLINE,
+    PHENOTYPE,
+    SECTION,
+    ask,
+    entry,
+    get,
+    key_of,
+    post,
+)
 
 
 def test_the_queue_does_not_exist_without_a_curation_token(client: FlaskClient) -> None:
@@ -101,7 +45,10 @@ def test_the_queue_does_not_exist_without_a_curation_token(client: FlaskClient) 
     plain_app = create_app(load_settings(env={}, root=str(seed), store="oxigraph:"))
     other = plain_app.test_client()
     assert other.get("/api/curation/drafts", headers=AUTH).status_code == 404
-    assert other.post(f"/api/curation/drafts/{HEADLINE}", headers=AUTH, json={}).status_code == 404
+    key = key_of(client, HEADLINE)
+    assert other.get(f"/api/curation/drafts/{key}", headers=AUTH).status_code == 404
+    assert other.post(f"/api/curation/drafts/{key}", headers=AUTH, json={}).status_code == 404
+    assert other.get("/api/curation/candidates?q=optic", headers=AUTH).status_code == 404
     assert other.get("/api/curation/log.csv", headers=AUTH).status_code == 404
     assert other.get("/curate").status_code == 404
 
@@ -118,7 +65,7 @@ def test_a_missing_token_is_401_and_a_wrong_one_403(client: FlaskClient) -> None
     assert missing.status_code == 401 and missing.headers["WWW-Authenticate"].startswith("Bearer")
     assert missing.get_json()["hint"] == "send 'Authorization: Bearer <curation_token>'"
     wrong = client.post(
-        f"/api/curation/drafts/{HEADLINE}",
+        f"/api/curation/drafts/{key_of(client, HEADLINE)}",
         headers={"Authorization": "Bearer guess"},
         json={"decision": "accept", "version": "x"},
     )
@@ -130,49 +77,99 @@ def test_every_curation_route_is_described_in_openapi(client: FlaskClient) -> No
     app = client.application
     paths = client.get("/openapi.json").get_json()["paths"]
     assert undescribed(app, paths) == []
-    assert "409" in paths["/api/curation/drafts/{article}/{handle}"]["post"]["responses"]
+    post_ = paths["/api/curation/drafts/{key}"]["post"]
+    assert "409" in post_["responses"] and "422" in post_["responses"]
+    assert (
+        "every open draft"
+        in post_["requestBody"]["content"]["application/json"]["schema"]["properties"]["evidence"][
+            "description"
+        ]
+    )
+    listed = {p["name"] for p in paths["/api/curation/drafts"]["get"]["parameters"]}
+    assert {"article", "rule", "status", "min_confidence", "max_confidence"} <= listed
 
 
-def test_queue_lists_drafts_in_a_stable_order_with_progress_and_next_links(
+def test_queue_lists_claims_in_a_stable_order_with_their_drafts_progress_and_next_links(
     client: FlaskClient,
 ) -> None:
-    first = client.get("/api/curation/drafts?limit=2", headers=AUTH)
+    first = client.get("/api/curation/drafts?limit=1", headers=AUTH)
     body = first.get_json()
-    assert [i["key"] for i in body["items"]] == [HEADLINE, SECTION]
-    assert body["total"] == 3 and body["progress"]["draft-demyelinating"] == {
+    [shared] = body["items"]
+    assert [e["evidence"] for e in shared["entries"]] == [
+        HEADLINE,
+        SECTION,
+    ]  # one claim, two sentences
+    assert shared["claim"] == {
+        "subject": "MONDO:0004976",
+        "predicate": "rdfs:subClassOf",
+        "object": "MONDO:0002562",
+        "negated": False,
+    }
+    assert shared["open"] == 2 and shared["status"] == "draft"
+    assert body["total"] == 2 and body["progress"]["draft-demyelinating"] == {
         "reviewed": 0,
         "remaining": 3,
     }
     assert first.headers["Link"] == f'<{body["next"]}>; rel="next"'
     second = client.get(body["next"], headers=AUTH).get_json()
-    assert [i["key"] for i in second["items"]] == [PHENOTYPE] and second["next"] is None
+    assert [[e["evidence"] for e in i["entries"]] for i in second["items"]] == [[PHENOTYPE]]
+    assert second["next"] is None and second["items"][0]["key"] != shared["key"]
     assert body["rules"] == ["cue RO:0002200", "is a"]
     by_rule = client.get("/api/curation/drafts?rule=is+a", headers=AUTH).get_json()
-    assert [i["key"] for i in by_rule["items"]] == [HEADLINE, SECTION]
+    assert [i["key"] for i in by_rule["items"]] == [shared["key"]]
     seed = client.get(
-        "/api/curation/drafts?article=als-demyelinating-or-axonal&status=any", headers=AUTH
+        "/api/curation/drafts?article=als-demyelinating-or-axonal&status=any&limit=200",
+        headers=AUTH,
     ).get_json()
-    assert seed["total"] == 68 and all(i["status"] == "approved" for i in seed["items"][:5])
+    entries = [e for i in seed["items"] for e in i["entries"]]
+    assert len(entries) >= 68 and all(e["status"] == "approved" for e in entries)
+    assert len(seed["items"]) < len(entries)  # the seed states some claims several times
 
 
-def test_a_draft_comes_with_its_sentence_references_labels_and_version(
+def test_the_queue_filters_by_confidence(client: FlaskClient) -> None:
+    def keys(query: str) -> list[str]:
+        response = client.get(f"/api/curation/drafts?{query}", headers=AUTH)
+        assert response.status_code == 200, response.get_json()
+        return [i["key"] for i in response.get_json()["items"]]
+
+    shared, phenotype = key_of(client, HEADLINE), key_of(client, PHENOTYPE)
+    assert keys("min_confidence=0.7") == [shared]  # the "is a" drafts: 0.8
+    assert keys("max_confidence=0.7") == [phenotype]  # the cue draft: 0.6
+    assert keys("min_confidence=0.5&max_confidence=0.9") == [shared, phenotype]
+    assert keys("min_confidence=0.9") == []
+    assert keys("min_confidence=0.7&article=draft-demyelinating&rule=is+a") == [shared]
+    # the seed's curated entries have no confidence: a confidence filter leaves them out
+    assert keys("status=any&article=als-demyelinating-or-axonal&min_confidence=0") == []
+    bad = client.get("/api/curation/drafts?min_confidence=high", headers=AUTH)
+    assert bad.status_code == 400 and "min_confidence must be a number" in bad.get_json()["error"]
+
+
+def test_a_claim_comes_with_each_sentence_references_labels_and_version(
     client: FlaskClient, root: Path
 ) -> None:
-    d = get(client, PHENOTYPE)
+    key = key_of(client, PHENOTYPE)
+    d = get(client, key)
+    assert d["key"] == key and client.get(f"/claim/{key}").status_code == 200
+    [e] = d["entries"]
     text = (root / "data" / "articles" / "draft-demyelinating.txt").read_text(encoding="utf-8")
-    ctx = d["context"]
+    ctx = e["context"]
     quote = "ALS presents with optic neuritis in a few of these patients"
     assert text[ctx["start"] : ctx["end"]] == quote
     assert ctx["paragraph"].strip() == f"• {quote} 1."
-    assert d["references"][0]["title"] == "A small autopsy series in motor neuron disease."
+    assert e["references"][0]["title"] == "A small autopsy series in motor neuron disease."
     assert d["labels"] == {
         "MONDO:0004976": "amyotrophic lateral sclerosis",
         "RO:0002200": "has phenotype",
         "HP:0100653": "Optic neuritis",
     }
     assert d["version"] == hashlib.sha256((root / CLAIMS).read_bytes()).hexdigest()
-    assert d["rule"] == "cue RO:0002200" and d["claim"]["status"] == "draft"
-    assert client.get(f"/claim/{d['claim_key']}").status_code == 200
+    assert d["files"] == [str(CLAIMS)]
+    assert e["rule"] == "cue RO:0002200" and e["claim"]["status"] == "draft"
+    shared = get(client, key_of(client, HEADLINE))
+    sentences = [x["context"]["paragraph"] for x in shared["entries"]]
+    assert "according to a small autopsy series" in sentences[0]
+    assert "in the cases examined" in sentences[1]
+    assert client.get("/api/curation/drafts/no-such-key", headers=AUTH).status_code == 404
 
 
 def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
@@ -185,14 +182,15 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
         client, f"ASK {{ GRAPH <https://w3id.org/medkg/graph/truthy> {{ {ms_phenotype} }} }}"
     )
 
-    accepted = post(client, PHENOTYPE, decision="accept", version=get(client, PHENOTYPE)["version"])
+    phenotype, shared = key_of(client, PHENOTYPE), key_of(client, HEADLINE)
+    accepted = post(client, phenotype, decision="accept", version=get(client, phenotype)["version"])
     assert accepted.status_code == 200, accepted.get_json()
     body = accepted.get_json()
-    assert body["served"] is True
-    assert body["claim"]["status"] == "approved" and body["claim"]["evidence_code"] == "ECO:0000304"
-    assert (
-        body["claim"]["reviewed_by"] == "Ada Lovelace" and len(body["claim"]["reviewed_on"]) == 10
-    )
+    assert body["served"] is True and body["key"] == phenotype and body["decided"] == [PHENOTYPE]
+    stored = body["entries"][0]["claim"]
+    assert stored["status"] == "approved" and stored["evidence_code"] == "ECO:0000304"
+    assert stored["reviewed_by"] == "Ada Lovelace" and len(stored["reviewed_on"]) == 10
+    assert body["status"] == "approved" and body["version"] != get(client, shared)["version"][:0]
 
     text = (root / "data/articles/draft-demyelinating.txt").read_text(encoding="utf-8")
     second = text.index("ALS is a demyelinating disease in the cases")
@@ -204,17 +202,27 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
         "start": second,
     }
     edited = post(
-        client, SECTION, decision="edit", claim=edit, version=accepted.get_json()["version"]
+        client,
+        shared,
+        decision="edit",
+        evidence=SECTION,  # one of the claim's two sentences
+        claim=edit,
+        version=get(client, shared)["version"],
     )
     assert edited.status_code == 200, edited.get_json()
-    rejected = post(
+    moved = edited.get_json()
+    assert moved["previous_key"] == shared and moved["key"] != shared  # a new proposition
+    assert moved["decided"] == [SECTION] and moved["claim"]["subject"] == "MONDO:0005301"
+    assert [e["evidence"] for e in get(client, shared)["entries"]] == [HEADLINE]
+    rejected = post(  # no evidence named: every open draft of the claim, the headline's
         client,
-        HEADLINE,
+        shared,
         decision="reject",
         reason="a small autopsy series does not make ALS demyelinating",
-        version=edited.get_json()["version"],
+        version=get(client, shared)["version"],
     )
     assert rejected.status_code == 200, rejected.get_json()
+    assert rejected.get_json()["decided"] == [HEADLINE]
 
     # the YAML: only those three entries changed, every comment and other entry kept
     after = (root / CLAIMS).read_text(encoding="utf-8")
@@ -240,7 +248,7 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
         "evidence_code": "ECO:0000304",
         "status": "approved",
         "reviewed_by": "Ada Lovelace",
-        "reviewed_on": body["claim"]["reviewed_on"],
+        "reviewed_on": stored["reviewed_on"],
         "rule": "is a",  # what drafted it stays on record
         "confidence": 0.8,
     }
@@ -279,6 +287,7 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
         rows[2]["reason"].startswith("a small autopsy")
         and rows[1]["version_after"] == rows[2]["version_before"]
     )
+    assert [r["claim_key"] for r in rows] == [phenotype, shared, shared]
 
     # medkg validate is clean, and the next ingest offers none of them again
     report, _ = validate_project(settings)
@@ -287,55 +296,33 @@ def test_accept_edit_and_reject_change_only_those_entries_and_the_served_graph(
     assert again.merge.added == []
 
 
-def test_a_decision_that_would_fail_validation_is_refused_with_the_report(
-    client: FlaskClient, root: Path
-) -> None:
-    before = (root / CLAIMS).read_bytes()
-    version = get(client, PHENOTYPE)["version"]
-    unknown = post(
-        client, PHENOTYPE, decision="edit", claim={"object": "HP:9999999"}, version=version
-    )
-    assert unknown.status_code == 422
-    body = unknown.get_json()
-    assert "would fail medkg validate" in body["error"] and "nothing was written" in body["error"]
-    [problem] = body["problems"]
-    assert problem["check"] == "curie" and "HP:9999999" in problem["message"]
-    assert problem["where"]["path"] == str(root / CLAIMS) and problem["where"]["line"] > 0
-    moved = post(
-        client, PHENOTYPE, decision="edit", claim={"quote": "axons were fine"}, version=version
-    )
-    assert moved.status_code == 422
-    assert moved.get_json()["problems"][0]["check"] == "quote"
-    # ALS subClassOf demyelinating disease contradicts the curated axioms: HermiT says so
-    axiom = post(client, HEADLINE, decision="accept", version=version)
-    assert axiom.status_code == 422
-    assert axiom.get_json()["problems"][0]["check"] == "owl"
-    assert (root / CLAIMS).read_bytes() == before
-    assert client.get("/api/curation/log.csv", headers=AUTH).get_data(as_text=True) == (
-        "at,reviewer,file,claim,decision,reason,version_before,version_after,changes\r\n"
-    )
-
-
 def test_a_stale_version_is_a_409_that_says_what_changed(client: FlaskClient) -> None:
-    seen = get(client, PHENOTYPE)["version"]
+    phenotype, shared = key_of(client, PHENOTYPE), key_of(client, HEADLINE)
+    seen = get(client, phenotype)["version"]
     first = post(
-        client, SECTION, decision="reject", reason="duplicate of the headline", version=seen
+        client,
+        shared,
+        decision="reject",
+        evidence=SECTION,
+        reason="duplicate of the headline",
+        version=seen,  # the same file: the same version
     )
-    assert first.status_code == 200
-    late = post(client, PHENOTYPE, decision="accept", version=seen)
+    assert first.status_code == 200, first.get_json()
+    late = post(client, phenotype, decision="accept", version=seen)
     assert late.status_code == 409
     body = late.get_json()
     assert body["current_version"] == first.get_json()["version"]
     assert "claim 'draft-what-the-is-a-demyelinating-disease' changed: " in body["error"]
     assert "reason, reviewed_by, reviewed_on, status" in body["error"]
     assert "Ada Lovelace rejected 'draft-what-the-is-a-demyelinating-disease'" in body["error"]
-    assert body["hint"].startswith("reload the draft")
-    retry = post(client, PHENOTYPE, decision="accept", version=body["current_version"])
+    assert str(CLAIMS) in body["error"] and body["hint"].startswith("reload the draft")
+    retry = post(client, phenotype, decision="accept", version=body["current_version"])
     assert retry.status_code == 200
 
 
 def test_bad_decisions_are_400_naming_the_fix(client: FlaskClient) -> None:
-    version = get(client, PHENOTYPE)["version"]
+    phenotype, shared = key_of(client, PHENOTYPE), key_of(client, HEADLINE)
+    version = get(client, phenotype)["version"]
     cases = {
         "a rejection needs a reason": {"decision": "reject", "version": version},
         "unknown decision 'maybe'": {"decision": "maybe", "version": version},
@@ -345,25 +332,46 @@ def test_bad_decisions_are_400_naming_the_fix(client: FlaskClient) -> None:
             "version": version,
         },
         '"version" is required': {"decision": "accept"},
+        f"{HEADLINE} is not evidence of claim {phenotype}": {
+            "decision": "accept",
+            "evidence": HEADLINE,
+            "version": version,
+        },
+        'a restore needs "entries"': {"decision": "restore", "version": version},
     }
     for message, body in cases.items():
-        response = client.post(f"/api/curation/drafts/{PHENOTYPE}", headers=AUTH, json=body)
+        response = client.post(f"/api/curation/drafts/{phenotype}", headers=AUTH, json=body)
         assert response.status_code == 400 and message in response.get_json()["error"], message
-    missing = post(client, "draft-demyelinating/no-such-entry", decision="accept", version=version)
+    two = post(  # whose quote? the claim has two open drafts
+        client,
+        shared,
+        decision="edit",
+        claim={"quote": "ALS is a demyelinating disease"},
+        version=version,
+    )
+    assert two.status_code == 400 and "has 2 open drafts" in two.get_json()["error"]
+    assert SECTION in two.get_json()["hint"]
+    missing = post(client, "no-such-claim", decision="accept", version=version)
     assert missing.status_code == 404
 
 
-def test_restore_undoes_a_decision(client: FlaskClient, root: Path) -> None:
+def test_restore_undoes_a_decision_on_every_draft_of_a_claim(
+    client: FlaskClient, root: Path
+) -> None:
     before = (root / CLAIMS).read_text(encoding="utf-8")
-    shown = get(client, PHENOTYPE)
-    accepted = post(client, PHENOTYPE, decision="accept", version=shown["version"])
+    shared = key_of(client, HEADLINE)
+    shown = get(client, shared)
+    rejected = post(client, shared, decision="reject", reason="not shown", version=shown["version"])
+    assert rejected.status_code == 200, rejected.get_json()
+    assert rejected.get_json()["decided"] == [HEADLINE, SECTION]  # both sentences at once
+    assert [entry(root, h)["status"] for h in (HEADLINE, SECTION)] == ["deprecated"] * 2
     undone = post(
         client,
-        PHENOTYPE,
+        shared,
         decision="restore",
-        claim=shown["claim"],
-        version=accepted.get_json()["version"],
+        entries={e["evidence"]: e["claim"] for e in shown["entries"]},
+        version=rejected.get_json()["version"],
     )
     assert undone.status_code == 200, undone.get_json()
     assert (root / CLAIMS).read_text(encoding="utf-8") == before
-    assert get(client, PHENOTYPE)["claim"]["status"] == "draft"
+    assert [e["claim"]["status"] for e in get(client, shared)["entries"]] == ["draft"] * 2
