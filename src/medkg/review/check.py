@@ -23,6 +23,7 @@ from medkg.config import Settings
 from medkg.consistency import check_owl
 from medkg.curation.load import ClaimFile, load_claim_file
 from medkg.report import ERROR, Problem
+from medkg.review.files import read_inputs
 from medkg.shacl import run_shapes, shape_problems
 from medkg.validate import (
     Inputs,
@@ -31,7 +32,6 @@ from medkg.validate import (
     check_curies,
     encode_dataset,
     node_locations,
-    read_inputs,
 )
 from medkg.vocab import Minter
 
@@ -43,12 +43,13 @@ def check_candidates(
     texts: dict[Path, str],
     touched: list[dict[str, Any]],
     terms: tuple[Path, str] | None = None,
-) -> list[Problem]:
+) -> tuple[list[Problem], Inputs | None]:
     """Problems ``medkg validate`` would report in the files of ``texts`` (claim file -> new
     text) and the terms file of ``terms`` if they were written; ``touched`` are the decided
-    entries, before and after."""
+    entries, before and after. Also the inputs as they would be, when they are what a build
+    would read (None when some other file does not parse)."""
     inputs = Inputs(settings)
-    list(read_inputs(inputs))  # every file as stored; problems elsewhere are not ours
+    whole = read_inputs(inputs)  # every file as stored; problems elsewhere are not ours
     if terms is not None:
         path, turtle = terms
         inputs.ontology_files[path] = Graph().parse(data=turtle, format="turtle")
@@ -57,24 +58,28 @@ def check_candidates(
             inputs.ontology += graph
     loaded = {path: load_candidate(path, text, settings.root_path) for path, text in texts.items()}
     renames = {str(candidate_path(p)): str(p) for p in texts}
-    inputs.claim_files = [loaded.get(f.path, f) for f in inputs.claim_files]
+    # another file that does not load is not this decision's to report: checked without it
+    inputs.claim_files = [
+        loaded.get(f.path, f) for f in inputs.claim_files if f.path in loaded or not f.problems
+    ]
+    built_from = inputs if whole else None
     problems = [
         Problem(p.check, ERROR, p.message, p.where, p.hint)
         for f in loaded.values()
         for p in f.problems
     ]
-    if problems or any(f.problems for f in inputs.claim_files):
-        return mine(problems, renames)
+    if problems:
+        return mine(problems, renames), built_from
     problems += [*check_curies(inputs), *check_citations(inputs)]
     if any(p.severity == ERROR for p in problems):
-        return mine(problems, renames)
+        return mine(problems, renames), built_from
     inputs.built = encode_dataset(settings, inputs.ontology, inputs.claim_files)
     problems += check_contradictions(inputs)
     if any(is_class_axiom(e) for e in touched):
         problems += check_owl(inputs.ontology_files, inputs.ontology, inputs.built.claims)
     if inputs.shapes is not None:
         problems += focused_shapes(settings, inputs.shapes, inputs.built, triples(touched))
-    return mine(problems, renames)
+    return mine(problems, renames), built_from
 
 
 def candidate_path(path: Path) -> Path:

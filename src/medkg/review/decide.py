@@ -31,6 +31,7 @@ from medkg.errors import MedkgError, NotFound
 from medkg.report import ERROR, Problem
 from medkg.review.check import check_candidates
 from medkg.review.terms import new_terms
+from medkg.validate import Inputs
 
 _lock = threading.Lock()
 LOCK = ".review.lock"
@@ -73,6 +74,7 @@ class Outcome:
     version: str  # the new version of the files, in the order the decision named them
     warnings: list[Problem] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # CURIEs declared in ontology/terms.ttl
+    inputs: Inputs | None = None  # the ontology and claim files as written: what a build reads
 
 
 def remember(text: str) -> str:
@@ -105,7 +107,7 @@ def decide(
             after.append(plain(entry))
         new_texts = {path: dump(doc) for path, doc in docs.items()}
         terms = new_terms(root, after)
-        problems = check_candidates(
+        problems, inputs = check_candidates(
             settings, new_texts, touched + after, terms[:2] if terms else None
         )
         errors = [p for p in problems if p.severity == ERROR]
@@ -124,7 +126,7 @@ def decide(
             remember(text)
         log(root, targets, texts, new_texts, claim_key)
     version = ",".join(file_version(new_texts.get(p, texts[p])) for p in expected)
-    return Outcome(after, version, problems, terms[2] if terms else [])
+    return Outcome(after, version, problems, terms[2] if terms else [], inputs)
 
 
 def read_checked(root: Path, expected: dict[Path, str]) -> dict[Path, str]:

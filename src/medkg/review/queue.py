@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from medkg.build import claim_paths
-from medkg.curation.load import CurationProblem, load_claim_file, read_yaml
+from medkg.curation.load import CurationProblem, read_yaml
 from medkg.curation.quotes import find_all
 from medkg.curation.review import file_version, plain
 from medkg.errors import BadRequest, NotFound
+from medkg.review.files import claim_file
 
 OPEN = ("draft", "needs-review")
 RANK = {"approved": 0, "needs-review": 1, "draft": 2, "deprecated": 3}  # best first
@@ -122,7 +123,7 @@ def file_entries(path: Path, root: Path) -> list[Entry]:
         doc = read_yaml(path)
     except CurationProblem:
         return []  # medkg validate names what is wrong
-    loaded = load_claim_file(path, root)
+    loaded = claim_file(path, root)
     keys = {ev.handle: c.key for c in loaded.claims for ev in c.evidence}
     article = str(((doc or {}).get("article") or {}).get("id", path.stem))
     out = []

@@ -16,7 +16,8 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from rdflib.namespace import RDFS
 
-from medkg.build import build_dataset, build_into
+from medkg.build import build_dataset, build_into, encode_dataset
+from medkg.bulk import bulk_build_into
 from medkg.curation import reviewlog
 from medkg.curation.review import Decision
 from medkg.errors import BadRequest, Forbidden, MedkgError, Unauthorized
@@ -35,6 +36,8 @@ from medkg.review.queue import (
 )
 from medkg.review.targets import chosen_entries, expected, new_claim_key, restored
 from medkg.review.terms import review_index, search_terms
+from medkg.sources.registry import read_sources
+from medkg.validate import Inputs
 from medkg.vocab import curie_to_iri
 from medkg.web.curation_api import OPENAPI as OPENAPI  # the routes' description
 from medkg.web.state import state
@@ -154,7 +157,7 @@ def post_decision(key: str) -> ResponseReturnValue:
     targets = [(e.path, d) for e, d in zip(chosen, decisions, strict=True)]
     outcome = decide(settings, targets, expected(claim, given), claim.key)
     new_key = new_claim_key(root, chosen[0])
-    served, error = rebuild()
+    served, error = rebuild(outcome.inputs)
     now = find_claim(root, new_key)
     return jsonify(
         {
@@ -171,13 +174,23 @@ def post_decision(key: str) -> ResponseReturnValue:
     )
 
 
-def rebuild() -> tuple[bool, str | None]:
-    """Build the curated files and swap the dataset in; a failure leaves the last good one."""
+def rebuild(inputs: Inputs | None) -> tuple[bool, str | None]:
+    """Swap the dataset in as the watch path does (curated sources by the bulk path); without
+    curated sources, encode the ``inputs`` the decision's checks read (no second read of every
+    claim file). A failure leaves the last good dataset."""
     app_state = state()
+    settings = app_state.settings
     with app_state.lock:
         try:
-            built = build_dataset(app_state.settings)
-            build_into(app_state.store, app_state.settings, built=built)
+            if read_sources(settings.root_path):
+                bulk_build_into(app_state.store, settings)
+            else:
+                built = (
+                    encode_dataset(settings, inputs.ontology, inputs.claim_files)
+                    if inputs is not None
+                    else build_dataset(settings)
+                )
+                build_into(app_state.store, settings, built=built)
         except MedkgError as e:
             return False, str(e)
         app_state.refresh_version()
