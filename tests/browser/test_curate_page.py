@@ -125,6 +125,10 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
         keys.press("Tab")
     # grounding candidates came from the ontology index as the object was typed
     page.wait_for_selector("#cands option[value='HP:0007305']", state="attached")
+    for _ in range(4):  # negated, modality, role, frequency: on to the count of cases
+        keys.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "c-count"
+    keys.type("3")
     keys.press("Enter")
     wait_for_status(curating, f"edited {SECTION} (claim {shared})")
     wait_for_key(curating, phenotype)
@@ -143,6 +147,7 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
     new = {c["id"]: plain(c) for c in plain(read_yaml(project / CLAIMS))["claims"]}
     assert new["draft-headline-is-a-demyelinating-disease"]["status"] == "deprecated"
     assert new["draft-what-the-is-a-demyelinating-disease"]["subject"] == "MONDO:0005301"
+    assert new["draft-what-the-is-a-demyelinating-disease"]["count"] == 3  # a qualifier control
     assert new["draft-what-the-phenotype-optic-neuritis"]["reviewed_by"] == "Grace Hopper"
     for handle, entry in new.items():
         for field in ("quote", "citations", "rule"):

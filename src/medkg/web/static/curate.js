@@ -7,6 +7,12 @@
   if (!root) return;
   const $ = (id) => document.getElementById(id);
   const FIELDS = ["subject", "predicate", "object"];
+  // the other qualifiers: each a control, its value read as the YAML field's type
+  const QUALIFIERS = {
+    disease_context: "curie", anatomical_context: "curie", unit: "curie", frequency: "text",
+    count: "integer", as_of: "integer", min_value: "number", max_value: "number",
+  };
+  const CURIES = FIELDS.concat(Object.keys(QUALIFIERS).filter((k) => QUALIFIERS[k] === "curie"));
   let token = sessionStorage.getItem("medkg-curation-token") || "";
   let items = [];
   let index = 0;
@@ -172,6 +178,10 @@
     $("c-negated").checked = !!c.negated;
     $("c-modality").value = c.modality || "asserted";
     $("c-role").value = c.role || "";
+    for (const [k, kind] of Object.entries(QUALIFIERS)) {
+      $("c-" + k).value = c[k] === undefined || c[k] === null ? "" : c[k];
+      if (kind === "curie") $("l-" + k).textContent = d.labels[c[k]] || "";
+    }
     showEntry();
   }
 
@@ -197,6 +207,10 @@
       modality: $("c-modality").value,
       role: $("c-role").value || null,
     };
+    for (const [k, kind] of Object.entries(QUALIFIERS)) {
+      const raw = $("c-" + k).value.trim();
+      now[k] = raw === "" ? null : kind === "integer" ? parseInt(raw, 10) : kind === "number" ? Number(raw) : raw;
+    }
     const sentence = {
       quote: $("c-quote").value.trim(),
       start: $("c-start").value.trim() === "" ? null : Number($("c-start").value),
@@ -340,7 +354,7 @@
 
   $("login").addEventListener("submit", start);
   document.addEventListener("keydown", onKey);
-  for (const f of FIELDS) $("c-" + f).addEventListener("input", suggest);
+  for (const f of CURIES) $("c-" + f).addEventListener("input", suggest);
   $("d-text").addEventListener("mouseup", takeSelection);
   $("b-accept").addEventListener("click", () => decide("accept"));
   $("b-edit").addEventListener("click", () => decide("accept"));
