@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from medkg.build import claim_paths
-from medkg.curation.load import CurationProblem, read_yaml
+from medkg.curation.load import ClaimFile, CurationProblem, read_yaml
 from medkg.curation.quotes import find_all
 from medkg.curation.review import file_version, plain
 from medkg.errors import BadRequest, NotFound
+from medkg.model import Reference
 from medkg.review.files import claim_file
 
 OPEN = ("draft", "needs-review")
@@ -108,22 +109,20 @@ class Claim:
         }
 
 
-_cache: dict[Path, tuple[tuple[int, int, int], list[Entry]]] = {}
+_cache: dict[Path, tuple[ClaimFile, list[Entry]]] = {}
 
 
 def file_entries(path: Path, root: Path) -> list[Entry]:
-    """The entries of one claim file with their claim keys, read again only when the file
-    changed (a decision replaces the file, so its inode changes too)."""
-    st = path.stat()
-    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    """The entries of one claim file with their claim keys, made again only when the loaded
+    file is (``medkg.review.files`` reads a file again when it or its text changed)."""
+    loaded = claim_file(path, root)
     cached = _cache.get(path)
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached[0] is loaded:
         return cached[1]
     try:
         doc = read_yaml(path)
     except CurationProblem:
         return []  # medkg validate names what is wrong
-    loaded = claim_file(path, root)
     keys = {ev.handle: c.key for c in loaded.claims for ev in c.evidence}
     article = str(((doc or {}).get("article") or {}).get("id", path.stem))
     out = []
@@ -131,7 +130,7 @@ def file_entries(path: Path, root: Path) -> list[Entry]:
         if isinstance(item, dict) and str(item.get("id")) in keys:
             line = item.lc.line + 1 if hasattr(item, "lc") else 0
             out.append(Entry(article, path, i, line, plain(item), keys[str(item["id"])]))
-    _cache[path] = (stamp, out)
+    _cache[path] = (loaded, out)
     return out
 
 
@@ -226,17 +225,22 @@ def detail(root: Path, claim: Claim) -> dict[str, Any]:
     out = claim.to_json()
     out["version"] = version(claim)
     out["files"] = [str(p.relative_to(root)) for p in files(claim)]
-    docs = {p: read_yaml(p) for p in files(claim)}
     for e, body in zip(claim.entries, out["entries"], strict=True):
-        art = docs[e.path]["article"]
-        text = (root / str(art["text"])).read_text(encoding="utf-8")
-        body["article_title"] = art.get("title")
-        body["context"] = quote_context(text, e.fields)
-        refs = {int(r["number"]): plain(r) for r in art.get("references") or []}
-        body["references"] = [
-            {"number": n, **refs.get(n, {"missing": True})} for n in e.fields.get("citations") or []
-        ]
+        article = claim_file(e.path, root).article
+        if article is None:  # changed since it was listed, and no longer loads
+            continue
+        body["article_title"] = article.title
+        body["context"] = quote_context(article.text, e.fields)
+        refs = {r.number: r for r in article.references}
+        body["references"] = [reference(n, refs.get(n)) for n in e.fields.get("citations") or []]
     return out
+
+
+def reference(number: int, r: Reference | None) -> dict[str, Any]:
+    if r is None:
+        return {"number": number, "missing": True}
+    out = {"number": number, "type": r.type, "title": r.title, "source": r.source, "year": r.year}
+    return out | ({"identifiers": list(r.identifiers)} if r.identifiers else {})
 
 
 def quote_context(text: str, entry: dict[str, Any]) -> dict[str, Any] | None:
