@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 
 from medkg.config import Settings, load_settings
 from medkg.curation.canonical import format_file
-from medkg.curation.review import parse, plain
+from medkg.curation.review import dump, find_entry, parse, plain
 from medkg.ingest import ingest_file, load_lexicon
 from medkg.validate import validate_project
 from medkg.web import create_app
@@ -375,3 +375,37 @@ def test_restore_undoes_a_decision_on_every_draft_of_a_claim(
     assert undone.status_code == 200, undone.get_json()
     assert (root / CLAIMS).read_text(encoding="utf-8") == before
     assert [e["claim"]["status"] for e in get(client, shared)["entries"]] == ["draft"] * 2
+
+
+def test_a_claim_stated_in_two_files_names_both_versions_and_decides_only_its_open_draft(
+    client: FlaskClient, root: Path
+) -> None:
+    """The headline's draft, made to deny what it states, is the seed's approved claim "ALS is
+    NOT a demyelinating disease": one claim key, entries in two files."""
+    seed = root / "data/claims/als-demyelinating-or-axonal.yaml"
+    doc = parse((root / CLAIMS).read_text(encoding="utf-8"))
+    find_entry(doc, HEADLINE.rpartition("/")[2], "test")["negated"] = True
+    (root / CLAIMS).write_text(dump(doc), encoding="utf-8")
+    key = key_of(client, HEADLINE)
+    shown = get(client, key)
+    articles = {e["article"] for e in shown["entries"]}
+    assert articles == {"draft-demyelinating", "als-demyelinating-or-axonal"}
+    assert shown["files"] == sorted([str(CLAIMS), str(seed.relative_to(root))])
+    assert shown["version"] == ",".join(
+        hashlib.sha256((root / f).read_bytes()).hexdigest() for f in shown["files"]
+    )
+    assert shown["open"] == 1 and shown["status"] == "approved"
+
+    stale = shown["version"].split(",")
+    stale[shown["files"].index(str(seed.relative_to(root)))] = "0" * 64
+    late = post(client, key, decision="accept", version=",".join(stale))
+    assert late.status_code == 409 and str(seed.relative_to(root)) in late.get_json()["error"]
+    too_few = post(client, key, decision="accept", version=stale[0])
+    assert too_few.status_code == 409 and "now in 2 file(s), not 1" in too_few.get_json()["error"]
+
+    seed_before = seed.read_bytes()
+    done = post(client, key, decision="accept", version=shown["version"])
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["decided"] == [HEADLINE] and done.get_json()["open"] == 0
+    assert seed.read_bytes() == seed_before  # only the open draft's file was written
+    assert entry(root, HEADLINE)["status"] == "approved"
