@@ -75,11 +75,13 @@ def check_candidates(
         return mine(problems, renames), built_from
     inputs.built = encode_dataset(settings, inputs.ontology, inputs.claim_files)
     problems += check_contradictions(inputs)
+    # about the decided claims whichever file they point at (a claim the seed also states)
+    caused: list[Problem] = []
     if any(is_class_axiom(e) for e in touched):
-        problems += check_owl(inputs.ontology_files, inputs.ontology, inputs.built.claims)
+        caused += check_owl(inputs.ontology_files, inputs.ontology, inputs.built.claims)
     if inputs.shapes is not None:
-        problems += focused_shapes(settings, inputs.shapes, inputs.built, triples(touched))
-    return mine(problems, renames), built_from
+        caused += focused_shapes(settings, inputs.shapes, inputs.built, triples(touched))
+    return mine(problems, renames) + mine(caused, renames, anywhere=True), built_from
 
 
 def candidate_path(path: Path) -> Path:
@@ -119,16 +121,16 @@ def triples(entries: list[dict[str, Any]]) -> set[Triple]:
     return {(str(e.get("subject")), str(e.get("predicate")), str(e.get("object"))) for e in entries}
 
 
-def mine(problems: list[Problem], renames: dict[str, str]) -> list[Problem]:
-    """The problems in the decided files (or nowhere in particular), at the places they will
-    have once the candidates are written over the claim files."""
+def mine(problems: list[Problem], renames: dict[str, str], anywhere: bool = False) -> list[Problem]:
+    """The problems in the decided files (or nowhere in particular; ``anywhere``: all), at the
+    places they will have once the candidates are written over the claim files."""
     out = []
     for p in problems:
         related = tuple(_rename(r, renames) for r in p.related)
         where = p.where
         if where is not None and where.path in renames:
             where = replace(where, path=renames[where.path])
-        if where is None or where.path in renames.values():
+        if anywhere or where is None or where.path in renames.values():
             out.append(replace(p, where=where, related=related))
     return out
 
