@@ -338,6 +338,11 @@ def test_bad_decisions_are_400_naming_the_fix(client: FlaskClient) -> None:
             "version": version,
         },
         'a restore needs "entries"': {"decision": "restore", "version": version},
+        'each of "entries" is an entry': {
+            "decision": "restore",
+            "entries": {PHENOTYPE: "draft"},
+            "version": version,
+        },
     }
     for message, body in cases.items():
         response = client.post(f"/api/curation/drafts/{phenotype}", headers=AUTH, json=body)

@@ -56,6 +56,10 @@ def restored(claim: Claim, entries: Any) -> list[tuple[Entry, dict[str, Any]]]:
             'a restore needs "entries": {"<article>/<entry-id>": {the entry as GET returned it}}',
             hint=_ids(claim),
         )
+    if not all(isinstance(old, dict) for old in entries.values()):
+        raise BadRequest(
+            'each of "entries" is an entry, as an object of YAML fields', hint=_ids(claim)
+        )
     by_id = {e.id: e for e in claim.entries}
     unknown = sorted(set(entries) - set(by_id))
     if unknown:

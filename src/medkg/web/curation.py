@@ -1,9 +1,10 @@
 """``/api/curation/...``: the review queue over HTTP, only when ``curation_token`` is set.
 
-Every route needs ``Authorization: Bearer <curation_token>`` (401 without, 403 wrong). A
-decision is written back to ``data/claims/<article>.yaml`` (``medkg.review.decide``), then the
-dataset is rebuilt and swapped in, so ``/sparql``, the truthy graph, entity pages and the graph
-API show it at once.
+Every route needs ``Authorization: Bearer <curation_token>`` (401 without, 403 wrong). A claim
+is addressed by its claim key; a decision applies to its open drafts or the entries named
+(``medkg.review.targets``), is checked and written back to ``data/claims/<article>.yaml``
+(``medkg.review.decide``), then the dataset is rebuilt and swapped in, so ``/sparql``, the
+truthy graph, entity pages and the graph API show it at once.
 """
 
 from __future__ import annotations
