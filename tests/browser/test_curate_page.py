@@ -107,6 +107,16 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
     assert_accessible(curating)  # axe: no WCAG 2 A/AA violation with a claim shown
     curating.shot("curate-draft")
 
+    page.select_option("#f-confidence", "max:0.5")  # the filters: no draft is that doubtful
+    page.wait_for_selector("#empty:not([hidden])")
+    page.select_option("#f-confidence", "min:0.7")  # the "is a" drafts (0.8), not the cue's (0.6)
+    page.wait_for_function("() => document.querySelectorAll('#items li').length === 1")
+    wait_for_key(curating, shared)
+    page.select_option("#f-confidence", index=0)  # any confidence
+    page.wait_for_function("() => document.querySelectorAll('#items li').length === 2")
+    wait_for_key(curating, shared)
+    page.locator("#draft-h").focus()  # the keys act on the claim again, not on the filter
+
     keys.press("v")  # the evidence decided: every open draft -> the headline's
     wait_for_status(curating, f"Evidence decided: {HEADLINE}")
     keys.press("r")  # reject: the reason field takes the keys, Enter decides
