@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test setup lint clean java assets chromium bench virtuoso jemalloc mount seccomp
+.PHONY: serve test setup lint clean java assets chromium bench virtuoso jemalloc mount seccomp jq
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint java assets chromium virtuoso jemalloc mount seccomp
+test: lint java assets chromium virtuoso jemalloc mount seccomp jq
 	$(BIN)/pytest
 	$(BIN)/pytest --medkg-store=sparql  # the app-level tests again, over a real `oxigraph serve`
 
@@ -83,6 +83,11 @@ assets: $(VENDOR)/.installed
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends chromium fonts-liberation; }
+
+# curl and jq: the README's review-queue walkthrough runs as a test (tests/conformance)
+jq:
+	@command -v curl >/dev/null && command -v jq >/dev/null || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl jq; }
 
 # Scale bench (not part of `make test`): CLAIMS="10000 100000 1000000" make bench; run under nice
 CLAIMS ?= 10000

@@ -6,6 +6,8 @@ the article or a reference), not at a minted IRI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -16,13 +18,19 @@ from medkg.store.rdflib_sparql import PARSER_LOCK
 from medkg.vocab import iri_to_curie
 
 
-def run_shapes(shapes: Graph, data: Graph) -> Graph:
-    """pySHACL's results graph (no inference: the build already materialised what it entails)."""
+def run_shapes(shapes: Graph, data: Graph, focus: Sequence[str | URIRef] | None = None) -> Graph:
+    """pySHACL's results graph (no inference: the build already materialised what it entails);
+    with ``focus``, only those nodes are checked, against the shapes that target them."""
     from pyshacl import validate
 
     with PARSER_LOCK:  # the shapes' SPARQL constraints go through rdflib's parser
         _conforms, results, _text = validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            focus_nodes=list(focus) if focus is not None else None,
         )
     assert isinstance(results, Graph)
     return results
@@ -34,7 +42,11 @@ def check_shapes(
     places: dict[URIRef, Location],
 ) -> list[Problem]:
     """One problem per SHACL result, located at the curated entry of its focus node."""
-    results = run_shapes(shapes, data)
+    return shape_problems(run_shapes(shapes, data), places)
+
+
+def shape_problems(results: Graph, places: dict[URIRef, Location]) -> list[Problem]:
+    """One problem per result of a SHACL results graph."""
     problems = []
     for r in results.subjects(SH.resultSeverity, None):
         focus = results.value(r, SH.focusNode)

@@ -1,5 +1,6 @@
-"""The review queue in Chromium, with the keyboard only: reject one draft, correct one, accept
-one; then the YAML diff, ``medkg validate`` and the served graph."""
+"""The review queue in Chromium, with the keyboard only: on the claim two sentences state, reject
+one sentence's draft and correct the other's; accept the next claim; then the YAML diff,
+``medkg validate`` and the served graph."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ pytestmark = [pytest.mark.server, pytest.mark.browser]
 ARTICLE = ROOT / "tests" / "fixtures" / "articles" / "draft-demyelinating.txt"
 CLAIMS = Path("data") / "claims" / "draft-demyelinating.yaml"
 TOKEN = "browser-token"
+HEADLINE = "draft-demyelinating/draft-headline-is-a-demyelinating-disease"
+SECTION = "draft-demyelinating/draft-what-the-is-a-demyelinating-disease"
+PHENOTYPE = "draft-demyelinating/draft-what-the-phenotype-optic-neuritis"
 
 
 @pytest.fixture
@@ -59,6 +63,16 @@ def wait_for_key(visit: Visit, key: str) -> None:
     )
 
 
+def claim_keys(server_url: str) -> dict[str, str]:
+    """Evidence id -> the key of the claim it states, from the API."""
+    body = requests.get(
+        server_url + "/api/curation/drafts?status=any&limit=200",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    ).json()
+    return {e["evidence"]: item["key"] for item in body["items"] for e in item["entries"]}
+
+
 def wait_for_status(visit: Visit, text: str) -> None:
     try:
         visit.page.wait_for_function(
@@ -75,35 +89,63 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
     curating: Visit, project: Path
 ) -> None:
     before = (project / CLAIMS).read_text(encoding="utf-8")
+    keys_of = claim_keys(curating.server.url)
+    shared, phenotype = keys_of[HEADLINE], keys_of[PHENOTYPE]
+    assert keys_of[SECTION] == shared  # one claim, stated by two sentences
     page, keys = curating.page, curating.page.keyboard
     curating.open("/curate")
     page.get_by_label("Curation token").fill(TOKEN)
     keys.press("Enter")
-    wait_for_key(curating, "draft-demyelinating/draft-headline-is-a-demyelinating-disease")
-    assert "ALS is a demyelinating disease" in page.locator("#d-text mark").inner_text()
-    assert "A small autopsy series" in page.locator("#d-refs").inner_text()
+    wait_for_key(curating, shared)
+    marks = page.locator("#d-text mark").all_inner_texts()
+    assert marks == [
+        "ALS is a demyelinating disease according to a small autopsy series",
+        "ALS is a demyelinating disease in the cases examined",
+    ]
+    assert "A small autopsy series" in page.locator("#d-text").inner_text()
     assert page.locator("#login").is_hidden()
-    assert_accessible(curating)  # axe: no WCAG 2 A/AA violation with a draft shown
+    assert_accessible(curating)  # axe: no WCAG 2 A/AA violation with a claim shown
     curating.shot("curate-draft")
 
+    page.select_option("#f-confidence", "max:0.5")  # the filters: no draft is that doubtful
+    page.wait_for_selector("#empty:not([hidden])")
+    page.select_option("#f-confidence", "min:0.7")  # the "is a" drafts (0.8), not the cue's (0.6)
+    page.wait_for_function("() => document.querySelectorAll('#items li').length === 1")
+    wait_for_key(curating, shared)
+    page.select_option("#f-confidence", index=0)  # any confidence
+    page.wait_for_function("() => document.querySelectorAll('#items li').length === 2")
+    wait_for_key(curating, shared)
+    page.locator("#draft-h").focus()  # the keys act on the claim again, not on the filter
+
+    keys.press("v")  # the evidence decided: every open draft -> the headline's
+    wait_for_status(curating, f"Evidence decided: {HEADLINE}")
     keys.press("r")  # reject: the reason field takes the keys, Enter decides
     keys.type("one small autopsy series")
     keys.press("Enter")
-    wait_for_status(curating, "rejected draft-demyelinating/draft-headline")
-    wait_for_key(curating, "draft-demyelinating/draft-what-the-is-a-demyelinating-disease")
+    wait_for_status(curating, f"rejected {HEADLINE} (claim {shared})")
+    page.wait_for_function(
+        "() => document.getElementById('d-status').textContent === 'draft, 1 open of 2'",
+        timeout=60_000,
+    )
 
-    keys.press("e")  # edit: subject, predicate, object with Tab between them
+    keys.press("e")  # edit the open draft left: subject, predicate, object with Tab
     for value in ("MONDO:0005301", "RO:0002200", "HP:0007305"):
         keys.press("Control+A")
         keys.type(value)
         keys.press("Tab")
+    # grounding candidates came from the ontology index as the object was typed
+    page.wait_for_selector("#cands option[value='HP:0007305']", state="attached")
+    for _ in range(4):  # negated, modality, role, frequency: on to the count of cases
+        keys.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "c-count"
+    keys.type("3")
     keys.press("Enter")
-    wait_for_status(curating, "edited draft-demyelinating/draft-what-the")
-    wait_for_key(curating, "draft-demyelinating/draft-what-the-phenotype-optic-neuritis")
+    wait_for_status(curating, f"edited {SECTION} (claim {shared})")
+    wait_for_key(curating, phenotype)
 
     page.locator("body").focus()
     keys.press("a")
-    wait_for_status(curating, "accepted draft-demyelinating/draft-what-the-phenotype")
+    wait_for_status(curating, f"accepted {PHENOTYPE} (claim {phenotype})")
     page.wait_for_selector("#empty:not([hidden])")
     assert "0 remaining" in page.locator("#progress").inner_text()
     curating.shot("curate-done")
@@ -115,6 +157,7 @@ def test_a_curator_reviews_a_page_of_drafts_with_the_keyboard(
     new = {c["id"]: plain(c) for c in plain(read_yaml(project / CLAIMS))["claims"]}
     assert new["draft-headline-is-a-demyelinating-disease"]["status"] == "deprecated"
     assert new["draft-what-the-is-a-demyelinating-disease"]["subject"] == "MONDO:0005301"
+    assert new["draft-what-the-is-a-demyelinating-disease"]["count"] == 3  # a qualifier control
     assert new["draft-what-the-phenotype-optic-neuritis"]["reviewed_by"] == "Grace Hopper"
     for handle, entry in new.items():
         for field in ("quote", "citations", "rule"):

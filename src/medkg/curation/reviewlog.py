@@ -23,12 +23,13 @@ class LogRow:
     at: str  # UTC, ISO 8601
     reviewer: str
     file: str  # relative to the project root
-    claim: str  # the entry's id
+    claim: str  # the entry's id in its file
     decision: str
     reason: str
     version_before: str
     version_after: str
     changes: str  # JSON of the fields the curator changed
+    claim_key: str = ""  # the claim the entry stated when it was decided
 
 
 COLUMNS = [f.name for f in fields(LogRow)]

@@ -70,9 +70,24 @@ def promote_terms(
     """Append to ``ontology/terms.ttl`` every term the claims (of ``statuses``) use that
     ontology/ lacks."""
     declared = {str(s) for s in read_ontology(ontology_paths(root)).subjects(RDFS.label, None)}
+    curies = approved_curies(paths if paths is not None else claim_paths(root), statuses)
+    report = terms_from_index(index, curies, declared)
+    if report.turtle and write:
+        _append(root / "ontology" / "terms.ttl", report.turtle)
+    return report
+
+
+def terms_from_index(
+    index: OntologyIndex,
+    curies: list[str],
+    declared: set[str],
+    by: str = "`medkg ontology promote`",
+) -> PromoteReport:
+    """The Turtle declaring each of ``curies`` that ``declared`` (IRIs) lacks, and their
+    direct parents, from the index; ``missing`` names those the index does not know."""
     report = PromoteReport()
     blocks = []
-    for curie in approved_curies(paths if paths is not None else claim_paths(root), statuses):
+    for curie in curies:
         if str(curie_to_iri(curie)) in declared:
             continue
         info = index.term(curie)
@@ -88,12 +103,9 @@ def promote_terms(
                 blocks.append(term_turtle(TermInfo(p.curie, p.label, p.kind, p.source)))
                 declared.add(str(curie_to_iri(parent)))
                 report.added.append(parent)
-    if not blocks:
-        return report
-    header = f"\n# --- added by `medkg ontology promote` on {date.today().isoformat()} ---\n"
-    report.turtle = header + "\n".join(blocks)
-    if write:
-        _append(root / "ontology" / "terms.ttl", report.turtle)
+    if blocks:
+        header = f"\n# --- added by {by} on {date.today().isoformat()} ---\n"
+        report.turtle = header + "\n".join(blocks)
     return report
 
 

@@ -1,10 +1,5 @@
-"""Apply a curator's decision to a claim file: version checked, validated, written atomically,
-logged.
-
-The checks are those of ``medkg validate`` that a change to one entry can break: the schema,
-quotes at their offsets, CURIEs declared in ontology/, contradictions within the article, and
-OWL consistency (HermiT) when the entry becomes an approved, affirmed class axiom. The SHACL
-shapes are not rerun: they check the encoder's output, which the loader's checks already fix.
+"""Apply a curator's decision to the entries of one claim: versions checked, validated (see
+``medkg.review.check``), new terms declared from the ontology index, written atomically, logged.
 """
 
 from __future__ import annotations
@@ -14,15 +9,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from medkg.config import Settings
-from medkg.consistency import check_owl
 from medkg.curation import reviewlog
-from medkg.curation.load import load_claim_file
 from medkg.curation.review import (
     Decision,
     apply_decision,
@@ -36,14 +29,9 @@ from medkg.curation.review import (
 )
 from medkg.errors import MedkgError, NotFound
 from medkg.report import ERROR, Problem
-from medkg.validate import (
-    Inputs,
-    check_citations,
-    check_contradictions,
-    check_curies,
-    encode_dataset,
-    read_inputs,
-)
+from medkg.review.check import check_candidates
+from medkg.review.terms import new_terms
+from medkg.validate import Inputs
 
 _lock = threading.Lock()
 LOCK = ".review.lock"
@@ -82,9 +70,11 @@ class DecisionRefused(MedkgError):
 
 @dataclass
 class Outcome:
-    entry: dict[str, Any]
-    version: str
+    entries: list[dict[str, Any]]  # the decided entries as stored
+    version: str  # the new version of the files, in the order the decision named them
     warnings: list[Problem] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # CURIEs declared in ontology/terms.ttl
+    inputs: Inputs | None = None  # the ontology and claim files as written: what a build reads
 
 
 def remember(text: str) -> str:
@@ -97,47 +87,89 @@ def remember(text: str) -> str:
     return version
 
 
-def decide(settings: Settings, path: Path, decision: Decision, version: str) -> Outcome:
-    """Check ``version``, apply ``decision`` to the entry, validate, write, log."""
+def decide(
+    settings: Settings,
+    targets: list[tuple[Path, Decision]],
+    expected: dict[Path, str],
+    claim_key: str,
+) -> Outcome:
+    """Check each file's version in ``expected``, apply each decision to its entry, validate
+    the result, declare new terms, write, log. Nothing is written unless everything passes."""
     root = settings.root_path
-    rel = str(path.relative_to(root))
-    with _lock, file_lock(path.parent):
-        if not path.exists():
-            raise NotFound(f"no claim file {rel}", hint="list drafts with GET /api/curation/drafts")
-        text = path.read_text(encoding="utf-8")
-        current = file_version(text)
-        if version != current:
-            raise conflict(root, rel, version, text)
-        doc = parse(text)
-        entry = find_entry(doc, decision.handle, rel)
-        apply_decision(entry, decision)
-        new_text = dump(doc)
-        problems = check_candidate(settings, path, new_text, plain(entry))
+    with _lock, file_lock(root / "data" / "claims"):
+        texts = read_checked(root, expected)
+        docs = {path: parse(texts[path]) for path, _ in targets}
+        touched, after = [], []
+        for path, decision in targets:
+            entry = find_entry(docs[path], decision.handle, str(path.relative_to(root)))
+            touched.append(plain(entry))
+            apply_decision(entry, decision)
+            after.append(plain(entry))
+        new_texts = {path: dump(doc) for path, doc in docs.items()}
+        terms = new_terms(root, after)
+        problems, inputs = check_candidates(
+            settings, new_texts, touched + after, terms[:2] if terms else None
+        )
         errors = [p for p in problems if p.severity == ERROR]
         if errors:
+            files = ", ".join(str(p.relative_to(root)) for p in new_texts)
             raise DecisionRefused(
-                f"refused: after this decision {rel} would fail medkg validate "
+                f"refused: after this decision {files} would fail medkg validate "
                 f"({len(errors)} error(s)); nothing was written",
                 hint="correct the fields the problems name, then decide again",
                 problems=errors,
             )
-        write_atomically(path, new_text)
-        new_version = remember(new_text)
+        if terms:
+            write_atomically(terms[0], terms[1])
+        for path, text in new_texts.items():
+            write_atomically(path, text)
+            remember(text)
+        log(root, targets, texts, new_texts, claim_key)
+    version = ",".join(file_version(new_texts.get(p, texts[p])) for p in expected)
+    return Outcome(after, version, problems, terms[2] if terms else [], inputs)
+
+
+def read_checked(root: Path, expected: dict[Path, str]) -> dict[Path, str]:
+    """The files as stored, each at the version the client named (else a 409 saying what
+    changed since)."""
+    texts, changed, stale = {}, [], False
+    for path, version in expected.items():
+        rel = str(path.relative_to(root))
+        if not path.exists():
+            raise NotFound(f"no claim file {rel}", hint="list drafts with GET /api/curation/drafts")
+        texts[path] = path.read_text(encoding="utf-8")
+        if file_version(texts[path]) != version:
+            stale = True
+            changed += what_changed(root, rel, version, texts[path])
+    if stale:
+        raise conflict([remember(t) for t in texts.values()], changed)
+    return texts
+
+
+def log(
+    root: Path,
+    targets: list[tuple[Path, Decision]],
+    before: dict[Path, str],
+    after: dict[Path, str],
+    claim_key: str,
+) -> None:
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for path, d in targets:
         reviewlog.append(
             root,
             reviewlog.LogRow(
-                datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                decision.reviewer,
-                rel,
-                decision.handle,
-                decision.kind,
-                decision.reason or "",
-                current,
-                new_version,
-                reviewlog.changes_json(decision.changes),
+                at,
+                d.reviewer,
+                str(path.relative_to(root)),
+                d.handle,
+                d.kind,
+                d.reason or "",
+                file_version(before[path]),
+                file_version(after[path]),
+                reviewlog.changes_json(d.changes),
+                claim_key,
             ),
         )
-    return Outcome(plain(entry), new_version, problems)
 
 
 @contextmanager
@@ -152,72 +184,20 @@ def file_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-def conflict(root: Path, rel: str, version: str, text: str) -> VersionConflict:
-    current = remember(text)
-    changed = []
-    if version in _seen:
-        changed = changed_entries(_seen[version], text)
+def what_changed(root: Path, rel: str, version: str, text: str) -> list[str]:
+    """The entries that changed in ``rel`` since ``version``, and the decisions logged since."""
+    changed = changed_entries(_seen[version], text) if version in _seen else []
     decided = [
         f"{r.reviewer} {PAST.get(r.decision, r.decision)} {r.claim!r} at {r.at}"
         for r in reviewlog.since(reviewlog.read(root), rel, version)
     ]
-    what = "; ".join(changed + decided) or "edited outside the review queue"
+    return [f"{rel}: {c}" for c in changed + decided] or [f"{rel}: edited outside the review queue"]
+
+
+def conflict(current: list[str], changed: list[str]) -> VersionConflict:
     return VersionConflict(
-        f"{rel} changed since version {version[:12]}: {what}",
+        "the claim's files changed since that version: " + "; ".join(changed),
         hint="reload the draft (GET it again) and decide on the current version",
-        current=current,
-        changed=changed + decided,
-    )
-
-
-def check_candidate(
-    settings: Settings, path: Path, text: str, entry: dict[str, Any]
-) -> list[Problem]:
-    """What ``medkg validate`` would say about ``path`` if it held ``text``."""
-    root = settings.root_path
-    inputs = Inputs(settings)
-    list(read_inputs(inputs))  # every file as stored; problems elsewhere are not ours
-    candidate = path.with_name(f".{path.name}.candidate")
-    try:
-        candidate.write_text(text, encoding="utf-8")
-        loaded = load_claim_file(candidate, root)
-    finally:
-        candidate.unlink(missing_ok=True)
-    loaded.path = path
-    inputs.claim_files = [loaded if f.path == path else f for f in inputs.claim_files]
-    problems = [
-        _moved(Problem(p.check, ERROR, p.message, p.where, p.hint), candidate, path)
-        for p in loaded.problems
-    ]
-    if problems or any(f.problems for f in inputs.claim_files):
-        return problems
-    problems += [
-        _moved(p, candidate, path) for p in [*check_curies(inputs), *check_citations(inputs)]
-    ]
-    if any(p.severity == ERROR for p in problems):
-        return problems
-    inputs.built = encode_dataset(settings, inputs.ontology, inputs.claim_files)
-    problems += [_moved(p, candidate, path) for p in check_contradictions(inputs)]
-    if _is_class_axiom(entry):
-        owl = check_owl(inputs.ontology_files, inputs.ontology, inputs.built.claims)
-        problems += [_moved(p, candidate, path) for p in owl]
-    mine = str(path)
-    return [p for p in problems if p.where is None or p.where.path == mine]
-
-
-def _moved(p: Problem, old: Path, new: Path) -> Problem:
-    """The problem as it will read once the candidate is written over ``new``."""
-    related = tuple(r.replace(str(old), str(new)) for r in p.related)
-    if p.where is not None and p.where.path == str(old):
-        return replace(p, where=replace(p.where, path=str(new)), related=related)
-    return replace(p, related=related)
-
-
-def _is_class_axiom(entry: dict[str, Any]) -> bool:
-    """An approved, affirmed, asserted subClassOf: the only entries HermiT reads."""
-    return (
-        entry.get("predicate") == "rdfs:subClassOf"
-        and entry.get("status") == "approved"
-        and not entry.get("negated")
-        and entry.get("modality", "asserted") == "asserted"
+        current=",".join(current),
+        changed=changed,
     )

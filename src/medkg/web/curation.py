@@ -1,9 +1,10 @@
 """``/api/curation/...``: the review queue over HTTP, only when ``curation_token`` is set.
 
-Every route needs ``Authorization: Bearer <curation_token>`` (401 without, 403 wrong). A
-decision is written back to ``data/claims/<article>.yaml`` (``medkg.review.decide``), then the
-dataset is rebuilt and swapped in, so ``/sparql``, the truthy graph, entity pages and the graph
-API show it at once.
+Every route needs ``Authorization: Bearer <curation_token>`` (401 without, 403 wrong). A claim
+is addressed by its claim key; a decision applies to its open drafts or the entries named
+(``medkg.review.targets``), is checked and written back to ``data/claims/<article>.yaml``
+(``medkg.review.decide``), then the dataset is rebuilt and swapped in, so ``/sparql``, the
+truthy graph, entity pages and the graph API show it at once.
 """
 
 from __future__ import annotations
@@ -16,12 +17,28 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from rdflib.namespace import RDFS
 
-from medkg.build import build_dataset, build_into
+from medkg.build import build_dataset, build_into, encode_dataset
+from medkg.bulk import bulk_build_into
 from medkg.curation import reviewlog
 from medkg.curation.review import Decision
 from medkg.errors import BadRequest, Forbidden, MedkgError, Unauthorized
 from medkg.review.decide import decide, remember
-from medkg.review.queue import OPEN, detail, find_item, iter_items, page, progress, select
+from medkg.review.queue import (
+    OPEN,
+    Filters,
+    detail,
+    files,
+    find_claim,
+    group,
+    iter_entries,
+    page,
+    progress,
+    select,
+)
+from medkg.review.targets import chosen_entries, expected, new_claim_key, restored
+from medkg.review.terms import review_index, search_terms
+from medkg.sources.registry import read_sources
+from medkg.validate import Inputs
 from medkg.vocab import curie_to_iri
 from medkg.web.curation_api import OPENAPI as OPENAPI  # the routes' description
 from medkg.web.state import state
@@ -51,23 +68,43 @@ def statuses() -> tuple[str, ...]:
     return () if raw == "any" else tuple(s for s in raw.split(",") if s)
 
 
+def confidence(name: str) -> float | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise BadRequest(f"{name} must be a number from 0 to 1, got {raw!r}", hint=f"{name}=0.7")
+    return value
+
+
 @bp.get("/api/curation/drafts")
 def list_drafts() -> ResponseReturnValue:
     raw = request.args.get("limit", "50")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
         raise BadRequest(f"limit must be 1 to {MAX_LIMIT}, got {raw!r}", hint="e.g. limit=50")
-    items = iter_items(state().settings.root_path)
-    chosen = select(items, request.args.get("article"), request.args.get("rule"), statuses())
+    entries = iter_entries(state().settings.root_path)
+    filters = Filters(
+        request.args.get("article"),
+        request.args.get("rule"),
+        statuses(),
+        confidence("min_confidence"),
+        confidence("max_confidence"),
+    )
+    chosen = select(group(entries), filters)
     chunk, more = page(chosen, request.args.get("after"), int(raw))
     nxt = None
     if more:
         args: dict[str, Any] = {**request.args.to_dict(), "after": chunk[-1].key}
         nxt = url_for("curation.list_drafts", **args)
     body = {
-        "items": [it.to_json() for it in chunk],
+        "items": [c.to_json() for c in chunk],
         "total": len(chosen),
-        "progress": progress(items),
-        "rules": sorted({it.rule for it in items if it.rule}),
+        "progress": progress(entries),
+        "rules": sorted({e.rule for e in entries if e.rule}),
         "next": nxt,
     }
     response = jsonify(body)
@@ -76,65 +113,85 @@ def list_drafts() -> ResponseReturnValue:
     return response
 
 
-@bp.get("/api/curation/drafts/<article>/<handle>")
-def get_draft(article: str, handle: str) -> ResponseReturnValue:
+@bp.get("/api/curation/drafts/<key>")
+def get_draft(key: str) -> ResponseReturnValue:
     root = state().settings.root_path
-    item = find_item(root, f"{article}/{handle}")
-    body = detail(root, item)
-    remember(item.path.read_text(encoding="utf-8"))
-    body["labels"] = labels(item.entry)
+    claim = find_claim(root, key)
+    body = detail(root, claim)
+    for path in files(claim):  # so a 409 on this version can say what changed since
+        remember(path.read_text(encoding="utf-8"))
+    body["labels"] = labels(claim.proposition())
     return jsonify(body)
 
 
-@bp.post("/api/curation/drafts/<article>/<handle>")
-def post_decision(article: str, handle: str) -> ResponseReturnValue:
+@bp.post("/api/curation/drafts/<key>")
+def post_decision(key: str) -> ResponseReturnValue:
     settings = state().settings
+    root = settings.root_path
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BadRequest(
             "send a JSON object",
             hint='e.g. {"decision": "accept", "version": "<version from GET>"}',
         )
-    version = body.get("version")
-    if not isinstance(version, str) or not version:
+    given = body.get("version")
+    if not isinstance(given, str) or not given:
         raise BadRequest(
-            '"version" is required: the file version GET returned',
+            '"version" is required: the version GET returned',
             hint="GET the draft first; its version guards against overwriting another's edit",
         )
     changes = body.get("claim") or {}
     if not isinstance(changes, dict):
         raise BadRequest('"claim" must be an object of YAML fields', hint='e.g. {"negated": true}')
-    item = find_item(settings.root_path, f"{article}/{handle}")
-    decision = Decision(
-        str(body.get("decision", "")),
-        handle,
-        settings.curator_name,
-        date.today(),
-        changes,
-        body.get("reason"),
-    )
-    outcome = decide(settings, item.path, decision, version)
-    served, error = rebuild()
+    claim = find_claim(root, key)
+    kind = str(body.get("decision", ""))
+    on, who = date.today(), settings.curator_name
+    if kind == "restore":
+        olds = restored(claim, body.get("entries"))
+        chosen = [e for e, _ in olds]
+        decisions = [Decision(kind, e.fields["id"], who, on, old) for e, old in olds]
+    else:
+        chosen = chosen_entries(claim, body.get("evidence"), changes)
+        decisions = [
+            Decision(kind, e.fields["id"], who, on, changes, body.get("reason")) for e in chosen
+        ]
+    targets = [(e.path, d) for e, d in zip(chosen, decisions, strict=True)]
+    outcome = decide(settings, targets, expected(claim, given), claim.key)
+    new_key = new_claim_key(root, chosen[0])
+    served, error = rebuild(outcome.inputs)
+    now = find_claim(root, new_key)
     return jsonify(
         {
-            "key": f"{article}/{handle}",
-            "claim": outcome.entry,
-            "version": outcome.version,
+            **detail(root, now),
+            "previous_key": claim.key,
+            "decided": [e.id for e in chosen],
+            "terms_added": outcome.terms,
             "warnings": [p.to_dict() for p in outcome.warnings],
             "served": served,
             "dataset_version": state().version,
+            "labels": labels(now.proposition()),
             **({"build_error": error} if error else {}),
         }
     )
 
 
-def rebuild() -> tuple[bool, str | None]:
-    """Build the curated files and swap the dataset in; a failure leaves the last good one."""
+def rebuild(inputs: Inputs | None) -> tuple[bool, str | None]:
+    """Swap the dataset in as the watch path does (curated sources by the bulk path); without
+    curated sources, encode the ``inputs`` the decision's checks read (no second read of every
+    claim file). A failure leaves the last good dataset."""
     app_state = state()
+    settings = app_state.settings
     with app_state.lock:
         try:
-            built = build_dataset(app_state.settings)
-            build_into(app_state.store, app_state.settings, built=built)
+            if read_sources(settings.root_path):
+                bulk_build_into(app_state.store, settings)
+            else:
+                built = (
+                    encode_dataset(settings, inputs.ontology, inputs.claim_files)
+                    if inputs is not None
+                    else build_dataset(settings)
+                )
+                build_into(app_state.store, settings, built=built)
         except MedkgError as e:
             return False, str(e)
         app_state.refresh_version()
@@ -161,13 +218,20 @@ def labels(entry: dict[str, Any]) -> dict[str, str]:
 
 @bp.get("/api/curation/candidates")
 def candidates() -> ResponseReturnValue:
-    """Grounding candidates for a name. The seam for the ontology index: today the search
-    index of the served graph (``medkg.search``); the ontology index replaces it here."""
-    from medkg.web.search import read_query, search_index
-
-    q, limit, kind = read_query()
-    hits = search_index().search(q, limit, kind)
-    return jsonify({"query": q, "source": "served graph", "results": [h.to_json() for h in hits]})
+    """Grounding candidates for a name or CURIE, searched in the ontology index (the full
+    vocabularies, not only the terms the served graph has)."""
+    q = request.args.get("q", "").strip()
+    raw = request.args.get("limit", "10")
+    if not raw.isdigit() or not 1 <= int(raw) <= 50:
+        raise BadRequest(f"limit must be 1 to 50, got {raw!r}", hint="e.g. limit=10")
+    if not q:
+        raise BadRequest("q is required", hint="e.g. q=optic+neur")
+    index = review_index(state().settings.root_path)
+    try:
+        results = search_terms(index, q, int(raw))
+    finally:
+        index.close()
+    return jsonify({"query": q, "source": "ontology index", "results": results})
 
 
 @bp.get("/curate")

@@ -11,9 +11,11 @@ AUTH = {
     "403": error("the token is not the configured curation_token"),
 }
 KEY = [
-    path_param("article", "the article id (the claim file's stem)", "draft-demyelinating"),
     path_param(
-        "handle", "the entry's id in that file", "draft-headline-is-a-demyelinating-disease"
+        "key",
+        "the claim key (of the claim IRI medkg:claim/<key>, a hash of the proposition); the "
+        "queue lists them",
+        "fe8bda120e032f81daa9",
     ),
 ]
 
@@ -36,13 +38,28 @@ DECISION_BODY = {
     "required": ["decision", "version"],
     "properties": {
         "decision": {"enum": ["accept", "edit", "reject", "restore"]},
-        "version": {"type": "string", "description": "the file version GET returned (sha256)"},
+        "version": {
+            "type": "string",
+            "description": "the version GET returned: the sha256 of each claim file holding the "
+            "claim's entries, comma-separated in the order of its files",
+        },
+        "evidence": {
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+            "description": "decide only these entries ('<article-id>/<entry-id>', as GET lists "
+            "them); default: every open draft of the claim. Required for an edit of quote, "
+            "start or citations when the claim has several open drafts",
+        },
         "claim": {
             "type": "object",
-            "description": "fields as in the YAML to change (null removes one); for restore, "
-            "the whole entry as GET returned it before a decision (undo)",
+            "description": "for edit: the YAML fields to change (null removes one), applied to "
+            "each entry decided",
         },
         "reason": {"type": "string", "description": "why a rejected draft is wrong (required)"},
+        "entries": {
+            "type": "object",
+            "description": "for restore (undo): evidence id -> the entry as GET returned it "
+            "before the decision",
+        },
     },
 }
 JSON = {"description": "JSON", "content": media("application/json")}
@@ -57,30 +74,44 @@ OPENAPI: dict[str, dict[str, Any]] = {
     },
     "/api/curation/drafts": {
         "get": {
-            "summary": "the review queue: claim-file entries by article and file order, with "
-            "per-article progress; keyset paging (next link)",
+            "summary": "the review queue: claims with an entry (evidence) matching every filter, "
+            "in article and file order, each with its entries; per-article progress (entries "
+            "reviewed / remaining); keyset paging (next link)",
             "tags": ["curation"],
             "parameters": [
-                query("article", "only this article's entries", "draft-demyelinating"),
-                query("rule", "only drafts of this extraction rule", "is a"),
+                query(
+                    "article", "only claims with an entry of this article", "draft-demyelinating"
+                ),
+                query("rule", "only claims with a draft of this extraction rule", "is a"),
                 query("status", "comma-separated statuses, or 'any' (default draft,needs-review)"),
+                query(
+                    "min_confidence", "only claims with a draft of at least this confidence", "0.7"
+                ),
+                query(
+                    "max_confidence", "only claims with a draft of at most this confidence", "0.5"
+                ),
                 query("limit", "entries per page, 1 to 200 (default 50)"),
-                query("after", "the key of the last entry of the previous page"),
+                query("after", "the claim key of the last item of the previous page"),
             ],
             "responses": {"200": JSON, **ERRORS, **AUTH},
         }
     },
-    "/api/curation/drafts/{article}/{handle}": {
+    "/api/curation/drafts/{key}": {
         "get": {
-            "summary": "one entry with its sentence in the article, references, labels, claim "
-            "key and the file version a decision must name",
+            "summary": "one claim: its proposition with labels, each entry (evidence) with its "
+            "sentence in the article and the references it cites, and the version a decision "
+            "must name",
             "tags": ["curation"],
             "parameters": KEY,
             "responses": {"200": JSON, **ERRORS, **AUTH},
         },
         "post": {
-            "summary": "accept, edit then accept, reject (with a reason) or restore an entry; "
-            "validated, written to data/claims/, logged, and served at once",
+            "summary": "accept, edit then accept, reject (with a reason) or restore the claim's "
+            "open drafts (or the entries 'evidence' names); validated as medkg validate would "
+            "(schema, CURIEs, quotes, citations, contradictions, HermiT, SHACL), new terms "
+            "declared in ontology/terms.ttl from the ontology index, written to data/claims/, "
+            "logged, and served at once; answers with the claim as stored (its key changes "
+            "when an edit changes the proposition)",
             "tags": ["curation"],
             "parameters": KEY,
             "requestBody": {
@@ -89,7 +120,8 @@ OPENAPI: dict[str, dict[str, Any]] = {
             },
             "responses": {
                 "200": {
-                    "description": "the entry as stored and the new file version",
+                    "description": "the claim as stored (as GET gives it), the entries decided, "
+                    "the terms added and the new version",
                     "content": media("application/json"),
                 },
                 **ERRORS,
@@ -101,11 +133,13 @@ OPENAPI: dict[str, dict[str, Any]] = {
     },
     "/api/curation/candidates": {
         "get": {
-            "summary": "grounding candidates for a name (search over the served graph's labels)",
+            "summary": "grounding candidates as you type: terms of the ontology index (full "
+            "HPO, drugs, registered vocabularies) whose CURIE is q or a name (label or synonym) "
+            "starts with q, then names with a word starting with q",
             "tags": ["curation"],
             "parameters": [
-                query("q", "a name, synonym or CURIE", "axonal"),
-                query("limit", "1 to 50"),
+                query("q", "the start of a name, synonym or CURIE", "optic neur"),
+                query("limit", "1 to 50 (default 10)"),
             ],
             "responses": {"200": JSON, **ERRORS, **AUTH},
         }
