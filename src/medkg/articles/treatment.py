@@ -58,6 +58,8 @@ RECOMMEND = re.compile(
     r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone)\b",
     re.I,
 )
+#: a target followed by these is a subgroup ("in Graves' disease with active orbitopathy")
+RESTRICTED = re.compile(r"\s+(?:with|who|whose|in whom)\b", re.I)
 #: an ungrounded term after these is where the target would be ("first-line for CIDP")
 _TARGET_SLOT = re.compile(r"\b(?:for|in|of|with)\s+$", re.I)
 LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)?\s*", re.I)
@@ -93,6 +95,8 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         after = [t for t in targets if t.start >= d.end]
         before = [t for t in targets if t.end <= d.start]
         target = after[0] if after else (before[-1] if before else None)
+        if target is not None and _unknown_in_slot(c, d, target):
+            continue  # "for AS patients with pain": the target is the unknown AS, not pain
         if target is None and not topical:
             continue
         if target is None and c.negation(d, denied_subject=False) is not None:
@@ -104,7 +108,9 @@ def treatment_drafts(c: Clause) -> list[Draft]:
             continue
         for t in _coordinated(c, target, targets):
             c.used.add(t.start)
-            out.append(_draft(c, d, t, t.curie, role))
+            draft = _draft(c, d, t, t.curie, role)
+            if not (draft.negated and RESTRICTED.match(c.p.text[t.end :])):
+                out.append(draft)  # a denial for a subgroup is not a denial of the treatment
     # "if eGFR < 30, avoid colchicine": a denial for some patients is not a denial of the
     # treatment; drafted as one it would contradict the general recommendation
     return [d for d in out if not (d.negated and CONDITION.search(c.p.text))]
@@ -124,6 +130,16 @@ def _targets(c: Clause) -> list[Mention]:
     population = {m.curie for m in found if POPULATION.search(c.p.text[c.a : m.start])}
     own = [m for m in found if m.curie not in population]
     return own or found
+
+
+def _unknown_in_slot(c: Clause, drug: Mention, target: Mention) -> bool:
+    """True if an unmapped term stands in a target slot between the drug and ``target``: the
+    nearer, unknown term is what the drug treats, and the farther one must not stand in."""
+    lo, hi = (drug.end, target.start) if target.start >= drug.end else (target.end, drug.start)
+    return any(
+        lo <= u.start and u.end <= hi and _TARGET_SLOT.search(c.p.text[c.a : u.start])
+        for u in c.unmapped
+    )
 
 
 def _coordinated(c: Clause, first: Mention, targets: list[Mention]) -> list[Mention]:
