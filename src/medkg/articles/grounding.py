@@ -20,6 +20,13 @@ _NAME_HEADS = re.compile(
     r"|dystrophy|sclerosis|encephalopathy|type \d|variant)s?\b",
     re.I,
 )
+#: a drug name before these is no drug: an idiom ("the gold standard first-line treatment"),
+#: or the modifier of a class ("calcium channel blockers", "dopamine agonists")
+_IDIOM = re.compile(
+    r"^(?: standards?|[ -](?:[a-z]+[ -]){0,2}(?:blockers?|antagonists?|agonists?|inhibitors?"
+    r"|channels?|receptors?))\b",
+    re.I,
+)
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
 
 
@@ -30,6 +37,8 @@ def index_hits(
     out = []
     for h in matcher.find(text):
         if not _is_free(taken, h.start, h.end):
+            continue
+        if _IDIOM.match(text[h.end :]) and all(f.kind == "drug" for f in h.forms):
             continue
         head = _NAME_HEADS.match(text[h.end :])
         if head:

@@ -25,7 +25,9 @@ CUE = re.compile(
     r"\b(?:(?:first|second|third)[- ]line|treat(?:s|ed|ing|ment|ments)?|therap(?:y|ies)"
     r"|manage(?:s|d|ment)?|recommend(?:s|ed)?|indicated|initiat(?:e|ed|ing)|used (?:for|in|to)"
     r"|agents?|preferred|standard|cornerstone|respond(?:s|ed)? to|prescri(?:be|bed)"
-    r"|control(?:s|led)?|choice|mainstay|options?|reliev(?:e|es|ed|ing))\b",
+    r"|control(?:s|led)?|choice|mainstay|options?|alternatives?|should be considered"
+    r"|(?:is|are) added|add-on|reserved for"
+    r"|reliev(?:e|es|ed|ing))\b",
     re.I,
 )
 SUBORDINATE = re.compile(
@@ -40,6 +42,11 @@ OUTCOME = re.compile(
     r"|caus(?:e|es|ed|ing)|induced?|worsens?|precipitat\w+|such as)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+#: a term listed after these is a drug's harm, however far down the list ("side effects
+#: include drowsiness, dizziness, headache")
+HARMS = re.compile(r"\b(?:side|adverse) (?:effects?|events?|reactions?)\b|\btoxicit", re.I)
+#: a term followed by these is what a drug prevents, not what it treats ("stroke prevention")
+PREVENTED = re.compile(r"^\s+(?:prevention|prophylaxis|risk)\b", re.I)
 #: a term after these is the patients' condition ("in someone with atrial fibrillation")
 POPULATION = re.compile(
     r"\b(?:patients?|someone|people|persons?|those|adults?|children|women|men|individuals?)"
@@ -55,11 +62,17 @@ CONDITION = re.compile(
 )
 #: a recommendation without a named target is about the article's topic ("options include X")
 RECOMMEND = re.compile(
-    r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone)\b",
+    r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone|alternatives?"
+    r"|should be considered|(?:is|are) added|add-on|reserved for)\b",
     re.I,
 )
-#: a target followed by these is a subgroup ("in Graves' disease with active orbitopathy")
-RESTRICTED = re.compile(r"\s+(?:with|who|whose|in whom)\b", re.I)
+#: a target followed by these is a group of patients ("in Graves' disease with active
+#: orbitopathy"), unlike a subtype's name ("heart failure with reduced ejection fraction")
+RESTRICTED = re.compile(
+    r"\s+(?:who|whose|in whom|with (?:active|severe|mild|moderate|concomitant|coexisting"
+    r"|co-existing|known|prior|a history))\b",
+    re.I,
+)
 #: an ungrounded term after these is where the target would be ("first-line for CIDP")
 _TARGET_SLOT = re.compile(r"\b(?:for|in|of|with)\s+$", re.I)
 LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)?\s*", re.I)
@@ -125,7 +138,11 @@ def _targets(c: Clause) -> list[Mention]:
     found = [
         m
         for m in c.mentions
-        if m.kind in TARGETS and m.end <= end and not OUTCOME.search(c.p.text[c.a : m.start])
+        if m.kind in TARGETS
+        and m.end <= end
+        and not OUTCOME.search(c.p.text[c.a : m.start])
+        and not HARMS.search(c.p.text[c.a : m.start])
+        and not PREVENTED.match(c.p.text[m.end :])
     ]
     population = {m.curie for m in found if POPULATION.search(c.p.text[c.a : m.start])}
     own = [m for m in found if m.curie not in population]

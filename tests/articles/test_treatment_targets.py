@@ -1,0 +1,78 @@
+"""What a drug treats, and what it does not: idioms and classes that hide a drug's name, harms
+listed after "side effects", prevention, a phenotype that is the subject of its parenthesis,
+denials for a group of patients, and recommendations without a line of therapy."""
+
+from __future__ import annotations
+
+from medkg.articles.lexicon import Lexicon
+
+from .test_grounding import article, drafts_of
+
+Prop = tuple[str, str, bool]
+
+
+def props(
+    body: str, lexicon: Lexicon, title: str = "How is atrial fibrillation treated?"
+) -> set[Prop]:
+    drafts = drafts_of(article(body, title), lexicon).drafts
+    return {(d.subject, d.object, d.negated) for d in drafts if d.predicate == "RO:0002606"}
+
+
+def test_a_drug_name_in_an_idiom_or_before_a_class_noun_is_no_drug(lexicon: Lexicon) -> None:
+    found = {
+        m.surface
+        for text in (
+            "Carbamazepine is the gold standard for trigeminal neuralgia.",
+            "Rate control uses calcium channel antagonists.",
+            "Eculizumab helps adults with antibodies against the acetylcholine receptor.",
+        )
+        for m in lexicon.find(text)
+        if m.kind == "drug"
+    }
+    assert found == {"Carbamazepine", "Eculizumab"}
+
+
+def test_harms_listed_after_side_effects_are_not_treated(lexicon: Lexicon) -> None:
+    body = (
+        "  • Carbamazepine side effects include drowsiness, dizziness, dry mouth and headache,"
+        " leading to treatment discontinuation 1.\n"
+    )
+    got = props(body, lexicon, "What is the first-line treatment for trigeminal neuralgia?")
+    assert not [p for p in got if p[1] == "HP:0002315"]  # headache
+
+
+def test_what_a_drug_prevents_is_not_what_it_treats(lexicon: Lexicon) -> None:
+    body = "  • Apixaban is the first-line choice for stroke prevention in atrial fibrillation 1.\n"
+    assert props(body, lexicon) == {("drugbank:DB06605", "HP:0005110", False)}
+
+
+def test_a_phenotype_before_its_parenthesis_is_the_subject(lexicon: Lexicon) -> None:
+    body = "  • Agranulocytosis (presents with sore throat and fever) 1.\n"
+    drafts = drafts_of(article(body, "How is Graves' disease treated?"), lexicon).drafts
+    assert {d.subject for d in drafts} <= {"HP:0012234"}
+    assert "HP:0100647" not in {d.subject for d in drafts}
+
+
+def test_a_denial_for_a_group_of_patients_is_not_drafted_but_one_for_a_subtype_is(
+    lexicon: Lexicon,
+) -> None:
+    group = (
+        "  • Radioactive iodine should not be used in Graves' disease with active orbitopathy 1.\n"
+    )
+    assert not [p for p in props(group, lexicon, "How is Graves' disease treated?") if p[2]]
+    subtype = (
+        "  • Diltiazem should not be used in heart failure with reduced ejection fraction 1.\n"
+    )
+    assert ("drugbank:DB00343", "HP:0001635", True) in props(subtype, lexicon)
+
+
+def test_an_alternative_or_a_reserved_drug_is_a_treatment_of_the_topic(lexicon: Lexicon) -> None:
+    body = (
+        "  • Oxcarbazepine is an equally effective alternative 1.\n\n"
+        "  • Baclofen is reserved for refractory cases 1.\n"
+    )
+    got = props(body, lexicon, "What is the first-line treatment for trigeminal neuralgia?")
+    assert got == {
+        ("drugbank:DB00776", "HP:0100661", False),
+        ("drugbank:DB00181", "HP:0100661", False),
+    }
