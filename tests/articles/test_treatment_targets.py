@@ -76,3 +76,44 @@ def test_an_alternative_or_a_reserved_drug_is_a_treatment_of_the_topic(lexicon: 
         ("drugbank:DB00776", "HP:0100661", False),
         ("drugbank:DB00181", "HP:0100661", False),
     }
+
+
+def test_a_comparator_a_contraindicated_drug_and_a_supplement_are_not_treatments(
+    lexicon: Lexicon,
+) -> None:
+    body = (
+        "  • Apixaban is the first-line choice over warfarin for atrial fibrillation 1.\n\n"
+        "  • With contraindications to apixaban, dabigatran is an alternative 1.\n\n"
+        "  • Start rivaroxaban with folic acid supplementation 1.\n"
+    )
+    subjects = {s for s, _, _ in props(body, lexicon)}
+    assert {"drugbank:DB06605", "drugbank:DB14726"} <= subjects  # apixaban, dabigatran
+    assert not subjects & {"drugbank:DB00682", "drugbank:DB00158"}  # warfarin, folic acid
+
+
+def test_a_laboratory_value_is_no_drug_and_a_participle_makes_an_unknown_name(
+    lexicon: Lexicon,
+) -> None:
+    found = lexicon.find("Reduce the dose if serum creatinine or potassium levels rise.")
+    assert not [m for m in found if m.kind == "drug"]
+    (m,) = [
+        m for m in lexicon.find("NSAIDs are first-line for ankylosing spondylitis.") if m.start > 20
+    ]
+    assert (m.surface, m.kind, m.candidates) == (
+        "ankylosing spondylitis",
+        "unmapped",
+        ("HP:0033631",),
+    )
+
+
+def test_a_list_under_a_treatment_heading_is_drafted_one_under_an_avoid_heading_is_not(
+    lexicon: Lexicon,
+) -> None:
+    listed = "Second-Line Options\n\n  • Lamotrigine 1.\n\nTreatments to Avoid\n\n  • Baclofen 1.\n"
+    got = props(listed, lexicon, "What is the first-line treatment for trigeminal neuralgia?")
+    assert got == {("drugbank:DB00555", "HP:0100661", False)}
+
+
+def test_an_ic_acid_is_also_found_by_its_ate_name(lexicon: Lexicon) -> None:
+    (m,) = [m for m in lexicon.find("Alendronate 70 mg once weekly") if m.kind == "drug"]
+    assert m.curie == "drugbank:DB00630"  # alendronic acid

@@ -34,7 +34,11 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     for s in a.sections:
         if s.start is not None:
             passages.append(Passage(s.heading, s.start, (), False))
-    passages += [Passage(s.text, s.start, s.citations, True) for s in parsed.statements]
+    headings = sorted((s.start, s.heading) for s in a.sections if s.start is not None)
+    passages += [
+        Passage(s.text, s.start, s.citations, True, _heading_of(s.start, headings))
+        for s in parsed.statements
+    ]
     out = Extraction()
     for p in sorted(passages, key=lambda p: p.start):
         mentions = find_mentions(p.text, lex)
@@ -59,6 +63,11 @@ def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
             if m.kind == "disease":
                 return m.curie
     return next((m.curie for m in lex.find(a.title) if m.kind == "phenotype"), None)
+
+
+def _heading_of(start: int, headings: list[tuple[int, str]]) -> str:
+    """The heading of the section a statement at ``start`` stands in."""
+    return next((h for at, h in reversed(headings) if at <= start), "")
 
 
 def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[list[Draft], str]:

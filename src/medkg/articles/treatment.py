@@ -44,7 +44,11 @@ OUTCOME = re.compile(
 )
 #: a term listed after these is a drug's harm, however far down the list ("side effects
 #: include drowsiness, dizziness, headache")
-HARMS = re.compile(r"\b(?:side|adverse) (?:effects?|events?|reactions?)\b|\btoxicit", re.I)
+HARMS = re.compile(
+    r"\b(?:side|adverse) (?:effects?|events?|reactions?)\b|\btoxicit|\bcaus(?:e|es|ed|ing)\b"
+    r"|\binduc(?:e|es|ed|ing)\b",
+    re.I,
+)
 #: a term followed by these is what a drug prevents, not what it treats ("stroke prevention")
 PREVENTED = re.compile(r"^\s+(?:prevention|prophylaxis|risk)\b", re.I)
 #: a term after these is the patients' condition ("in someone with atrial fibrillation")
@@ -77,6 +81,22 @@ RESTRICTED = re.compile(
 _TARGET_SLOT = re.compile(r"\b(?:for|in|of|with)\s+$", re.I)
 LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)?\s*", re.I)
 LINE = re.compile(r"\b(first|second)[- ]line\b", re.I)
+#: a drug after these is what the recommended one is compared with
+COMPARATOR = re.compile(
+    r"\b(?:over|instead of|in place of|rather than|compared (?:with|to)|versus|vs\.?"
+    r"|superior to|equivalent to|as effective as|similar to|contraindications? to"
+    r"|intoleran(?:ce|t) (?:to|of)|allerg(?:y|ic) to|failure of|fail(?:s|ed)? on)\s+(?:\w+\s+)?$",
+    re.I,
+)
+#: a drug followed by these is a supplement given beside the treatment ("with folic acid
+#: supplementation"), not a treatment
+SUPPLEMENT = re.compile(r"^\s+(?:supplement(?:s|ation)?|prophylaxis)\b", re.I)
+#: a heading over drugs that are not recommended, or about their harms
+AGAINST = re.compile(
+    r"\b(?:not|avoid\w*|never|against|contraindicat\w*|pitfalls?|cautions?|warnings?"
+    r"|side effects?|adverse|toxicit\w*|interactions?|monitor\w*|risks?|fail\w*)\b",
+    re.I,
+)
 
 
 def is_treatment_context(c: Clause) -> bool:
@@ -90,12 +110,17 @@ def treatment_drafts(c: Clause) -> list[Draft]:
     drugs = [m for m in c.mentions if m.kind == "drug" and m.start not in c.used]
     # the line of therapy may stand in another clause of the sentence ("start with NSAIDs—
     # specifically ibuprofen ...—as these have the strongest evidence for first-line therapy")
-    line = LINE.search(c.text) or LINE.search(c.p.text)
-    if not drugs or (CUE.search(c.text) is None and line is None):
+    # a list of drugs under "First-Line Treatment Options" is a list of recommendations; one
+    # under "Treatments to Avoid" or "Side Effects" is not (its denial is not in the clause)
+    under = "" if AGAINST.search(c.p.heading) else c.p.heading
+    line = LINE.search(c.text) or LINE.search(c.p.text) or LINE.search(under)
+    cue = CUE.search(c.text) or CUE.search(under)
+    if not drugs or (cue is None and line is None):
         return []
     targets = _targets(c)
     role = f"{line.group(1).lower()}-line" if line else None
-    topical = (line or RECOMMEND.search(c.text)) and not any(
+    recommended = RECOMMEND.search(c.text) or RECOMMEND.search(under)
+    topical = (line or recommended) and not any(
         _TARGET_SLOT.search(c.p.text[c.a : u.start]) for u in c.unmapped
     )
     if targets:
@@ -110,8 +135,10 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         target = after[0] if after else (before[-1] if before else None)
         if target is not None and _unknown_in_slot(c, d, target):
             continue  # "for AS patients with pain": the target is the unknown AS, not pain
-        if target is None and not topical:
-            continue
+        if COMPARATOR.search(c.p.text[c.a : d.start]) or SUPPLEMENT.match(c.p.text[d.end :]):
+            continue  # "DOACs are first-line over warfarin": the comparator is not recommended
+        if target is None and (not topical or HARMS.search(c.p.text)):
+            continue  # "folic acid to reduce side effects": an adjunct, not a treatment
         if target is None and c.negation(d, denied_subject=False) is not None:
             continue  # a denial needs its target named: never the topic by default
         c.used.add(d.start)

@@ -19,7 +19,7 @@ from medkg.ontologies.readers import DRUGS, drugs_file, read_terms
 from medkg.ontologies.records import TermRecord
 
 #: bump when the readers change what they store: every source is then read again
-READER_VERSION = "4"
+READER_VERSION = "5"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, path TEXT, sha256 TEXT, terms INT);
 CREATE TABLE IF NOT EXISTS terms (curie TEXT, label TEXT, kind TEXT, source TEXT,

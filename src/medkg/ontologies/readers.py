@@ -144,9 +144,22 @@ def read_drugs() -> Iterator[TermRecord]:
         curie = _drug_curie(info)
         if curie is None:
             continue
-        forms = {*names.get(canon, []), *info.get("synonyms", [])} - {canon}
-        synonyms = [Synonym(f, "exact") for f in sorted(forms) if "," not in f]
-        yield TermRecord(curie, info.get("name") or canon, synonyms, [], "drug")
+        label = info.get("name") or canon
+        forms = {*names.get(canon, []), *info.get("synonyms", []), *conjugate_bases(label)}
+        synonyms = [Synonym(f, "exact") for f in sorted(forms - {canon}) if "," not in f]
+        yield TermRecord(curie, label, synonyms, [], "drug")
+
+
+def conjugate_bases(name: str) -> list[str]:
+    """The "-ate" name articles write for an "-ic acid" (alendronate for alendronic acid).
+
+    >>> conjugate_bases("Alendronic acid"), conjugate_bases("Valproic Acid"), conjugate_bases("Metformin")
+    (['alendronate'], ['valproate'], [])
+    """
+    words = name.lower().split()
+    if len(words) == 2 and words[1] == "acid" and words[0].endswith("ic") and len(words[0]) > 4:
+        return [words[0][:-2] + "ate"]
+    return []
 
 
 def _drug_curie(info: dict[str, Any]) -> str | None:
