@@ -117,3 +117,27 @@ def test_a_list_under_a_treatment_heading_is_drafted_one_under_an_avoid_heading_
 def test_an_ic_acid_is_also_found_by_its_ate_name(lexicon: Lexicon) -> None:
     (m,) = [m for m in lexicon.find("Alendronate 70 mg once weekly") if m.kind == "drug"]
     assert m.curie == "drugbank:DB00630"  # alendronic acid
+
+
+def test_a_drug_recommended_against_is_never_an_affirmed_treatment(lexicon: Lexicon) -> None:
+    body = (
+        "  • Pregabalin is first-line for restless legs syndrome, with ropinirole now"
+        " recommended against for standard use 1.\n"
+    )
+    got = props(body, lexicon, "What is the best drug for restless legs syndrome?")
+    assert ("drugbank:DB00230", "HP:0012452", False) in got
+    assert ("drugbank:DB00268", "HP:0012452", False) not in got
+
+
+def test_the_topic_is_the_phenotype_of_the_headline_when_the_title_names_none(
+    lexicon: Lexicon,
+) -> None:
+    text = (
+        "What is the best first-line medication for restless-leg syndrome?\n\n"
+        "Last updated: March 3, 2025View editorial policy\n\n"
+        "Best First-Line Medication\n\n"
+        "Gabapentin is the best first-line medication for idiopathic restless leg syndrome. 1\n\n"
+        "Options\n\n  • Pregabalin is an alternative 1.\n"
+    )
+    got = {(d.subject, d.object) for d in drafts_of(text, lexicon).drafts}
+    assert ("drugbank:DB00230", "HP:0012452") in got  # pregabalin, for the topic

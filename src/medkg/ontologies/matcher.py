@@ -93,6 +93,20 @@ def plural_variants(form: str) -> set[str]:
     return out
 
 
+def inner_singulars(form: str) -> set[str]:
+    """The form, and the form with one inner plural in the singular ("restless leg syndrome").
+
+    >>> sorted(inner_singulars("Restless legs syndrome")), inner_singulars("Acute sinusitis")
+    (['Restless leg syndrome', 'Restless legs syndrome'], {'Acute sinusitis'})
+    """
+    words = form.split(" ")
+    out = {form}
+    for i, w in enumerate(words[:-1]):
+        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
+            out.add(" ".join([*words[:i], w[:-1], *words[i + 1 :]]))
+    return out
+
+
 def possessive_variants(form: str) -> set[str]:
     """The form with its eponym written with and without the possessive.
 
@@ -135,7 +149,7 @@ class Matcher:
                 continue
             exact = f.scope == "abbreviation" or is_acronym(f.form.strip())
             for p in possessive_variants(" ".join(f.form.split())):
-                for v in plural_variants(p):
+                for v in {w for q in inner_singulars(p) for w in plural_variants(q)}:
                     table.setdefault(normalize(v), []).append((v if exact else "", f))
         self.automaton = ahocorasick.Automaton()
         for key, entries in table.items():
