@@ -62,6 +62,15 @@ PREFIXES: dict[str, str] = {
     "sd": str(SD),
 }
 
+#: prefixes claims may write that medkg expands but never compacts to: the disease identifiers of
+#: the HPO annotations (``ORPHA:803``, ``OMIM:254200``, as ``phenotype.hpoa`` writes them and
+#: bioregistry resolves them), so drafts grounded on them name the imported source's own IRIs,
+#: shown in full like that source's claims
+EXPAND_ONLY: dict[str, str] = {
+    "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
+    "OMIM": "https://omim.org/MIM:",
+}
+
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\S+)$")
 
 
@@ -72,13 +81,14 @@ def curie_to_iri(curie: str) -> URIRef:
     'http://purl.obolibrary.org/obo/MONDO_0004976'
     """
     m = _CURIE.match(curie.strip())
-    if not m or m.group(1) not in PREFIXES:
+    known = PREFIXES | EXPAND_ONLY
+    if not m or m.group(1) not in known:
         prefix = m.group(1) if m else curie
         raise UnknownCurie(
             f"unknown CURIE {curie!r}: prefix {prefix!r} is not one medkg knows",
-            hint=f"use one of {', '.join(sorted(PREFIXES))}",
+            hint=f"use one of {', '.join(sorted(known))}",
         )
-    return URIRef(PREFIXES[m.group(1)] + m.group(2))
+    return URIRef(known[m.group(1)] + m.group(2))
 
 
 def iri_to_curie(iri: str) -> str:
@@ -98,7 +108,8 @@ def iri_to_curie(iri: str) -> str:
 
 def is_curie(text: str) -> bool:
     m = _CURIE.match(text)
-    return bool(m and m.group(1) in PREFIXES and not text.startswith(("http:", "https:")))
+    known = m is not None and (m.group(1) in PREFIXES or m.group(1) in EXPAND_ONLY)
+    return known and not text.startswith(("http:", "https:"))
 
 
 def to_iri(text: str) -> URIRef:

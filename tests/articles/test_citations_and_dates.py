@@ -24,6 +24,11 @@ from medkg.articles.sentences import citation_groups
         ("abnormal T2/FLAIR signal", []),
         ("the disease stage 3; then", []),
         ("consistent findings 12;", [(12,)]),
+        ("complete pain relief within one week 1", [(1,)]),
+        ("with response assessment within 1 week 2", [(2,)]),
+        ("improvement is expected by week 2.", []),
+        ("The standard IVIg regimen consists of 1, 2, 3:", [(1, 2, 3)]),
+        ("a cumulative dose of 2.", []),
     ],
 )
 def test_citation_numbers(text: str, numbers: list[tuple[int, ...]]) -> None:

@@ -62,8 +62,8 @@ def test_an_unknown_long_form_hides_the_shorter_terms_inside_it() -> None:
 def test_a_term_that_is_only_the_modifier_of_an_unknown_name_is_unmapped(
     lexicon: Lexicon,
 ) -> None:
-    (m,) = [m for m in lexicon.find("Pyridostigmine treats myasthenia gravis.") if m.start > 20]
-    assert (m.surface, m.kind, m.candidates) == ("myasthenia gravis", UNMAPPED, ("HP:0003473",))
+    (m,) = [m for m in lexicon.find("Pyridostigmine treats myasthenia syndrome.") if m.start > 20]
+    assert (m.surface, m.kind, m.candidates) == ("myasthenia syndrome", UNMAPPED, ("HP:0003473",))
 
 
 def test_an_ambiguous_index_term_is_unmapped_with_its_candidates() -> None:

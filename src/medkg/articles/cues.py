@@ -20,7 +20,7 @@ PRIMARY = re.compile(
 )
 #: a verb right after a clause's first term makes that term the clause's subject
 SUBJECT_VERB = re.compile(
-    r"^\s+(?:is|are|was|were|has|have|can|may|might|does|do|involves?|causes?|affects?"
+    r"^\s+\(?(?:is|are|was|were|has|have|can|may|might|does|do|involves?|causes?|affects?"
     r"|presents?|results?|represents?|remains?|refers?|targets?|responds?|requires?|occurs?"
     r"|should|must|typically|usually|often|primarily|mainly)\b",
     re.I,

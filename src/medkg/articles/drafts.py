@@ -97,3 +97,5 @@ class Passage:
     start: int
     citations: tuple[int, ...]
     keep_unmapped: bool
+    #: the heading of a statement's section ("First-Line Treatment Options")
+    heading: str = ""

@@ -34,7 +34,11 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     for s in a.sections:
         if s.start is not None:
             passages.append(Passage(s.heading, s.start, (), False))
-    passages += [Passage(s.text, s.start, s.citations, True) for s in parsed.statements]
+    headings = sorted((s.start, s.heading) for s in a.sections if s.start is not None)
+    passages += [
+        Passage(s.text, s.start, s.citations, True, _heading_of(s.start, headings))
+        for s in parsed.statements
+    ]
     out = Extraction()
     for p in sorted(passages, key=lambda p: p.start):
         mentions = find_mentions(p.text, lex)
@@ -51,14 +55,26 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
 
 
 def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
-    """The article's disease: the first one its title, headline or statements name, else the
-    first phenotype its title names ("type 2 diabetes" is an HPO term)."""
+    """The article's disease: the first one its title names, else the first phenotype it names
+    ("type 2 diabetes" is an HPO term), else the same in its subtitle and headline, else the
+    first disease a statement names."""
     a = parsed.article
-    for text in [a.title, a.headline or "", *(s.text for s in parsed.statements)]:
-        for m in lex.find(text):
+    for text in [a.title, parsed.subtitle or "", a.headline or ""]:
+        found = lex.find(text)
+        for kind in ("disease", "phenotype"):
+            first = next((m.curie for m in found if m.kind == kind), None)
+            if first is not None:
+                return first
+    for s in parsed.statements:
+        for m in lex.find(s.text):
             if m.kind == "disease":
                 return m.curie
-    return next((m.curie for m in lex.find(a.title) if m.kind == "phenotype"), None)
+    return None
+
+
+def _heading_of(start: int, headings: list[tuple[int, str]]) -> str:
+    """The heading of the section a statement at ``start`` stands in."""
+    return next((h for at, h in reversed(headings) if at <= start), "")
 
 
 def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[list[Draft], str]:

@@ -20,6 +20,20 @@ _NAME_HEADS = re.compile(
     r"|dystrophy|sclerosis|encephalopathy|type \d|variant)s?\b",
     re.I,
 )
+#: a drug name before these is no drug: an idiom ("the gold standard first-line treatment"),
+#: or the modifier of a class ("calcium channel blockers", "dopamine agonists")
+_IDIOM = re.compile(
+    r"^(?: standards?|[ -](?:[a-z]+[ -]){0,2}(?:blockers?|antagonists?|agonists?|inhibitors?"
+    r"|channels?|receptors?))\b",
+    re.I,
+)
+#: a drug name measured in the patient is a laboratory value ("serum creatinine", "potassium
+#: levels"), not a drug given
+_ANALYTE_BEFORE = re.compile(r"\b(?:serum|plasma|blood|urine|urinary)\s+$", re.I)
+_ANALYTE_AFTER = re.compile(r"^\s+(?:levels?|clearance|concentrations?|excretion)\b", re.I)
+#: a participle before a term makes a longer name no vocabulary has ("ankylosing spondylitis",
+#: "sclerosing cholangitis"): the term is only its head
+_PARTICIPLE = re.compile(r"\b[a-z]+(?:osing|izing|ising|ifying)\s+$", re.I)
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
 
 
@@ -30,6 +44,18 @@ def index_hits(
     out = []
     for h in matcher.find(text):
         if not _is_free(taken, h.start, h.end):
+            continue
+        if all(f.kind == "drug" for f in h.forms) and (
+            _IDIOM.match(text[h.end :])
+            or _ANALYTE_BEFORE.search(text[: h.start])
+            or _ANALYTE_AFTER.match(text[h.end :])
+        ):
+            continue
+        modifier = _PARTICIPLE.search(text[: h.start])
+        if modifier is not None and _is_free(taken, modifier.start(), h.start):
+            out.append(
+                (modifier.start(), h.end, text[modifier.start() : h.end], UNMAPPED, h.curies)
+            )
             continue
         head = _NAME_HEADS.match(text[h.end :])
         if head:

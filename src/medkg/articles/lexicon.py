@@ -1,5 +1,7 @@
-"""An entity lexicon from the ontology's labels and exact synonyms: longest match, case- and
-plural-tolerant, with a kind per term (disease, phenotype, process, location, ...)."""
+"""The terms an article's mentions are grounded to: the curated slim (``ontology/``) first, then
+the full vocabularies of the ontology index, both found by the one dictionary matcher
+(``ontologies/matcher.py``: longest match, case- and plural-tolerant), each with a kind
+(disease, phenotype, process, location, ...)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,15 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from medkg.articles.abbreviations import find_abbreviations
 from medkg.articles.grounding import UNMAPPED, index_hits, unknown_acronyms
-from medkg.ontologies.matcher import Matcher
+from medkg.ontologies.index import Form
+from medkg.ontologies.matcher import Matcher, plural_variants
 from medkg.ontologies.records import kind_of
 from medkg.vocab import OBOINOWL, iri_to_curie
 
 _SKIP = ("ECO", "RO", "BFO", "IAO", "biolink", "medkg", "rdf", "rdfs", "owl")
+#: the curated slim's synonyms: labels and exact ones before related ones ("motor neurone
+#: disease" is an exact synonym of one term and a related one of another)
+_CURATED = ("curated", "curated-related")
 
 
 @dataclass(frozen=True)
@@ -31,55 +37,17 @@ class Mention:
     candidates: tuple[str, ...] = ()
 
 
-def variants(form: str) -> set[str]:
-    """A surface form with its last word in singular and plural.
-
-    >>> sorted(variants("motor neuron"))
-    ['motor neuron', 'motor neurons']
-    >>> sorted(variants("demyelinating diseases"))
-    ['demyelinating disease', 'demyelinating diseases']
-    >>> sorted(variants("axonal loss")), sorted(variants("apoptosis"))
-    (['axonal loss', 'axonal losses'], ['apoptosis'])
-    """
-    out = {form}
-    if is_acronym(form):
-        return out
-    if form.endswith("ies"):
-        out.add(form[:-3] + "y")
-    elif form.endswith(("sses", "shes", "ches", "xes")):
-        out.add(form[:-2])
-    elif form.endswith("s") and not form.endswith(("ss", "sis", "us")):
-        out.add(form[:-1])
-    elif form.endswith(("ss", "sh", "ch", "x")):
-        out.add(form + "es")
-    elif form.endswith("y") and form[-2:-1] not in "aeiou":
-        out.add(form[:-1] + "ies")
-    elif form[-1:].isalpha() and not form.endswith(("sis", "us")):
-        out.add(form + "s")
-    return out
-    if form.endswith("ies"):
-        out.add(form[:-3] + "y")
-    elif form.endswith("s") and not form.endswith("ss") and not form.endswith("sis"):
-        out.add(form[:-1])
-    elif form.endswith("y") and form[-2:-1] not in "aeiou":
-        out.add(form[:-1] + "ies")
-    elif form.endswith(("sh", "ch", "x")):
-        out.add(form + "es")
-    elif not form.endswith(("sis", "ss")) and form[-1:].isalpha():
-        out.add(form + "s")
-    return out
-
-
 def is_acronym(form: str) -> bool:
     return len(form) <= 5 and form.isupper()
 
 
 @dataclass
 class Lexicon:
-    """Surface form -> CURIE; acronyms match case-sensitively, everything else ignoring case."""
+    """The curated terms (matched first) and the index's; acronyms match case-sensitively,
+    everything else ignoring case."""
 
+    #: surface form (lower case, singular and plural) -> the curated term it names first
     forms: dict[str, str] = field(default_factory=dict)
-    acronyms: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     heads: dict[str, set[str]] = field(default_factory=dict)
@@ -89,8 +57,8 @@ class Lexicon:
     defined: dict[str, str | None] = field(default_factory=dict)
     #: their long forms: one mention each, never a shorter term inside one
     long_forms: dict[str, str | None] = field(default_factory=dict)
-    _ci: re.Pattern[str] | None = None
-    _cs: re.Pattern[str] | None = None
+    _entries: list[Form] = field(default_factory=list)
+    _curated: Matcher | None = None
 
     def for_article(self, text: str) -> Lexicon:
         """This lexicon with the abbreviations ``text`` defines: "acute motor axonal neuropathy
@@ -106,23 +74,25 @@ class Lexicon:
             lex.long_forms[ab.long] = curie
         return lex
 
-    def add(self, curie: str, label: str, synonyms: list[str]) -> None:
+    def add(self, curie: str, label: str, synonyms: list[str], source: str = _CURATED[0]) -> None:
+        """A curated term with its label and synonyms (``source``: how strong they are)."""
         self.kinds[curie] = kind_of(curie, label)
         self.labels[curie] = label
         for form in [label, *synonyms]:
             form = " ".join(form.split())
             if not form:
                 continue
-            if is_acronym(form):
-                self.acronyms.setdefault(form, curie)
+            scope = "abbreviation" if is_acronym(form) else "exact"
+            self._entries.append(Form(form, curie, scope, self.kinds[curie], source))
+            if scope == "abbreviation":
                 continue
-            for v in variants(form):
+            for v in plural_variants(form):
                 self.forms.setdefault(v.lower(), curie)
             words = form.lower().split()
             if len(words) > 1:
-                for v in variants(words[-1]):
+                for v in plural_variants(words[-1]):
                     self.heads.setdefault(v, set()).add(curie)
-        self._ci = self._cs = None
+        self._curated = None
 
     def find(self, text: str) -> list[Mention]:
         """Every term in ``text``, longest match first, overlaps resolved to the longer.
@@ -133,23 +103,13 @@ class Lexicon:
         >>> [(m.curie, m.surface) for m in lex.find("ALS causes Axonal Losses; als no")]
         [('MONDO:1', 'ALS'), ('HP:1', 'Axonal Losses')]
         """
-        if self._ci is None or self._cs is None:
-            self._ci = _alternation(self.forms, re.IGNORECASE)
-            self._cs = _alternation(self.acronyms, 0)
-        found = [
-            Mention(m.start(), m.end(), self.forms[_norm(m.group())], "", m.group())
-            for m in self._ci.finditer(text)
-        ] + [
-            Mention(m.start(), m.end(), self.acronyms[m.group()], "", m.group())
-            for m in self._cs.finditer(text)
+        if self._curated is None:
+            self._curated = Matcher(self._entries, _CURATED, shortest=2)
+        kept = [
+            # a form two curated terms share names the first (the slim is curated: no guess)
+            Mention(h.start, h.end, h.forms[0].curie, h.forms[0].kind, h.surface)
+            for h in self._curated.find(text)
         ]
-        found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        kept: list[Mention] = []
-        for m in found:
-            if all(m.end <= k.start or m.start >= k.end for k in kept):
-                kept.append(
-                    Mention(m.start, m.end, m.curie, self.kinds.get(m.curie, "process"), m.surface)
-                )
         kept = self._defined(text, kept)
         if self.matcher is not None:
             kept += self._indexed(text, kept)
@@ -196,18 +156,6 @@ class Lexicon:
         return next(iter(curies)) if len(curies) == 1 else None
 
 
-def _norm(surface: str) -> str:
-    return " ".join(surface.lower().split())
-
-
-def _alternation(forms: dict[str, str], flags: int) -> re.Pattern[str]:
-    if not forms:
-        return re.compile(r"(?!x)x")
-    ordered = sorted(forms, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
-
-
 def build_lexicon(graph: Graph) -> Lexicon:
     """A lexicon of every owl:Class in ``graph`` with an rdfs:label.
 
@@ -229,5 +177,5 @@ def build_lexicon(graph: Graph) -> Lexicon:
         lex.add(curie, str(label), sorted(synonyms))
         related[curie] = sorted(str(o) for o in graph.objects(s, OBOINOWL.hasRelatedSynonym))
     for curie, forms in related.items():
-        lex.add(curie, lex.labels[curie], forms)
+        lex.add(curie, lex.labels[curie], forms, _CURATED[1])
     return lex

@@ -38,6 +38,13 @@ _INLINE_CITES = re.compile(
     r"[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*[.,;:!?)]|[ \t]*$)",
     re.I,
 )
+#: units a number follows as a label ("week 2"), unless they have their count ("one week")
+_UNITS = frozenset(["day", "week", "month", "year"])
+_COUNT_WORDS = frozenset(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"]
+)
+#: numbers right before a lead-in's closing colon are its citations ("consists of 1, 2, 3:")
+_LEAD_IN_END = re.compile(r"^[ \t]*:[ \t]*$", re.M)
 #: words after which a number is a value ("of 3", "aged 65"), not a citation
 _VALUE_WORDS = frozenset(
     [
@@ -164,13 +171,26 @@ def citation_groups(text: str) -> list[CitationGroup]:
     ]
     for m in _PLAIN_CITES.finditer(text):
         before = text[: m.start()].split()
-        word = before[-1].lower().strip("(\"'") if before else ""
-        if word in _VALUE_WORDS:
+        if _is_value(before) and not _LEAD_IN_END.match(text[m.end() :]):
             continue
         nums = _numbers(m.group(1))
         if nums and all(n >= 1 for n in nums):
             groups.append(CitationGroup(m.start(), m.end(), nums))
     return [g for g in sorted(groups, key=lambda g: g.start) if g.numbers]
+
+
+def _is_value(before: list[str]) -> bool:
+    """True if a number after these words is a value ("of 3", "week 2"), not a citation; a
+    unit that already has its count ("within one week 1", "after 3 months 2") does not take one.
+
+    >>> _is_value("a dose of".split()), _is_value("in week".split()), _is_value("within one week".split())
+    (True, True, False)
+    """
+    word = before[-1].lower().strip("(\"'") if before else ""
+    if word not in _VALUE_WORDS:
+        return False
+    count = before[-2].lower() if len(before) > 1 else ""
+    return not (word in _UNITS and (count.isdigit() or count in _COUNT_WORDS))
 
 
 def _numbers(raw: str) -> tuple[int, ...]:

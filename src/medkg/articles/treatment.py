@@ -25,7 +25,9 @@ CUE = re.compile(
     r"\b(?:(?:first|second|third)[- ]line|treat(?:s|ed|ing|ment|ments)?|therap(?:y|ies)"
     r"|manage(?:s|d|ment)?|recommend(?:s|ed)?|indicated|initiat(?:e|ed|ing)|used (?:for|in|to)"
     r"|agents?|preferred|standard|cornerstone|respond(?:s|ed)? to|prescri(?:be|bed)"
-    r"|control(?:s|led)?|choice|mainstay|options?|reliev(?:e|es|ed|ing))\b",
+    r"|control(?:s|led)?|choice|mainstay|options?|alternatives?|should be considered"
+    r"|(?:is|are) added|add-on|reserved for"
+    r"|reliev(?:e|es|ed|ing))\b",
     re.I,
 )
 SUBORDINATE = re.compile(
@@ -40,6 +42,15 @@ OUTCOME = re.compile(
     r"|caus(?:e|es|ed|ing)|induced?|worsens?|precipitat\w+|such as)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+#: a term listed after these is a drug's harm, however far down the list ("side effects
+#: include drowsiness, dizziness, headache")
+HARMS = re.compile(
+    r"\b(?:side|adverse) (?:effects?|events?|reactions?)\b|\btoxicit|\bcaus(?:e|es|ed|ing)\b"
+    r"|\binduc(?:e|es|ed|ing)\b",
+    re.I,
+)
+#: a term followed by these is what a drug prevents, not what it treats ("stroke prevention")
+PREVENTED = re.compile(r"^\s+(?:prevention|prophylaxis|risk)\b", re.I)
 #: a term after these is the patients' condition ("in someone with atrial fibrillation")
 POPULATION = re.compile(
     r"\b(?:patients?|someone|people|persons?|those|adults?|children|women|men|individuals?)"
@@ -55,13 +66,37 @@ CONDITION = re.compile(
 )
 #: a recommendation without a named target is about the article's topic ("options include X")
 RECOMMEND = re.compile(
-    r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone)\b",
+    r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone|alternatives?"
+    r"|should be considered|(?:is|are) added|add-on|reserved for)\b",
+    re.I,
+)
+#: a target followed by these is a group of patients ("in Graves' disease with active
+#: orbitopathy"), unlike a subtype's name ("heart failure with reduced ejection fraction")
+RESTRICTED = re.compile(
+    r"\s+(?:who|whose|in whom|with (?:active|severe|mild|moderate|concomitant|coexisting"
+    r"|co-existing|known|prior|a history))\b",
     re.I,
 )
 #: an ungrounded term after these is where the target would be ("first-line for CIDP")
 _TARGET_SLOT = re.compile(r"\b(?:for|in|of|with)\s+$", re.I)
 LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)?\s*", re.I)
 LINE = re.compile(r"\b(first|second)[- ]line\b", re.I)
+#: a drug after these is what the recommended one is compared with
+COMPARATOR = re.compile(
+    r"\b(?:over|instead of|in place of|rather than|compared (?:with|to)|versus|vs\.?"
+    r"|superior to|equivalent to|as effective as|similar to|contraindications? to"
+    r"|intoleran(?:ce|t) (?:to|of)|allerg(?:y|ic) to|failure of|fail(?:s|ed)? on)\s+(?:\w+\s+)?$",
+    re.I,
+)
+#: a drug followed by these is a supplement given beside the treatment ("with folic acid
+#: supplementation"), not a treatment
+SUPPLEMENT = re.compile(r"^\s+(?:supplement(?:s|ation)?|prophylaxis)\b", re.I)
+#: a heading over drugs that are not recommended, or about their harms
+AGAINST = re.compile(
+    r"\b(?:not|avoid\w*|never|against|contraindicat\w*|pitfalls?|cautions?|warnings?"
+    r"|side effects?|adverse|toxicit\w*|interactions?|monitor\w*|risks?|fail\w*)\b",
+    re.I,
+)
 
 
 def is_treatment_context(c: Clause) -> bool:
@@ -75,12 +110,17 @@ def treatment_drafts(c: Clause) -> list[Draft]:
     drugs = [m for m in c.mentions if m.kind == "drug" and m.start not in c.used]
     # the line of therapy may stand in another clause of the sentence ("start with NSAIDs—
     # specifically ibuprofen ...—as these have the strongest evidence for first-line therapy")
-    line = LINE.search(c.text) or LINE.search(c.p.text)
-    if not drugs or (CUE.search(c.text) is None and line is None):
+    # a list of drugs under "First-Line Treatment Options" is a list of recommendations; one
+    # under "Treatments to Avoid" or "Side Effects" is not (its denial is not in the clause)
+    under = "" if AGAINST.search(c.p.heading) else c.p.heading
+    line = LINE.search(c.text) or LINE.search(c.p.text) or LINE.search(under)
+    cue = CUE.search(c.text) or CUE.search(under)
+    if not drugs or (cue is None and line is None):
         return []
     targets = _targets(c)
     role = f"{line.group(1).lower()}-line" if line else None
-    topical = (line or RECOMMEND.search(c.text)) and not any(
+    recommended = RECOMMEND.search(c.text) or RECOMMEND.search(under)
+    topical = (line or recommended) and not any(
         _TARGET_SLOT.search(c.p.text[c.a : u.start]) for u in c.unmapped
     )
     if targets:
@@ -93,8 +133,12 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         after = [t for t in targets if t.start >= d.end]
         before = [t for t in targets if t.end <= d.start]
         target = after[0] if after else (before[-1] if before else None)
-        if target is None and not topical:
-            continue
+        if target is not None and _unknown_in_slot(c, d, target):
+            continue  # "for AS patients with pain": the target is the unknown AS, not pain
+        if COMPARATOR.search(c.p.text[c.a : d.start]) or SUPPLEMENT.match(c.p.text[d.end :]):
+            continue  # "DOACs are first-line over warfarin": the comparator is not recommended
+        if target is None and (not topical or HARMS.search(c.p.text)):
+            continue  # "folic acid to reduce side effects": an adjunct, not a treatment
         if target is None and c.negation(d, denied_subject=False) is not None:
             continue  # a denial needs its target named: never the topic by default
         c.used.add(d.start)
@@ -104,7 +148,9 @@ def treatment_drafts(c: Clause) -> list[Draft]:
             continue
         for t in _coordinated(c, target, targets):
             c.used.add(t.start)
-            out.append(_draft(c, d, t, t.curie, role))
+            draft = _draft(c, d, t, t.curie, role)
+            if not (draft.negated and RESTRICTED.match(c.p.text[t.end :])):
+                out.append(draft)  # a denial for a subgroup is not a denial of the treatment
     # "if eGFR < 30, avoid colchicine": a denial for some patients is not a denial of the
     # treatment; drafted as one it would contradict the general recommendation
     return [d for d in out if not (d.negated and CONDITION.search(c.p.text))]
@@ -119,11 +165,25 @@ def _targets(c: Clause) -> list[Mention]:
     found = [
         m
         for m in c.mentions
-        if m.kind in TARGETS and m.end <= end and not OUTCOME.search(c.p.text[c.a : m.start])
+        if m.kind in TARGETS
+        and m.end <= end
+        and not OUTCOME.search(c.p.text[c.a : m.start])
+        and not HARMS.search(c.p.text[c.a : m.start])
+        and not PREVENTED.match(c.p.text[m.end :])
     ]
     population = {m.curie for m in found if POPULATION.search(c.p.text[c.a : m.start])}
     own = [m for m in found if m.curie not in population]
     return own or found
+
+
+def _unknown_in_slot(c: Clause, drug: Mention, target: Mention) -> bool:
+    """True if an unmapped term stands in a target slot between the drug and ``target``: the
+    nearer, unknown term is what the drug treats, and the farther one must not stand in."""
+    lo, hi = (drug.end, target.start) if target.start >= drug.end else (target.end, drug.start)
+    return any(
+        lo <= u.start and u.end <= hi and _TARGET_SLOT.search(c.p.text[c.a : u.start])
+        for u in c.unmapped
+    )
 
 
 def _coordinated(c: Clause, first: Mention, targets: list[Mention]) -> list[Mention]:

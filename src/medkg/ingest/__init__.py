@@ -26,7 +26,7 @@ from medkg.ingest.claimfile import MergeReport, merge, new_document
 from medkg.ingest.terms import promote_terms
 from medkg.ontologies.index import OntologyIndex
 from medkg.ontologies.matcher import Matcher
-from medkg.ontologies.registry import open_index
+from medkg.ontologies.registry import open_index, sources
 from medkg.rdf.ontology import read_ontology
 
 
@@ -125,16 +125,17 @@ def index_matcher(root: Path) -> Matcher:
     ix = open_index(root)
     try:
         state = tuple(ix.db.execute("SELECT name, sha256 FROM sources ORDER BY name").fetchall())
-        return _matcher(str(ix.path), state)
+        return _matcher(str(ix.path), state, tuple(s.name for s in sources(root)))
     finally:
         ix.close()
 
 
 @cache
-def _matcher(path: str, state: tuple[tuple[str, str], ...]) -> Matcher:
+def _matcher(path: str, state: tuple[tuple[str, str], ...], precedence: tuple[str, ...]) -> Matcher:
     ix = OntologyIndex(Path(path))
     try:
-        return Matcher(f for f in ix.iter_forms(GROUNDED_KINDS) if f.source != "curated")
+        forms = (f for f in ix.iter_forms(GROUNDED_KINDS) if f.source != "curated")
+        return Matcher(forms, precedence)
     finally:
         ix.close()
 

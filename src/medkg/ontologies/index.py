@@ -12,13 +12,14 @@ import hashlib
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from medkg.ontologies.readers import DRUGS, drugs_file, read_terms
 from medkg.ontologies.records import TermRecord
 
 #: bump when the readers change what they store: every source is then read again
-READER_VERSION = "2"
+READER_VERSION = "5"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, path TEXT, sha256 TEXT, terms INT);
 CREATE TABLE IF NOT EXISTS terms (curie TEXT, label TEXT, kind TEXT, source TEXT,
@@ -37,6 +38,8 @@ class Source:
 
     name: str
     path: Path
+    #: for a file several sources share (``phenotype.hpoa``): the identifiers this one holds
+    prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,17 @@ def normalize(form: str) -> str:
 
 
 def file_hash(path: Path) -> str:
+    """The SHA-256 of a source's file, hashed once per process while its size and time stay."""
     if str(path) == DRUGS:
         path = drugs_file() or path
+    st = path.stat()
+    return _hash(str(path), st.st_size, st.st_mtime_ns)
+
+
+@cache
+def _hash(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -115,7 +125,7 @@ class OntologyIndex:
     def _load(self, s: Source, sha: str) -> int:
         self._drop(s.name)
         count = 0
-        for t in read_terms(s.path):
+        for t in read_terms(s.path, s.prefix):
             self._insert(t, s.name)
             count += 1
         self.db.execute(

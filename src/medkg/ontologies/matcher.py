@@ -1,9 +1,10 @@
 """Find a vocabulary's surface forms in text with an Aho-Corasick automaton (pyahocorasick).
 
 Longest match wins, at word boundaries only; plural and singular of the last word both match;
-case is ignored except for acronyms and abbreviations ("ALS" matches, "als" does not). A hit
-whose best forms name several terms is *ambiguous* and is returned with all its candidates,
-never resolved to one of them.
+case is ignored except for acronyms and abbreviations ("ALS" matches, "als" does not). Where
+vocabularies overlap, the first in ``precedence`` names the hit ("Rheumatoid arthritis" is an
+HPO term before it is an OMIM disease). A hit whose best forms name several terms of one
+vocabulary is *ambiguous* and is returned with all its candidates, never resolved to one.
 """
 
 from __future__ import annotations
@@ -19,6 +20,31 @@ from medkg.ontologies.index import Form, normalize
 GROUNDING_SCOPES = ("label", "exact", "abbreviation")
 _RANK = {"label": 0, "exact": 0, "abbreviation": 1}
 _SHORTEST = 3
+#: nouns an eponym names ("Graves disease", "Bell's palsy"): only before them is a first
+#: capitalised word read as a name that may take the possessive
+_EPONYM_HEADS = {
+    "disease",
+    "syndrome",
+    "palsy",
+    "thyroiditis",
+    "sarcoma",
+    "lymphoma",
+    "phenomenon",
+    "ulcer",
+    "anomaly",
+    "disorder",
+    "encephalopathy",
+    "neuralgia",
+    "contracture",
+    "tumor",
+    "tumour",
+    "dystrophy",
+    "ataxia",
+    "chorea",
+    "arthritis",
+    "sign",
+    "esophagus",
+}
 
 
 @dataclass(frozen=True)
@@ -67,20 +93,64 @@ def plural_variants(form: str) -> set[str]:
     return out
 
 
+def inner_singulars(form: str) -> set[str]:
+    """The form, and the form with one inner plural in the singular ("restless leg syndrome").
+
+    >>> sorted(inner_singulars("Restless legs syndrome")), inner_singulars("Acute sinusitis")
+    (['Restless leg syndrome', 'Restless legs syndrome'], {'Acute sinusitis'})
+    """
+    words = form.split(" ")
+    out = {form}
+    for i, w in enumerate(words[:-1]):
+        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
+            out.add(" ".join([*words[:i], w[:-1], *words[i + 1 :]]))
+    return out
+
+
+def possessive_variants(form: str) -> set[str]:
+    """The form with its eponym written with and without the possessive.
+
+    >>> sorted(possessive_variants("Graves disease")), sorted(possessive_variants("Crohn's disease"))
+    (['Graves disease', "Graves' disease"], ['Crohn disease', "Crohn's disease"])
+    >>> sorted(possessive_variants("Bell palsy")), possessive_variants("Myasthenia gravis")
+    (['Bell palsy', "Bell's palsy"], {'Myasthenia gravis'})
+    """
+    words = form.split(" ")
+    for i, word in enumerate(words[:-1]):
+        if not (word[:1].isupper() and word[1:].islower() and words[i + 1].islower()):
+            continue
+        if i == 0 and words[i + 1] not in _EPONYM_HEADS:
+            continue
+        if word.endswith("'s"):
+            bare = word[:-2]
+        elif word.endswith("'"):
+            bare = word[:-1]
+        else:
+            bare = word
+        owned = bare + ("'" if bare.endswith("s") else "'s")
+        return {" ".join([*words[:i], w, *words[i + 1 :]]) for w in (bare, owned)}
+    return {form}
+
+
 class Matcher:
     """An automaton over surface forms; ``find`` gives non-overlapping longest hits."""
 
-    def __init__(self, forms: Iterable[Form]):
+    def __init__(
+        self, forms: Iterable[Form], precedence: tuple[str, ...] = (), shortest: int = _SHORTEST
+    ):
+        #: source names, strongest first; a source not listed comes after every listed one
+        self.precedence = {name: i for i, name in enumerate(precedence)}
         table: dict[str, list[tuple[str, Form]]] = {}
         #: the kind of every term the matcher can find
         self.kinds: dict[str, str] = {}
         for f in forms:
             self.kinds[f.curie] = f.kind
-            if f.scope not in GROUNDING_SCOPES or len(f.form.strip()) < _SHORTEST:
+            if f.scope not in GROUNDING_SCOPES or len(f.form.strip()) < shortest:
                 continue
             exact = f.scope == "abbreviation" or is_acronym(f.form.strip())
-            for v in plural_variants(" ".join(f.form.split())):
-                table.setdefault(normalize(v), []).append((v if exact else "", f))
+            for p in possessive_variants(" ".join(f.form.split())):
+                for v in {w for q in inner_singulars(p) for w in plural_variants(q)}:
+                    table.setdefault(normalize(v), []).append((v if exact else "", f))
         self.automaton = ahocorasick.Automaton()
         for key, entries in table.items():
             self.automaton.add_word(key, (len(key), entries))
@@ -92,7 +162,7 @@ class Matcher:
         """Longest, non-overlapping hits in ``text``, each with the forms of its best rank."""
         if self.empty:
             return []
-        low = text.lower()
+        low = text.lower().replace("\u2019", "'")
         raw = []
         for end, (length, entries) in self.automaton.iter(low):
             start, stop = end - length + 1, end + 1
@@ -106,11 +176,15 @@ class Matcher:
         kept: list[Hit] = []
         for start, stop, surface, ok in raw:
             if all(stop <= k.start or start >= k.end for k in kept):
-                best = min(_RANK[f.scope] for f in ok)
-                kept.append(
-                    Hit(start, stop, surface, tuple(f for f in ok if _RANK[f.scope] == best))
-                )
+                kept.append(Hit(start, stop, surface, self._best(ok)))
         return sorted(kept, key=lambda h: h.start)
+
+    def _best(self, forms: list[Form]) -> tuple[Form, ...]:
+        """The forms of the strongest scope, then of the first vocabulary that has one."""
+        last = len(self.precedence)
+        key = [(_RANK[f.scope], self.precedence.get(f.source, last)) for f in forms]
+        best = min(key)
+        return tuple(f for f, k in zip(forms, key, strict=True) if k == best)
 
 
 def _bounded(low: str, start: int, stop: int) -> bool:

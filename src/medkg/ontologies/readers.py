@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from medkg.errors import Location, MedkgError
+from medkg.ontologies.diseases import read_hpoa_diseases
 from medkg.ontologies.records import (
     HP_PHENOTYPE_ROOT,
     Synonym,
@@ -41,10 +42,13 @@ class OntologyFileError(MedkgError):
     exit_code = 2
 
 
-def read_terms(path: Path) -> Iterator[TermRecord]:
-    """Every non-obsolete term of ``path`` (.obo, .owl, .json with pronto; .ttl with rdflib)."""
+def read_terms(path: Path, prefix: str | None = None) -> Iterator[TermRecord]:
+    """Every non-obsolete term of ``path`` (.obo, .owl, .json with pronto; .ttl with rdflib;
+    the diseases with identifiers of ``prefix`` from HPO annotations, .hpoa)."""
     if str(path) == DRUGS:
         yield from read_drugs()
+    elif path.suffix == ".hpoa":
+        yield from read_hpoa_diseases(path, prefix or "ORPHA")
     elif path.suffix in (".ttl", ".nt", ".n3"):
         yield from _read_rdf(path)
     else:
@@ -140,12 +144,27 @@ def read_drugs() -> Iterator[TermRecord]:
         curie = _drug_curie(info)
         if curie is None:
             continue
-        forms = {*names.get(canon, []), *info.get("synonyms", [])} - {canon}
-        synonyms = [Synonym(f, "exact") for f in sorted(forms) if "," not in f]
-        yield TermRecord(curie, info.get("name") or canon, synonyms, [], "drug")
+        label = info.get("name") or canon
+        forms = {*names.get(canon, []), *info.get("synonyms", []), *conjugate_bases(label)}
+        synonyms = [Synonym(f, "exact") for f in sorted(forms - {canon}) if "," not in f]
+        yield TermRecord(curie, label, synonyms, [], "drug")
+
+
+def conjugate_bases(name: str) -> list[str]:
+    """The "-ate" name articles write for an "-ic acid" (alendronate for alendronic acid).
+
+    >>> conjugate_bases("Alendronic acid"), conjugate_bases("Valproic Acid"), conjugate_bases("Metformin")
+    (['alendronate'], ['valproate'], [])
+    """
+    words = name.lower().split()
+    if len(words) == 2 and words[1] == "acid" and words[0].endswith("ic") and len(words[0]) > 4:
+        return [words[0][:-2] + "ate"]
+    return []
 
 
 def _drug_curie(info: dict[str, Any]) -> str | None:
     """DrugBank only: the dictionary's MeSH ids are often a drug's pharmacological class
-    (metformin and insulin both carry D007004, Hypoglycemic Agents), not the drug."""
+    (metformin and insulin both carry D007004, Hypoglycemic Agents), not the drug; and its
+    classes' own MeSH ids are unreliable (ACE inhibitors and ARBs share D000806, glucocorticoids
+    carry D011965, the glucocorticoid receptor), so classes are not read."""
     return f"drugbank:{info['drugbank_id']}" if info.get("drugbank_id") else None

