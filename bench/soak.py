@@ -1,7 +1,7 @@
 """Soak: C clients for D seconds, R of them sending runaway queries, against ``medkg serve``.
 
     python -m bench.soak --corpus DIR [--clients 64] [--seconds 120] [--runaways 0 4]
-                         [--phase 30] [--limit 2] [--set NAME=VALUE ...]
+                         [--phase 30] [--limit 2] [--set NAME=VALUE ...] [--wsgi granian]
 
 DIR is a synthetic corpus built beforehand (never in the repository)::
 
@@ -152,8 +152,11 @@ def error_text(body: bytes) -> str:
 
 
 @contextmanager
-def server(corpus: Path, limit: float, settings: dict[str, str]) -> Iterator[tuple[int, int]]:
-    """``medkg serve`` over the corpus on a free port; yields (port, pid), stops it after."""
+def server(
+    corpus: Path, limit: float, settings: dict[str, str], wsgi: str = "waitress"
+) -> Iterator[tuple[int, int]]:
+    """``medkg serve`` (waitress) over the corpus on a free port, or the same app under
+    granian (``wsgi``); yields (port, pid), stops it after."""
     port = free_port()
     env = {
         **os.environ,
@@ -164,9 +167,13 @@ def server(corpus: Path, limit: float, settings: dict[str, str]) -> Iterator[tup
         **{f"MEDKG_{k.upper()}": v for k, v in settings.items()},
     }
     log = (corpus / f"soak-server-{port}.log").open("w")
-    proc = subprocess.Popen(
-        [str(BIN / "medkg"), "serve", "--port", str(port)], stdout=log, stderr=log, env=env
-    )
+    command = [str(BIN / "medkg"), "serve", "--port", str(port)]
+    if wsgi == "granian":  # one process (it opens the store), the app's settings from MEDKG_*
+        threads = settings.get("threads", "16")
+        command = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--workers", "1",
+                   "--blocking-threads", threads, "--host", "127.0.0.1", "--port", str(port),
+                   "--log-level", "warning", "medkg.web:create_app"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=log, stderr=log, env=env)
     try:
         deadline = time.monotonic() + 300
         while True:
@@ -212,7 +219,7 @@ def warm_up(port: int, curies: list[str]) -> float:
 
 
 def soak(corpus: Path, clients: int, seconds: float, plan: list[int], phase: float,
-         limit: float, settings: dict[str, str]) -> Run:  # fmt: skip
+         limit: float, settings: dict[str, str], wsgi: str = "waitress") -> Run:  # fmt: skip
     """One server; phases of ``phase`` seconds take the runaway counts of ``plan`` in turn
     (``seconds`` for each count in all), with C - max(plan) cheap clients all along."""
     curies = diseases()
@@ -223,7 +230,7 @@ def soak(corpus: Path, clients: int, seconds: float, plan: list[int], phase: flo
     def active(at: float) -> int:
         return plan[int(at // phase) % len(plan)] if at < total else 0
 
-    with server(corpus, limit, settings) as (port, pid):
+    with server(corpus, limit, settings, wsgi) as (port, pid):
         print(f"warm-up: {warm_up(port, curies):.0f} s", flush=True)
         start = time.monotonic()
         deadline = start + total
@@ -270,13 +277,16 @@ def main() -> None:
                     help="seconds of each phase; the phases take the runaway counts in turn")  # fmt: skip
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a setting of the server, e.g. threads=16")  # fmt: skip
+    ap.add_argument("--wsgi", choices=["waitress", "granian"], default="waitress",
+                    help="the HTTP server: medkg serve's waitress, or granian (pip install "
+                    "medkg[bench]) running the same app")  # fmt: skip
     args = ap.parse_args()
     settings = dict(s.split("=", 1) for s in args.set)
     print(f"soak: {args.clients} clients, {args.seconds:g} s per runaway count in phases of "
           f"{args.phase:g} s, query limit {args.limit:g} s, "
-          f"settings {settings or 'default'}, on {args.corpus}")  # fmt: skip
+          f"settings {settings or 'default'}, {args.wsgi}, on {args.corpus}")  # fmt: skip
     run = soak(args.corpus, args.clients, args.seconds, args.runaways, args.phase, args.limit,
-               settings)  # fmt: skip
+               settings, args.wsgi)  # fmt: skip
     rows = [(r, report(run, r, args.seconds)) for r in args.runaways]
     print("\n/metrics at the end:")
     for line in run.metrics:

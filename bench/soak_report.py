@@ -56,21 +56,28 @@ class Run:
 
 
 def tree(pid: int) -> tuple[int, float]:
-    """Resident bytes and CPU seconds of a process and its children (from /proc)."""
+    """Resident bytes and CPU seconds of a process and its descendants (from /proc); the CPU
+    of reaped children too, which each parent counts."""
     page = os.sysconf("SC_PAGE_SIZE")
-    rss, ticks = 0, 0
+    stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+    children: dict[int, list[int]] = {}
+    for p, fields in stats.items():
+        children.setdefault(int(fields[1]), []).append(p)
+    family, rss, ticks = [pid], 0, 0
+    for p in family:  # grows as it goes: breadth first
+        family.extend(children.get(p, []))
+        if p not in stats:
             continue
+        ticks += sum(int(f) for f in stats[p][11:15])  # utime, stime, cutime, cstime
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
-            if int(entry.name) == pid or ppid == pid:
-                rss += int((entry / "statm").read_text().split()[1]) * page
-                ticks += int(fields[11]) + int(fields[12])  # utime, stime
-                if int(entry.name) == pid:
-                    ticks += int(fields[13]) + int(fields[14])  # of reaped children
-        except (OSError, ValueError, IndexError):
+            rss += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+        except (OSError, IndexError):
             continue
     return rss, ticks / TICK
 
