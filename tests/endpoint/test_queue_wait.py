@@ -14,7 +14,7 @@ import pytest
 
 from medkg.endpoint.job import Job
 from medkg.endpoint.pool import WorkerPool
-from medkg.errors import Overloaded, QueryTimeout
+from medkg.errors import Overloaded, QueryTimeout, StoreError
 from medkg.formats import by_name
 from medkg.store.oxigraph import OxigraphStore
 
@@ -99,6 +99,25 @@ def test_a_query_no_worker_takes_within_the_queue_bound_is_refused_as_overload(
         assert "overloaded" in str(refused.value) and "query_queue_seconds" in str(refused.value)
         assert "query_workers" in (refused.value.hint or "")
         pool.idle.put(held)
+        assert pool.run(Job(CHEAP, formats=JSON), "v1").written.rows == 1
+    finally:
+        pool.close()
+
+
+def test_a_query_that_could_not_get_a_snapshot_gives_its_worker_back(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = started(WorkerPool(store, size=1, timeout=LIMIT, queue_seconds=60))
+    try:
+        pool.queue_seconds = 0.3  # a lost worker would make the next query overloaded
+
+        def full_disk(version: str | None) -> None:
+            raise StoreError("cannot take a snapshot of the store for the query workers")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(pool.snapshots, "current", full_disk)
+            with pytest.raises(StoreError, match="cannot take a snapshot"):
+                pool.run(Job(CHEAP, formats=JSON), "v2")
         assert pool.run(Job(CHEAP, formats=JSON), "v1").written.rows == 1
     finally:
         pool.close()

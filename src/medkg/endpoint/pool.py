@@ -163,7 +163,11 @@ class WorkerPool:
         is charged to the thread's usage tally.
         """
         worker = self._idle_worker(time.monotonic() + self.queue_seconds)
-        snapshot = self.snapshots.current(version)
+        try:
+            snapshot = self.snapshots.current(version)
+        except BaseException:  # no snapshot (a full disk): the worker goes back, unused
+            self.idle.put(worker)
+            raise
         spool = self.snapshots.spool_file()
         began = time.monotonic()
         deadline = began + self.timeout
