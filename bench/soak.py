@@ -1,7 +1,7 @@
 """Soak: C clients for D seconds, R of them sending runaway queries, against ``medkg serve``.
 
     python -m bench.soak --corpus DIR [--clients 64] [--seconds 120] [--runaways 0 4]
-                         [--phase 30] [--limit 2] [--set NAME=VALUE ...]
+                         [--phase 30] [--limit 2] [--set NAME=VALUE ...] [--wsgi granian]
 
 DIR is a synthetic corpus built beforehand (never in the repository)::
 
@@ -18,8 +18,10 @@ in a phase with R, R clients send a runaway cross join back to back (its LIMIT v
 side under the same load from the rest of a shared machine. Each client has a keep-alive
 connection from its own loopback address (127.0.0.2, 127.0.0.3, ...), so admission control
 sees C clients. It prints errors by status and message, p50/p99 per kind for each R, runaway
-answers, /metrics, and the server tree's RSS (first vs last quarter of the run). Not part of
-CI; run it under ``nice``.
+answers, /metrics, the server tree's RSS (first vs last quarter of the run), and per phase the
+cheap requests' p99 beside the load average and the CPU cores used by the server tree, by the
+clients and by the rest of the machine (it is shared: a slow phase shows whose it was). Not
+part of CI; run it under ``nice``.
 """
 
 from __future__ import annotations
@@ -29,56 +31,28 @@ import http.client
 import itertools
 import os
 import random
-import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from bench.scale import entity_query, free_port
+from bench.soak_report import KINDS, Run, Sample, phases, quarters, report, tick
 from medkg.queries import find_query
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
 ACCEPT = "application/sparql-results+json"
-#: answers, not errors: 404 is the right answer for a drawn entity no claim is about
-ANSWERED = (200, 304, 404)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }} LIMIT {n}"
-KINDS = ("sparql", "named", "document", "neighbours")
 #: documents and neighbours are built in the web process (an entity document at 10k claims
 #: costs 1.5-3 s of CPU the first time, then comes from the document cache), so they are asked
 #: for this many entities, warmed up before the clock starts; the queries, run by the workers,
 #: for the whole mix
 HEAD = 20
-
-
-@dataclass
-class Sample:
-    kind: str
-    status: int  # 0: the connection failed or was dropped
-    seconds: float
-    at: float  # when it was sent, from the start of the run
-    error: str = ""  # the error's message, numbers left out, for a non-2xx answer
-    runaways: int = 0  # how many runaway clients were active when it was sent
-
-
-@dataclass
-class Run:
-    runaways: int
-    samples: list[Sample] = field(default_factory=list)
-    rss: list[tuple[float, int]] = field(default_factory=list)  # (at, bytes of the server tree)
-    metrics: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, sample: Sample) -> None:
-        with self.lock:
-            self.samples.append(sample)
 
 
 def diseases(n: int = 500, seed: int = 7) -> list[str]:
@@ -177,26 +151,12 @@ def error_text(body: bytes) -> str:
     return re.sub(r"[0-9.]+", "N", message)[:90]
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and its children (from /proc)."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if int(entry.name) == pid or ppid == pid:
-                total += int((entry / "statm").read_text().split()[1]) * page
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
 @contextmanager
-def server(corpus: Path, limit: float, settings: dict[str, str]) -> Iterator[tuple[int, int]]:
-    """``medkg serve`` over the corpus on a free port; yields (port, pid), stops it after."""
+def server(
+    corpus: Path, limit: float, settings: dict[str, str], wsgi: str = "waitress"
+) -> Iterator[tuple[int, int]]:
+    """``medkg serve`` (waitress) over the corpus on a free port, or the same app under
+    granian (``wsgi``); yields (port, pid), stops it after."""
     port = free_port()
     env = {
         **os.environ,
@@ -207,9 +167,13 @@ def server(corpus: Path, limit: float, settings: dict[str, str]) -> Iterator[tup
         **{f"MEDKG_{k.upper()}": v for k, v in settings.items()},
     }
     log = (corpus / f"soak-server-{port}.log").open("w")
-    proc = subprocess.Popen(
-        [str(BIN / "medkg"), "serve", "--port", str(port)], stdout=log, stderr=log, env=env
-    )
+    command = [str(BIN / "medkg"), "serve", "--port", str(port)]
+    if wsgi == "granian":  # one process (it opens the store), the app's settings from MEDKG_*
+        threads = settings.get("threads", "16")
+        command = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--workers", "1",
+                   "--blocking-threads", threads, "--host", "127.0.0.1", "--port", str(port),
+                   "--log-level", "warning", "medkg.web:create_app"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=log, stderr=log, env=env)
     try:
         deadline = time.monotonic() + 300
         while True:
@@ -234,18 +198,20 @@ def server(corpus: Path, limit: float, settings: dict[str, str]) -> Iterator[tup
 
 
 def warm_up(port: int, curies: list[str]) -> float:
-    """Start the workers, build the graph projection, and ask for the document and the
-    neighbours of each entity of the head once: the run measures the steady state, not the
-    first build of each document. Returns the seconds it took."""
+    """Start the workers, build the graph projection, ask for the document and the
+    neighbours of each entity of the head once, and the two queries of every entity of the
+    mix: the run measures the steady state, not the first build of each document or the
+    first answer of each query (which fell in the first phase, always one without runaways).
+    Returns the seconds it took."""
     started = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     conn.request(
         "GET", "/sparql?" + urlencode({"query": entity_query()}), headers={"Accept": ACCEPT}
     )
     conn.getresponse().read()
-    for curie in list(dict.fromkeys(curies))[:HEAD]:
+    for i, curie in enumerate(dict.fromkeys(curies)):
         for kind, path, headers in itertools.islice(cheap_paths([curie]), len(KINDS)):
-            if kind in ("document", "neighbours"):
+            if kind in ("sparql", "named") or i < HEAD:
                 conn.request("GET", path, headers=headers)
                 conn.getresponse().read()
     conn.close()
@@ -253,7 +219,7 @@ def warm_up(port: int, curies: list[str]) -> float:
 
 
 def soak(corpus: Path, clients: int, seconds: float, plan: list[int], phase: float,
-         limit: float, settings: dict[str, str]) -> Run:  # fmt: skip
+         limit: float, settings: dict[str, str], wsgi: str = "waitress") -> Run:  # fmt: skip
     """One server; phases of ``phase`` seconds take the runaway counts of ``plan`` in turn
     (``seconds`` for each count in all), with C - max(plan) cheap clients all along."""
     curies = diseases()
@@ -264,7 +230,7 @@ def soak(corpus: Path, clients: int, seconds: float, plan: list[int], phase: flo
     def active(at: float) -> int:
         return plan[int(at // phase) % len(plan)] if at < total else 0
 
-    with server(corpus, limit, settings) as (port, pid):
+    with server(corpus, limit, settings, wsgi) as (port, pid):
         print(f"warm-up: {warm_up(port, curies):.0f} s", flush=True)
         start = time.monotonic()
         deadline = start + total
@@ -278,7 +244,7 @@ def soak(corpus: Path, clients: int, seconds: float, plan: list[int], phase: flo
         for t in threads:
             t.start()
         while time.monotonic() < deadline:
-            run.rss.append((time.monotonic() - start, tree_rss(pid)))
+            run.ticks.append(tick(time.monotonic() - start, pid))
             time.sleep(1.0)
         for t in threads:
             t.join(timeout=limit + 130)
@@ -300,56 +266,6 @@ def server_metrics(port: int) -> list[str]:
     return [line for line in text.splitlines() if line.startswith(keep)]
 
 
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
-def quarters(rss: list[tuple[float, int]]) -> tuple[float, float]:
-    """Mean RSS (MiB) of the first and the last quarter of the run."""
-    n = max(1, len(rss) // 4)
-    first = statistics.mean(b for _, b in rss[:n]) / 2**20
-    last = statistics.mean(b for _, b in rss[-n:]) / 2**20
-    return first, last
-
-
-def report(run: Run, r: int, seconds: float) -> dict[str, float]:
-    mine_all = [s for s in run.samples if s.runaways == r]
-    cheap = [s for s in mine_all if s.kind != "runaway"]
-    wild = [s for s in mine_all if s.kind == "runaway"]
-    ok = [s.seconds for s in cheap if s.status in ANSWERED]
-    errors = Counter(s.status for s in cheap if s.status not in ANSWERED)
-    print(f"\n## R = {r} runaway clients: {len(cheap)} cheap requests "
-          f"({len(cheap) / seconds:.1f}/s), {sum(errors.values())} failed")  # fmt: skip
-    print(
-        "| kind | requests | not 200, by status (404: no such entity, not an error) | p50 ms | p99 ms |\n|---|---|---|---|---|"
-    )
-    for kind in KINDS:
-        mine = [s for s in cheap if s.kind == kind]
-        bad = Counter(s.status for s in mine if s.status not in (200, 304))
-        times = [s.seconds * 1000 for s in mine if s.status in ANSWERED]
-        shown = ", ".join(f"{k or 'dropped'}: {v}" for k, v in sorted(bad.items())) or "0"
-        print(f"| {kind} | {len(mine)} | {shown} | {pct(times, 50):.0f} | {pct(times, 99):.0f} |")
-    print(f"| all cheap | {len(cheap)} | {sum(errors.values())} | {pct([t * 1000 for t in ok], 50):.0f} "
-          f"| {pct([t * 1000 for t in ok], 99):.0f} |")  # fmt: skip
-    if wild:
-        by = Counter(s.status for s in wild)
-        t503 = [s.seconds for s in wild if s.status == 503]
-        print(f"runaways: {len(wild)} answered, by status {dict(sorted(by.items()))}; 503 after "
-              f"{pct(t503, 0):.2f}-{pct(t503, 100):.2f} s (median {pct(t503, 50):.2f} s)")  # fmt: skip
-    messages = Counter(f"{s.kind}: {s.status} {s.error}" for s in mine_all if s.error)
-    for message, count in messages.most_common(8):
-        print(f"  {count} x {message}")
-    return {
-        "cheap": len(cheap), "failed": sum(errors.values()),
-        "p50": pct([t * 1000 for t in ok], 50), "p99": pct([t * 1000 for t in ok], 99),
-        "runaway_503": sum(1 for s in wild if s.status == 503),
-        "runaway_429": sum(1 for s in wild if s.status == 429), "runaways": len(wild),
-    }  # fmt: skip
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, required=True)
@@ -361,20 +277,24 @@ def main() -> None:
                     help="seconds of each phase; the phases take the runaway counts in turn")  # fmt: skip
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a setting of the server, e.g. threads=16")  # fmt: skip
+    ap.add_argument("--wsgi", choices=["waitress", "granian"], default="waitress",
+                    help="the HTTP server: medkg serve's waitress, or granian (pip install "
+                    "medkg[bench]) running the same app")  # fmt: skip
     args = ap.parse_args()
     settings = dict(s.split("=", 1) for s in args.set)
     print(f"soak: {args.clients} clients, {args.seconds:g} s per runaway count in phases of "
           f"{args.phase:g} s, query limit {args.limit:g} s, "
-          f"settings {settings or 'default'}, on {args.corpus}")  # fmt: skip
+          f"settings {settings or 'default'}, {args.wsgi}, on {args.corpus}")  # fmt: skip
     run = soak(args.corpus, args.clients, args.seconds, args.runaways, args.phase, args.limit,
-               settings)  # fmt: skip
+               settings, args.wsgi)  # fmt: skip
     rows = [(r, report(run, r, args.seconds)) for r in args.runaways]
     print("\n/metrics at the end:")
     for line in run.metrics:
         print(f"  {line}")
-    first, last = quarters(run.rss)
+    first, last = quarters(run.ticks)
     print(f"server tree RSS: first quarter {first:.0f} MiB, last quarter {last:.0f} MiB "
-          f"({last / first:.2f}x), peak {max(b for _, b in run.rss) / 2**20:.0f} MiB")  # fmt: skip
+          f"({last / first:.2f}x), peak {max(t.rss for t in run.ticks) / 2**20:.0f} MiB")  # fmt: skip
+    phases(run, args.runaways, args.phase)
     print("\n| runaways | cheap requests | cheap errors | cheap p50 ms | cheap p99 ms | "
           "runaways: 503 / 429 / all |")  # fmt: skip
     print("|---|---|---|---|---|---|")

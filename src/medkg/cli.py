@@ -70,7 +70,13 @@ def serve(
 
     try:  # bind first, so a port in use is an error before anything says "serving"
         server = waitress.create_server(
-            app, host=settings.host, port=settings.port, threads=settings.threads, ident="medkg"
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            connection_limit=settings.connections,
+            asyncore_use_poll=True,  # select() cannot watch sockets numbered past 1023
+            ident="medkg",
         )
     except OSError as e:
         raise ConfigError(

@@ -36,8 +36,21 @@ class Settings:
         "WSGI worker threads of `medkg serve`; a request waiting for a query worker holds one, "
         "so there are more threads than workers (4 runaway clients took half of 8)",
     )
+    connections: int = setting(
+        1000,
+        "client connections `medkg serve` holds open at once, idle keep-alive ones included; "
+        "past it a new client waits until one closes (an idle one after 120 s)",
+    )
     query_timeout: float = setting(
-        30.0, "seconds a SPARQL query may run before it is stopped (503)"
+        30.0,
+        "seconds a SPARQL query may run in a worker before it is stopped (503); the wait for a "
+        "free worker does not count (see query_queue_seconds)",
+    )
+    query_queue_seconds: float = setting(
+        30.0,
+        "seconds a query may wait for a free worker of its lane before it is refused with 503 "
+        "and Retry-After (every worker stayed busy: the server is overloaded); a wait does not "
+        "count against query_timeout",
     )
     query_workers: int = setting(
         2,

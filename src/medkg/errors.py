@@ -137,6 +137,18 @@ class QueryTimeout(MedkgError):
     exit_code = 2
 
 
+class Overloaded(MedkgError):
+    """Every worker stayed busy for as long as a request may wait for one: 503 with
+    Retry-After (``retry_after`` whole seconds), as for TooManyRequests."""
+
+    status = 503
+    exit_code = 2
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None):
+        super().__init__(message, hint=hint or f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
 class ConfigError(MedkgError):
     status = 500
     exit_code = 2

@@ -1,5 +1,5 @@
 """Against the real server: cheap queries are answered while dear ones fill the slow lane, and a
-runaway is still stopped at its limit."""
+runaway is still stopped at its limit (its time in a worker: a wait for one does not count)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def laned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "MEDKG_QUERY_WORKERS": "1",  # one fast worker: a runaway in it would block the next query
         "MEDKG_SLOW_QUERY_WORKERS": "1",
         "MEDKG_DEAR_QUERY_SECONDS": "0.2",
+        # a runaway waits for the slow lane's worker, restarted at low priority after each
+        # kill (seconds on a busy machine): the wait is not what is tested here
+        "MEDKG_QUERY_QUEUE_SECONDS": "50",
     }
     srv = Server(tmp_path_factory.mktemp("laned"), env)
     yield srv
@@ -69,8 +72,11 @@ def test_cheap_queries_are_answered_while_the_slow_lane_is_busy(laned: Server) -
     for r, seconds in cheap:
         assert r.status_code == 200 and r.json()["boolean"] in (True, False)
         assert seconds < LIMIT / 2, f"a cheap query waited {seconds:.2f} s behind runaways"
-    for r, seconds in answers:  # stopped at the limit, or refused at it while the lane was full
-        assert r.status_code == 503 and f"{LIMIT:g} s limit" in r.json()["error"]
-        assert LIMIT <= seconds < LIMIT + 5
+    for r, seconds in answers:  # each stopped at its limit, after waiting for the slow worker
+        assert r.status_code == 503
+        assert f"ran longer than the {LIMIT:g} s limit" in r.json()["error"]
+        assert LIMIT <= seconds < 50 + LIMIT + 5
+    # one slow worker for three: the last waited for two limits, and its wait did not count
+    assert max(seconds for _, seconds in answers) >= 2 * LIMIT
     assert metric(laned, "medkg_query_demotions") == demotions + 1  # known: not in the fast lane
     assert metric(laned, 'medkg_query_routed{lane="slow"}') == routed + 3

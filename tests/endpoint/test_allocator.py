@@ -10,10 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 from medkg.config import Settings
-from medkg.endpoint import pool
+from medkg.endpoint import allocator as malloc
+from medkg.endpoint.allocator import worker_environment
 from medkg.endpoint.execute import make_executor
 from medkg.endpoint.job import Job
-from medkg.endpoint.pool import WorkerPool, worker_environment
+from medkg.endpoint.pool import WorkerPool
 from medkg.errors import ConfigError
 from medkg.formats import by_name
 from medkg.store import open_store
@@ -23,7 +24,7 @@ from ..conftest import ROOT
 
 
 def test_jemalloc_is_preloaded_with_prompt_page_return(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pool.ctypes.util, "find_library", lambda name: f"lib{name}.so.2")
+    monkeypatch.setattr(malloc.ctypes.util, "find_library", lambda name: f"lib{name}.so.2")
     monkeypatch.setenv("LD_PRELOAD", "libother.so")
     monkeypatch.delenv("MALLOC_CONF", raising=False)
     env = worker_environment("jemalloc")
@@ -34,9 +35,9 @@ def test_jemalloc_is_preloaded_with_prompt_page_return(monkeypatch: pytest.Monke
 def test_without_jemalloc_workers_use_the_system_malloc_and_say_so(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(pool.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(malloc.ctypes.util, "find_library", lambda name: None)
     monkeypatch.delenv("LD_PRELOAD", raising=False)
-    with caplog.at_level(logging.WARNING, logger="medkg.endpoint.pool"):
+    with caplog.at_level(logging.WARNING, logger="medkg.endpoint.allocator"):
         env = worker_environment("jemalloc")
     assert "LD_PRELOAD" not in env
     assert "libjemalloc2" in caplog.text
@@ -58,7 +59,7 @@ def mapped_libraries(pid: int) -> str:
 
 @pytest.mark.parametrize("allocator", ["jemalloc", "system"])
 def test_a_real_worker_runs_queries_under_the_chosen_malloc(tmp_path: Path, allocator: str) -> None:
-    assert pool.jemalloc_library(), "jemalloc is not installed: run `make setup`"
+    assert malloc.jemalloc_library(), "jemalloc is not installed: run `make setup`"
     store = OxigraphStore(ox.Store(str(tmp_path / "store")), "oxigraph:store", tmp_path / "store")
     store.ox.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
     workers = WorkerPool(store, size=1, timeout=60, allocator=allocator)

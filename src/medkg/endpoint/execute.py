@@ -12,10 +12,11 @@ from typing import Any, Protocol, cast
 
 from medkg.config import Settings
 from medkg.endpoint import usage
+from medkg.endpoint.allocator import check_allocator
 from medkg.endpoint.job import Done, Job, run_job
 from medkg.endpoint.lanes import Lanes
 from medkg.endpoint.outbound import may_connect
-from medkg.endpoint.pool import WorkerPool, check_allocator
+from medkg.endpoint.pool import WorkerPool
 from medkg.endpoint.sandbox import run_sandboxed
 from medkg.endpoint.writers import Written
 from medkg.formats import Format
@@ -99,6 +100,7 @@ class LazyPool:
                     self.settings.query_memory_mb,
                     self.settings.query_allocator,
                     sandboxed=not may_connect(self.store.capabilities.engine, False, self.settings),
+                    queue_seconds=self.settings.query_queue_seconds,
                 )
             return self.pool
 

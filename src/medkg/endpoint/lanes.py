@@ -95,6 +95,7 @@ class Lanes:
             "snapshots": self.snapshots,
             # workers open no network socket unless an allow-list needs one (outbound.py)
             "sandboxed": not may_connect(store.capabilities.engine, False, settings),
+            "queue_seconds": s.query_queue_seconds,
         }
         self.fast = WorkerPool(
             store, s.query_workers, s.query_timeout, s.query_memory_mb, s.query_allocator,

@@ -2,16 +2,19 @@
 
 Neither pyoxigraph nor rdflib can cancel a running query, so queries run in worker processes
 (``medkg.endpoint.worker``) that read a snapshot of the store. A query that overruns gets its
-worker killed (SIGKILL) and replaced; the client gets 503. Workers reopen when the dataset's
-version changes: the parent takes a new snapshot, and each worker switches at its next job.
+worker killed (SIGKILL) and replaced; the client gets 503. The limit counts the query's time in
+a worker only: a query waits for a free worker for up to ``queue_seconds`` (a separate, generous
+bound, met only when the server is overloaded: 503 with Retry-After). Workers reopen when the
+dataset's version changes: the parent takes a new snapshot, and each worker switches at its
+next job.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes.util
 import io
 import logging
+import math
 import os
 import queue
 import subprocess
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from medkg.endpoint import usage
+from medkg.endpoint.allocator import worker_environment
 from medkg.endpoint.job import Done, Job, error_from_wire
 from medkg.endpoint.process import (
     MEMORY_POLL,
@@ -34,7 +38,7 @@ from medkg.endpoint.process import (
 )
 from medkg.endpoint.snapshots import Snapshots
 from medkg.endpoint.worker import send
-from medkg.errors import ConfigError, QueryTimeout, StoreError
+from medkg.errors import Overloaded, QueryTimeout, StoreError
 from medkg.formats import by_name
 from medkg.store.base import Snapshot, Snapshotting
 
@@ -42,49 +46,6 @@ log = logging.getLogger(__name__)
 #: a query stopped at its time limit counts as dear if it used 1/STARVED of dear_after of CPU:
 #: one that needs less would have finished, unless it was starved by a busy machine
 STARVED = 4
-ALLOCATORS = ("jemalloc", "system")
-#: jemalloc hands freed pages back within a second, so a worker's resident size (which the
-#: memory cap reads) follows what it uses rather than what it once used
-JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
-
-
-def jemalloc_library() -> str | None:
-    """The jemalloc shared library as the dynamic linker knows it (its soname), or None.
-
-    Not loaded here to check: jemalloc cannot be loaded into a running process (its
-    thread-local storage must be laid out at start), which is why workers preload it.
-    """
-    return ctypes.util.find_library("jemalloc")
-
-
-def check_allocator(allocator: str) -> None:
-    if allocator not in ALLOCATORS:
-        raise ConfigError(
-            f"query_allocator is {allocator!r}",
-            hint=f"set it to one of: {', '.join(ALLOCATORS)}",
-        )
-
-
-def worker_environment(allocator: str) -> dict[str, str]:
-    """The environment of a query worker: jemalloc preloaded when asked for and installed.
-
-    Oxigraph allocates for every intermediate solution; under glibc's malloc the entity query
-    at 1M claims took 371 ms, under jemalloc 320 ms (bench/scale.py; the ``oxigraph`` binary
-    brings its own allocator, so this is also what it takes to run the same query as fast).
-    """
-    check_allocator(allocator)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if allocator == "jemalloc":
-        library = jemalloc_library()
-        if library is None:
-            log.warning(
-                "query workers use the system malloc: jemalloc is not installed "
-                '(apt-get install libjemalloc2, or set query_allocator = "system")'
-            )
-            return env
-        env["LD_PRELOAD"] = " ".join(filter(None, [library, env.get("LD_PRELOAD")]))
-        env["MALLOC_CONF"] = env.get("MALLOC_CONF") or JEMALLOC_CONF
-    return env
 
 
 class WorkerPool:
@@ -95,6 +56,7 @@ class WorkerPool:
     of CPU is demoted: its worker leaves the pool at that lower priority to finish (or be
     stopped at the limit) and a fresh worker takes its place, so a dear query seen for the
     first time holds a place in this pool for about ``dear_after`` seconds of CPU.
+    ``timeout`` limits a query's time in a worker, ``queue_seconds`` its wait for one.
     """
 
     def __init__(
@@ -111,12 +73,14 @@ class WorkerPool:
         snapshots: Snapshots | None = None,
         lane: str = "",
         setting: str = "query_workers",
+        queue_seconds: float = 30.0,
     ):
         self.env = worker_environment(allocator)
         self.owns_snapshots = snapshots is None
         self.snapshots = snapshots or Snapshots(store)
         self.size = max(1, size)
         self.timeout = timeout
+        self.queue_seconds = queue_seconds
         self.memory_mb = memory_mb
         self.sandboxed = sandboxed  # workers cannot open network sockets (sandbox.py)
         self.nice = nice
@@ -190,20 +154,23 @@ class WorkerPool:
         dear_after: float | None = None,
         on_dear: Callable[[], None] | None = None,
     ) -> Done:
-        """Run ``job`` in a worker; 503 (QueryTimeout) when it overruns the time limit.
+        """Run ``job`` in a worker; 503 (QueryTimeout) when it overruns the time limit, 503
+        (Overloaded) when no worker was free within ``queue_seconds``.
 
-        ``on_dear`` is called once if the query uses ``dear_after`` seconds of CPU or more (or
-        is stopped at the limit); its running time is charged to the thread's usage tally.
+        The limit starts when the worker takes the job: a cheap query that waited behind
+        others still has all of it. ``on_dear`` is called once if the query uses
+        ``dear_after`` seconds of CPU or more (or is stopped at the limit); its running time
+        is charged to the thread's usage tally.
         """
-        deadline = time.monotonic() + self.timeout
-        busy = QueryTimeout(
-            f"all {self.size} {self.lane}query workers stayed busy for the {self.timeout:g} s limit",
-            hint=f"retry later, or ask the operator to raise {self.setting}",
-        )
-        worker = self._idle_worker(deadline, busy)
-        snapshot = self.snapshots.current(version)
+        worker = self._idle_worker(time.monotonic() + self.queue_seconds)
+        try:
+            snapshot = self.snapshots.current(version)
+        except BaseException:  # no snapshot (a full disk): the worker goes back, unused
+            self.idle.put(worker)
+            raise
         spool = self.snapshots.spool_file()
         began = time.monotonic()
+        deadline = began + self.timeout
         try:
             reply = self._exchange(worker, job, snapshot, spool, deadline, dear_after, on_dear)
         except BaseException:
@@ -235,21 +202,33 @@ class WorkerPool:
             size = os.fstat(body.fileno()).st_size
         return Done(reply["kind"], by_name(reply["fmt"]), reply["written"], body, size)
 
-    def _idle_worker(self, deadline: float, busy: QueryTimeout) -> Worker:
-        """A live idle worker; one that died while idle (OOM killer, kill -9) is replaced."""
+    def _idle_worker(self, deadline: float) -> Worker:
+        """A live idle worker; one that died while idle (OOM killer, kill -9) is replaced.
+        Overloaded when none was free by ``deadline``."""
         while True:
             try:
                 worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise busy from None
+                raise self._overloaded() from None
             if worker.proc.poll() is not None:
                 log.warning("query worker %s died while idle; replacing it", worker.proc.pid)
                 self._replace(worker)
                 continue
-            if time.monotonic() >= deadline:
-                self.idle.put(worker)
-                raise busy
             return worker
+
+    def _overloaded(self) -> Overloaded:
+        retry = max(1, math.ceil(self.timeout))  # by then every query running now has ended
+        log.warning(
+            "a query waited %g s for a %squery worker and was refused: the server is overloaded",
+            self.queue_seconds, self.lane,
+        )  # fmt: skip
+        return Overloaded(
+            f"the server is overloaded: all {self.size} {self.lane}query workers stayed busy "
+            f"while the query waited {self.queue_seconds:g} s (query_queue_seconds) for one",
+            retry_after=retry,
+            hint=f"retry after {retry} s; if this is frequent, ask the operator to raise "
+            f"{self.setting}",
+        )
 
     def _exchange(
         self,

@@ -13,7 +13,13 @@ import uuid
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from medkg.errors import MedkgError, MethodNotAllowed, TooManyRequests, Unauthorized
+from medkg.errors import (
+    MedkgError,
+    MethodNotAllowed,
+    Overloaded,
+    TooManyRequests,
+    Unauthorized,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +78,7 @@ def register(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(e.allowed)
         if isinstance(e, Unauthorized):
             response.headers["WWW-Authenticate"] = 'Bearer realm="medkg"'
-        if isinstance(e, TooManyRequests):
+        if isinstance(e, (TooManyRequests, Overloaded)):
             response.headers["Retry-After"] = str(e.retry_after)
         return response
 
