@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from medkg.errors import NotFound, UnknownCurie
 from medkg.formats import Format
@@ -30,6 +30,7 @@ from medkg.rdf.frames import assemble
 from medkg.rdf.jsonld import HYDRA
 from medkg.rdf.sizes import fit_bytes
 from medkg.store.base import Store
+from medkg.summaries import SummaryIndex, entity_index, open_index, stored_version, summary_graph
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
@@ -50,14 +51,6 @@ WHERE {
   { ?e ?p ?o . FILTER(!isBlank(?o) && ?p IN (rdf:type, rdfs:label, oboInOwl:hasExactSynonym,
       oboInOwl:hasRelatedSynonym, skos:definition)) }
   UNION { ?e rdfs:subClassOf+ ?sup . FILTER(isIRI(?sup)) OPTIONAL { ?sup rdfs:label ?sl } }
-}"""
-
-CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other ?approved WHERE {
-  VALUES ?e { %s }
-  { ?c rdf:subject ?e ; rdf:object ?other . BIND("subject" AS ?dir) }
-  UNION { ?c rdf:object ?e ; rdf:subject ?other . BIND("object" AS ?dir) }
-  ?c a medkg:Claim ; medkg:negated ?neg ; medkg:modality ?mod ; rdf:predicate ?p .
-  BIND (EXISTS { ?c medkg:curationStatus medkg:Approved } AS ?approved)
 }"""
 
 # the labels of a claim's terms: an OPTIONAL after the claim's own triples, not a join, since
@@ -94,6 +87,11 @@ EVIDENCE = """CONSTRUCT {
   UNION { ?c medkg:evidence ?ev ; ?cp ?co }
   UNION { ?c medkg:evidence ?ev ; ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl }
           FILTER(BOUND(?tl)) }
+}"""
+
+#: labels and titles of the terms and sources a summary counts by
+NAMES = """CONSTRUCT { ?v rdfs:label ?l . ?v dcterms:title ?t . } WHERE {
+  VALUES ?v { %s } { ?v rdfs:label ?l } UNION { ?v dcterms:title ?t }
 }"""
 
 NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
@@ -178,39 +176,61 @@ class Documents:
         self.page_bytes = page_bytes  # 0: no limit in bytes
 
     def entity(self, ident: str, page: int = 1, after: str | None = None) -> Document:
-        """An ontology entity by CURIE or IRI: label, synonyms, superclasses, claims about it."""
+        """An ontology entity by CURIE or IRI: label, synonyms, superclasses, the summary of
+        the claims about it and one page of them, read from the summary index (no scan of
+        the entity's claims; see ``medkg.summaries``)."""
         iri = self.resolve(ident)
         g = self.construct(
             ENTITY % iri.n3(),
             default_graphs=[str(self.mint.graph("ontology")), str(self.mint.graph("inferred"))],
         )
-        rows = self.select(CLAIMS_OF % iri.n3())
-        if not len(g) and not rows:
+        index = self.summaries(iri)
+        try:
+            return self._entity_page(iri, g, index, page, after)
+        finally:
+            index.close()
+
+    def summaries(self, iri: URIRef) -> SummaryIndex:
+        """The store's summary index when it describes the store as it is now, else the
+        summary of this one entity computed from the store (same tables, same order)."""
+        version = stored_version(self.store, self.mint.base)
+        return open_index(self.store, version) or entity_index(self.store, iri, version)
+
+    def _entity_page(
+        self, iri: URIRef, g: Graph, index: SummaryIndex, page: int, after: str | None
+    ) -> Document:
+        entity = str(iri)
+        total = index.total(entity)
+        if not len(g) and not total:
             raise EntityNotFound(
-                f"medkg knows nothing about {iri_to_curie(str(iri))}",
+                f"medkg knows nothing about {iri_to_curie(entity)}",
                 hint="no ontology term and no claim has it as subject or object; check the ID, "
                 "or list what medkg has with /sparql",
             )
-        groups = {str(r["c"]): group_of(r) for r in rows}
-        ordered = sorted(rows, key=lambda r: _sort_key(r, groups))
-        total = len({str(r["c"]) for r in ordered})
         p = Page(page, self.page_size, total)
         if page < 1 or page > p.last:
             raise NotFound(
-                f"page {page} of {iri_to_curie(str(iri))} does not exist",
+                f"page {page} of {iri_to_curie(entity)} does not exist",
                 hint=f"pages run from 1 to {p.last}",
             )
-        keys = list(dict.fromkeys(str(r["c"]) for r in ordered))
         start = (page - 1) * self.page_size
         if after is not None:
-            start = self._start_after(keys, after, iri)
+            start = self._start_after(index, after, iri)
             p = Page(start // self.page_size + 1, self.page_size, total, after)
-        chosen = keys[start : start + self.page_size]
+        rows = index.page(entity, start, self.page_size)
+        groups = dict(rows)
+        chosen = [c for c, _ in rows]
         claims, kept = self._page_claims(chosen)
         following = kept[-1].rsplit("/", 1)[-1] if len(kept) < len(chosen) or after else None
         p = Page(p.number, p.size, total, after, following, start + len(kept) < total)
         g += claims
         g += self._view(iri, p)
+        tallies = index.tallies(entity)
+        g += summary_graph(iri, self.document_url(iri), tallies, total)
+        named = {URIRef(t.value) for t in tallies if t.value}
+        named = {v for v in named if (v, RDFS.label, None) not in g}
+        if named:
+            g += self.construct(NAMES % " ".join(sorted(v.n3() for v in named)))
         return Document("entity", iri, g, self.base, p, {k: groups[k] for k in kept})
 
     def _page_claims(self, chosen: list[str]) -> tuple[Graph, list[str]]:
@@ -233,15 +253,16 @@ class Documents:
                 break
         return claims, kept
 
-    def _start_after(self, keys: list[str], after: str, iri: URIRef) -> int:
+    def _start_after(self, index: SummaryIndex, after: str, iri: URIRef) -> int:
         """Where the page after claim ``after`` starts among an entity's ordered claims."""
         claim = str(self.mint.claim(segment(after)))
-        if claim not in keys:
+        at = index.position(str(iri), claim)
+        if at is None:
             raise NotFound(
                 f"claim {after!r} is not among the claims of {iri_to_curie(str(iri))}",
                 hint="follow the next link of the page before, or start again from page 1",
             )
-        return keys.index(claim) + 1
+        return at + 1
 
     def claim(self, key: str) -> Document:
         iri = self.mint.claim(segment(key))
@@ -364,19 +385,6 @@ def with_decimal_point(term: Any) -> Any:
     if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
         return Literal(f"{term}.0", datatype=XSD.decimal)
     return term
-
-
-def group_of(row: dict[str, Any]) -> str:
-    """The entity document's group of a claim: affirmed, negated, or hypotheses (uncertain or
-    hypothetical claims, and drafts: claims no curator approved)."""
-    if not str(row["mod"]).endswith("/Asserted") or str(row.get("approved")) in ("false", "0"):
-        return "hypotheses"
-    return "negatedClaims" if str(row["neg"]) in ("true", "1") else "affirmedClaims"
-
-
-def _sort_key(row: dict[str, Any], groups: dict[str, str]) -> tuple[int, str, str, str, str]:
-    order = jsonld.NEST_KEYS.index(groups[str(row["c"])])
-    return (order, str(row["dir"]), str(row["p"]), str(row["other"]), str(row["c"]))
 
 
 def _medkg(base: str) -> str:
