@@ -74,6 +74,25 @@ CLAIMS = """CONSTRUCT {
   UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
 }"""
 
+#: claims as an entity page shows them: all but their evidence, and the evidence the summary
+#: index says to show (``?c medkg:evidence ?ev`` pairs): a claim restated by thousands of
+#: sentences shows a few, and its count
+CLAIMS_SHOWN = """CONSTRUCT {
+  ?c ?cp ?co . ?c medkg:evidence ?ev . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so .
+  ?ref ?rp ?ro . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
+} WHERE {
+  { VALUES ?c { %s }
+    { ?c ?cp ?co FILTER(?cp != medkg:evidence) }
+    UNION { ?grp medkg:member ?c ; ?gp ?go }
+    UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) } }
+  UNION { VALUES (?c ?ev) { %s }
+    { ?ev ?ep ?eo }
+    UNION { ?ev oa:hasTarget ?t . ?t ?tp ?to }
+    UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+    UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
+    UNION { ?ev medkg:source ?art . ?art dcterms:title ?at } }
+}"""
+
 EVIDENCE = """CONSTRUCT {
   ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
   ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at .
@@ -220,7 +239,7 @@ class Documents:
         rows = index.page(entity, start, self.page_size)
         groups = dict(rows)
         chosen = [c for c, _ in rows]
-        claims, kept = self._page_claims(chosen)
+        claims, kept = self._page_claims(chosen, index)
         following = kept[-1].rsplit("/", 1)[-1] if len(kept) < len(chosen) or after else None
         p = Page(p.number, p.size, total, after, following, start + len(kept) < total)
         g += claims
@@ -233,7 +252,7 @@ class Documents:
             g += self.construct(NAMES % " ".join(sorted(v.n3() for v in named)))
         return Document("entity", iri, g, self.base, p, {k: groups[k] for k in kept})
 
-    def _page_claims(self, chosen: list[str]) -> tuple[Graph, list[str]]:
+    def _page_claims(self, chosen: list[str], index: SummaryIndex) -> tuple[Graph, list[str]]:
         """The descriptions of the first of ``chosen`` that fit in ``page_bytes``, read ten
         claims first: at the head one claim can hold a hundred sentences, and reading all 50
         to keep five took longer than the rest of the page."""
@@ -241,11 +260,11 @@ class Documents:
         for chunk in (chosen[:10], chosen[10:]):
             if not chunk:
                 break
-            g = self.claims_graph(URIRef(k) for k in chunk)
+            g = self.shown_claims_graph(chunk, index)
             fitted, size = fit_bytes(g, chunk, self.page_bytes - used if self.page_bytes else 0,
                                      at_least_one=not kept)  # fmt: skip
             if len(fitted) < len(chunk):
-                g = self.claims_graph(URIRef(k) for k in fitted) if fitted else Graph()
+                g = self.shown_claims_graph(fitted, index) if fitted else Graph()
             claims += g
             kept += fitted
             used += size
@@ -314,6 +333,17 @@ class Documents:
                 f"{ident!r} is not a valid IRI or CURIE", hint="e.g. MONDO:0004976"
             )
         return iri
+
+    def shown_claims_graph(self, claims: list[str], index: SummaryIndex) -> Graph:
+        """Claims as entity pages show them: the evidence the index picks, and how much
+        evidence each has in all (``medkg:evidenceCount``)."""
+        shown = index.shown(claims)
+        pairs = " ".join(f"(<{c}> <{ev}>)" for c in claims for ev in shown.get(c, (0, []))[1])
+        values = " ".join(f"<{c}>" for c in claims)
+        g = self.construct(CLAIMS_SHOWN % (values, LABELLED, pairs))
+        for c, (n, _) in shown.items():
+            g.add((URIRef(c), MEDKG.evidenceCount, Literal(n)))
+        return g
 
     def claims_graph(self, claims: Iterable[URIRef], graphs: list[URIRef] | None = None) -> Graph:
         """Claims with their evidence, quotes, cited references, qc flags and term labels

@@ -18,6 +18,7 @@ from rdflib import URIRef
 from medkg.store.base import QueryResult, Store
 from medkg.summaries.index import (
     ANCHOR,
+    EVIDENCE_SHOWN,
     FILE_NAME,
     INDEXES,
     SCHEMA,
@@ -56,19 +57,23 @@ FINALISE = """
 CREATE TEMP TABLE s_n AS SELECT iri, COUNT(DISTINCT ev) AS n FROM s_ev GROUP BY iri;
 CREATE UNIQUE INDEX temp.s_n_iri ON s_n (iri);
 CREATE UNIQUE INDEX temp.s_role_iri ON s_role (iri, r);
-INSERT INTO claim (iri, grp)
+INSERT INTO claim (iri, grp, evidence)
   SELECT c.iri, MAX(CASE WHEN c.mod NOT LIKE '%%/Asserted' OR o.iri IS NULL THEN 2
-                         WHEN c.neg IN ('true', '1') THEN 1 ELSE 0 END)
-  FROM s_claim c LEFT JOIN s_ok o ON o.iri = c.iri GROUP BY c.iri ORDER BY c.iri;
+                         WHEN c.neg IN ('true', '1') THEN 1 ELSE 0 END), COALESCE(MAX(n.n), 0)
+  FROM s_claim c LEFT JOIN s_ok o ON o.iri = c.iri LEFT JOIN s_n n ON n.iri = c.iri
+  GROUP BY c.iri ORDER BY c.iri;
+INSERT INTO shown SELECT k.id, v.ev FROM (
+  SELECT iri, ev, ROW_NUMBER() OVER (PARTITION BY iri ORDER BY ev) AS rank
+  FROM (SELECT DISTINCT iri, ev FROM s_ev)) v JOIN claim k ON k.iri = v.iri
+  WHERE v.rank <= %d;
 INSERT OR IGNORE INTO entity (iri) SELECT s FROM s_claim UNION SELECT o FROM s_claim
   UNION SELECT x FROM s_ctx;
 CREATE TEMP TABLE s_page AS
   SELECT e.id AS entity, k.id AS claim, k.grp AS grp, MIN(r.dir) AS dir, r.p AS p,
-         MIN(r.other) AS other, k.iri AS iri, COALESCE(n.n, 0) AS n
+         MIN(r.other) AS other, k.iri AS iri, k.evidence AS n
   FROM (SELECT iri, s AS e, 'subject' AS dir, p, o AS other FROM s_claim
         UNION ALL SELECT iri, o, 'object', p, s FROM s_claim) r
   JOIN entity e ON e.iri = r.e JOIN claim k ON k.iri = r.iri
-  LEFT JOIN s_n n ON n.iri = r.iri
   GROUP BY e.id, k.id;
 INSERT INTO about (entity, claim, pos)
   SELECT entity, claim, ROW_NUMBER() OVER (PARTITION BY entity
@@ -101,7 +106,7 @@ def fill(db: sqlite3.Connection, store: Store, entity: URIRef | None, version: s
         marks = ", ".join("?" * width)
         db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", iter_values(result))
     db.execute("CREATE INDEX temp.s_claim_iri ON s_claim (iri)")
-    db.executescript(FINALISE % TOP_SOURCES + INDEXES)
+    db.executescript(FINALISE % (EVIDENCE_SHOWN, TOP_SOURCES) + INDEXES)
     db.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [("version", version), ("anchor", ANCHOR), ("schema", SCHEMA_VERSION)],

@@ -22,7 +22,10 @@ from medkg.vocab import MEDKG
 log = logging.getLogger(__name__)
 
 FILE_NAME = "medkg-side-summaries.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+#: evidence shown per claim on entity pages (the claim's own page shows all): at the head one
+#: claim is restated by thousands of sentences, and ten such claims took 23 s to describe
+EVIDENCE_SHOWN = 3
 #: the anchor the ``about`` table was computed as (``claims-about-entity``'s, see queries/)
 ANCHOR = (
     "SELECT DISTINCT ?entity ?claim WHERE { { ?claim rdf:subject ?entity } UNION "
@@ -31,7 +34,10 @@ ANCHOR = (
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-CREATE TABLE claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, grp INTEGER NOT NULL);
+CREATE TABLE claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, grp INTEGER NOT NULL,
+                    evidence INTEGER NOT NULL);
+CREATE TABLE shown (claim INTEGER NOT NULL, evidence TEXT NOT NULL,
+                    PRIMARY KEY (claim, evidence)) WITHOUT ROWID;
 CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE about (entity INTEGER NOT NULL, claim INTEGER NOT NULL, pos INTEGER,
                     PRIMARY KEY (entity, claim)) WITHOUT ROWID;
@@ -113,6 +119,21 @@ class SummaryIndex:
             (entity, first, limit),
         )
         return [iri for (iri,) in rows]
+
+    def shown(self, claims: list[str]) -> dict[str, tuple[int, list[str]]]:
+        """Per claim: how much evidence it has, and the evidence its entity pages show (the
+        first ``EVIDENCE_SHOWN`` by IRI)."""
+        out: dict[str, tuple[int, list[str]]] = {}
+        for claim in claims:
+            row = self.db.execute("SELECT id, evidence FROM claim WHERE iri = ?", (claim,))
+            found = row.fetchone()
+            if found is None:
+                continue
+            evidence = self.db.execute(
+                "SELECT evidence FROM shown WHERE claim = ? ORDER BY evidence", (found[0],)
+            )
+            out[claim] = (int(found[1]), [ev for (ev,) in evidence])
+        return out
 
     def tallies(self, entity: str) -> list[Tally]:
         """The entity's tallies: by group, predicate (and group), role and source (the most
