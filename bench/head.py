@@ -119,7 +119,7 @@ def head_mix(
     corpus: Path, medkg_store: Path, ox_store: Path, seconds: float
 ) -> dict[str, LoadResult]:
     """Serve both stores in turn and run the mix; print the headline table."""
-    from bench.scale import BIN, free_port, serving
+    from bench.scale import BIN, free_port, serving  # scale imports this module
 
     port = free_port()
     ox = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(ox_store),
