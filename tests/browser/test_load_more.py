@@ -9,8 +9,8 @@ from typing import Any
 
 import requests
 
-from tests.browser.conftest import Visit
-from tests.conftest import Server
+from ..conftest import Server
+from .conftest import Visit
 
 ALS = "/entity/MONDO:0004976"
 CARDS = "els => els.map(e => e.id)"
