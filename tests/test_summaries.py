@@ -299,3 +299,23 @@ def test_the_entity_page_loads_more_claims_by_a_plain_link(tmp_path: Path) -> No
         assert len(seen) <= 1000
     keys = [c.rsplit("/", 1)[1] for c, _ in index.page(als, 0, 1000)]
     assert sorted(seen) == sorted(keys) and len(seen) == len(set(seen))
+
+
+def test_the_api_pages_from_the_summaries_as_the_query_pages(tmp_path: Path) -> None:
+    from medkg.web import create_app
+
+    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp_path}/store")
+    store = open_store(settings.store, ROOT)
+    client = create_app(settings, store).test_client()
+    pages = {}
+    for name in ("summaries", "query"):
+        url: str | None = "/api/queries/claims-about-entity?entity=MONDO:0004976&page_size=4"
+        rows = []
+        while url:
+            r = client.get(url, headers={"Accept": "application/sparql-results+json"})
+            assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == name
+            rows.append(r.get_json()["results"]["bindings"])
+            url = r.get_json().get("next")
+        pages[name] = rows
+        store.drop_side_files()  # type: ignore[attr-defined]  # the same store, no summaries
+    assert pages["summaries"] == pages["query"] and len(pages["query"]) > 3
