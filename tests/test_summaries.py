@@ -319,3 +319,33 @@ def test_the_api_pages_from_the_summaries_as_the_query_pages(tmp_path: Path) -> 
         pages[name] = rows
         store.drop_side_files()  # type: ignore[attr-defined]  # the same store, no summaries
     assert pages["summaries"] == pages["query"] and len(pages["query"]) > 3
+
+
+def test_entity_pages_show_three_sentences_per_claim_and_count_them_all(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    store, _ = synthetic
+    entity = entities(store, 1)[0]
+    doc = Documents(store, "https://w3id.org/medkg/", page_size=10).entity(entity)
+    nodes = [
+        n
+        for group in ("affirmedClaims", "negatedClaims", "hypotheses")
+        for direction in doc.data.get(group, {}).values()
+        for n in direction
+    ]
+    assert len(nodes) == 10
+    counts = {
+        str(c): int(str(n))
+        for c, n in store.query(
+            PREFIXES
+            + "SELECT ?c (COUNT(DISTINCT ?ev) AS ?n) WHERE { VALUES ?c { "
+            + " ".join(f"<{c}>" for c in doc.claim_groups)
+            + " } ?c medkg:evidence ?ev } GROUP BY ?c"
+        ).rows
+    }
+    assert max(counts.values()) > 3  # the head's first claims are restated often
+    for node in nodes:
+        iri = doc.data["@context"]["medkg"] + node["@id"].removeprefix("medkg:")
+        shown = node["evidence"] if isinstance(node["evidence"], list) else [node["evidence"]]
+        assert node["evidenceCount"] == counts[iri]
+        assert len(shown) == min(3, counts[iri])
