@@ -205,8 +205,9 @@ def serving(cmd: list[str], ready_url: str, env: dict[str, str] | None = None) -
     proc = subprocess.Popen(
         cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
-    rss = PeakRss(proc.pid)
+    rss = None
     try:
+        rss = PeakRss(proc.pid)  # inside: a failure here must still stop the server
         deadline = time.monotonic() + 900
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -226,7 +227,8 @@ def serving(cmd: list[str], ready_url: str, env: dict[str, str] | None = None) -
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=20)
-        rss.stop()
+        if rss is not None:
+            rss.stop()
         log.close()
 
 
