@@ -50,6 +50,20 @@ def run_load(
     parts = urlsplit(url)
     queries = [query] if isinstance(query, str) else list(query)
     paths = [f"{parts.path}?{urlencode({'query': q})}" for q in queries]
+    return run_gets(url, paths, clients, seconds, ACCEPT, max_requests)
+
+
+def run_gets(
+    url: str,
+    paths: Sequence[str],
+    clients: int,
+    seconds: float,
+    accept: str = ACCEPT,
+    max_requests: int = 5000,
+) -> LoadResult:
+    """Send ``GET`` of ``paths`` in turn (on the host of ``url``) from ``clients`` threads for
+    ``seconds``; a request that is not a 200 is an error."""
+    parts = urlsplit(url)
     turn = itertools.count()
     latencies: list[float] = []
     errors = [0]
@@ -66,7 +80,7 @@ def run_load(
                     path = paths[next(turn) % len(paths)]
                 t0 = time.perf_counter()
                 try:
-                    conn.request("GET", path, headers={"Accept": ACCEPT})
+                    conn.request("GET", path, headers={"Accept": accept})
                     response = conn.getresponse()
                     response.read()
                     ok = response.status == 200
@@ -92,6 +106,21 @@ def run_load(
     for t in threads:
         t.join()
     return LoadResult(clients, len(latencies), errors[0], time.monotonic() - start, latencies)
+
+
+def cpu_seconds(proc: object) -> float:
+    """CPU time (user + system) of a psutil process and its children so far."""
+    import psutil
+
+    assert isinstance(proc, psutil.Process)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            continue
+    return total
 
 
 class PeakRss:

@@ -22,6 +22,7 @@ from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
 from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import iter_inferred_quads
 from medkg.store.base import Store
+from medkg.summaries import stored_version, write_summaries
 from medkg.vocab import MEDKG, Minter
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ def build_into(store: Store, settings: Settings, built: BuiltDataset | None = No
     atomic swap."""
     built = built or build_dataset(settings)
     store.replace_graphs(built.graphs, drop_prefix=Minter(settings.base_iri).graph(""))
+    write_summaries(store, built.version)  # the write above removed the last build's
     log.info(
         "built %d quads in %d graphs (version %s)",
         built.quad_count(),
@@ -198,10 +200,7 @@ def dataset_size(store: Store, settings: Settings) -> int | None:
 
 def dataset_version(store: Store, settings: Settings) -> str | None:
     """The version recorded by the last build, or None for an unbuilt store."""
-    ds = URIRef(Minter(settings.base_iri).base + "dataset")
-    result = store.query(f"SELECT ?v WHERE {{ {ds.n3()} {MEDKG.version.n3()} ?v }} LIMIT 1")
-    rows = list(result.rows)
-    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+    return stored_version(store, Minter(settings.base_iri).base)
 
 
 def dataset_sources(store: Store) -> list[dict[str, str]]:

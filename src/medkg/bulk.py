@@ -40,6 +40,7 @@ from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store
 from medkg.store.leftovers import temporary_folder
+from medkg.summaries import write_summaries
 from medkg.vocab import MEDKG, Minter, curie_to_iri, to_iri
 
 if TYPE_CHECKING:
@@ -363,6 +364,7 @@ def bulk_build_into(
             drop_prefix=Minter(settings.base_iri).graph(""),
             progress=load_progress,
             union_included=union,
+            prepare=lambda built: write_summaries(built, result.version),
         )
         result.load_seconds = time.perf_counter() - started - result.encode_seconds
         result.nquads = keep_nquads

@@ -253,6 +253,7 @@ def query(
 ) -> None:  # fmt: skip
     """Run a named query (by name or .rq path) and print its first page (or the page after
     --cursor); when more follow, the next cursor is printed on stderr."""
+    from medkg.anchored import page_text
     from medkg.build import ensure_built
     from medkg.queries import find_query
     from medkg.store import open_store
@@ -267,7 +268,9 @@ def query(
     store = open_store(ctx.settings.store, ctx.settings.root_path, shared=True)
     ensure_built(store, ctx.settings)
     size = min(page_size or ctx.settings.query_page_size, ctx.settings.query_max_page_size)
-    result, following = named.run_page(store, raw, size, cursor)
+    text, bound, _ = page_text(named, {**raw, "cursor": cursor or ""}, size, store,
+                               ctx.settings.base_iri)  # fmt: skip
+    result, following = named.run_page(store, raw, size, cursor, page=(text, bound))
     click.echo(render_result(result, fmt))
     if following:
         click.echo(f"next page: --cursor {following}", err=True)

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from medkg.errors import NotFound, UnknownCurie
 from medkg.formats import Format
@@ -30,6 +30,7 @@ from medkg.rdf.frames import assemble
 from medkg.rdf.jsonld import HYDRA
 from medkg.rdf.sizes import fit_bytes
 from medkg.store.base import Store
+from medkg.summaries import SummaryIndex, entity_index, open_index, stored_version, summary_graph
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
@@ -50,14 +51,6 @@ WHERE {
   { ?e ?p ?o . FILTER(!isBlank(?o) && ?p IN (rdf:type, rdfs:label, oboInOwl:hasExactSynonym,
       oboInOwl:hasRelatedSynonym, skos:definition)) }
   UNION { ?e rdfs:subClassOf+ ?sup . FILTER(isIRI(?sup)) OPTIONAL { ?sup rdfs:label ?sl } }
-}"""
-
-CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other ?approved WHERE {
-  VALUES ?e { %s }
-  { ?c rdf:subject ?e ; rdf:object ?other . BIND("subject" AS ?dir) }
-  UNION { ?c rdf:object ?e ; rdf:subject ?other . BIND("object" AS ?dir) }
-  ?c a medkg:Claim ; medkg:negated ?neg ; medkg:modality ?mod ; rdf:predicate ?p .
-  BIND (EXISTS { ?c medkg:curationStatus medkg:Approved } AS ?approved)
 }"""
 
 # the labels of a claim's terms: an OPTIONAL after the claim's own triples, not a join, since
@@ -81,6 +74,25 @@ CLAIMS = """CONSTRUCT {
   UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
 }"""
 
+#: claims as an entity page shows them: all but their evidence, and the evidence the summary
+#: index says to show (``?c medkg:evidence ?ev`` pairs): a claim restated by thousands of
+#: sentences shows a few, and its count
+CLAIMS_SHOWN = """CONSTRUCT {
+  ?c ?cp ?co . ?c medkg:evidence ?ev . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so .
+  ?ref ?rp ?ro . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
+} WHERE {
+  { VALUES ?c { %s }
+    { ?c ?cp ?co FILTER(?cp != medkg:evidence) }
+    UNION { ?grp medkg:member ?c ; ?gp ?go }
+    UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) } }
+  UNION { VALUES (?c ?ev) { %s }
+    { ?ev ?ep ?eo }
+    UNION { ?ev oa:hasTarget ?t . ?t ?tp ?to }
+    UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+    UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
+    UNION { ?ev medkg:source ?art . ?art dcterms:title ?at } }
+}"""
+
 EVIDENCE = """CONSTRUCT {
   ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
   ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at .
@@ -94,6 +106,11 @@ EVIDENCE = """CONSTRUCT {
   UNION { ?c medkg:evidence ?ev ; ?cp ?co }
   UNION { ?c medkg:evidence ?ev ; ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl }
           FILTER(BOUND(?tl)) }
+}"""
+
+#: labels and titles of the terms and sources a summary counts by
+NAMES = """CONSTRUCT { ?v rdfs:label ?l . ?v dcterms:title ?t . } WHERE {
+  VALUES ?v { %s } { ?v rdfs:label ?l } UNION { ?v dcterms:title ?t }
 }"""
 
 NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
@@ -178,42 +195,64 @@ class Documents:
         self.page_bytes = page_bytes  # 0: no limit in bytes
 
     def entity(self, ident: str, page: int = 1, after: str | None = None) -> Document:
-        """An ontology entity by CURIE or IRI: label, synonyms, superclasses, claims about it."""
+        """An ontology entity by CURIE or IRI: label, synonyms, superclasses, the summary of
+        the claims about it and one page of them, read from the summary index (no scan of
+        the entity's claims; see ``medkg.summaries``)."""
         iri = self.resolve(ident)
         g = self.construct(
             ENTITY % iri.n3(),
             default_graphs=[str(self.mint.graph("ontology")), str(self.mint.graph("inferred"))],
         )
-        rows = self.select(CLAIMS_OF % iri.n3())
-        if not len(g) and not rows:
+        index = self.summaries(iri)
+        try:
+            return self._entity_page(iri, g, index, page, after)
+        finally:
+            index.close()
+
+    def summaries(self, iri: URIRef) -> SummaryIndex:
+        """The store's summary index when it describes the store as it is now, else the
+        summary of this one entity computed from the store (same tables, same order)."""
+        version = stored_version(self.store, self.mint.base)
+        return open_index(self.store, version) or entity_index(self.store, iri, version)
+
+    def _entity_page(
+        self, iri: URIRef, g: Graph, index: SummaryIndex, page: int, after: str | None
+    ) -> Document:
+        entity = str(iri)
+        total = index.total(entity)
+        if not len(g) and not total:
             raise EntityNotFound(
-                f"medkg knows nothing about {iri_to_curie(str(iri))}",
+                f"medkg knows nothing about {iri_to_curie(entity)}",
                 hint="no ontology term and no claim has it as subject or object; check the ID, "
                 "or list what medkg has with /sparql",
             )
-        groups = {str(r["c"]): group_of(r) for r in rows}
-        ordered = sorted(rows, key=lambda r: _sort_key(r, groups))
-        total = len({str(r["c"]) for r in ordered})
         p = Page(page, self.page_size, total)
         if page < 1 or page > p.last:
             raise NotFound(
-                f"page {page} of {iri_to_curie(str(iri))} does not exist",
+                f"page {page} of {iri_to_curie(entity)} does not exist",
                 hint=f"pages run from 1 to {p.last}",
             )
-        keys = list(dict.fromkeys(str(r["c"]) for r in ordered))
         start = (page - 1) * self.page_size
         if after is not None:
-            start = self._start_after(keys, after, iri)
+            start = self._start_after(index, after, iri)
             p = Page(start // self.page_size + 1, self.page_size, total, after)
-        chosen = keys[start : start + self.page_size]
-        claims, kept = self._page_claims(chosen)
+        rows = index.page(entity, start, self.page_size)
+        groups = dict(rows)
+        chosen = [c for c, _ in rows]
+        claims, kept = self._page_claims(chosen, index)
         following = kept[-1].rsplit("/", 1)[-1] if len(kept) < len(chosen) or after else None
         p = Page(p.number, p.size, total, after, following, start + len(kept) < total)
         g += claims
         g += self._view(iri, p)
+        tallies = index.tallies(entity)
+        g += summary_graph(iri, self.document_url(iri), tallies, total)
+        named = {URIRef(t.value) for t in tallies if t.value}
+        named = {v for v in named if (v, RDFS.label, None) not in g}
+        if named:
+            g += self.construct(NAMES % " ".join(sorted(v.n3() for v in named)))
         return Document("entity", iri, g, self.base, p, {k: groups[k] for k in kept})
 
-    def _page_claims(self, chosen: list[str]) -> tuple[Graph, list[str]]:
+    def _page_claims(self, chosen: list[str], index: SummaryIndex) -> tuple[Graph, list[str]]:
         """The descriptions of the first of ``chosen`` that fit in ``page_bytes``, read ten
         claims first: at the head one claim can hold a hundred sentences, and reading all 50
         to keep five took longer than the rest of the page."""
@@ -221,11 +260,11 @@ class Documents:
         for chunk in (chosen[:10], chosen[10:]):
             if not chunk:
                 break
-            g = self.claims_graph(URIRef(k) for k in chunk)
+            g = self.shown_claims_graph(chunk, index)
             fitted, size = fit_bytes(g, chunk, self.page_bytes - used if self.page_bytes else 0,
                                      at_least_one=not kept)  # fmt: skip
             if len(fitted) < len(chunk):
-                g = self.claims_graph(URIRef(k) for k in fitted) if fitted else Graph()
+                g = self.shown_claims_graph(fitted, index) if fitted else Graph()
             claims += g
             kept += fitted
             used += size
@@ -233,15 +272,16 @@ class Documents:
                 break
         return claims, kept
 
-    def _start_after(self, keys: list[str], after: str, iri: URIRef) -> int:
+    def _start_after(self, index: SummaryIndex, after: str, iri: URIRef) -> int:
         """Where the page after claim ``after`` starts among an entity's ordered claims."""
         claim = str(self.mint.claim(segment(after)))
-        if claim not in keys:
+        at = index.position(str(iri), claim)
+        if at is None:
             raise NotFound(
                 f"claim {after!r} is not among the claims of {iri_to_curie(str(iri))}",
                 hint="follow the next link of the page before, or start again from page 1",
             )
-        return keys.index(claim) + 1
+        return at + 1
 
     def claim(self, key: str) -> Document:
         iri = self.mint.claim(segment(key))
@@ -293,6 +333,17 @@ class Documents:
                 f"{ident!r} is not a valid IRI or CURIE", hint="e.g. MONDO:0004976"
             )
         return iri
+
+    def shown_claims_graph(self, claims: list[str], index: SummaryIndex) -> Graph:
+        """Claims as entity pages show them: the evidence the index picks, and how much
+        evidence each has in all (``medkg:evidenceCount``)."""
+        shown = index.shown(claims)
+        pairs = " ".join(f"(<{c}> <{ev}>)" for c in claims for ev in shown.get(c, (0, []))[1])
+        values = " ".join(f"<{c}>" for c in claims)
+        g = self.construct(CLAIMS_SHOWN % (values, LABELLED, pairs))
+        for c, (n, _) in shown.items():
+            g.add((URIRef(c), MEDKG.evidenceCount, Literal(n)))
+        return g
 
     def claims_graph(self, claims: Iterable[URIRef], graphs: list[URIRef] | None = None) -> Graph:
         """Claims with their evidence, quotes, cited references, qc flags and term labels
@@ -364,19 +415,6 @@ def with_decimal_point(term: Any) -> Any:
     if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in str(term):
         return Literal(f"{term}.0", datatype=XSD.decimal)
     return term
-
-
-def group_of(row: dict[str, Any]) -> str:
-    """The entity document's group of a claim: affirmed, negated, or hypotheses (uncertain or
-    hypothetical claims, and drafts: claims no curator approved)."""
-    if not str(row["mod"]).endswith("/Asserted") or str(row.get("approved")) in ("false", "0"):
-        return "hypotheses"
-    return "negatedClaims" if str(row["neg"]) in ("true", "1") else "affirmedClaims"
-
-
-def _sort_key(row: dict[str, Any], groups: dict[str, str]) -> tuple[int, str, str, str, str]:
-    order = jsonld.NEST_KEYS.index(groups[str(row["c"])])
-    return (order, str(row["dir"]), str(row["p"]), str(row["other"]), str(row["c"]))
 
 
 def _medkg(base: str) -> str:

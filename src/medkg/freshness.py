@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from medkg.build import (
     build_into,
     claim_paths,
+    dataset_version,
     ensure_built,
     input_fingerprint,
     recorded_fingerprint,
@@ -24,6 +25,7 @@ from medkg.config import Settings
 from medkg.errors import ConfigError, MedkgError
 from medkg.sources.registry import read_sources
 from medkg.store import Store
+from medkg.summaries import open_index, write_summaries
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,23 @@ def ensure_current(store: Store, settings: Settings) -> Freshness:
         log.error("%s", reason)
         return Freshness("stale", reason)
     return Freshness("rebuilt")
+
+
+def ensure_summaries(store: Store, settings: Settings) -> bool:
+    """Write the entity summaries beside a store that has none for its version (built by an
+    older medkg, or a build killed between its swap and its summaries); True if written."""
+    if not store.capabilities.supports_update or store.side_folder() is None:
+        return False
+    version = dataset_version(store, settings)
+    index = open_index(store, version)
+    if index is not None:
+        index.close()
+        return False
+    if version is None:
+        return False
+    log.warning("the store has no entity summaries for version %s: writing them", version)
+    write_summaries(store, version)
+    return True
 
 
 def rebuild(store: Store, settings: Settings) -> None:

@@ -112,22 +112,11 @@ def _narrow_anchor(
 ) -> str:
     """``head`` with its anchor subquery (if any) cut to the page's values of ``key`` (not cut
     when ``size`` is None), the parameters it uses bound inside it."""
-    at = where_brace(head)
-    if at is None:
+    span = anchor_span(head, key)
+    if span is None:
         return head
-    tokens = iter_tokens(head[at + 1 :])
-    first, second = next(tokens, None), next(tokens, None)
-    if not (first and second and first.text == "{" and second.text.upper() == "SELECT"):
-        return head
-    start, depth, end = at + 2 + first.start, 1, None
-    for tok in tokens:
-        depth += {"{": 1, "}": -1}.get(tok.text, 0)
-        if depth == 0:
-            end = at + 1 + tok.start
-            break
+    start, end = span
     sub = head[start:end]
-    if end is None or not re.search(rf"\?{re.escape(key)}\b", sub):
-        return head
     if size is not None:
         sub = sub[: solution_modifiers(sub)].rstrip()
     if after is not None:
@@ -143,6 +132,51 @@ def _narrow_anchor(
     sub = bind_values(sub, used)
     cut = f"ORDER BY ?{key} LIMIT {size + 2} " if size is not None else ""
     return f"{head[:start]} {sub} {cut}{head[end:]}"
+
+
+def anchor_span(text: str, key: str) -> tuple[int, int] | None:
+    """Where the anchor subquery (the ``SELECT`` that opens the WHERE group inside its own
+    braces and selects ``key``) starts and ends in ``text``, or None if it has none.
+
+    >>> text = "SELECT ?c { { SELECT ?c { ?c ?p ?e } } ?c ?q ?o }"
+    >>> start, end = anchor_span(text, "c")
+    >>> text[start:end]
+    ' SELECT ?c { ?c ?p ?e } '
+    """
+    at = where_brace(text)
+    if at is None:
+        return None
+    tokens = iter_tokens(text[at + 1 :])
+    first, second = next(tokens, None), next(tokens, None)
+    if not (first and second and first.text == "{" and second.text.upper() == "SELECT"):
+        return None
+    start, depth, end = at + 2 + first.start, 1, None
+    for tok in tokens:
+        depth += {"{": 1, "}": -1}.get(tok.text, 0)
+        if depth == 0:
+            end = at + 1 + tok.start
+            break
+    if end is None or not re.search(rf"\?{re.escape(key)}\b", text[start:end]):
+        return None
+    return start, end
+
+
+def with_anchor_values(text: str, key: str, values: Sequence[Node]) -> str | None:
+    """``text`` with its anchor subquery replaced by a ``VALUES`` block of ``key``: the page's
+    values of the anchor read from an index instead of computed (None if it has no anchor).
+
+    >>> with_anchor_values("SELECT ?c { { SELECT ?c { ?c ?p ?e } } ?c ?q ?o }", "c",
+    ...                    [URIRef("http://x/1")])
+    'SELECT ?c { VALUES ?c { <http://x/1> } ?c ?q ?o }'
+    """
+    span = anchor_span(text, key)
+    if span is None:
+        return None
+    start, end = span
+    opening = text.rindex("{", 0, start)
+    closing = text.index("}", end)
+    block = f"VALUES ?{key} {{ {' '.join(term_text(v) for v in values)} }}"
+    return f"{text[:opening]}{block}{text[closing + 1 :]}"
 
 
 def solution_modifiers(text: str) -> int:

@@ -157,10 +157,16 @@ class NamedQuery:
         return encode_cursor(self.name, terms)
 
     def run_page(
-        self, store: Store, raw: dict[str, str], size: int, cursor: str | None = None
+        self,
+        store: Store,
+        raw: dict[str, str],
+        size: int,
+        cursor: str | None = None,
+        page: tuple[str, dict[str, Node]] | None = None,
     ) -> tuple[QueryResult, str | None]:
-        """One page of the answer, and the cursor of the next page (None on the last)."""
-        text, bound = self.page(raw, size, cursor)
+        """One page of the answer, and the cursor of the next page (None on the last); the
+        page's text and bindings are ``page`` when given (as ``page()`` would give them)."""
+        text, bound = page or self.page(raw, size, cursor)
         result = store.query(text, bindings=bound)
         rows = list(result.rows)
         following = self.next_cursor(result.variables, rows, size)

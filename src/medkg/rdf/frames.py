@@ -38,7 +38,13 @@ VIEW: dict[str, Any] = {
     "@embed": "@always",
     **{k: NEVER for k in ("first", "previous", "next", "last")},
 }
+SUMMARY: dict[str, Any] = {
+    "@embed": "@always",
+    "tally": {"@embed": "@always", **{k: NEVER for k in ("dimension", "tallyOf", "claimGroup")}},
+}
 EMBEDDED_TYPES = (
+    MEDKG.ClaimSummary,
+    MEDKG.Tally,
     MEDKG.Evidence,
     MEDKG.Reference,
     MEDKG.Section,
@@ -73,7 +79,7 @@ def assemble(
     elif kind == "article":
         shape = {**ARTICLE, "@id": str(root)}
     else:
-        shape = {"@id": str(root), "@embed": "@never", "view": VIEW}
+        shape = {"@id": str(root), "@embed": "@never", "view": VIEW, "claimSummary": SUMMARY}
     found = jsonld.frame(expanded, shape, base)
     if kind == "contradiction":  # members are placed below, with their evidence
         claims = {c for c in claims if (root, MEDKG.member, c) in graph}

@@ -196,13 +196,29 @@ def to_expanded(graph: Graph) -> list[dict[str, Any]]:
     return jsonld.from_rdf(dataset, {**OPTIONS, "useNativeTypes": True})
 
 
+class _Expanded(list):
+    """JSON-LD that is expanded already (``to_expanded``'s), for ``_Framer``."""
+
+
+class _Framer(jsonld.JsonLdProcessor):
+    """pyld's framing, without expanding an input that is expanded already: a document is
+    framed three times, and expanding its input again each time was more than half of pyld's
+    time (ALS's first page at 100k synthetic claims: 1.17 s of CPU before, 0.9 s after)."""
+
+    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
+        if isinstance(input_, _Expanded):  # a copy: framing may change its input
+            return json.loads(json.dumps(input_))
+        return super().expand(input_, options)
+
+
 def frame(
     expanded: list[dict[str, Any]], shape: dict[str, Any], base: str = DEFAULT_BASE
 ) -> list[dict[str, Any]]:
-    """The nodes matching ``shape`` (a frame without ``@context``), framed and compacted."""
+    """The nodes matching ``shape`` (a frame without ``@context``), framed and compacted;
+    ``expanded`` is expanded JSON-LD (as ``to_expanded`` gives it)."""
     ctx = context(base)
-    framed = jsonld.frame(
-        expanded,
+    framed = _Framer().frame(
+        _Expanded(expanded),
         {"@context": ctx, **shape},
         {**OPTIONS, "omitDefault": True, "omitGraph": False, "pruneBlankNodeIdentifiers": True},
     )

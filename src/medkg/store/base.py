@@ -13,6 +13,11 @@ from rdflib.term import Node
 Quad = tuple[Node, Node, Node, URIRef]
 Row = tuple[Node | None, ...]
 Progress = Callable[[int], None]
+#: called by ``replace_dataset`` with the new store, loaded, before it is swapped in
+Prepare = Callable[["Store"], object]
+#: files beside a store's data in its folder, derived from its content (e.g. the summaries):
+#: they move with the folder when a build swaps it in, and a write to the store removes them
+SIDE_FILES = "medkg-side-*"
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Store(Protocol):
         drop_prefix: str | None = None,
         progress: Progress | None = None,
         union_included: bool = False,
+        prepare: Prepare | None = None,
     ) -> None:
         """Replace the graphs whose IRI starts with ``drop_prefix`` by the quads of an N-Quads
         file (every quad in a named graph), as atomically as the backend can; see each
@@ -105,7 +111,16 @@ class Store(Protocol):
 
         A store with ``capabilities.stored_union`` adds each triple to the default graph; with
         ``union_included`` the file already has those lines (``bulk.write_quads`` writes them),
-        which saves a pass over the data. Triple lines are ignored by other stores."""
+        which saves a pass over the data. Triple lines are ignored by other stores.
+
+        ``prepare`` is called with the new store once it holds the data and before readers see
+        it (a store swapped in whole passes its new folder: side files written there move
+        with it); a store replaced in place passes itself."""
+        ...
+
+    def side_folder(self) -> Path | None:
+        """The folder whose data this handle reads, where side files (``SIDE_FILES``) live;
+        None for a store with no folder of its own (in memory, remote)."""
         ...
 
     def graph_names(self) -> list[URIRef]: ...

@@ -15,7 +15,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from medkg.errors import Location, QuerySyntaxError, StoreError
-from medkg.store.base import Capabilities, Progress, Quad, QueryResult
+from medkg.store.base import Capabilities, Prepare, Progress, Quad, QueryResult
 from medkg.store.rdflib_sparql import prepare_query, prepare_update
 from medkg.store.rewrite import absolute_bases, locate_syntax_error
 from medkg.terms import to_triple
@@ -112,6 +112,7 @@ class MemoryStore:
         drop_prefix: str | None = None,
         progress: Progress | None = None,
         union_included: bool = False,
+        prepare: Prepare | None = None,
     ) -> None:
         """Parse the file into a copy of the other graphs, then swap (for small data only).
         rdflib's union is a set already: triple lines (a stored union) are skipped."""
@@ -130,6 +131,8 @@ class MemoryStore:
             if progress:
                 progress(nquads.stat().st_size)
             self.ds = staged
+        if prepare is not None:
+            prepare(self)
 
     def graph_names(self) -> list[URIRef]:
         return sorted(
@@ -144,6 +147,9 @@ class MemoryStore:
         if graph is None:
             return sum(1 for _ in self.ds.quads((None, None, None, None)))
         return len(self.ds.graph(graph))
+
+    def side_folder(self) -> Path | None:
+        return None  # no folder of its own: nothing is kept beside the data
 
     def close(self) -> None:
         pass

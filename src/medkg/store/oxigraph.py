@@ -25,7 +25,9 @@ from rdflib.term import Node
 
 from medkg.errors import BadRequest, Location, QueryEvaluationError, QuerySyntaxError, StoreError
 from medkg.store.base import (
+    SIDE_FILES,
     Capabilities,
+    Prepare,
     Progress,
     Quad,
     QueryResult,
@@ -79,6 +81,8 @@ class OxigraphStore:
         self.selector = selector
         self.path = path
         self.read_only = read_only  # why this store is open read-only, if it is
+        # the folder this handle reads (the link's target when opened): side files live there
+        self.folder = Path(versioned(path)) if path is not None else None
         self._write_lock = threading.Lock()
         self._snapshots = itertools.count()
         self._links: Held | None = None  # see _link_snapshot
@@ -183,6 +187,7 @@ class OxigraphStore:
             self.ox.update(text, base_iri=base_iri)
 
         with self._write_lock:
+            self.drop_side_files()
             if run_with_union_resync(run, sparql, SyntaxError):
                 return
         # neither text parsed, so the client's is wrong: find where in it
@@ -196,6 +201,7 @@ class OxigraphStore:
         self.check_writable()
         text = replace_update(graphs, self.graph_names(), drop_prefix, union=True)
         with self._write_lock:
+            self.drop_side_files()
             self.ox.update(text)  # one update = one transaction: all of it or nothing
 
     def replace_dataset(
@@ -204,6 +210,7 @@ class OxigraphStore:
         drop_prefix: str | None = None,
         progress: Progress | None = None,
         union_included: bool = False,
+        prepare: Prepare | None = None,
     ) -> None:
         """Bulk-load into a fresh store beside this one, then swap it in.
 
@@ -217,11 +224,20 @@ class OxigraphStore:
         with self._write_lock:
             if self.path is None:
                 self.ox = self._load(None, nquads, drop_prefix, progress, union_included)
+                if prepare is not None:
+                    prepare(self)
                 return
             remove_leftovers(self.path)
             with held(sibling(self.path, f".building-{os.getpid()}")) as building:
-                self._load(building, nquads, drop_prefix, progress, union_included)
-                self._swap(building)  # the new store's handle was dropped on return
+                fresh = self._load(building, nquads, drop_prefix, progress, union_included)
+                if prepare is not None:  # e.g. the summaries, written into the new folder
+                    built = OxigraphStore(fresh, self.selector)
+                    built.folder = building
+                    prepare(built)
+                    del built
+                del fresh
+                gc.collect()
+                self._swap(building)
 
     def _load(
         self,
@@ -281,11 +297,24 @@ class OxigraphStore:
         finally:
             recover(self.path)
             self.ox = ox.Store(versioned(self.path))
+            self.folder = Path(versioned(self.path))
         step("reopened")
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         step("removed")
         log.info("swapped in the new store in %.1fs", time.perf_counter() - swapping)
+
+    def side_folder(self) -> Path | None:
+        return self.folder
+
+    def drop_side_files(self) -> None:
+        """Remove the side files derived from this store's content before it is written:
+        they would describe data it no longer holds (a build writes them again)."""
+        if self.folder is None:
+            return
+        for side in self.folder.glob(SIDE_FILES):
+            side.unlink(missing_ok=True)
+            log.info("removed %s: the store is being written", side.name)
 
     def graph_names(self) -> list[URIRef]:
         return sorted(

@@ -39,6 +39,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from medkg.errors import ConfigError, Location, QuerySyntaxError, StoreError
 from medkg.store.base import (
     Capabilities,
+    Prepare,
     Progress,
     Quad,
     QueryResult,
@@ -216,6 +217,7 @@ class SparqlStore:
         drop_prefix: str | None = None,
         progress: Progress | None = None,
         union_included: bool = False,
+        prepare: Prepare | None = None,
     ) -> None:
         """One streamed SPARQL Update: atomic on Oxigraph, but the endpoint holds the whole
         update in memory, so beyond ~100k claims load the N-Quads file with the store's own
@@ -232,6 +234,8 @@ class SparqlStore:
                 add_union=union and not union_included,
             )
         )
+        if prepare is not None:
+            prepare(self)
 
     def post_update(self, chunks: Iterable[str]) -> None:
         """Send one SPARQL Update as ``application/sparql-update`` (one request).
@@ -270,6 +274,9 @@ class SparqlStore:
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")
         rows = list(result.rows)
         return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+    def side_folder(self) -> Path | None:
+        return None  # no folder of its own: nothing is kept beside the data
 
     def close(self) -> None:
         pass

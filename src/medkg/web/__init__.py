@@ -10,7 +10,7 @@ from flask import Flask
 
 from medkg.build import dataset_version
 from medkg.config import Settings, load_settings
-from medkg.freshness import Freshness, ensure_current
+from medkg.freshness import Freshness, ensure_current, ensure_summaries
 from medkg.store import Store, open_store
 
 
@@ -37,6 +37,8 @@ def create_app(
     settings = settings or load_settings()
     store = store or open_store(settings.store, settings.root_path)
     freshness = ensure_current(store, settings) if build else Freshness("unchecked")
+    if build:
+        ensure_summaries(store, settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     state = AppState(settings, store, freshness=freshness)

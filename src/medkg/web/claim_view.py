@@ -97,6 +97,7 @@ class ClaimView:
     flags: list[str]
     evidence: list[EvidenceView] = field(default_factory=list)
     status: str = "approved"
+    evidence_count: int | None = None  # all of its evidence, where a page shows a few
 
     @property
     def group(self) -> str:
@@ -168,6 +169,7 @@ class Reader:
             flags=[str(f) for f in as_list(node.get("qcFlag"))],
             evidence=evidence,
             status=claim_status(node.get("curationStatus")),
+            evidence_count=int(node["evidenceCount"]) if "evidenceCount" in node else None,
         )
 
     def evidence(self, node: dict[str, Any]) -> EvidenceView:

@@ -25,6 +25,7 @@ from medkg.formats import Format
 from medkg.rdf import frames, jsonld
 from medkg.vocab import MEDKG
 from medkg.web.claim_view import ClaimView, EvidenceView, Reader, Ref, Term, as_list
+from medkg.web.entity_summary import read_summary
 from medkg.web.state import state
 
 #: the groups of an entity page, in the order shown: what sources deny comes first, since a
@@ -61,6 +62,7 @@ def entity_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
         "entity.html",
         doc=doc,
         term=term,
+        counted=read_summary(data, reader, list(GROUPS)),
         summary=summarise(c for c, _ in claims),
         by_predicate={g: by_predicate(cs) for g, cs in grouped.items()},
         csv=csv_link(term.curie if term else ""),

@@ -15,6 +15,7 @@ import time
 import pyoxigraph as ox
 from flask import Response, request, url_for
 
+from medkg.anchored import page_text
 from medkg.config import Settings
 from medkg.endpoint.job import Job
 from medkg.endpoint.writers import SOLUTION_WRITERS
@@ -47,7 +48,7 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
     e = endpoint()
     # the endpoint's row cap bounds a page too: a smaller page, and a next link
     size = min(page_size(raw.get("page_size"), state().settings), e.settings.max_rows)
-    text, bound = named.page(raw, size, raw.get("cursor") or None)
+    text, bound, anchored = page_text(named, raw, size, e.store, state().settings.base_iri)
     sparql.screened_text(text)
     fmt = sparql.choose_formats("SELECT")["results"]
     assert fmt is not None, "choose_formats raises when no results format is acceptable"
@@ -82,6 +83,7 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
     response.headers["X-Medkg-Page-Size"] = str(size)
     response.headers["X-Medkg-Max-Rows"] = str(e.settings.max_rows)
     response.headers["X-Medkg-Query-Ms"] = f"{seconds * 1000:.1f}"
+    response.headers["X-Medkg-Anchor"] = "summaries" if anchored else "query"
     response.headers["Vary"] = "Accept, Accept-Encoding"
     if following and cursor:
         response.headers["Link"] = f'<{following}>; rel="next"'

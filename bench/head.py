@@ -1,0 +1,167 @@
+"""The head mix: what users ask, the entities most claims are about, asked most.
+
+    python -m bench.head --corpus DIR --medkg-store DIR --ox-store DIR [--seconds 10]
+
+A Zipf mix (weight 1/rank) over the 200 subjects with the most claims, uncached (medkg's result
+and document caches off), 8 clients, for medkg's entity document (JSON-LD), the named query
+``claims-about-entity``'s first page and the entity's HTML page, beside ``oxigraph serve``
+running the query medkg's page would run without its summaries (the first page's text, bound).
+``bench.scale`` prints it as its headline; run alone it serves stores built already.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from bench.http_load import LoadResult, PeakRss, cpu_seconds, run_gets
+from medkg.queries import find_query
+from medkg.store.rewrite import bind_values
+from medkg.vocab import iri_to_curie
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAD = 200
+CLIENTS = 8
+MOST_CLAIMED = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX medkg: <https://w3id.org/medkg/>
+SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a medkg:Claim ; rdf:subject ?s }
+GROUP BY ?s ORDER BY DESC(?n) LIMIT %d"""
+JSON = "application/sparql-results+json"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One kind of request of the mix: a path per entity and the Accept header."""
+
+    name: str
+    accept: str
+
+    def path(self, curie: str) -> str:
+        if self.name == "named query first page":
+            return "/api/queries/claims-about-entity?" + urlencode({"entity": curie})
+        return f"/entity/{curie}"
+
+
+ASKS = (
+    Ask("entity document", "application/ld+json"),
+    Ask("named query first page", JSON),
+    Ask("entity page (HTML)", "text/html"),
+)
+#: what medkg's server needs for an uncached run
+UNCACHED = {"MEDKG_RESULT_CACHE_MB": "0", "MEDKG_DOCUMENT_CACHE": "0"}
+
+
+def most_claimed(query_url: str, n: int = HEAD) -> list[tuple[str, int]]:
+    """The ``n`` subjects with the most claims, asked of a SPARQL endpoint."""
+    r = requests.get(
+        query_url, params={"query": MOST_CLAIMED % n}, headers={"Accept": JSON}, timeout=600
+    )
+    r.raise_for_status()
+    rows = r.json()["results"]["bindings"]
+    return [(b["s"]["value"], int(b["n"]["value"])) for b in rows]
+
+
+def zipf_mix(entities: Sequence[str], n: int = 2000, seed: int = 7) -> list[str]:
+    """``n`` draws from ``entities`` with weight 1/rank: the head is asked most."""
+    weights = [1 / rank for rank in range(1, len(entities) + 1)]
+    return random.Random(seed).choices(list(entities), weights, k=n)
+
+
+def equivalent_query(curie: str, size: int = 100) -> str:
+    """The text medkg's query path runs for the named query's first page (no summaries)."""
+    named = find_query(ROOT, "claims-about-entity")
+    text, bound = named.page({"entity": curie}, size, None)
+    return bind_values(text, bound)
+
+
+def run_medkg(base: str, mix: Sequence[str], ask: Ask, seconds: float) -> LoadResult:
+    return run_gets(base, [ask.path(c) for c in mix], CLIENTS, seconds, ask.accept)
+
+
+def run_oxigraph(query_url: str, mix: Sequence[str], seconds: float) -> LoadResult:
+    texts = {c: equivalent_query(c) for c in set(mix)}
+    path = query_url.split("//", 1)[1].partition("/")[2]
+    paths = [f"/{path}?{urlencode({'query': texts[c]})}" for c in mix]
+    return run_gets(query_url, paths, CLIENTS, seconds, JSON)
+
+
+def row(server: str, what: str, r: LoadResult, cpu: float) -> str:
+    per = cpu / max(1, len(r.latencies) + r.errors) * 1000
+    return (
+        f"| {server} | {what} | {r.rate:,.1f} | {r.p50 * 1000:,.1f} | "
+        f"{r.percentile(99) * 1000:,.1f} | {r.errors} | {cpu:,.1f} s ({per:,.1f} ms/req) |"
+    )
+
+
+HEADER = (
+    "| server | request (Zipf over the 200 most-claimed subjects, 8 clients, uncached) | "
+    "req/s | p50 ms | p99 ms | errors | server CPU |\n|---|---|---|---|---|---|---|"
+)
+
+
+@contextmanager
+def cpu_of(rss: PeakRss) -> Iterator[list[float]]:
+    """The CPU seconds the served process tree spends inside the block (in ``out[0]``)."""
+    out = [0.0]
+    before = cpu_seconds(rss.proc)
+    yield out
+    out[0] = cpu_seconds(rss.proc) - before
+
+
+def head_mix(
+    corpus: Path, medkg_store: Path, ox_store: Path, seconds: float
+) -> dict[str, LoadResult]:
+    """Serve both stores in turn and run the mix; print the headline table."""
+    from bench.scale import BIN, free_port, serving  # scale imports this module
+
+    port = free_port()
+    ox = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(ox_store),
+          "--bind", f"127.0.0.1:{port}"]  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    results: dict[str, LoadResult] = {}
+    with serving(ox, url + "?query=ASK%7B%7D") as rss:
+        head = most_claimed(url)
+        mix = zipf_mix([iri_to_curie(s) for s, _ in head])
+        print(f"\nhead: {iri_to_curie(head[0][0])} is the subject of {head[0][1]:,} claims; "
+              f"rank {len(head)}: {head[-1][1]:,}")  # fmt: skip
+        print(HEADER)
+        with cpu_of(rss) as cpu:
+            results["oxigraph"] = run_oxigraph(url, mix, seconds)
+        print(row("oxigraph serve", "equivalent query (first page)", results["oxigraph"], cpu[0]))
+    env = {"MEDKG_ROOT": str(corpus), "MEDKG_STORE": f"oxigraph:{medkg_store}", **UNCACHED}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with serving([str(BIN / "medkg"), "serve", "--port", str(port)], base + "/health", env) as rss:
+        for ask in ASKS:
+            with cpu_of(rss) as cpu:
+                results[ask.name] = run_medkg(base, mix, ask, seconds)
+            print(row("medkg", ask.name, results[ask.name], cpu[0]), flush=True)
+    ox_rate = results["oxigraph"].rate
+    for ask in ASKS:
+        r = results[ask.name]
+        times = f"{r.rate / ox_rate:,.1f}x" if ox_rate else "oxigraph answered none"
+        print(f"target {ask.name}: p50 {r.p50 * 1000:,.1f} ms (< 100), p99 "
+              f"{r.percentile(99) * 1000:,.1f} ms (< 1000), {r.errors} errors, "
+              f"{times} oxigraph serve's req/s (>= 50x)")  # fmt: skip
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--medkg-store", type=Path, required=True)
+    parser.add_argument("--ox-store", type=Path, required=True)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    head_mix(args.corpus, args.medkg_store, args.ox_store, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

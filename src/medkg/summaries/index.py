@@ -1,0 +1,179 @@
+"""The summary index: a SQLite file (or an in-memory database) read by the first pages.
+
+Tables: ``claim`` (id in the order of the claim IRIs, so ordering by id is ordering by IRI as
+SPARQL does; the claim's group on entity pages), ``entity``, ``about`` (entity, claim, and the
+claim's position on the entity's page, NULL when the entity is only the claim's disease
+context) and ``tally`` (counts per entity by group, predicate, role and source).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import URIRef
+
+from medkg.rdf.jsonld import NEST_KEYS
+from medkg.store.base import Store
+from medkg.vocab import MEDKG
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "medkg-side-summaries.sqlite"
+SCHEMA_VERSION = "2"
+#: evidence shown per claim on entity pages (the claim's own page shows all): at the head one
+#: claim is restated by thousands of sentences, and ten such claims took 23 s to describe
+EVIDENCE_SHOWN = 3
+#: the anchor the ``about`` table was computed as (``claims-about-entity``'s, see queries/)
+ANCHOR = (
+    "SELECT DISTINCT ?entity ?claim WHERE { { ?claim rdf:subject ?entity } UNION "
+    "{ ?claim rdf:object ?entity } UNION { ?claim medkg:diseaseContext ?entity } }"
+)
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, grp INTEGER NOT NULL,
+                    evidence INTEGER NOT NULL);
+CREATE TABLE shown (claim INTEGER NOT NULL, evidence TEXT NOT NULL,
+                    PRIMARY KEY (claim, evidence)) WITHOUT ROWID;
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
+CREATE TABLE about (entity INTEGER NOT NULL, claim INTEGER NOT NULL, pos INTEGER,
+                    PRIMARY KEY (entity, claim)) WITHOUT ROWID;
+CREATE TABLE tally (entity INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,
+                    grp INTEGER NOT NULL, n INTEGER NOT NULL);
+"""
+INDEXES = """
+CREATE UNIQUE INDEX claim_iri ON claim (iri);
+CREATE INDEX about_pos ON about (entity, pos) WHERE pos IS NOT NULL;
+CREATE INDEX tally_entity ON tally (entity);
+"""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Claims about an entity counted along one dimension (``group``, ``predicate``, ``role``,
+    ``source``), for one value of it, in one group of the page (``group`` None: all groups)."""
+
+    dim: str
+    value: str
+    group: str | None
+    count: int
+
+
+class SummaryIndex:
+    """Read the summaries of one dataset version (a connection per index: open, read, close)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        self.version = meta.get("version")
+        self.anchor = meta.get("anchor")
+        self.schema = meta.get("schema")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def entity_id(self, entity: str) -> int | None:
+        row = self.db.execute("SELECT id FROM entity WHERE iri = ?", (entity,)).fetchone()
+        return int(row[0]) if row else None
+
+    def total(self, entity: str) -> int:
+        """Claims on the entity's pages (it is their subject or object)."""
+        return sum(t.count for t in self.tallies(entity) if t.dim == "group")
+
+    def page(self, entity: str, start: int, size: int) -> list[tuple[str, str]]:
+        """Claim IRIs and their groups at positions ``start`` to ``start + size`` of the page
+        order (a range of an index: page 1000 costs what page 1 costs)."""
+        rows = self.db.execute(
+            "SELECT c.iri, c.grp FROM about a JOIN claim c ON c.id = a.claim "
+            "WHERE a.entity = (SELECT id FROM entity WHERE iri = ?) AND a.pos >= ? "
+            "ORDER BY a.pos LIMIT ?",
+            (entity, start, size),
+        )
+        return [(iri, NEST_KEYS[grp]) for iri, grp in rows]
+
+    def position(self, entity: str, claim: str) -> int | None:
+        """Where ``claim`` is in the entity's page order, or None if it is not listed there."""
+        row = self.db.execute(
+            "SELECT a.pos FROM about a WHERE a.entity = (SELECT id FROM entity WHERE iri = ?) "
+            "AND a.claim = (SELECT id FROM claim WHERE iri = ?)",
+            (entity, claim),
+        ).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def about(self, entity: str, start: str | None, limit: int) -> list[str]:
+        """The first ``limit`` claims about the entity (the named query's anchor) in IRI
+        order, from the claim ``start`` on (included) when given."""
+        first = 0
+        if start is not None:
+            row = self.db.execute("SELECT MIN(id) FROM claim WHERE iri >= ?", (start,)).fetchone()
+            if row[0] is None:
+                return []
+            first = int(row[0])
+        rows = self.db.execute(
+            "SELECT c.iri FROM about a JOIN claim c ON c.id = a.claim "
+            "WHERE a.entity = (SELECT id FROM entity WHERE iri = ?) AND a.claim >= ? "
+            "ORDER BY a.claim LIMIT ?",
+            (entity, first, limit),
+        )
+        return [iri for (iri,) in rows]
+
+    def shown(self, claims: list[str]) -> dict[str, tuple[int, list[str]]]:
+        """Per claim: how much evidence it has, and the evidence its entity pages show (the
+        first ``EVIDENCE_SHOWN`` by IRI)."""
+        out: dict[str, tuple[int, list[str]]] = {}
+        for claim in claims:
+            row = self.db.execute("SELECT id, evidence FROM claim WHERE iri = ?", (claim,))
+            found = row.fetchone()
+            if found is None:
+                continue
+            evidence = self.db.execute(
+                "SELECT evidence FROM shown WHERE claim = ? ORDER BY evidence", (found[0],)
+            )
+            out[claim] = (int(found[1]), [ev for (ev,) in evidence])
+        return out
+
+    def tallies(self, entity: str) -> list[Tally]:
+        """The entity's tallies: by group, predicate (and group), role and source (the most
+        frequent sources), largest first."""
+        rows = self.db.execute(
+            "SELECT dim, value, grp, n FROM tally "
+            "WHERE entity = (SELECT id FROM entity WHERE iri = ?) "
+            "ORDER BY dim, n DESC, value, grp",
+            (entity,),
+        )
+        return [Tally(d, v, NEST_KEYS[g] if g >= 0 else None, n) for d, v, g, n in rows]
+
+
+def stored_version(store: Store, base: str) -> str | None:
+    """The dataset version the store's last build recorded (``medkg:version``), or None."""
+    ds = URIRef(base + "dataset")
+    result = store.query(f"SELECT ?v WHERE {{ {ds.n3()} {MEDKG.version.n3()} ?v }} LIMIT 1")
+    rows = list(result.rows)
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def index_path(store: Store) -> Path | None:
+    """Where the store's summary file lives (inside its versioned folder), if it has one."""
+    folder = store.side_folder()
+    return folder / FILE_NAME if folder is not None else None
+
+
+def open_index(store: Store, version: str | None) -> SummaryIndex | None:
+    """The store's summary index if it describes ``version`` of the dataset (the store's as
+    read now), else None (the caller computes what it needs from the store)."""
+    path = index_path(store)
+    if path is None or version is None or not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        index = SummaryIndex(db)
+    except sqlite3.Error as e:
+        log.warning("the summary index %s cannot be read (%s): answering from the store", path, e)
+        return None
+    if index.version != version or index.schema != SCHEMA_VERSION:
+        index.close()
+        return None
+    return index
