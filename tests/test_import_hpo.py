@@ -296,3 +296,27 @@ def test_include_iea_imports_the_iea_rows(tmp_path: Path) -> None:
             "http://purl.obolibrary.org/obo/ECO_0000501",
         )
     ]
+
+
+def test_claims_about_entity_lists_curated_claims_without_a_quote(
+    store: Store, project: Path
+) -> None:
+    from medkg.queries import get_query, to_text
+
+    query = get_query(project, "claims-about-entity")
+    result = query.run(store, {"entity": "HP:0001347"})
+    rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+    curated = [r for r in rows if r["source"] == "medkg:source/hpo-annotations"]
+    assert [(r["subject"], r["quote"], r["references"], r["status"]) for r in curated] == [
+        ("http://www.orpha.net/ORDO/Orphanet_803", "", "ORPHA:803", "medkg:Approved")
+    ]
+    article = [r for r in rows if r["source"].startswith("medkg:article/")]
+    assert article and all(r["quote"] and r["subject"] == "MONDO:0004976" for r in article)
+    # keyset paging (order: claim, evidence) walks the same rows, the curated one among them
+    paged, cursor = [], None
+    while True:
+        page, cursor = query.run_page(store, {"entity": "HP:0001347"}, 1, cursor)
+        paged += [tuple(map(to_text, r))[1:3] for r in page.rows][:1]
+        if cursor is None:
+            break
+    assert paged == [(r["claim"], r["evidence"]) for r in rows]
