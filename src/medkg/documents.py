@@ -66,9 +66,16 @@ CLAIMS_OF = """SELECT DISTINCT ?c ?dir ?neg ?mod ?p ?other ?approved WHERE {
 LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:diseaseContext, \
 medkg:anatomicalContext, medkg:unit))"
 
+# a claim's peers (other sources' claims of the same proposition, ``medkg.peers``) come with
+# what their line says: polarity, subject, frequency, each evidence's source and code
+PEER = "FILTER(?pp IN (rdf:subject, medkg:negated, medkg:frequency, medkg:frequencyCount, \
+medkg:frequencyTotal, medkg:frequencyPercent))"
+
 CLAIMS = """CONSTRUCT {
   ?c ?cp ?co . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
-  ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
+  ?term rdfs:label ?tl . ?art dcterms:title ?at . ?art medkg:attribution ?aa . ?grp ?gp ?go .
+  ?peer ?pp ?po . ?peer medkg:evidence ?pev . ?pev medkg:source ?ps . ?pev medkg:evidenceCode ?pc .
+  ?ps dcterms:title ?pt . ?ps medkg:attribution ?pa . ?pf rdfs:label ?pfl .
 } WHERE {
   VALUES ?c { %s }
   { ?c ?cp ?co }
@@ -77,8 +84,14 @@ CLAIMS = """CONSTRUCT {
   UNION { ?c medkg:evidence/oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
   UNION { ?c medkg:evidence/cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
   UNION { ?c medkg:evidence/medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?c medkg:evidence/medkg:source ?art . ?art medkg:attribution ?aa }
   UNION { ?grp medkg:member ?c ; ?gp ?go }
   UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
+  UNION { ?c medkg:samePropositionAs ?peer . ?peer ?pp ?po . %s }
+  UNION { ?c medkg:samePropositionAs ?peer . ?peer medkg:evidence ?pev .
+          ?pev medkg:source ?ps . OPTIONAL { ?pev medkg:evidenceCode ?pc }
+          OPTIONAL { ?ps dcterms:title ?pt } OPTIONAL { ?ps medkg:attribution ?pa } }
+  UNION { ?c medkg:samePropositionAs/medkg:frequency ?pf . ?pf rdfs:label ?pfl }
 }"""
 
 EVIDENCE = """CONSTRUCT {
@@ -96,13 +109,15 @@ EVIDENCE = """CONSTRUCT {
           FILTER(BOUND(?tl)) }
 }"""
 
-NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
+NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt .
+  ?back medkg:source ?src . ?src medkg:attribution ?aa . }
 WHERE {
   VALUES ?n { %s }
   { ?n ?p ?o }
   UNION { ?n ?down ?x . ?x ?xp ?xo . FILTER(?down IN (medkg:section, medkg:reference)) }
   UNION { ?back ?bp ?n . FILTER(?bp IN (medkg:source, cito:citesAsEvidence, medkg:reference))
           OPTIONAL { ?back dcterms:title ?bt } }
+  UNION { ?back cito:citesAsEvidence ?n ; medkg:source ?src . ?src medkg:attribution ?aa }
 }"""
 
 
@@ -301,7 +316,7 @@ class Documents:
         if not values:
             return Graph()
         names = [str(g) for g in graphs] if graphs else None
-        return self.construct(CLAIMS % (values, LABELLED), default_graphs=names)
+        return self.construct(CLAIMS % (values, LABELLED, PEER), default_graphs=names)
 
     def document_url(
         self, iri: URIRef, page: int | None = None, after: str | None = None
