@@ -401,8 +401,14 @@ def test_curated_claim_page_points_back_at_the_article(client: Any, store: Store
     assert ATTRIBUTION in text
 
 
-def test_reference_page_of_a_curated_reference_carries_the_attribution(client: Any) -> None:
+def test_reference_and_evidence_pages_of_a_curated_row_carry_the_attribution(
+    client: Any, store: Store
+) -> None:
     page = client.get("/reference/orpha-803", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert ATTRIBUTION in page.get_data(as_text=True)
+    ((evidence,),) = select(store, "SELECT ?e WHERE { ?e medkg:sourceLine 6 }")
+    page = client.get("/evidence/" + evidence.rsplit("/", 1)[1], headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert ATTRIBUTION in page.get_data(as_text=True)
 

@@ -96,7 +96,7 @@ CLAIMS = """CONSTRUCT {
 
 EVIDENCE = """CONSTRUCT {
   ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
-  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at .
+  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?art medkg:attribution ?aa .
 } WHERE {
   VALUES ?ev { %s }
   { ?ev ?ep ?eo }
@@ -104,6 +104,7 @@ EVIDENCE = """CONSTRUCT {
   UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
   UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
   UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?ev medkg:source ?art . ?art medkg:attribution ?aa }
   UNION { ?c medkg:evidence ?ev ; ?cp ?co }
   UNION { ?c medkg:evidence ?ev ; ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl }
           FILTER(BOUND(?tl)) }
