@@ -177,6 +177,8 @@ class Contradictions:
         """``a medkg:samePropositionAs b`` (both ways) for claims of one contradiction key
         from two sources, one of them curated: the pages' "also stated by" and "denied by"."""
         g, same = mint.graph("qc"), MEDKG.samePropositionAs
+        if self.db.execute("SELECT 1 FROM c WHERE curated = 1 LIMIT 1").fetchone() is None:
+            return  # an article-only build: no grouping to do
         shared = self.db.execute(
             "SELECT ckey FROM c GROUP BY ckey "
             "HAVING COUNT(DISTINCT source) > 1 AND MAX(curated) = 1"
