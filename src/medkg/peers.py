@@ -3,9 +3,9 @@
 The build links a curated source's claim with another source's claim of the same proposition
 (subject, predicate and object up to exact matches, in the same context; see
 ``bulk.Contradictions``) by ``medkg:samePropositionAs`` in the qc graph. A page shows each link
-as one line under the claim: "also stated by HPO disease annotations (Orphanet:803, TAS,
+as one line under the claim: "also stated by HPO annotations (Orphanet:803, TAS,
 frequent)", or "denied by ..." when the other source denies what this claim affirms (or
-affirms what it denies). The entity, claim and reference pages read the links from their
+affirms what it denies). The entity and claim pages read the links from their
 linked-data documents (``web.claim_view``); the founding page, built from a named query, reads
 them with ``peers_of``.
 """
