@@ -78,15 +78,20 @@ def page_times(root: Path) -> list[tuple[str, int, float]]:
     """The HTML pages of the head entity, the seed's disease and the founding question, each
     asked once in process (the first page; the store as the import left it)."""
     from medkg.config import load_settings
+    from medkg.store import open_store
     from medkg.web import create_app
 
     settings = load_settings(env={}, root=str(root), store=f"oxigraph:{root}/store")
-    client = create_app(settings, build=False).test_client()
+    store = open_store(settings.store, root)
     out = []
-    for path in PAGES:
-        started = time.perf_counter()
-        response = client.get(path, headers={"Accept": "text/html"})
-        out.append((path, response.status_code, time.perf_counter() - started))
+    try:
+        client = create_app(settings, store, build=False).test_client()
+        for path in PAGES:
+            started = time.perf_counter()
+            response = client.get(path, headers={"Accept": "text/html"})
+            out.append((path, response.status_code, time.perf_counter() - started))
+    finally:
+        store.close()  # before the folder is removed
     return out
 
 
