@@ -29,6 +29,7 @@ QUERIES = [
     ("corroboration", "entity", "HP:0000007"),  # autosomal recessive inheritance: ~4k diseases
     ("claims-about-entity", "entity", "HP:0001250"),  # seizure: among the most annotated
 ]
+PAGES = ["/entity/HP:0000007", "/entity/MONDO:0004976", "/founding-question"]
 
 
 def cpu() -> float:
@@ -73,12 +74,37 @@ def query_times(root: Path) -> list[tuple[str, int, float]]:
     return out
 
 
+def page_times(root: Path) -> list[tuple[str, int, float]]:
+    """The HTML pages of the head entity, the seed's disease and the founding question, each
+    asked once in process (the first page; the store as the import left it)."""
+    from medkg.config import load_settings
+    from medkg.store import open_store
+    from medkg.web import create_app
+
+    settings = load_settings(env={}, root=str(root), store=f"oxigraph:{root}/store")
+    store = open_store(settings.store, root)
+    out = []
+    try:
+        client = create_app(settings, store, build=False).test_client()
+        for path in PAGES:
+            started = time.perf_counter()
+            response = client.get(path, headers={"Accept": "text/html"})
+            out.append((path, response.status_code, time.perf_counter() - started))
+    finally:
+        store.close()  # before the folder is removed
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--include-iea", action="store_true")
+    parser.add_argument("--keep", type=Path, help="a new folder to leave the project in")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="medkg-hpo-bench-") as tmp:
         root = Path(tmp)
+        if args.keep:
+            args.keep.mkdir(parents=True)  # refuses a folder that exists
+            root = args.keep
         for folder in ("ontology", "data", "queries"):
             shutil.copytree(ROOT / folder, root / folder)
         extra = ["--include-iea"] if args.include_iea else []
@@ -86,9 +112,11 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         rebuild, cpu_rebuild, again = run(root, "build")
         timing = re.search(r"encode ([\d.]+)s, load ([\d.]+)s", output)
+        built = re.search(r"bulk-built (\d+) quads", output)
         source = re.search(r"^source .*$", output, re.MULTILINE)
         print(f"HPO annotations import ({'with' if args.include_iea else 'without'} IEA rows)")
         print(f"  {source.group(0) if source else '?'}")
+        print(f"  quads written:          {int(built.group(1)) if built else 0:>9,}")
         print(f"  import, wall / CPU:     {seconds:7.1f} s / {cpu_import:.1f} s")
         if timing:
             print(f"    encode / load:        {timing.group(1)} s / {timing.group(2)} s")
@@ -100,6 +128,8 @@ def main() -> None:
         print(f"  encoding cache:         {size(root / '.medkg') / 2**20:7.0f} MiB")
         for label, rows, took in query_times(root):
             print(f"  {label:<58} {rows:6d} rows {took * 1000:8.0f} ms")
+        for path, status, took in page_times(root):
+            print(f"  GET {path:<54} {status:6d}      {took * 1000:8.0f} ms")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -296,3 +297,131 @@ def test_include_iea_imports_the_iea_rows(tmp_path: Path) -> None:
             "http://purl.obolibrary.org/obo/ECO_0000501",
         )
     ]
+
+
+def test_claims_about_entity_lists_curated_claims_without_a_quote(
+    store: Store, project: Path
+) -> None:
+    from medkg.queries import get_query, to_text
+
+    query = get_query(project, "claims-about-entity")
+    result = query.run(store, {"entity": "HP:0001347"})
+    rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+    curated = [r for r in rows if r["source"] == "medkg:source/hpo-annotations"]
+    assert [(r["subject"], r["quote"], r["references"], r["status"]) for r in curated] == [
+        ("http://www.orpha.net/ORDO/Orphanet_803", "", "ORPHA:803", "medkg:Approved")
+    ]
+    article = [r for r in rows if r["source"].startswith("medkg:article/")]
+    assert article and all(r["quote"] and r["subject"] == "MONDO:0004976" for r in article)
+    # keyset paging (order: claim, evidence) walks the same rows, the curated one among them
+    paged, cursor = [], None
+    while True:
+        page, cursor = query.run_page(store, {"entity": "HP:0001347"}, 1, cursor)
+        paged += [tuple(map(to_text, r))[1:3] for r in page.rows][:1]
+        if cursor is None:
+            break
+    assert paged == [(r["claim"], r["evidence"]) for r in rows]
+
+
+HYPERREFLEXIA = "also stated by HPO annotations (Orphanet:803, TAS, frequent)"
+ATTRIBUTION = "This service uses the Human Phenotype Ontology (version 2025-01-16)"
+
+
+@pytest.fixture(scope="module")
+def client(store: Store, project: Path) -> Any:
+    from medkg.config import load_settings
+    from medkg.web import create_app
+
+    settings = load_settings(env={}, root=str(project), store=f"oxigraph:{project}/store")
+    return create_app(settings, store).test_client()
+
+
+def test_the_build_links_claims_of_one_proposition_across_sources(store: Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?a ?sa ?b ?sb WHERE { GRAPH <https://w3id.org/medkg/graph/qc> {
+             ?a medkg:samePropositionAs ?b }
+           ?a rdf:subject ?sa ; rdf:object obo:HP_0001347 . ?b rdf:subject ?sb }""",
+    )
+    orphanet, mondo = (
+        "http://www.orpha.net/ORDO/Orphanet_803",
+        "http://purl.obolibrary.org/obo/MONDO_0004976",
+    )
+    assert sorted((r[1], r[3]) for r in rows) == [(mondo, orphanet), (orphanet, mondo)]
+    # never between two claims of one source
+    assert not store.query(
+        PREFIXES
+        + """ASK { ?a medkg:samePropositionAs ?b .
+                   ?a medkg:evidence/medkg:source ?s . ?b medkg:evidence/medkg:source ?s }"""
+    ).boolean
+
+
+def test_entity_page_says_also_stated_by_and_denied_by(client: Any) -> None:
+    page = client.get("/entity/MONDO:0004976", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert html.count(HYPERREFLEXIA) == 3  # hyperreflexia, fasciculations, muscle atrophy
+    for phenotype in (
+        "Orphanet:803, TAS, frequent)",
+        "denied by HPO annotations (Orphanet:803, TAS, excluded)",
+    ):
+        assert phenotype in html
+    assert ATTRIBUTION in html
+
+
+def test_entity_document_carries_the_peer_and_its_source(client: Any) -> None:
+    doc = client.get("/entity/MONDO:0004976", headers={"Accept": "application/ld+json"}).get_json()
+    claims = [
+        c
+        for g in ("affirmedClaims", "negatedClaims", "hypotheses")
+        for d in doc[g].values()
+        for c in d
+    ]
+    (hyper,) = [c for c in claims if c["object"] == "HP:0001347"]
+    included = {n["@id"]: n for n in doc["@included"]}
+    (peer,) = hyper["samePropositionAs"]
+    node = included[peer]
+    assert node["negated"] is False and node["frequency"] == {"@id": "HP:0040282"}
+    (evidence,) = node["evidence"]
+    source = included[included[evidence]["source"]]
+    assert source["title"] == "HPO annotations" and ATTRIBUTION in source["attribution"]
+    assert included[evidence]["evidenceCode"] == "ECO:0000304"
+
+
+def test_curated_claim_page_points_back_at_the_article(client: Any, store: Store) -> None:
+    (claim,) = select(
+        store,
+        """SELECT ?c WHERE { ?c rdf:subject <http://www.orpha.net/ORDO/Orphanet_803> ;
+             rdf:object obo:HP_0001347 ; medkg:evidence/medkg:source ?s . ?s a medkg:Source }""",
+    )
+    html = client.get("/claim/" + claim[0].rsplit("/", 1)[1], headers={"Accept": "text/html"})
+    text = html.get_data(as_text=True)
+    assert "also stated by Is Amyotrophic Lateral Sclerosis (ALS) a demyelinating" in text
+    assert "(MONDO:0004976, ECO:0000033)" in text
+    assert ATTRIBUTION in text
+
+
+def test_reference_and_evidence_pages_of_a_curated_row_carry_the_attribution(
+    client: Any, store: Store
+) -> None:
+    page = client.get("/reference/orpha-803", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert ATTRIBUTION in page.get_data(as_text=True)
+    ((evidence,),) = select(store, "SELECT ?e WHERE { ?e medkg:sourceLine 6 }")
+    page = client.get("/evidence/" + evidence.rsplit("/", 1)[1], headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert ATTRIBUTION in page.get_data(as_text=True)
+
+
+def test_founding_page_shows_the_orphanet_denial_and_the_attribution(client: Any) -> None:
+    html = client.get("/founding-question").get_data(as_text=True)
+    assert "denied by HPO annotations (Orphanet:803, TAS, excluded)" in html
+    assert ATTRIBUTION in html
+
+
+def test_pages_without_hpo_claims_carry_no_attribution(client: Any) -> None:
+    html = client.get("/entity/MONDO:0005301", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    assert "Multiple sclerosis" in html or "multiple sclerosis" in html
+    assert ATTRIBUTION not in html

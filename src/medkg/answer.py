@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rdflib.term import Node
 
 from medkg.model import best_status
+from medkg.peers import Peer, peers_of
 from medkg.queries import NamedQuery
 from medkg.rdf.encode import STATUS_NAMES
 from medkg.store.base import Store
@@ -96,6 +97,7 @@ class Claim:
     evidence: list[Evidence] = field(default_factory=list)
     stance: str = "context"
     statuses: set[str] = field(default_factory=set)
+    peers: list[Peer] = field(default_factory=list)  # other sources' claims of it
 
     @property
     def status(self) -> str:
@@ -118,6 +120,7 @@ class Answer:
     chain: dict[str, list[Claim]]
     references: list[Reference]
     dangling: list[int]
+    attributions: list[str] = field(default_factory=list)  # of the curated sources shown
 
 
 def side(label: str) -> str | None:
@@ -226,6 +229,8 @@ def answer(
     add_details(store, claims)
     if not drafts:
         claims = {k: c for k, c in claims.items() if c.status == "approved"}
+    for iri, peers in peers_of(store, claims).items():
+        claims[iri].peers = peers
     chain: dict[str, list[Claim]] = defaultdict(list)
     for c in claims.values():
         c.stance = stance(c)
@@ -249,6 +254,7 @@ def answer(
         {k: chain[k] for k in STANCES if chain.get(k)},
         [refs[n] for n in sorted(refs)],
         dangling,
+        sorted({a for c in claims.values() for p in c.peers for a in p.attributions}),
     )
 
 

@@ -112,28 +112,44 @@ class Contradictions:
 
     Subjects and objects are compared up to exact matches (``aligned``: IRI -> one IRI per set
     of exact matches), so an article on MONDO:0004976 and a curated source on Orphanet:803
-    contradict each other when one affirms what the other denies in the same context.
+    contradict each other when one affirms what the other denies in the same context. The same
+    grouping links a curated source's claim with another source's claim of the same
+    proposition, affirmed or denied (``medkg:samePropositionAs``, see ``iter_quads``).
     """
 
     def __init__(self, path: Path, aligned: dict[str, str] | None = None):
         self.db = sqlite3.connect(path)
         self.db.execute(
-            "CREATE TABLE c (ckey TEXT, claim TEXT, negated INTEGER, PRIMARY KEY (ckey, claim))"
+            "CREATE TABLE c (ckey TEXT, claim TEXT, negated INTEGER, source TEXT, "
+            "curated INTEGER, PRIMARY KEY (ckey, claim))"
         )
         self.aligned = aligned or {}
 
-    def add(self, claims: Iterable[Claim]) -> None:
+    def add(self, claims: Iterable[Claim], source: str = "") -> None:
+        """Add an article's claims (``source``: the article's id)."""
         self.add_keyed(
-            (contradiction_key(c), c.key, c.negated)
-            for c in claims
-            if not all(e.status == "deprecated" for e in c.evidence)
+            (
+                (contradiction_key(c), c.key, c.negated)
+                for c in claims
+                if not all(e.status == "deprecated" for e in c.evidence)
+            ),
+            source,
         )
 
-    def add_keyed(self, rows: Iterable[tuple[Sequence[str | None], str, bool]]) -> None:
-        """Add (``contradiction_key``, claim key, negated) rows."""
+    def add_keyed(
+        self,
+        rows: Iterable[tuple[Sequence[str | None], str, bool]],
+        source: str = "",
+        curated: bool = False,
+    ) -> None:
+        """Add (``contradiction_key``, claim key, negated) rows of one source (an article, or
+        a curated source when ``curated``)."""
         self.db.executemany(
-            "INSERT OR IGNORE INTO c VALUES (?, ?, ?)",
-            ((_digest(self._aligned(key)), claim, int(neg)) for key, claim, neg in rows),
+            "INSERT OR IGNORE INTO c VALUES (?, ?, ?, ?, ?)",
+            (
+                (_digest(self._aligned(key)), claim, int(neg), source, int(curated))
+                for key, claim, neg in rows
+            ),
         )
 
     def _aligned(self, key: Sequence[str | None]) -> tuple[str | None, ...]:
@@ -141,12 +157,13 @@ class Contradictions:
         return (self.aligned.get(_iri(s), s), p, self.aligned.get(_iri(o), o), *context)
 
     def iter_quads(self, mint: Minter) -> Iterator[Quad]:
-        """The contradiction groups of ``derive.iter_qc_quads``, group by group."""
+        """The contradiction groups of ``derive.iter_qc_quads``, group by group, then the
+        claims of curated sources linked with other sources' claims of the same proposition."""
         g = mint.graph("qc")
         groups = self.db.execute(
             "SELECT ckey FROM c GROUP BY ckey HAVING COUNT(DISTINCT negated) > 1"
         )
-        for (ckey,) in groups:
+        for (ckey,) in groups.fetchall():
             members = self.db.execute("SELECT claim FROM c WHERE ckey = ?", (ckey,))
             keys = sorted(k for (k,) in members)
             node = mint.contradiction(hashlib.sha256("|".join(keys).encode()).hexdigest()[:16])
@@ -155,6 +172,26 @@ class Contradictions:
             for key in keys:
                 yield node, MEDKG.member, mint.claim(key), g
                 yield mint.claim(key), MEDKG.qcFlag, MEDKG.Contradicted, g
+        yield from self.iter_same_propositions(mint)
+
+    def iter_same_propositions(self, mint: Minter) -> Iterator[Quad]:
+        """``a medkg:samePropositionAs b`` (both ways) for claims of one contradiction key
+        from two sources, one of them curated: the pages' "also stated by" and "denied by"."""
+        g, same = mint.graph("qc"), MEDKG.samePropositionAs
+        if self.db.execute("SELECT 1 FROM c WHERE curated = 1 LIMIT 1").fetchone() is None:
+            return  # an article-only build: no grouping to do
+        shared = self.db.execute(
+            "SELECT ckey FROM c GROUP BY ckey "
+            "HAVING COUNT(DISTINCT source) > 1 AND MAX(curated) = 1"
+        )
+        for (ckey,) in shared.fetchall():
+            members = self.db.execute(
+                "SELECT claim, source, curated FROM c WHERE ckey = ? ORDER BY claim", (ckey,)
+            ).fetchall()
+            for a, source_a, curated_a in members:
+                for b, source_b, curated_b in members:
+                    if source_a != source_b and (curated_a or curated_b):
+                        yield mint.claim(a), same, mint.claim(b), g
 
     def close(self) -> None:
         self.db.close()
@@ -268,7 +305,7 @@ def encode_corpus(
             quads += iter_derived_quads(f.article, f.claims, mint)
             result.quads += write_quads(out, quads, union)
             inference.add(quads)
-            contradictions.add(f.claims)
+            contradictions.add(f.claims, f"article/{f.article.id}")
             source = (dataset_iri(mint), DCTERMS.source, mint.article(f.article.id), build)
             result.quads += write_quads(out, [source], union)
             result.articles += 1

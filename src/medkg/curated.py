@@ -12,21 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import time
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from rdflib import URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import OWL, RDFS
 
 from medkg import __version__
 from medkg.errors import ConfigError, Location
 from medkg.model import Source
-from medkg.rdf.encode import Quad
-from medkg.rdf.sources import SourceEncoder, iter_source_node_quads, iter_term_quads
+from medkg.rdf.sources import SourceEncoder, source_node_lines, term_lines
 from medkg.sources.hpoa import ReadReport, iter_annotations, read_release
 from medkg.sources.obo import read_hpo_terms
 from medkg.sources.registry import (
@@ -37,7 +36,7 @@ from medkg.sources.registry import (
     sha256_of,
     to_spec,
 )
-from medkg.vocab import Minter
+from medkg.vocab import MEDKG, Minter, to_iri
 
 if TYPE_CHECKING:
     from medkg.bulk import Contradictions, Inference
@@ -50,7 +49,9 @@ HPO_ATTRIBUTION = (
     "http://www.human-phenotype-ontology.org"
 )
 CACHE = Path(".medkg") / "cache" / "sources"
-CACHE_FORMAT = 3  # raise when what the cache holds changes
+CACHE_FORMAT = 4  # raise when what the cache holds changes
+BLOCK = 1 << 24  # characters copied at a time
+GRAPH_NAME = re.compile(r" <[^<>\s]*> \.\n")  # a line's graph name and end (literals hold no \n)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def register_hpo_annotations(
     entry = SourceEntry(
         id=HPO_ID,
         kind="hpo-annotations",
-        title="HPO disease annotations (phenotype.hpoa)",
+        title="HPO annotations",
         file=hpoa_spec,
         ontology=obo_spec,
         release=release,
@@ -136,11 +137,7 @@ def write_source(
     result = SourceResult(**json.loads((cache / "done.json").read_text()))
     result.cached = cached
     quads, types, rows = cache / "quads.nq", cache / "types.tsv", cache / "contradictions.jsonl"
-    with quads.open(encoding="utf-8") as f:
-        for line in f:
-            out.write(line)
-            if union:
-                out.write(line[: line.rindex(" <")] + " .\n")
+    copy_lines(quads, out, union)
     with types.open(encoding="utf-8") as f:
         for line in f:
             inference.types.write(line)
@@ -149,14 +146,43 @@ def write_source(
             s, p, o = line.rstrip("\n").split("\t")
             inference.edges.add((URIRef(s), URIRef(p), URIRef(o)))
     with rows.open(encoding="utf-8") as f:
-        contradictions.add_keyed(json.loads(line) for line in f)
+        contradictions.add_keyed(
+            (json.loads(line) for line in f), f"source/{entry.id}", curated=True
+        )
     result.seconds = time.perf_counter() - started
     return result
 
 
+def copy_lines(nquads: Path, out: IO[str], union: bool) -> None:
+    """Copy an N-Quads file to ``out`` in large blocks; with ``union`` each block again with
+    its lines' graph names removed (the default-graph copy of a store with a stored union).
+
+    >>> import io, tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "q.nq"
+    >>> _ = f.write_text('<s> <p> "a <b> c"^^<t> <g> .\\n')
+    >>> out = io.StringIO(); copy_lines(f, out, union=True); out.getvalue().splitlines()[1]
+    '<s> <p> "a <b> c"^^<t> .'
+    """
+    with nquads.open(encoding="utf-8") as f:
+        rest = ""
+        while block := f.read(BLOCK):
+            block, _, tail = (rest + block).rpartition("\n")
+            rest = tail
+            if block:
+                block += "\n"
+                out.write(block)
+                if union:
+                    out.write(GRAPH_NAME.sub(" .\n", block))
+        if rest:
+            raise ConfigError(
+                f"{nquads} does not end with a line break: the cached encoding is cut short",
+                hint="remove .medkg/cache/sources and build again",
+                where=Location(str(nquads)),
+            )
+
+
 def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Path) -> None:
     """Read and encode the source into the cache directory (atomic: a temp dir renamed)."""
-    from medkg.bulk import HIERARCHY, nt
     from medkg.rdf.derive import contradiction_key
 
     started = time.perf_counter()
@@ -175,29 +201,29 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
         (tmp / "contradictions.jsonl").open("w", encoding="utf-8") as rows,
         (tmp / "edges.tsv").open("w", encoding="utf-8") as edges,
     ):
-
-        def write(batch: Iterable[Quad]) -> None:
-            for s, p, o, g in batch:
-                obj = f"<{o}>" if type(o) is URIRef else nt(o)
-                quads.write(f"<{s}> <{p}> {obj} <{g}> .\n")
-                result.quads += 1
-                if p == RDF.type:
-                    types.write(f"{nt(s)}\t{o}\n")
-                elif p in HIERARCHY:
-                    edges.write(f"{s}\t{p}\t{o}\n")
-
-        write(iter_source_node_quads(source, mint))
+        head = source_node_lines(source, mint)
+        types.write(f"<{mint.source(source.id)}>\t{MEDKG.Source}\n")
         for t in terms.terms if terms else ():
-            write(iter_term_quads(t.id, t.name, t.parents, mint))
+            head += term_lines(t.id, t.name, t.parents, mint)
+            types.write(f"<{to_iri(t.id)}>\t{OWL.Class}\n")
+            edges.writelines(f"{to_iri(t.id)}\t{RDFS.subClassOf}\t{to_iri(p)}\n" for p in t.parents)
+        quads.writelines(head)
+        result.quads += len(head)
         annotations = iter_annotations(
             path, entry.id, report, terms.ids if terms else None, entry.include_iea
         )
         for a in annotations:
             new = a.claim.key not in encoder.claims
-            write(encoder.iter_row_quads(a.claim, a.evidence, a.disease_name))
+            lines = encoder.row_lines(a.claim, a.evidence, a.disease_name)
+            quads.writelines(lines)
+            result.quads += len(lines)
             if new:
                 key = contradiction_key(a.claim)
                 rows.write(json.dumps([key, a.claim.key, a.claim.negated]) + "\n")
+            if len(encoder.types) > 10_000:
+                types.writelines(encoder.types)
+                encoder.types.clear()
+        types.writelines(encoder.types)
     result.claims = len(encoder.claims)
     result.rows, result.annotations, result.negated = (
         report.rows,

@@ -59,9 +59,16 @@ WHERE {
 LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:diseaseContext, \
 medkg:anatomicalContext, medkg:unit))"
 
+# a claim's peers (other sources' claims of the same proposition, ``medkg.peers``) come with
+# what their line says: polarity, subject, frequency, each evidence's source and code
+PEER = "FILTER(?pp IN (rdf:subject, medkg:negated, medkg:frequency, medkg:frequencyCount, \
+medkg:frequencyTotal, medkg:frequencyPercent))"
+
 CLAIMS = """CONSTRUCT {
   ?c ?cp ?co . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
-  ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
+  ?term rdfs:label ?tl . ?art dcterms:title ?at . ?art medkg:attribution ?aa . ?grp ?gp ?go .
+  ?peer ?pp ?po . ?peer medkg:evidence ?pev . ?pev medkg:source ?ps . ?pev medkg:evidenceCode ?pc .
+  ?ps dcterms:title ?pt . ?ps medkg:attribution ?pa . ?pf rdfs:label ?pfl .
 } WHERE {
   VALUES ?c { %s }
   { ?c ?cp ?co }
@@ -70,8 +77,14 @@ CLAIMS = """CONSTRUCT {
   UNION { ?c medkg:evidence/oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
   UNION { ?c medkg:evidence/cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
   UNION { ?c medkg:evidence/medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?c medkg:evidence/medkg:source ?art . ?art medkg:attribution ?aa }
   UNION { ?grp medkg:member ?c ; ?gp ?go }
   UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
+  UNION { ?c medkg:samePropositionAs ?peer . ?peer ?pp ?po . %s }
+  UNION { ?c medkg:samePropositionAs ?peer . ?peer medkg:evidence ?pev .
+          ?pev medkg:source ?ps . OPTIONAL { ?pev medkg:evidenceCode ?pc }
+          OPTIONAL { ?ps dcterms:title ?pt } OPTIONAL { ?ps medkg:attribution ?pa } }
+  UNION { ?c medkg:samePropositionAs/medkg:frequency ?pf . ?pf rdfs:label ?pfl }
 }"""
 
 #: claims as an entity page shows them: all but their evidence, and the evidence the summary
@@ -79,23 +92,32 @@ CLAIMS = """CONSTRUCT {
 #: sentences shows a few, and its count
 CLAIMS_SHOWN = """CONSTRUCT {
   ?c ?cp ?co . ?c medkg:evidence ?ev . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so .
-  ?ref ?rp ?ro . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?grp ?gp ?go .
+  ?ref ?rp ?ro . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?art medkg:attribution ?aa .
+  ?grp ?gp ?go .
+  ?peer ?pp ?po . ?peer medkg:evidence ?pev . ?pev medkg:source ?ps . ?pev medkg:evidenceCode ?pc .
+  ?ps dcterms:title ?pt . ?ps medkg:attribution ?pa . ?pf rdfs:label ?pfl .
 } WHERE {
   { VALUES ?c { %s }
     { ?c ?cp ?co FILTER(?cp != medkg:evidence) }
     UNION { ?grp medkg:member ?c ; ?gp ?go }
-    UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) } }
+    UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
+    UNION { ?c medkg:samePropositionAs ?peer . ?peer ?pp ?po . %s }
+    UNION { ?c medkg:samePropositionAs ?peer . ?peer medkg:evidence ?pev .
+            ?pev medkg:source ?ps . OPTIONAL { ?pev medkg:evidenceCode ?pc }
+            OPTIONAL { ?ps dcterms:title ?pt } OPTIONAL { ?ps medkg:attribution ?pa } }
+    UNION { ?c medkg:samePropositionAs/medkg:frequency ?pf . ?pf rdfs:label ?pfl } }
   UNION { VALUES (?c ?ev) { %s }
     { ?ev ?ep ?eo }
     UNION { ?ev oa:hasTarget ?t . ?t ?tp ?to }
     UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
     UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
-    UNION { ?ev medkg:source ?art . ?art dcterms:title ?at } }
+    UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
+    UNION { ?ev medkg:source ?art . ?art medkg:attribution ?aa } }
 }"""
 
 EVIDENCE = """CONSTRUCT {
   ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
-  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at .
+  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?art medkg:attribution ?aa .
 } WHERE {
   VALUES ?ev { %s }
   { ?ev ?ep ?eo }
@@ -103,6 +125,7 @@ EVIDENCE = """CONSTRUCT {
   UNION { ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
   UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
   UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
+  UNION { ?ev medkg:source ?art . ?art medkg:attribution ?aa }
   UNION { ?c medkg:evidence ?ev ; ?cp ?co }
   UNION { ?c medkg:evidence ?ev ; ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl }
           FILTER(BOUND(?tl)) }
@@ -113,13 +136,15 @@ NAMES = """CONSTRUCT { ?v rdfs:label ?l . ?v dcterms:title ?t . } WHERE {
   VALUES ?v { %s } { ?v rdfs:label ?l } UNION { ?v dcterms:title ?t }
 }"""
 
-NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt . }
+NODE = """CONSTRUCT { ?n ?p ?o . ?x ?xp ?xo . ?back ?bp ?n . ?back dcterms:title ?bt .
+  ?back medkg:source ?src . ?src medkg:attribution ?aa . }
 WHERE {
   VALUES ?n { %s }
   { ?n ?p ?o }
   UNION { ?n ?down ?x . ?x ?xp ?xo . FILTER(?down IN (medkg:section, medkg:reference)) }
   UNION { ?back ?bp ?n . FILTER(?bp IN (medkg:source, cito:citesAsEvidence, medkg:reference))
           OPTIONAL { ?back dcterms:title ?bt } }
+  UNION { ?back cito:citesAsEvidence ?n ; medkg:source ?src . ?src medkg:attribution ?aa }
 }"""
 
 
@@ -340,7 +365,7 @@ class Documents:
         shown = index.shown(claims)
         pairs = " ".join(f"(<{c}> <{ev}>)" for c in claims for ev in shown.get(c, (0, []))[1])
         values = " ".join(f"<{c}>" for c in claims)
-        g = self.construct(CLAIMS_SHOWN % (values, LABELLED, pairs))
+        g = self.construct(CLAIMS_SHOWN % (values, LABELLED, PEER, pairs))
         for c, (n, _) in shown.items():
             g.add((URIRef(c), MEDKG.evidenceCount, Literal(n)))
         return g
@@ -352,7 +377,7 @@ class Documents:
         if not values:
             return Graph()
         names = [str(g) for g in graphs] if graphs else None
-        return self.construct(CLAIMS % (values, LABELLED), default_graphs=names)
+        return self.construct(CLAIMS % (values, LABELLED, PEER), default_graphs=names)
 
     def document_url(
         self, iri: URIRef, page: int | None = None, after: str | None = None

@@ -54,6 +54,7 @@ TERMS: dict[str, tuple[str, dict[str, Any]]] = {
     "evidence": ("medkg:evidence", IDS),
     "qcFlag": ("medkg:qcFlag", VOCABS),
     "member": ("medkg:member", IDS),
+    "samePropositionAs": ("medkg:samePropositionAs", IDS),
     # evidence
     "source": ("medkg:source", ID),
     "target": ("oa:hasTarget", ID),
@@ -72,6 +73,7 @@ TERMS: dict[str, tuple[str, dict[str, Any]]] = {
     "reviewedBy": ("medkg:reviewedBy", {}),
     "reviewedOn": ("medkg:reviewedOn", {"@type": "xsd:date"}),
     "curatorHandle": ("medkg:curatorHandle", {}),
+    "attribution": ("medkg:attribution", {}),
     # articles and references
     "title": ("dcterms:title", {}),
     "modified": ("dcterms:modified", {"@type": "xsd:date"}),

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from medkg.model import STATUS_ORDER, best_status
+from medkg.peers import Peer, code_name, frequency_text, record_of
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 
@@ -98,6 +99,7 @@ class ClaimView:
     evidence: list[EvidenceView] = field(default_factory=list)
     status: str = "approved"
     evidence_count: int | None = None  # all of its evidence, where a page shows a few
+    peers: list[Peer] = field(default_factory=list)  # other sources' claims of it
 
     @property
     def group(self) -> str:
@@ -117,6 +119,8 @@ class Reader:
             text = node.get("label") or node.get("title")
             if node.get("@id") and text:
                 self.labels[node["@id"]] = str(text[0] if isinstance(text, list) else text)
+        self.nodes: dict[str, dict[str, Any]] = {}  # every node with its own keys, by @id
+        _index(data, self.nodes)
 
     def expand(self, value: str) -> str:
         prefix, sep, rest = value.partition(":")
@@ -170,7 +174,37 @@ class Reader:
             evidence=evidence,
             status=claim_status(node.get("curationStatus")),
             evidence_count=int(node["evidenceCount"]) if "evidenceCount" in node else None,
+            peers=[self.peer(str(_id(p))) for p in as_list(node.get("samePropositionAs"))],
         )
+
+    def peer(self, ident: str) -> Peer:
+        """Another source's claim of the same proposition, from the nodes the document holds
+        (the build's ``medkg:samePropositionAs``; see ``medkg.peers``)."""
+        node = self.nodes.get(ident, {})
+        evidence = [self.nodes.get(str(_id(e)), {}) for e in as_list(node.get("evidence"))]
+        sources = [self.nodes.get(str(_id(e.get("source"))), {}) for e in evidence]
+        frequency = _id(node.get("frequency")) or ""
+        codes = [e["evidenceCode"] for e in evidence if e.get("evidenceCode")]
+        return Peer(
+            self.expand(ident),
+            node.get("negated") in (True, "true"),
+            tuple(sorted({str(s.get("title") or s.get("@id")) for s in sources if s})),
+            record_of(self.expand(str(_id(node.get("subject")) or ""))),
+            tuple(sorted({code_name(self.expand(str(_id(code)))) for code in codes})),
+            frequency_text(
+                self.labels.get(str(frequency), ""),
+                _text(node.get("medkg:frequencyCount", "")),
+                _text(node.get("medkg:frequencyTotal", "")),
+                _text(node.get("medkg:frequencyPercent", "")),
+            ),
+            tuple(sorted({str(s["attribution"]) for s in sources if s.get("attribution")})),
+            self.href(ident),
+        )
+
+    def attributions(self) -> list[str]:
+        """The acknowledgements of every curated source the document shows (its licence asks
+        for it on every page that shows its content), as the store holds them."""
+        return sorted({str(n["attribution"]) for n in self.nodes.values() if "attribution" in n})
 
     def evidence(self, node: dict[str, Any]) -> EvidenceView:
         selectors = as_list((node.get("target") or {}).get("selector"))
@@ -207,6 +241,23 @@ class Reader:
             _text(node.get("date", "")),
             tuple(str(f) for f in as_list(node.get("qcFlag"))),
         )
+
+
+def _id(value: Any) -> Any:
+    return value.get("@id") if isinstance(value, dict) else value
+
+
+def _index(value: Any, nodes: dict[str, dict[str, Any]]) -> None:
+    """Every node object under ``value`` with more than its ``@id``, merged by ``@id``."""
+    if isinstance(value, list):
+        for v in value:
+            _index(v, nodes)
+    elif isinstance(value, dict):
+        if "@id" in value and len(value) > 1:
+            nodes.setdefault(str(value["@id"]), {}).update(value)
+        for k, v in value.items():
+            if k != "@context":
+                _index(v, nodes)
 
 
 def claim_status(value: Any) -> str:

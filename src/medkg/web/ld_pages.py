@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import render_template
+from flask import g, render_template
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
@@ -44,6 +44,7 @@ def render_document(doc: Document, offer: Sequence[Format]) -> str:
     """The HTML page of a document; ``offer`` lists the other formats to link as alternates."""
     alternates = [f for f in offer if f.name != "html"]
     reader = Reader(doc.data, doc.base)
+    g.attributions = reader.attributions()  # the curated sources' acknowledgements (base.html)
     render = {"entity": entity_page, "claim": claim_page, "article": article_page}.get(
         doc.kind, node_page
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from medkg.answer import FOUNDING_QUERY, STANCES, STRENGTH_RULES, answer
@@ -198,6 +198,7 @@ def founding_question() -> ResponseReturnValue:
         require_known(params["disease"])
     drafts = request.args.get("drafts", "").lower() in ("1", "true", "yes", "on")
     result = answer(query, s.store, params, drafts=drafts)
+    g.attributions = result.attributions  # the curated sources' acknowledgements (base.html)
     return render_template(
         "question.html",
         answer=result,
