@@ -176,7 +176,9 @@ def choose_formats(form: str | None) -> dict[str, Format | None]:
         try:
             chosen[kind] = negotiate(accept, format_param_for(param, kind), offered(kinds))
         except NotAcceptable as e:
-            chosen[kind], problems[kind] = None, e
+            # kept without its traceback: that would hold this frame and the caller's (with
+            # the query's pyoxigraph results) in a cycle, freed by the collector on any thread
+            chosen[kind], problems[kind] = None, e.with_traceback(None)
     wanted = {"SELECT": "results", "ASK": "results", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
     needed = wanted.get(form or "")
     if needed and chosen[needed] is None:
