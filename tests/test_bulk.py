@@ -209,3 +209,19 @@ def test_bulk_build_into_a_store_without_a_bulk_loader_says_so(tmp_path: Path, c
     main(["--root", str(ROOT), "--store", "memory:", "build", "--bulk"])
     captured = capsys.readouterr()
     assert "no native bulk loader" in captured.err and "bulk-built" in captured.out
+
+
+def test_synth_outside_a_project_takes_the_seeds_ontology_and_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A corpus synthesised from a folder with no ontology/ used to name predicates and evidence
+    codes nothing declared; its bulk build then spent minutes on 'did you mean' hints."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = tmp_path / "corpus"
+    main(["--root", str(elsewhere), "synth", "--claims", "60", "--seed", "2", "--out", str(out)])
+    assert (out / "ontology" / "medkg.ttl").is_file()
+    store_dir = tmp_path / "store"
+    main(["--root", str(out), "--store", f"oxigraph:{store_dir}", "build", "--bulk"])
+    assert "bulk-built" in capsys.readouterr().out

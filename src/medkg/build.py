@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from medkg.config import Settings
 from medkg.curation.load import ClaimFile, load_claim_files, require_clean
-from medkg.curation.terms import declared_terms, unknown_curies
+from medkg.curation.terms import Suggestions, declared_terms, unknown_curies
 from medkg.errors import StoreError
 from medkg.model import Article, Claim, merge_claims
 from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
@@ -118,9 +118,10 @@ def build_dataset(settings: Settings) -> BuiltDataset:
     ontology = read_ontology(ontology_paths(root))
     files = load_claim_files(claim_paths(root), root)
     terms = declared_terms(ontology)
+    suggestions = Suggestions(terms)
     for f in files:
         if not f.problems:  # the same CURIE check as `medkg validate`: a build accepts no less
-            f.problems.extend(unknown_curies(f, terms))
+            f.problems.extend(unknown_curies(f, terms, suggestions))
     require_clean(files)
     return encode_dataset(settings, ontology, files)
 

@@ -30,7 +30,7 @@ from medkg.build import claim_paths, input_fingerprint, ontology_paths
 from medkg.config import Settings
 from medkg.curation.fast import load_claim_file_fast
 from medkg.curation.load import load_claim_file
-from medkg.curation.terms import declared_terms, unknown_curies
+from medkg.curation.terms import Suggestions, declared_terms, has_unknown_curie, unknown_curies
 from medkg.errors import BuildError, MedkgError
 from medkg.model import Article, Claim
 from medkg.rdf.derive import contradiction_key, iter_article_qc_quads
@@ -284,7 +284,8 @@ def encode_corpus(
     ontology = read_ontology(onto_paths)
     inference = Inference(workdir / "types.tsv")
     onto_quads = list(iter_graph_quads(ontology, mint.graph("ontology")))
-    terms = set(declared_terms(ontology))
+    labelled = declared_terms(ontology)
+    terms, suggestions = set(labelled), Suggestions(labelled)
     aligned = exact_match_representatives(ontology)
     result.quads += write_quads(out, onto_quads, union)
     inference.add(onto_quads)
@@ -295,9 +296,9 @@ def encode_corpus(
     try:
         for path in paths:
             f = load_claim_file_fast(path, root)
-            if not f.problems and unknown_curies(f, terms):  # read again for the positions
+            if not f.problems and has_unknown_curie(f, terms):  # read again for the positions
                 f = load_claim_file(path, root)
-                f.problems.extend(unknown_curies(f, terms))
+                f.problems.extend(unknown_curies(f, terms, suggestions))
             if f.problems or f.article is None:
                 problems.extend(f.problems)
                 continue

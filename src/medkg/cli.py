@@ -476,9 +476,20 @@ def synth(ctx: Context, claims: int, seed: int, out: str) -> None:
 
     from tqdm import tqdm
 
+    from medkg.project import seed_root
     from medkg.synth import read_labels, synthesize
 
+    # the corpus needs the project's ontology (its predicates, evidence codes, labels): the
+    # root's, else the seed's that the installed package carries
     root = ctx.settings.root_path
+    if not (root / "ontology").is_dir():
+        packaged = seed_root()
+        if packaged is None:
+            raise ConfigError(
+                f"{root} has no ontology/ to give the synthetic corpus its terms",
+                hint="run from a medkg project (or pass --root PROJECT); `medkg init DIR` makes one",
+            )
+        root = packaged
     with tqdm(total=claims, unit="claim", unit_scale=True, desc="synth") as bar:
         articles = synthesize(Path(out), claims, seed, root, read_labels(root), bar.update)
     click.echo(f"wrote {claims} claims in {articles} articles under {out}")

@@ -17,7 +17,7 @@ from medkg.build import BuiltDataset, claim_paths, encode_dataset, ontology_path
 from medkg.config import Settings
 from medkg.consistency import check_owl
 from medkg.curation.load import ClaimFile, load_claim_files
-from medkg.curation.terms import declared_terms, unknown_curies
+from medkg.curation.terms import Suggestions, declared_terms, unknown_curies
 from medkg.errors import ConfigError, Location, MedkgError
 from medkg.model import Claim
 from medkg.rdf.derive import contradiction_groups, evidence_flags
@@ -111,8 +111,9 @@ def from_error(e: MedkgError, check: str, severity: str = ERROR) -> Problem:
 def check_curies(inputs: Inputs) -> Iterator[Problem]:
     """Every CURIE a claim uses names a term declared in ontology/ (or an RDF/OWL built-in)."""
     terms = declared_terms(inputs.ontology)
+    suggestions = Suggestions(terms)
     for f in inputs.claim_files:
-        for p in unknown_curies(f, terms):
+        for p in unknown_curies(f, terms, suggestions):
             yield Problem("curie", ERROR, p.message, p.where, p.hint)
 
 

@@ -88,6 +88,34 @@ def test_unknown_curie_says_did_you_mean_by_label(project: Project) -> None:
     assert "did you mean MONDO:0004976 (amyotrophic lateral sclerosis)" in problem.hint
 
 
+def test_one_unknown_curie_in_many_entries_is_matched_once(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each undeclared CURIE is compared with the declared terms once, however many entries
+    name it (a synthetic corpus naming one in every entry took minutes before)."""
+    import difflib
+
+    calls: list[str] = []
+    real = difflib.get_close_matches
+
+    def counted(word, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(word)
+        return real(word, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    for n in range(5):
+        project.add_claim(
+            f"- id: near-miss-{n}\n  subject: MONDO:0004977\n  predicate: RO:0002200\n"
+            "  object: HP:0007305\n  negated: false\n"
+            "  quote: Multiple sclerosis is the classic demyelinating disease\n  citations: [1]\n"
+        )
+    problems = at(project.validate(), "curie")
+    assert len(problems) == 5 and all(
+        "did you mean MONDO:0004976" in (p.hint or "") for p in problems
+    )
+    assert calls.count("MONDO:0004977") == 1
+
+
 def test_quote_not_in_text_points_at_the_quote(project: Project) -> None:
     line = project.add_claim(
         "- id: misquote\n  subject: MONDO:0004976\n  predicate: RO:0002200\n"

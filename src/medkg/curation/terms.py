@@ -30,14 +30,29 @@ def declared_terms(ontology: Graph) -> dict[URIRef, str]:
     return terms
 
 
-def did_you_mean(curie: str, terms: dict[URIRef, str]) -> str:
-    """A hint naming the declared terms closest to an unknown CURIE, with their labels."""
-    by_curie = {iri_to_curie(str(iri)): label for iri, label in terms.items()}
-    close = difflib.get_close_matches(curie, list(by_curie), n=3, cutoff=0.75)
-    if not close:
-        return "declare the term (ID and label) in ontology/terms.ttl, or fix the CURIE"
-    named = ", ".join(f"{c} ({by_curie[c]})" if by_curie[c] else c for c in close)
-    return f"did you mean {named}? Otherwise declare the term in ontology/terms.ttl"
+class Suggestions:
+    """Hints naming the declared terms closest to unknown CURIEs, with their labels: the
+    declared terms are turned into CURIEs once, and each unknown CURIE is matched once (a file
+    naming one undeclared predicate in every entry asked difflib thousands of times)."""
+
+    def __init__(self, terms: dict[URIRef, str]) -> None:
+        self._terms = terms
+        self._by_curie: dict[str, str] | None = None
+        self._hints: dict[str, str] = {}
+
+    def did_you_mean(self, curie: str) -> str:
+        if curie not in self._hints:
+            if self._by_curie is None:
+                self._by_curie = {iri_to_curie(str(i)): label for i, label in self._terms.items()}
+            by_curie = self._by_curie
+            close = difflib.get_close_matches(curie, list(by_curie), n=3, cutoff=0.75)
+            if not close:
+                hint = "declare the term (ID and label) in ontology/terms.ttl, or fix the CURIE"
+            else:
+                named = ", ".join(f"{c} ({by_curie[c]})" if by_curie[c] else c for c in close)
+                hint = f"did you mean {named}? Otherwise declare the term in ontology/terms.ttl"
+            self._hints[curie] = hint
+        return self._hints[curie]
 
 
 def claim_curies(claim: Claim) -> Iterator[tuple[str, str, str | None]]:
@@ -58,11 +73,25 @@ def claim_curies(claim: Claim) -> Iterator[tuple[str, str, str | None]]:
         yield "evidence_code", ev.evidence_code, ev.handle
 
 
+def has_unknown_curie(f: ClaimFile, terms: Iterable[URIRef] | dict[URIRef, str]) -> bool:
+    """Whether any entry names an undeclared term (no positions, no hints: the fast test)."""
+    declared = terms if isinstance(terms, (dict, set, frozenset)) else set(terms)
+    return any(
+        curie_to_iri(curie) not in declared and not str(curie_to_iri(curie)).startswith(BUILTIN)
+        for claim in f.claims
+        for _, curie, _ in claim_curies(claim)
+    )
+
+
 def unknown_curies(
-    f: ClaimFile, terms: Iterable[URIRef] | dict[URIRef, str]
+    f: ClaimFile,
+    terms: Iterable[URIRef] | dict[URIRef, str],
+    suggestions: Suggestions | None = None,
 ) -> list[CurationProblem]:
-    """A problem, at its file:line:col, for each field of each entry naming an undeclared term."""
+    """A problem, at its file:line:col, for each field of each entry naming an undeclared term
+    (``suggestions`` may be shared across files that share ``terms``)."""
     declared = terms if isinstance(terms, dict) else dict.fromkeys(terms, "")
+    hints = suggestions or Suggestions(declared)
     found: list[CurationProblem] = []
     seen: set[tuple[str, str | None]] = set()
     for claim in f.claims:
@@ -75,7 +104,7 @@ def unknown_curies(
                 CurationProblem(
                     f"{name} {curie} is not a term declared in ontology/",
                     where=f.field_at(handle, name) or Location(str(f.path)),
-                    hint=did_you_mean(curie, declared),
+                    hint=hints.did_you_mean(curie),
                     check="curie",
                 )
             )
