@@ -206,3 +206,20 @@ def test_values_of_one_property_in_several_shapes_compact_as_pyld_does(
     data = json.loads(fast(doc))
     assert data["label"] == "ALS" and {"SLA", "als"} <= set(json.dumps(data).split('"'))
     assert fast(doc) == plain(doc, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "turtle",
+    [
+        '<a:x> <p:q> ( 1 "b" <a:y> ) ; <p:r> () .',  # RDF lists: pyld's own from_rdf
+        """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <a:x> a <a:T>, _:t ; <p:q> true, "0"^^xsd:boolean, 7, "+07"^^xsd:integer,
+          "1e3"^^xsd:double, "INF"^^xsd:double, "{}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>,
+          "x"@en-GB, "x", _:b ; <p:r> <a:y> . _:b <p:q> <a:x> . <a:y> <p:q> "y" .""",
+    ],
+)
+def test_expanded_is_pyld_from_rdf(turtle: str) -> None:
+    """Types, natives (and what pyld leaves typed), blank nodes and lists expand as pyld does."""
+    g = Graph()
+    g.parse(data=turtle, format="turtle")
+    assert jsonld.to_expanded(g) == _plain_expanded(g)

@@ -3,13 +3,13 @@
 An entity's first page at 100k synthetic claims (6,200 triples) took 590 ms of CPU to frame
 and compact. Where it went, and what this module does about it:
 
-- rdflib -> N-Triples text -> pyld's N-Quads reader, line by line: the triples now go to
-  pyld's ``from_rdf`` as the parsed dataset it reads, in the same order (the sorted
-  N-Triples lines);
+- rdflib -> N-Triples text -> pyld's N-Quads reader, line by line -> ``from_rdf``: the
+  triples now become expanded JSON-LD here, in the same order (the sorted N-Triples lines),
+  by ``from_rdf``'s algorithm (pyld's own for graphs with RDF lists);
 - a document is framed three times (its root, its claims, the other nodes), and each call
   read the whole graph into pyld's node map: each now gets the nodes its frame can reach
   (``Expanded.reachable``);
-- the copy of the input pyld may change (a JSON round trip, per call);
+- the copy of its input that pyld may change (a JSON round trip per call) stays, of less;
 - compact IRIs (``_compact_iri``): every property, ``@id`` and ``@type`` compacted walked
   the context's 200 terms for the shortest CURIE; the answers are remembered per context.
 """
@@ -21,11 +21,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from pyld import jsonld as pyld
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_NIL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil")
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 class Expanded(list[dict[str, Any]]):
@@ -65,13 +67,34 @@ class Expanded(list[dict[str, Any]]):
 
 def to_expanded(graph: Graph, options: dict[str, Any]) -> Expanded:
     """A graph as expanded JSON-LD, as pyld's ``from_rdf`` gives it from the graph's sorted
-    N-Triples lines (the order of values in arrays follows them)."""
+    N-Triples lines (the order of values in arrays follows them): its algorithm without its
+    dataset of dicts, literals converted by pyld itself; a graph with RDF lists (``rdf:nil``)
+    goes through pyld's."""
     rows = sorted((_nt_row(t), t) for t in graph)
-    triples = [
-        {"subject": _term(s), "predicate": _term(p), "object": _term(o)} for _, (s, p, o) in rows
-    ]
-    dataset = {"@default": triples} if triples else {}
-    return Expanded(pyld.from_rdf(dataset, {**options, "useNativeTypes": True}))
+    if any(RDF_NIL in (s, o) for _, (s, _p, o) in rows):
+        triples = [
+            {"subject": _term(s), "predicate": _term(p), "object": _term(o)}
+            for _, (s, p, o) in rows
+        ]
+        dataset = {"@default": triples} if triples else {}
+        return Expanded(pyld.from_rdf(dataset, {**options, "useNativeTypes": True}))
+    to_object = pyld.JsonLdProcessor()._rdf_to_object
+    nodes: dict[str, dict[str, Any]] = {}
+    for _, (s, p, o) in rows:
+        node = nodes.setdefault(_id(s), {"@id": _id(s)})
+        if isinstance(o, Literal):
+            node.setdefault(_id(p), []).append(to_object(_term(o), True, None))
+            continue
+        ref = nodes.setdefault(_id(o), {"@id": _id(o)})["@id"]
+        if p == RDF_TYPE:
+            node.setdefault("@type", []).append(ref)
+        else:
+            node.setdefault(_id(p), []).append({"@id": ref})
+    return Expanded(n for _, n in sorted(nodes.items()) if len(n) > 1)
+
+
+def _id(term: Any) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def _term(term: Any) -> dict[str, str]:
