@@ -223,3 +223,21 @@ def test_expanded_is_pyld_from_rdf(turtle: str) -> None:
     g = Graph()
     g.parse(data=turtle, format="turtle")
     assert jsonld.to_expanded(g) == _plain_expanded(g)
+
+
+def test_remembered_terms_depend_on_what_a_node_id_compacts_to() -> None:
+    """Two terms for one property (``@id`` and ``@vocab`` typed): pyld picks by whether the
+    value's ``@id`` is itself a term, and so does the remembering processor."""
+    ctx = {
+        "@context": {
+            "p": "https://example.org/p/",
+            "byId": {"@id": "p:x", "@type": "@id"},
+            "byVocab": {"@id": "p:x", "@type": "@vocab"},
+            "T": "p:T",
+        }
+    }
+    p = "https://example.org/p/"
+    doc = {"@id": f"{p}s", f"{p}x": [{"@id": f"{p}T"}, {"@id": f"{p}U"}, {"@id": f"{p}T"}]}
+    expected = pyld.JsonLdProcessor().compact(doc, ctx, dict(jsonld.OPTIONS))
+    assert expected["byVocab"] == ["T", "T"] and expected["byId"] == "p:U"
+    assert framing.Framer().compact(doc, ctx, dict(jsonld.OPTIONS)) == expected

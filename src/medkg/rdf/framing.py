@@ -17,7 +17,7 @@ and compact. Where it went, and what this module does about it:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pyld import jsonld as pyld
@@ -136,10 +136,12 @@ class Framer(pyld.JsonLdProcessor):
         reverse: bool = False,
     ) -> Any:
         """pyld's, remembered by what it reads of the context, the IRI and the value."""
-        ctx_id = active_ctx.get("_uuid") if isinstance(active_ctx, dict) else None
+        ctx_id = active_ctx.get("_uuid") if isinstance(active_ctx, Mapping) else None
         shape = _value_shape(value)
         if ctx_id is None or shape is None or not isinstance(iri, str):
             return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+        if shape and shape[0] == "node" and "@id" in value:
+            shape = (*shape, self._is_term_of(active_ctx, value["@id"]))
         key = (ctx_id, iri, shape, vocab, base, reverse)
         found = self._iris.get(key)
         if found is None:
@@ -148,15 +150,23 @@ class Framer(pyld.JsonLdProcessor):
             )
         return found
 
+    def _is_term_of(self, active_ctx: dict[str, Any], iri: str) -> bool:
+        """What pyld's term selection reads of a node's ``@id``: whether it compacts to a term
+        defined as exactly that IRI (then ``@vocab`` terms are preferred)."""
+        term = self._compact_iri(active_ctx, iri, None, vocab=True)
+        mapping = active_ctx["mappings"].get(term)
+        return bool(term is not None and mapping and mapping["@id"] == iri)
+
 
 #: keys of a value whose compact IRI this module leaves to pyld every time
 _UNREMEMBERED = frozenset(("@preserve", "@list", "@graph", "@index"))
 
 
 def _value_shape(value: Any) -> tuple[Any, ...] | None:
-    """All ``_compact_iri`` (and its term selection) reads of ``value``: which keys it has,
-    its ``@id``, and a value object's ``@type``, ``@language`` and ``@direction``; None when
-    it reads more (lists, graphs, indexes) or the value is not a JSON object."""
+    """What ``_compact_iri`` (and its term selection) reads of ``value``: of a node, whether it
+    has an ``@id`` (and what that ``@id`` compacts to, added by the caller); of a value
+    object, its keys, ``@type``, ``@language`` and ``@direction``. None when it reads more
+    (lists, graphs, indexes, preserved values) or the value is not a JSON object."""
     if value is None:
         return ()
     if not isinstance(value, dict):
@@ -164,7 +174,6 @@ def _value_shape(value: Any) -> tuple[Any, ...] | None:
     keys = frozenset(value)
     if keys & _UNREMEMBERED:
         return None
-    if "@value" not in value:  # a node: its types play no part
-        return (keys, value.get("@id"))
-    return (keys, value.get("@id"), value.get("@type"), value.get("@language"),
-            value.get("@direction"))  # fmt: skip
+    if "@value" not in value:  # a node: its other keys and its types play no part
+        return ("node", "@id" in value)
+    return ("value", keys, value.get("@type"), value.get("@language"), value.get("@direction"))
