@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -37,7 +38,7 @@ def to_rdflib(term: Any) -> Node | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
@@ -48,6 +49,13 @@ def to_rdflib(term: Any) -> Node | None:
         datatype = None if dt == XSD_STRING else URIRef(dt)
         return Literal(term.value, datatype=datatype, normalize=False)
     raise TypeError(f"cannot convert {term!r} to rdflib")
+
+
+@lru_cache(maxsize=1 << 16)
+def _iri(value: str) -> URIRef:
+    """An IRI as an rdflib term, made once: a head entity's page names the same predicates,
+    terms and articles thousands of times, and rdflib checks each IRI it is given."""
+    return URIRef(value)
 
 
 def to_triple(t: Any) -> tuple[Node, Node, Node]:

@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from medkg.rdf import jsonld
+from medkg.rdf.framing import Framer
 from medkg.vocab import MEDKG, OA
 
 NEVER: dict[str, Any] = {"@embed": "@never"}
@@ -70,7 +71,9 @@ def assemble(
 ) -> dict[str, Any]:
     """The framed document of ``root`` (of ``kind``) holding every triple of ``graph``."""
     expanded = jsonld.to_expanded(graph)
+    framer = Framer()  # one per document: it remembers what it compacted
     claims = set(graph.subjects(RDF.type, MEDKG.Claim))
+    typed = [str(c) for c in claims]  # the claims frame matches them all
     if kind == "claim":
         shape = {**CLAIM, "@id": str(root)}
     elif kind == "evidence":
@@ -80,7 +83,7 @@ def assemble(
         shape = {**ARTICLE, "@id": str(root)}
     else:
         shape = {"@id": str(root), "@embed": "@never", "view": VIEW, "claimSummary": SUMMARY}
-    found = jsonld.frame(expanded, shape, base)
+    found = jsonld.frame(expanded.reachable([str(root)]), shape, base, framer)
     if kind == "contradiction":  # members are placed below, with their evidence
         claims = {c for c in claims if (root, MEDKG.member, c) in graph}
     doc: dict[str, Any] = {"@context": jsonld.context(base), **(found[0] if found else {})}
@@ -90,14 +93,16 @@ def assemble(
     if kind != "claim" and claims:
         listed |= {c for c in claims if isinstance(c, URIRef)}
         with_evidence = kind in ("entity", "contradiction")
-        framed = jsonld.frame(expanded, CLAIM if with_evidence else {**CLAIM, **_no_ev()}, base)
+        shape = CLAIM if with_evidence else {**CLAIM, **_no_ev()}
+        framed = jsonld.frame(expanded.reachable(typed), shape, base, framer)
         _place_claims(doc, framed, kind, claim_groups or {}, graph, root)
     for key, by in (("reference", "referenceNumber"), ("section", "position")):
         if isinstance(doc.get(key), list):  # reading order, not IRI order ("-10" before "-2")
             doc[key].sort(key=lambda n: n.get(by, 0) if isinstance(n, dict) else 0)
     others = sorted(str(s) for s in set(graph.subjects()) - listed if isinstance(s, URIRef))
     if others:
-        included = jsonld.frame(expanded, {"@id": others, "@embed": "@never"}, base)
+        shape = {"@id": others, "@embed": "@never"}
+        included = jsonld.frame(expanded.only(others), shape, base, framer)
         included = [n for n in included if not _fold_reverse(doc, n)]
         if included:
             doc["@included"] = included

@@ -12,10 +12,11 @@ import json
 from typing import Any
 
 from pyld import jsonld
-from pyld.nquads import parse_nquads
 from rdflib import Dataset, Graph
 
 from medkg.errors import MedkgError
+from medkg.rdf import framing
+from medkg.rdf.framing import Expanded, Framer
 from medkg.vocab import BIOLINK, CITO, DEFAULT_BASE, OA, OBO, OBO_PREFIXES, OBOINOWL, PROV
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
@@ -183,44 +184,28 @@ def _no_remote(url: str, options: dict[str, Any] | None = None) -> Any:
 OPTIONS: dict[str, Any] = {"documentLoader": _no_remote}
 
 
-def to_expanded(graph: Graph) -> list[dict[str, Any]]:
-    """A graph as expanded JSON-LD (natives for booleans and integers).
+def to_expanded(graph: Graph) -> Expanded:
+    """A graph as expanded JSON-LD (natives for booleans and integers), in a stable order.
 
-    The triples go to pyld as a parsed dataset, one line at a time: its N-Quads reader checks
-    each triple against every one before it for duplicates (an rdflib graph has none), which
-    took 25 s of a 35 s entity document at 10k claims, all of it holding the web process's GIL.
+    The triples go to pyld as the parsed dataset its N-Quads reader gives, with no text in
+    between: that reader checks each triple against every one before it for duplicates (an
+    rdflib graph has none), which took 25 s of a 35 s entity document at 10k claims.
     """
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    triples: list[dict[str, Any]] = []
-    for line in sorted({line for line in lines if line.strip()}):  # stable order
-        triples += parse_nquads(line + "\n").get("@default", [])
-    dataset = {"@default": triples} if triples else {}
-    return jsonld.from_rdf(dataset, {**OPTIONS, "useNativeTypes": True})
-
-
-class _Expanded(list):
-    """JSON-LD that is expanded already (``to_expanded``'s), for ``_Framer``."""
-
-
-class _Framer(jsonld.JsonLdProcessor):
-    """pyld's framing, without expanding an input that is expanded already: a document is
-    framed three times, and expanding its input again each time was more than half of pyld's
-    time (ALS's first page at 100k synthetic claims: 1.17 s of CPU before, 0.9 s after)."""
-
-    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
-        if isinstance(input_, _Expanded):  # a copy: framing may change its input
-            return json.loads(json.dumps(input_))
-        return super().expand(input_, options)
+    return framing.to_expanded(graph, OPTIONS)
 
 
 def frame(
-    expanded: list[dict[str, Any]], shape: dict[str, Any], base: str = DEFAULT_BASE
+    expanded: list[dict[str, Any]],
+    shape: dict[str, Any],
+    base: str = DEFAULT_BASE,
+    framer: Framer | None = None,
 ) -> list[dict[str, Any]]:
     """The nodes matching ``shape`` (a frame without ``@context``), framed and compacted;
-    ``expanded`` is expanded JSON-LD (as ``to_expanded`` gives it)."""
+    ``expanded`` is expanded JSON-LD (as ``to_expanded`` gives it). A document's frames share
+    one ``framer``, which remembers what it compacted."""
     ctx = context(base)
-    framed = _Framer().frame(
-        _Expanded(expanded),
+    framed = (framer or Framer()).frame(
+        expanded if isinstance(expanded, Expanded) else Expanded(expanded),
         {"@context": ctx, **shape},
         {**OPTIONS, "omitDefault": True, "omitGraph": False, "pruneBlankNodeIdentifiers": True},
     )

@@ -1,0 +1,243 @@
+"""Documents framed the fast way (``medkg.rdf.framing``) are byte for byte the documents of the
+plain pyld path they replace (kept here as the oracle): every document of the seed, and a
+synthetic corpus's head entity pages, contradictions, claims, evidence and articles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pyld import jsonld as pyld
+from pyld.nquads import parse_nquads
+from rdflib import Graph, URIRef
+
+from medkg.bulk import bulk_build_into
+from medkg.config import Settings, load_settings
+from medkg.documents import Document, Documents
+from medkg.rdf import frames, framing, jsonld
+from medkg.rdf.framing import Expanded
+from medkg.store import Store, open_store
+from medkg.synth import read_labels, synthesize
+
+from .conftest import ROOT
+
+MEDKG = "https://w3id.org/medkg/"
+KINDS = {
+    "Claim": "claim",
+    "Evidence": "evidence",
+    "Article": "article",
+    "Reference": "reference",
+    "ContradictionGroup": "contradiction",
+}
+
+
+class _Whole(Expanded):
+    """The oracle frames the whole graph every time, as medkg did."""
+
+    def reachable(self, roots: Any) -> Expanded:
+        return self
+
+    def only(self, ids: Any) -> Expanded:
+        return self
+
+
+def _plain_expanded(graph: Graph) -> Expanded:
+    """The graph through N-Triples text and pyld's reader, one line at a time (as it was)."""
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    triples: list[dict[str, Any]] = []
+    for line in sorted({line for line in lines if line.strip()}):
+        triples += parse_nquads(line + "\n").get("@default", [])
+    dataset = {"@default": triples} if triples else {}
+    return _Whole(pyld.from_rdf(dataset, {**jsonld.OPTIONS, "useNativeTypes": True}))
+
+
+class _PlainFramer(pyld.JsonLdProcessor):
+    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
+        if isinstance(input_, Expanded):
+            return json.loads(json.dumps(input_))
+        return super().expand(input_, options)
+
+
+def _plain_frame(
+    expanded: list[dict[str, Any]], shape: dict[str, Any], base: str, framer: Any = None
+) -> list[dict[str, Any]]:
+    framed = _PlainFramer().frame(
+        expanded,
+        {"@context": jsonld.context(base), **shape},
+        {**jsonld.OPTIONS, "omitDefault": True, "omitGraph": False,
+         "pruneBlankNodeIdentifiers": True},
+    )  # fmt: skip
+    return list(framed.get("@graph", []))
+
+
+def plain(doc: Document, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The document by the plain pyld path: its JSON text, keys in document order."""
+    with monkeypatch.context() as m:
+        m.setattr(jsonld, "to_expanded", _plain_expanded)
+        m.setattr(jsonld, "frame", _plain_frame)
+        data = frames.assemble(doc.graph, doc.iri, doc.kind, doc.base, doc.claim_groups)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def fast(doc: Document) -> str:
+    return json.dumps(doc.data, ensure_ascii=False)
+
+
+def iter_documents(docs: Documents, store: Store, per_kind: int) -> Iterator[Document]:
+    """Up to ``per_kind`` documents of each kind the store holds, and its entities'."""
+    for cls, kind in KINDS.items():
+        rows = store.query(
+            f"SELECT DISTINCT ?x WHERE {{ ?x a <{MEDKG}{cls}> }} ORDER BY ?x LIMIT {per_kind}"
+        ).rows
+        for (iri,) in rows:
+            yield getattr(docs, kind)(str(iri).rsplit("/", 1)[-1])
+    rows = store.query(
+        "SELECT DISTINCT ?e WHERE { ?c <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> "
+        f"|<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?e }} ORDER BY ?e LIMIT {per_kind}"
+    ).rows
+    for (iri,) in rows:
+        yield docs.entity(str(iri))
+
+
+def test_seed_documents_are_the_plain_pyld_documents(
+    settings: Settings, built_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = Documents(built_store, settings.base_iri, page_size=50)
+    seen = 0
+    for doc in iter_documents(docs, built_store, 1000):
+        assert fast(doc) == plain(doc, monkeypatch), f"{doc.kind} {doc.iri}"
+        seen += 1
+    assert seen > 100  # 52 claims, 68 evidence, the article, its references, 29 entities
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    out = tmp_path_factory.mktemp("synth")
+    synthesize(out, 1500, seed=5, root=ROOT, labels=read_labels(ROOT))
+    settings = load_settings(env={}, root=str(out), store="oxigraph:.medkg/store")
+    store = open_store(settings.store, out)
+    bulk_build_into(store, settings)
+    return store
+
+
+def test_synthetic_documents_are_the_plain_pyld_documents(
+    synthetic: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = Documents(synthetic, MEDKG, page_size=50)
+    kinds = set()
+    for doc in iter_documents(docs, synthetic, 15):
+        assert fast(doc) == plain(doc, monkeypatch), f"{doc.kind} {doc.iri}"
+        kinds.add(doc.kind)
+    assert kinds == {*KINDS.values(), "entity"}
+
+
+def test_head_entity_pages_are_the_plain_pyld_pages(
+    synthetic: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = Documents(synthetic, MEDKG, page_size=50, page_bytes=1_000_000)
+    head = synthetic.query(
+        "SELECT ?e (COUNT(?c) AS ?n) WHERE { ?c <http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        "subject> ?e } GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 3"
+    ).rows
+    for iri, _ in head:
+        first = docs.entity(str(iri), 1)
+        assert first.page is not None and first.page.more, "the head has a second page"
+        second = docs.entity(str(iri), 2)
+        listed = [c for key in jsonld.NEST_KEYS for side in second.data[key].values() for c in side]
+        assert len(listed) > 0
+        for doc in (first, second):
+            assert fast(doc) == plain(doc, monkeypatch), f"{doc.iri} page {doc.page}"
+
+
+def test_the_oracle_is_the_plain_path(
+    settings: Settings, built_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The oracle runs none of the fast path (so the comparisons above compare two paths)."""
+    doc = Documents(built_store, settings.base_iri).entity("MONDO:0004976")
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the oracle reached the fast path")
+
+    monkeypatch.setattr(framing, "to_expanded", refuse)
+    monkeypatch.setattr(framing.Framer, "_compact_iri", refuse)
+    monkeypatch.setattr(Expanded, "reachable", refuse)
+    assert json.loads(plain(doc, monkeypatch))["@id"] == "MONDO:0004976"
+    with pytest.raises(AssertionError, match="fast path"):
+        fast(doc)
+
+
+def test_expanded_reachable_follows_references_only() -> None:
+    g = Graph()
+    g.parse(
+        data="<a:x> <p:q> <a:y> . <a:y> <p:q> <a:z> . <a:z> <p:r> 1 . <a:w> <p:q> <a:x> .",
+        format="turtle",
+    )
+    expanded = jsonld.to_expanded(g)
+    assert [n["@id"] for n in expanded.reachable(["a:y"])] == ["a:y", "a:z"]
+    assert [n["@id"] for n in expanded.only(["a:w", "a:z"])] == ["a:w", "a:z"]
+
+
+def test_blank_nodes_frame_the_whole_graph() -> None:
+    """pyld names blank nodes in the order it meets them: a subset would rename them."""
+    g = Graph()
+    g.parse(data="<a:x> <p:q> _:b . _:b <p:r> 1 . <a:w> <p:q> <a:x> .", format="turtle")
+    expanded = jsonld.to_expanded(g)
+    assert len(expanded.reachable(["a:x"])) == len(expanded) == 3
+
+
+def test_values_of_one_property_in_several_shapes_compact_as_pyld_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A property with English, French and plain labels, typed and untyped numbers: the
+    remembered compact IRIs depend on each value's language and type, as pyld's do."""
+    g = Graph()
+    g.parse(
+        data="""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix m: <https://w3id.org/medkg/> .
+        <http://purl.obolibrary.org/obo/MONDO_1> rdfs:label "ALS"@en, "SLA"@fr, "als" ;
+          m:minValue 1.5, "2"^^xsd:decimal, 3, "x" ; m:asOf "2020"^^xsd:gYear, "2021" ;
+          m:unit <http://purl.obolibrary.org/obo/UO_1>, "mg" .""",
+        format="turtle",
+    )
+    doc = Document("entity", URIRef("http://purl.obolibrary.org/obo/MONDO_1"), g, MEDKG)
+    data = json.loads(fast(doc))
+    assert data["label"] == "ALS" and {"SLA", "als"} <= set(json.dumps(data).split('"'))
+    assert fast(doc) == plain(doc, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "turtle",
+    [
+        '<a:x> <p:q> ( 1 "b" <a:y> ) ; <p:r> () .',  # RDF lists: pyld's own from_rdf
+        """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <a:x> a <a:T>, _:t ; <p:q> true, "0"^^xsd:boolean, 7, "+07"^^xsd:integer,
+          "1e3"^^xsd:double, "INF"^^xsd:double, "{}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>,
+          "x"@en-GB, "x", _:b ; <p:r> <a:y> . _:b <p:q> <a:x> . <a:y> <p:q> "y" .""",
+    ],
+)
+def test_expanded_is_pyld_from_rdf(turtle: str) -> None:
+    """Types, natives (and what pyld leaves typed), blank nodes and lists expand as pyld does."""
+    g = Graph()
+    g.parse(data=turtle, format="turtle")
+    assert jsonld.to_expanded(g) == _plain_expanded(g)
+
+
+def test_remembered_terms_depend_on_what_a_node_id_compacts_to() -> None:
+    """Two terms for one property (``@id`` and ``@vocab`` typed): pyld picks by whether the
+    value's ``@id`` is itself a term, and so does the remembering processor."""
+    ctx = {
+        "@context": {
+            "p": "https://example.org/p/",
+            "byId": {"@id": "p:x", "@type": "@id"},
+            "byVocab": {"@id": "p:x", "@type": "@vocab"},
+            "T": "p:T",
+        }
+    }
+    p = "https://example.org/p/"
+    doc = {"@id": f"{p}s", f"{p}x": [{"@id": f"{p}T"}, {"@id": f"{p}U"}, {"@id": f"{p}T"}]}
+    expected = pyld.JsonLdProcessor().compact(doc, ctx, dict(jsonld.OPTIONS))
+    assert expected["byVocab"] == ["T", "T"] and expected["byId"] == "p:U"
+    assert framing.Framer().compact(doc, ctx, dict(jsonld.OPTIONS)) == expected
