@@ -1,6 +1,7 @@
 """Documents framed the fast way (``medkg.rdf.framing``) are byte for byte the documents of the
-plain pyld path they replace (kept here as the oracle): every document of the seed, and a
-synthetic corpus's head entity pages, contradictions, claims, evidence and articles."""
+plain pyld path they replace (the oracle, kept in ``bench/framing.py`` beside the bench that
+measures both): every document of the seed, and a synthetic corpus's head entity pages,
+contradictions, claims, evidence and articles."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from bench.framing import plain_expanded, plain_frame
 from pyld import jsonld as pyld
-from pyld.nquads import parse_nquads
 from rdflib import Graph, URIRef
 
 from medkg.bulk import bulk_build_into
@@ -33,50 +34,11 @@ KINDS = {
 }
 
 
-class _Whole(Expanded):
-    """The oracle frames the whole graph every time, as medkg did."""
-
-    def reachable(self, roots: Any) -> Expanded:
-        return self
-
-    def only(self, ids: Any) -> Expanded:
-        return self
-
-
-def _plain_expanded(graph: Graph) -> Expanded:
-    """The graph through N-Triples text and pyld's reader, one line at a time (as it was)."""
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    triples: list[dict[str, Any]] = []
-    for line in sorted({line for line in lines if line.strip()}):
-        triples += parse_nquads(line + "\n").get("@default", [])
-    dataset = {"@default": triples} if triples else {}
-    return _Whole(pyld.from_rdf(dataset, {**jsonld.OPTIONS, "useNativeTypes": True}))
-
-
-class _PlainFramer(pyld.JsonLdProcessor):
-    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
-        if isinstance(input_, Expanded):
-            return json.loads(json.dumps(input_))
-        return super().expand(input_, options)
-
-
-def _plain_frame(
-    expanded: list[dict[str, Any]], shape: dict[str, Any], base: str, framer: Any = None
-) -> list[dict[str, Any]]:
-    framed = _PlainFramer().frame(
-        expanded,
-        {"@context": jsonld.context(base), **shape},
-        {**jsonld.OPTIONS, "omitDefault": True, "omitGraph": False,
-         "pruneBlankNodeIdentifiers": True},
-    )  # fmt: skip
-    return list(framed.get("@graph", []))
-
-
 def plain(doc: Document, monkeypatch: pytest.MonkeyPatch) -> str:
     """The document by the plain pyld path: its JSON text, keys in document order."""
     with monkeypatch.context() as m:
-        m.setattr(jsonld, "to_expanded", _plain_expanded)
-        m.setattr(jsonld, "frame", _plain_frame)
+        m.setattr(jsonld, "to_expanded", plain_expanded)
+        m.setattr(jsonld, "frame", plain_frame)
         data = frames.assemble(doc.graph, doc.iri, doc.kind, doc.base, doc.claim_groups)
     return json.dumps(data, ensure_ascii=False)
 
@@ -222,7 +184,7 @@ def test_expanded_is_pyld_from_rdf(turtle: str) -> None:
     """Types, natives (and what pyld leaves typed), blank nodes and lists expand as pyld does."""
     g = Graph()
     g.parse(data=turtle, format="turtle")
-    assert jsonld.to_expanded(g) == _plain_expanded(g)
+    assert jsonld.to_expanded(g) == plain_expanded(g)
 
 
 def test_remembered_terms_depend_on_what_a_node_id_compacts_to() -> None:
