@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep = [i for i in items if "built_store" in getattr(i, "fixturenames", ())]
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep
+
+
+@contextmanager
+def app_on_disk(settings: Settings, tmp_path: Path, **changes: Any) -> Iterator[Any]:
+    """An app over a fresh on-disk store (its own query workers) with ``changes`` to the
+    settings; its workers are stopped when the block ends."""
+    from medkg.web import create_app
+
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", ROOT)
+    app = create_app(settings.replace(**changes), store)
+    try:
+        yield app
+    finally:
+        app.extensions["medkg.endpoint"].close()
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from rdflib import URIRef
 from medkg.config import Settings
 from medkg.endpoint.job import Job
 from medkg.endpoint.lanes import CostHistory, cost_key
-from medkg.store import open_store
 
-from ..conftest import ROOT
+from ..conftest import app_on_disk
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }} LIMIT {n}"
 CHEAP = "ASK { <http://purl.obolibrary.org/obo/MONDO_0004976> ?p ?o }"
@@ -43,17 +42,17 @@ def test_history_remembers_dear_queries_forgives_cheap_ones_and_stays_bounded() 
 def test_a_dear_query_is_demoted_then_takes_the_slow_lane(
     settings: Settings, tmp_path: Path
 ) -> None:
-    from medkg.web import create_app
-
-    store = open_store(f"oxigraph:{tmp_path / 'store'}", ROOT)
-    local = settings.replace(
-        query_workers=1, slow_query_workers=1, query_timeout=2.0, dear_query_seconds=0.1
-    )
-    app = create_app(local, store)
-    endpoint = app.extensions["medkg.endpoint"]
-    client = app.test_client()
     headers = {"Accept": "application/json"}
-    try:
+    with app_on_disk(
+        settings,
+        tmp_path,
+        query_workers=1,
+        slow_query_workers=1,
+        query_timeout=2.0,
+        dear_query_seconds=0.1,
+    ) as app:
+        endpoint = app.extensions["medkg.endpoint"]
+        client = app.test_client()
         deadline = time.monotonic() + 60  # the workers start with the first query
         while client.get("/sparql", query_string={"query": CHEAP}).status_code != 200:
             assert time.monotonic() < deadline, "the query workers never started"
@@ -78,5 +77,3 @@ def test_a_dear_query_is_demoted_then_takes_the_slow_lane(
         other = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
         assert other.status_code == 200  # a query not seen before: the fast lane
         assert endpoint.executor.stats()["lanes"]["routed"]["fast"] == routed["fast"] + 2
-    finally:
-        endpoint.close()

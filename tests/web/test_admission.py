@@ -6,9 +6,8 @@ import time
 from pathlib import Path
 
 from medkg.config import Settings
-from medkg.store import open_store
 
-from ..conftest import ROOT
+from ..conftest import app_on_disk
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHEAP = "ASK { ?s ?p ?o }"
@@ -17,17 +16,17 @@ CHEAP = "ASK { ?s ?p ?o }"
 def test_a_client_over_its_share_gets_429_with_retry_after(
     settings: Settings, tmp_path: Path
 ) -> None:
-    from medkg.web import create_app
-
-    store = open_store(f"oxigraph:{tmp_path / 'store'}", ROOT)
-    local = settings.replace(
-        query_workers=1, query_timeout=1.0, client_query_seconds=1.5, client_window_seconds=60
-    )
-    app = create_app(local, store)
-    client = app.test_client()
     greedy = {"REMOTE_ADDR": "192.0.2.7"}
     json = {"Accept": "application/json"}
-    try:
+    with app_on_disk(
+        settings,
+        tmp_path,
+        query_workers=1,
+        query_timeout=1.0,
+        client_query_seconds=1.5,
+        client_window_seconds=60,
+    ) as app:
+        client = app.test_client()
         warm = {"REMOTE_ADDR": "192.0.2.9"}
         deadline = time.monotonic() + 60  # the workers start with the first query (1 s limit)
         while (
@@ -48,5 +47,3 @@ def test_a_client_over_its_share_gets_429_with_retry_after(
         other = client.get("/entity/MONDO:0004976", environ_base={"REMOTE_ADDR": "192.0.2.8"})
         assert other.status_code == 200  # another client keeps its own share
         assert "medkg_admission_refused 2" in client.get("/metrics").get_data(as_text=True)
-    finally:
-        app.extensions["medkg.endpoint"].close()

@@ -8,24 +8,23 @@ from pathlib import Path
 
 from medkg.config import Settings
 from medkg.endpoint.pool import WorkerPool
-from medkg.store import open_store
 
-from ..conftest import ROOT
+from ..conftest import app_on_disk
 
 
 def test_an_overloaded_server_answers_503_with_retry_after(
     settings: Settings, tmp_path: Path
 ) -> None:
-    from medkg.web import create_app
-
-    store = open_store(f"oxigraph:{tmp_path / 'store'}", ROOT)
-    local = settings.replace(
-        query_workers=1, slow_query_workers=0, query_timeout=4.0, query_queue_seconds=0.3
-    )
-    app = create_app(local, store)
-    client = app.test_client()
-    endpoint = app.extensions["medkg.endpoint"]
-    try:
+    with app_on_disk(
+        settings,
+        tmp_path,
+        query_workers=1,
+        slow_query_workers=0,
+        query_timeout=4.0,
+        query_queue_seconds=0.3,
+    ) as app:
+        client = app.test_client()
+        endpoint = app.extensions["medkg.endpoint"]
         deadline = time.monotonic() + 60  # the workers start with the first query
         while client.get("/sparql", query_string={"query": "ASK {}"}).status_code != 200:
             assert time.monotonic() < deadline, "the query workers never started"
@@ -44,5 +43,3 @@ def test_an_overloaded_server_answers_503_with_retry_after(
         pool.idle.put(held)
         again = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
         assert again.status_code == 200 and b"true" in again.data
-    finally:
-        endpoint.close()
