@@ -60,9 +60,15 @@ LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:disease
 medkg:anatomicalContext, medkg:unit))"
 
 # a claim's peers (other sources' claims of the same proposition, ``medkg.peers``) come with
-# what their line says: polarity, subject, frequency, each evidence's source and code
-PEER = "FILTER(?pp IN (rdf:subject, medkg:negated, medkg:frequency, medkg:frequencyCount, \
-medkg:frequencyTotal, medkg:frequencyPercent))"
+# what their line says: polarity, subject, frequency, each evidence's source and code (the
+# patterns of CLAIMS and CLAIMS_SHOWN, which construct them as ?peer, ?pev, ?ps and ?pf)
+PEER = """UNION { ?c medkg:samePropositionAs ?peer . ?peer ?pp ?po .
+          FILTER(?pp IN (rdf:subject, medkg:negated, medkg:frequency, medkg:frequencyCount,
+                         medkg:frequencyTotal, medkg:frequencyPercent)) }
+  UNION { ?c medkg:samePropositionAs ?peer . ?peer medkg:evidence ?pev .
+          ?pev medkg:source ?ps . OPTIONAL { ?pev medkg:evidenceCode ?pc }
+          OPTIONAL { ?ps dcterms:title ?pt } OPTIONAL { ?ps medkg:attribution ?pa } }
+  UNION { ?c medkg:samePropositionAs/medkg:frequency ?pf . ?pf rdfs:label ?pfl }"""
 
 CLAIMS = """CONSTRUCT {
   ?c ?cp ?co . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
@@ -80,11 +86,7 @@ CLAIMS = """CONSTRUCT {
   UNION { ?c medkg:evidence/medkg:source ?art . ?art medkg:attribution ?aa }
   UNION { ?grp medkg:member ?c ; ?gp ?go }
   UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
-  UNION { ?c medkg:samePropositionAs ?peer . ?peer ?pp ?po . %s }
-  UNION { ?c medkg:samePropositionAs ?peer . ?peer medkg:evidence ?pev .
-          ?pev medkg:source ?ps . OPTIONAL { ?pev medkg:evidenceCode ?pc }
-          OPTIONAL { ?ps dcterms:title ?pt } OPTIONAL { ?ps medkg:attribution ?pa } }
-  UNION { ?c medkg:samePropositionAs/medkg:frequency ?pf . ?pf rdfs:label ?pfl }
+  %s
 }"""
 
 #: claims as an entity page shows them: all but their evidence, and the evidence the summary
@@ -101,11 +103,7 @@ CLAIMS_SHOWN = """CONSTRUCT {
     { ?c ?cp ?co FILTER(?cp != medkg:evidence) }
     UNION { ?grp medkg:member ?c ; ?gp ?go }
     UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
-    UNION { ?c medkg:samePropositionAs ?peer . ?peer ?pp ?po . %s }
-    UNION { ?c medkg:samePropositionAs ?peer . ?peer medkg:evidence ?pev .
-            ?pev medkg:source ?ps . OPTIONAL { ?pev medkg:evidenceCode ?pc }
-            OPTIONAL { ?ps dcterms:title ?pt } OPTIONAL { ?ps medkg:attribution ?pa } }
-    UNION { ?c medkg:samePropositionAs/medkg:frequency ?pf . ?pf rdfs:label ?pfl } }
+    %s }
   UNION { VALUES (?c ?ev) { %s }
     { ?ev ?ep ?eo }
     UNION { ?ev oa:hasTarget ?t . ?t ?tp ?to }
