@@ -76,11 +76,8 @@ def claim_curies(claim: Claim) -> Iterator[tuple[str, str, str | None]]:
 def has_unknown_curie(f: ClaimFile, terms: Iterable[URIRef] | dict[URIRef, str]) -> bool:
     """Whether any entry names an undeclared term (no positions, no hints: the fast test)."""
     declared = terms if isinstance(terms, (dict, set, frozenset)) else set(terms)
-    return any(
-        curie_to_iri(curie) not in declared and not str(curie_to_iri(curie)).startswith(BUILTIN)
-        for claim in f.claims
-        for _, curie, _ in claim_curies(claim)
-    )
+    iris = (curie_to_iri(curie) for claim in f.claims for _, curie, _ in claim_curies(claim))
+    return any(iri not in declared and not str(iri).startswith(BUILTIN) for iri in iris)
 
 
 def unknown_curies(
