@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import threading
 from collections.abc import Iterator
@@ -130,3 +131,21 @@ def test_the_bars_follow_the_progress_the_server_reports() -> None:
         bars({"progress": {"articles": 2, "total": 5, "claims": 40, "loaded": 0}})
         bars({"progress": {"articles": 5, "total": 5, "claims": 90, "loaded": 1024}})
         assert (bars.encode.n, bars.encode.total, bars.load.n) == (5, 5, 1024)
+
+
+def test_a_server_stopped_by_sigterm_exits_cleanly_and_withdraws_its_file(
+    tmp_path: Path,
+) -> None:
+    """``kill``, ``docker stop`` and service managers send SIGTERM: the server stops as on
+    Ctrl-C, and takes its file (its secret included) with it."""
+    from .conftest import Server
+
+    srv = Server(tmp_path)
+    file = tmp_path / "store.server.json"
+    try:
+        assert json.loads(file.read_text())["pid"] == srv.proc.pid
+        srv.proc.send_signal(signal.SIGTERM)
+        assert srv.proc.wait(timeout=30) == 0
+    finally:
+        srv.stop()
+    assert not file.exists()

@@ -87,6 +87,7 @@ def serve(
     port = getattr(server, "effective_port", settings.port)  # the real one for --port 0
     announced = announce_server(app, settings.host, port)
     click.echo(f"medkg serving {settings.store} at http://{settings.host}:{port}/")
+    stop_on_sigterm()
     try:
         server.run()
     finally:
@@ -94,6 +95,18 @@ def serve(
             from medkg.serving import withdraw
 
             withdraw(announced)
+
+
+def stop_on_sigterm() -> None:
+    """Stop on SIGTERM (what service managers, ``docker stop`` and ``kill`` send) as on Ctrl-C:
+    by an exception in the main thread, so the server file is withdrawn and the store closed;
+    Python's default for SIGTERM ends the process at once and left the file behind."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def announce_server(app: Any, host: str, port: int) -> Path | None:
