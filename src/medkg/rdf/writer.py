@@ -130,10 +130,10 @@ class Compactor:
         text = json.dumps(shape, sort_keys=True)
         found = self.frames.get(text)
         if found is None:
-            found = self.frames[text] = self._expand(shape, "@once")
+            found = self.frames[text] = self._expand(shape)
         return found
 
-    def _expand(self, shape: dict[str, Any], embed: str) -> Frame:
+    def _expand(self, shape: dict[str, Any]) -> Frame:
         props: dict[str, Frame] = {}
         for key, sub in shape.items():
             if key.startswith("@"):
@@ -143,11 +143,11 @@ class Compactor:
             if not isinstance(sub, dict):
                 raise Unsupported(f"frame value of {key}")
             iri = self.proc._expand_iri(self.ctx, key, vocab=True)
-            props[iri] = self._expand(sub, "@once")
+            props[iri] = self._expand(sub)
         ids = shape.get("@id")
         types = shape.get("@type")
-        embed = shape.get("@embed", embed)
-        if embed not in ("@once", "@always", "@never"):
+        embed = shape.get("@embed")  # pyld's default, @once, is not written here
+        if embed not in ("@always", "@never"):
             raise Unsupported(f"@embed {embed}")
         return Frame(
             embed,
@@ -199,7 +199,6 @@ class Writer:
             for o in objects
             if isinstance(o, str)
         }
-        self.unique: set[str] = set()
 
     def frame(self, ids: list[str], shape: dict[str, Any]) -> list[dict[str, Any]]:
         """The nodes of ``ids`` (the document's subjects it asks about) that ``shape``
@@ -208,7 +207,6 @@ class Writer:
         out = []
         for node_id in sorted({i for i in ids if self._known(i)}):
             if self._matches(node_id, frame):
-                self.unique = set()  # pyld starts each top-level match afresh
                 out.append(self._node(node_id, frame, []))
         return out
 
@@ -245,7 +243,6 @@ class Writer:
     def _node(self, node_id: str, frame: Frame, stack: list[str]) -> dict[str, Any]:
         """A matched node embedded: its properties framed by ``frame``, compacted."""
         c = self.c
-        self.unique.add(node_id)
         stack.append(node_id)
         types, props = self._node_of(node_id)
         out: dict[str, Any] = {"@id": c.id(node_id)}
@@ -276,10 +273,9 @@ class Writer:
 
     def _embedded(self, node_id: str, frame: Frame, stack: list[str]) -> dict[str, Any] | None:
         """The node embedded where it is referenced, or None where pyld leaves a reference:
-        ``@never``, a circular reference, ``@once`` after the first, or nothing to embed."""
+        ``@never``, a circular reference (pyld's check skips the parent, so a node pointing
+        at itself is embedded in itself once) or nothing to embed."""
         if frame.embed == "@never" or node_id in stack[:-1]:
-            return None
-        if frame.embed == "@once" and node_id in self.unique:
             return None
         node = self._node(node_id, frame, stack)
         return node if len(node) > 1 else None  # pyld compacts a bare @id as a reference
