@@ -86,6 +86,32 @@ def test_seed_documents_are_the_plain_pyld_documents(
     assert seen > 100  # 52 claims, 68 evidence, the article, its references, 29 entities
 
 
+def test_entities_without_claims_and_cut_pages_are_the_plain_pyld_documents(
+    settings: Settings, built_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terms of the ontology no claim is about (only their label, synonyms and parents, and
+    a summary of no claims), and pages cut short by their size in bytes."""
+    rows = built_store.query(
+        "SELECT DISTINCT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(isIRI(?e)) FILTER NOT EXISTS { ?c <http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        "subject>|<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?e } } ORDER BY ?e LIMIT 25"
+    ).rows
+    rows = list(rows)
+    assert len(rows) == 25
+    docs = Documents(built_store, settings.base_iri, page_size=50)
+    for (iri,) in rows:
+        doc = docs.entity(str(iri))
+        assert not any(doc.data.get(key) for key in jsonld.NEST_KEYS)
+        assert fast(doc) == plain(doc, monkeypatch), str(iri)
+    for page_bytes in (1, 6000):
+        cut = Documents(built_store, settings.base_iri, page_size=10, page_bytes=page_bytes)
+        doc = cut.entity("MONDO:0004976")
+        assert doc.page is not None and doc.page.following, "the page stopped early"
+        assert fast(doc) == plain(doc, monkeypatch)
+        after = cut.entity("MONDO:0004976", after=doc.page.following)
+        assert fast(after) == plain(after, monkeypatch)
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Store:
     out = tmp_path_factory.mktemp("synth")
