@@ -249,3 +249,16 @@ def test_a_frame_with_pyld_default_embedding_is_left_to_pyld() -> None:
     g = claim_with_evidence()
     with pytest.raises(writer.Unsupported, match="@embed"):
         writer.Writer(g, BASE).frame([ROOT], {"@id": ROOT})
+
+
+def test_triples_update_moves_new_subjects_and_merges_shared_ones() -> None:
+    a, b = Triples(), Triples()
+    a.add(ROOT, f"{RDFS}label", Lit("ALS", "", "en"))
+    b.add(ROOT, f"{RDFS}label", Lit("ALS", "", "en"))  # a duplicate
+    b.add(ROOT, f"{RDFS}label", Lit("SLA", "", "fr"))
+    b.add(f"{BASE}claim/c1", f"{RDF}subject", ROOT)
+    b.add(f"{BASE}claim/c1", "https://example.org/other/p", "_:b1")
+    a.update(b)
+    assert len(a) == 4 and len(list(a)) == 4 and a.blank
+    assert a.has(f"{BASE}claim/c1", f"{RDF}subject", ROOT) and not a.has(ROOT, f"{RDF}subject")
+    assert len(b) == 0  # used up

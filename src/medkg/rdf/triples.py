@@ -64,6 +64,7 @@ class Triples:
     def __init__(self) -> None:
         self.by_subject: dict[str, dict[str, dict[Term, None]]] = {}
         self.count = 0
+        self.blank = False  # a blank node is among them
 
     def __len__(self) -> int:
         return self.count
@@ -73,12 +74,24 @@ class Triples:
         if o not in objects:
             objects[o] = None
             self.count += 1
+            if s[:2] == "_:" or (o.__class__ is str and o[:2] == "_:"):
+                self.blank = True
 
     def update(self, other: Triples) -> None:
+        """Add the triples of ``other``, which is used up: a subject only it has moves here
+        whole (a page's claims are thousands of triples, re-added one by one before)."""
         for s, props in other.by_subject.items():
+            mine = self.by_subject.get(s)
+            if mine is None:
+                self.by_subject[s] = props
+                self.count += sum(map(len, props.values()))
+                continue
             for p, objects in props.items():
                 for o in objects:
                     self.add(s, p, o)
+        other.by_subject = {}
+        other.count = 0
+        self.blank = self.blank or other.blank
 
     def __iter__(self) -> Iterator[tuple[str, str, Term]]:
         for s, props in self.by_subject.items():
@@ -101,13 +114,6 @@ class Triples:
         return {
             s for s, props in self.by_subject.items() if p in props and (o is None or o in props[p])
         }
-
-    def has_blank_nodes(self) -> bool:
-        return any(
-            s.startswith("_:") or any(isinstance(o, str) and o.startswith("_:") for o in objs)
-            for s, props in self.by_subject.items()
-            for objs in props.values()
-        )
 
     def to_graph(self, prefixes: dict[str, str] | None = None) -> Graph:
         """The same triples as an rdflib graph (for Turtle, N-Triples, RDF/XML)."""

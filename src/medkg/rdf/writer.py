@@ -310,7 +310,7 @@ class TriplesSource:
     """``Triples`` framed by ``Writer``: a ``medkg.rdf.frames.Source``."""
 
     def __init__(self, triples: Triples, base: str) -> None:
-        if triples.has_blank_nodes():
+        if triples.blank:
             raise Unsupported("blank nodes (pyld names them as it meets them)")
         self.triples = triples
         self.base = base
