@@ -14,13 +14,15 @@ import pytest
 from bench.framing import plain_expanded, plain_frame
 from pyld import jsonld as pyld
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings, load_settings
 from medkg.documents import Document, Documents
+from medkg.formats import by_name
 from medkg.rdf import frames, framing, jsonld, writer
 from medkg.rdf.framing import Expanded
-from medkg.rdf.triples import Triples
+from medkg.rdf.triples import Triples, from_graph
 from medkg.store import Store, open_store
 from medkg.synth import read_labels, synthesize
 
@@ -110,6 +112,19 @@ def test_entities_without_claims_and_cut_pages_are_the_plain_pyld_documents(
         assert fast(doc) == plain(doc, monkeypatch)
         after = cut.entity("MONDO:0004976", after=doc.page.following)
         assert fast(after) == plain(after, monkeypatch)
+
+
+def test_entity_turtle_and_json_ld_hold_the_same_triples(
+    settings: Settings, built_store: Store
+) -> None:
+    """Turtle still comes from rdflib (made from the document's ``Triples``): parsed back, it
+    is the graph the JSON-LD document expands to, and the triples the page read."""
+    doc = Documents(built_store, settings.base_iri).entity("MONDO:0004976")
+    assert isinstance(doc.triples, Triples)
+    read = {(s, p, o) for s, p, o in doc.triples}
+    turtle = Graph().parse(data=doc.serialize(by_name("ttl")).decode("utf-8"), format="turtle")
+    assert isomorphic(turtle, jsonld.to_graph(doc.data))
+    assert {(s, p, o) for s, p, o in from_graph(turtle)} == read and len(read) > 1000
 
 
 @pytest.fixture(scope="module")
