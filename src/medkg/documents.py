@@ -191,15 +191,18 @@ class Document:
 
     @cached_property
     def data(self) -> dict[str, Any]:
-        """The framed, compacted JSON-LD document (with its context inline): written
-        directly from ``Triples``, framed by pyld from a ``Graph`` (or where the writer
-        does not write the same bytes: blank nodes, RDF lists, JSON literals)."""
-        if isinstance(self.triples, Triples):
-            try:
-                direct = TriplesSource(self.triples, self.base)
-                return build(direct, str(self.iri), self.kind, self.claim_groups)
-            except Unsupported:
-                pass
+        """The framed, compacted JSON-LD document (with its context inline), written
+        directly from the triples (those of a ``Graph`` read into ``Triples`` first); framed
+        by pyld where the writer would not write the same bytes (blank nodes, RDF lists,
+        JSON literals)."""
+        triples = self.triples
+        try:
+            if isinstance(triples, Graph):
+                triples = from_graph(triples)
+            direct = TriplesSource(triples, self.base)
+            return build(direct, str(self.iri), self.kind, self.claim_groups)
+        except Unsupported:
+            pass
         return build(
             GraphSource(self.graph, self.base), str(self.iri), self.kind, self.claim_groups
         )
