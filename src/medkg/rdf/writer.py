@@ -18,6 +18,7 @@ ways on every seed document, a synthetic corpus and random graphs.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -29,6 +30,9 @@ from medkg.rdf.triples import RDF_TYPE, Lit, Term, Triples, nt
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NATIVE = {f"{XSD}boolean", f"{XSD}integer", f"{XSD}double"}  # pyld makes them JSON natives
+BOOLEAN, INTEGER = f"{XSD}boolean", f"{XSD}integer"
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}  # as pyld reads them
+INTEGER_FORM = re.compile(r"^[+-]?\d+$")  # pyld's test for an integer it makes native
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 KNOWN_KEYS = {"@id", "@type", "@embed"}
 MAX_REMEMBERED = 200_000  # IRIs remembered per context before starting again
@@ -170,6 +174,10 @@ def expand_literal(lit: Lit, proc: pyld.JsonLdProcessor) -> dict[str, Any]:
     if lit.language:
         return {"@value": lit.value, "@language": lit.language}
     datatype = lit.datatype or f"{XSD}string"
+    if datatype == BOOLEAN and lit.value in BOOLEANS:
+        return {"@value": BOOLEANS[lit.value]}
+    if datatype == INTEGER and INTEGER_FORM.match(lit.value):
+        return {"@value": int(lit.value)}
     if datatype in NATIVE:
         return dict(
             proc._rdf_to_object(
@@ -219,12 +227,14 @@ class Writer:
         found = self.nodes.get(node_id)
         if found is None:
             props = self.triples.by_subject.get(node_id, {})
-            types = sorted((o for o in props.get(RDF_TYPE, ()) if isinstance(o, str)), key=nt)
+            types = _ordered([o for o in props.get(RDF_TYPE, ()) if isinstance(o, str)])
             rest = []
             for p in sorted(props):
-                values = [o for o in props[p] if p != RDF_TYPE or isinstance(o, Lit)]
+                values = list(props[p])
+                if p == RDF_TYPE:
+                    values = [o for o in values if isinstance(o, Lit)]
                 if values:
-                    rest.append((p, sorted(values, key=nt)))
+                    rest.append((p, _ordered(values)))
             found = self.nodes[node_id] = (types, rest)
         return found
 
@@ -292,6 +302,11 @@ class Writer:
             )
             found = self.expanded[lit] = (value, shape)
         return found
+
+
+def _ordered(values: list[Term]) -> list[Term]:
+    """Values in the order of their N-Triples forms (one value: no forms to make)."""
+    return sorted(values, key=nt) if len(values) > 1 else values
 
 
 def _add(out: dict[str, Any], key: str, value: Any, as_set: bool) -> None:
