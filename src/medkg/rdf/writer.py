@@ -227,7 +227,9 @@ class Writer:
         found = self.nodes.get(node_id)
         if found is None:
             props = self.triples.by_subject.get(node_id, {})
-            types = _ordered([o for o in props.get(RDF_TYPE, ()) if isinstance(o, str)])
+            types = [
+                str(t) for t in _ordered([o for o in props.get(RDF_TYPE, ()) if isinstance(o, str)])
+            ]
             rest = []
             for p in sorted(props):
                 values = list(props[p])
