@@ -256,3 +256,19 @@ def test_remembered_terms_depend_on_what_a_node_id_compacts_to() -> None:
     expected = pyld.JsonLdProcessor().compact(doc, ctx, dict(jsonld.OPTIONS))
     assert expected["byVocab"] == ["T", "T"] and expected["byId"] == "p:U"
     assert framing.Framer().compact(doc, ctx, dict(jsonld.OPTIONS)) == expected
+
+
+def test_entity_page_and_document_are_written_without_pyld(
+    settings: Settings, built_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTML page renders the same document data: neither reaches pyld's framing."""
+    from medkg.web import create_app
+
+    monkeypatch.setattr(frames.GraphSource, "frame", _refuse)
+    client = create_app(settings.replace(document_cache=0), built_store).test_client()
+    html = client.get("/entity/MONDO:0004976", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "amyotrophic lateral sclerosis" in html.get_data(
+        as_text=True
+    )
+    doc = client.get("/entity/MONDO:0004976", headers={"Accept": "application/ld+json"})
+    assert doc.status_code == 200 and doc.get_json()["@id"] == "MONDO:0004976"
