@@ -3,7 +3,9 @@
 A frame call gives the matched nodes with their sub-nodes embedded; a document is its root node,
 its claims put under ``@nest`` group keys and reverse-link terms, and every other node that
 carries a triple (a term's label, an article's title) under ``@included``. Nothing is dropped:
-tests expand each document with pyld and compare it with the graph it came from.
+tests expand each document with pyld and compare it with the graph it came from. ``build``
+reads a ``Source``: ``Triples`` framed by the direct writer (``medkg.rdf.writer``), or an
+rdflib graph framed by pyld (``GraphSource``, for what the writer does not write).
 """
 
 from __future__ import annotations
