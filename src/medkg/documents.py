@@ -2,9 +2,10 @@
 
 A ``Document`` holds the triples of one resource's description and its framed, compacted JSON-LD
 (``.data``), which holds exactly the same triples; HTML pages render ``.data``. Entity documents
-hold their triples as pyoxigraph gave them (``rdf.triples.Triples``) and are written by
-``rdf.writer`` without pyld; the others hold an rdflib ``Graph`` framed by pyld. The Turtle,
-N-Triples and RDF/XML forms serialise ``.graph`` (made from the triples when asked). Usage::
+hold their triples as pyoxigraph gave them (``rdf.triples.Triples``), the others an rdflib
+``Graph`` (read into ``Triples`` when framed); ``rdf.writer`` writes the JSON-LD of both without
+pyld. The Turtle, N-Triples and RDF/XML forms serialise ``.graph`` (made from the triples when
+one is asked for). Usage::
 
     docs = Documents(store, settings.base_iri, page_size=50)
     doc = docs.entity("MONDO:0004976")          # raises EntityNotFound
