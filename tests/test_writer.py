@@ -262,3 +262,39 @@ def test_triples_update_moves_new_subjects_and_merges_shared_ones() -> None:
     assert len(a) == 4 and len(list(a)) == 4 and a.blank
     assert a.has(f"{BASE}claim/c1", f"{RDF}subject", ROOT) and not a.has(ROOT, f"{RDF}subject")
     assert len(b) == 0  # used up
+
+
+IRIS = [
+    *NODES,
+    *TYPES,
+    *PROPERTIES,
+    f"{OBO}MONDO_",  # a prefix's own IRI
+    f"{OBO}",
+    BASE,
+    f"{BASE}term/MEDKG_0000001",
+    f"{RDFS}label",  # a term's own IRI
+    f"{RDFS}labelled",
+    "http://purl.obolibrary.org/obo/mondo#exactMatch",
+    "http://www.orpha.net/ORDO/Orphanet_803",
+    "https://w3id.org/biolink/vocab/coexists_with",
+    "https://example.org/data/claim/1",
+    "urn:x:y",
+]
+
+
+@pytest.mark.parametrize("base", [BASE, "https://example.org/data/"])
+def test_ids_and_references_compact_as_pyld_compacts_them(base: str) -> None:
+    """The compact IRIs looked up by prefix are pyld's, for every term a reference can sit
+    under (typed @id, @vocab or neither)."""
+    from medkg.rdf.compaction import Compactor
+
+    c = Compactor(base)
+    assert c._curie(f"{OBO}MONDO_0004976") == "MONDO:0004976"  # looked up, not asked of pyld
+    assert sum(c._curie(iri) is not None for iri in IRIS) > len(IRIS) // 2
+    terms = ["subject", "modality", "exact", "rdf:subject", "https://example.org/other/p"]
+    for iri in IRIS:
+        expected = c.proc._compact_iri(c.ctx, iri, vocab=False, base="")
+        assert c.id(iri) == expected, iri
+        for term in terms:
+            ref = c.proc._compact_value(c.ctx, term, {"@id": iri}, c.options)
+            assert c.ref(term, iri) == ref, (term, iri)

@@ -61,6 +61,13 @@ class Compactor:
         if any(m and ("@nest" in m or "@context" in m) for m in mappings.values()):
             raise Unsupported("the context has nested or scoped terms")
         self.term_iris = {m["@id"] for m in mappings.values() if m and m.get("@id")}
+        # terms that can make a compact IRI ("MONDO:0004976"), by the IRI they stand for
+        self.prefixes: dict[str, list[tuple[str, bool]]] = {}
+        for term, m in mappings.items():
+            if m and m.get("@id") and ":" not in term:
+                self.prefixes.setdefault(m["@id"], []).append((term, bool(m["_prefix"])))
+        self.prefix_lengths = sorted({len(i) for i in self.prefixes})
+        self.ref_types: dict[str, str] = {}  # term -> its @type, for node references
         self.ids: dict[str, str] = {}
         self.vocabs: dict[str, str] = {}
         self.terms: dict[tuple[Any, ...], tuple[str, bool]] = {}
@@ -69,12 +76,37 @@ class Compactor:
         self.frames: dict[str, Frame] = {}
 
     def id(self, iri: str) -> str:
+        """An ``@id`` compacted (``MONDO:0004976``, ``medkg:claim/...``)."""
         found = self.ids.get(iri)
         if found is None:
             if len(self.ids) > MAX_REMEMBERED:
                 self.ids.clear()
-            found = self.ids[iri] = self.proc._compact_iri(self.ctx, iri, vocab=False, base="")
+            found = self._curie(iri)
+            if found is None:  # no compact IRI: pyld makes it relative to the base, or not
+                found = self.proc._compact_iri(self.ctx, iri, vocab=False, base="")
+            self.ids[iri] = found
         return found
+
+    def _curie(self, iri: str) -> str | None:
+        """The compact IRI pyld's ``_compact_iri`` picks for an ``@id`` (no value, not
+        vocabulary-relative): of the terms whose IRI starts ``iri`` (and is shorter), those
+        usable as a prefix, the shortest ``term:rest``, then the least. pyld tries each of
+        the context's 200 terms (~20 us an IRI, and a head page has ~2,000 new ones); this
+        looks up ``iri``'s starts of the lengths the terms' IRIs have."""
+        mappings = self.ctx["mappings"]
+        best: str | None = None
+        size = len(iri)
+        for length in self.prefix_lengths:
+            if length >= size:
+                break
+            for term, is_prefix in self.prefixes.get(iri[:length], ()):
+                curie = f"{term}:{iri[length:]}"
+                usable = (is_prefix and curie not in mappings) or (
+                    (mappings.get(curie) or {}).get("@id") == iri
+                )
+                if usable and (best is None or (len(curie), curie) < (len(best), best)):
+                    best = curie
+        return best
 
     def vocab(self, iri: str) -> str:
         found = self.vocabs.get(iri)
@@ -114,7 +146,18 @@ class Compactor:
         return {**form, "@value": value["@value"]}
 
     def ref(self, term: str, iri: str) -> Any:
-        """A node reference compacted under ``term`` (a string or ``{"@id": ...}``)."""
+        """A node reference compacted under ``term`` (a string or ``{"@id": ...}``), as
+        pyld's ``_compact_value`` writes it: the compact ``@id`` alone under a term typed
+        ``@id``, else in an object; under a term typed ``@vocab``, pyld's answer."""
+        kind = self.ref_types.get(term)
+        if kind is None:
+            kind = self.ref_types[term] = (
+                pyld.JsonLdProcessor.get_context_value(self.ctx, term, "@type") or ""
+            )
+        if kind == "@id":
+            return self.id(iri)
+        if kind != "@vocab":
+            return {"@id": self.id(iri)}
         key = (term, iri)
         found = self.refs.get(key)
         if found is None:
