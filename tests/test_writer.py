@@ -298,3 +298,20 @@ def test_ids_and_references_compact_as_pyld_compacts_them(base: str) -> None:
         for term in terms:
             ref = c.proc._compact_value(c.ctx, term, {"@id": iri}, c.options)
             assert c.ref(term, iri) == ref, (term, iri)
+
+
+def test_frames_are_remembered_without_the_documents_iris() -> None:
+    """The others frame names each document's own nodes: remembering frames by them would
+    keep every document's IRIs."""
+    g = claim_with_evidence()
+    w = writer.Writer(g, BASE)
+    before = len(w.c.frames)
+    for node in (f"{BASE}claim/c1", f"{BASE}evidence/e1", ROOT):
+        w.frame([node], {"@id": [node], "@embed": "@never"})
+    assert len(w.c.frames) <= before + 1
+    assert [
+        n["@id"]
+        for n in w.frame(
+            [ROOT, f"{BASE}claim/c1"], {"@id": [f"{BASE}claim/c1"], "@embed": "@never"}
+        )
+    ] == ["medkg:claim/c1"]

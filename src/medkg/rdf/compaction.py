@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -30,7 +30,7 @@ BOOLEANS = {"true": True, "1": True, "false": False, "0": False}  # as pyld read
 INTEGER_FORM = re.compile(r"^[+-]?\d+$")  # pyld's test for an integer it makes native
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 KNOWN_KEYS = {"@id", "@type", "@embed"}
-MAX_REMEMBERED = 200_000  # IRIs remembered per context before starting again
+MAX_REMEMBERED = 50_000  # IRIs remembered per context before starting again
 
 
 class Unsupported(Exception):
@@ -168,12 +168,18 @@ class Compactor:
         return dict(found) if isinstance(found, dict) else found
 
     def frame(self, shape: dict[str, Any]) -> Frame:
-        """A frame as medkg writes it (compact terms) expanded, remembered by its text."""
-        text = json.dumps(shape, sort_keys=True)
+        """A frame as medkg writes it (compact terms) expanded, remembered by its text
+        without its ``@id`` (a document's own IRIs: remembering them would keep them all)."""
+        ids = shape.get("@id")
+        text = json.dumps({k: v for k, v in shape.items() if k != "@id"}, sort_keys=True)
         found = self.frames.get(text)
         if found is None:
-            found = self.frames[text] = self._expand(shape)
-        return found
+            found = self.frames[text] = self._expand({**shape, "@id": None})
+        if ids is None:
+            return found
+        if not ids:
+            raise Unsupported("an empty @id (pyld matches every node)")
+        return replace(found, ids=frozenset([ids] if isinstance(ids, str) else ids))
 
     def _expand(self, shape: dict[str, Any]) -> Frame:
         props: dict[str, Frame] = {}
