@@ -1,7 +1,8 @@
-"""Documents framed the fast way (``medkg.rdf.framing``) are byte for byte the documents of the
-plain pyld path they replace (the oracle, kept in ``bench/framing.py`` beside the bench that
-measures both): every document of the seed, and a synthetic corpus's head entity pages,
-contradictions, claims, evidence and articles."""
+"""Documents framed the fast way are byte for byte the documents of the plain pyld path they
+replace (the oracle, kept in ``bench/framing.py`` beside the bench that measures both): entity
+documents written directly from their triples (``medkg.rdf.writer``, never by pyld), the others
+by pyld made cheaper (``medkg.rdf.framing``); every document of the seed, and a synthetic
+corpus's head entity pages, contradictions, claims, evidence and articles."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ import pytest
 from bench.framing import plain_expanded, plain_frame
 from pyld import jsonld as pyld
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings, load_settings
 from medkg.documents import Document, Documents
-from medkg.rdf import frames, framing, jsonld
+from medkg.formats import by_name
+from medkg.rdf import frames, framing, jsonld, writer
 from medkg.rdf.framing import Expanded
+from medkg.rdf.triples import Triples, from_graph
 from medkg.store import Store, open_store
 from medkg.synth import read_labels, synthesize
 
@@ -44,7 +48,16 @@ def plain(doc: Document, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def fast(doc: Document) -> str:
-    return json.dumps(doc.data, ensure_ascii=False)
+    """The document as medkg writes it: directly (``medkg.rdf.writer``), never by pyld's
+    framing (documents here have no blank nodes, RDF lists or JSON literals)."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(frames.GraphSource, "frame", _refuse)
+        data = Document.data.func(doc)  # type: ignore[attr-defined]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("a document went through pyld's framing")
 
 
 def iter_documents(docs: Documents, store: Store, per_kind: int) -> Iterator[Document]:
@@ -72,6 +85,45 @@ def test_seed_documents_are_the_plain_pyld_documents(
         assert fast(doc) == plain(doc, monkeypatch), f"{doc.kind} {doc.iri}"
         seen += 1
     assert seen > 100  # 52 claims, 68 evidence, the article, its references, 29 entities
+
+
+def test_entities_without_claims_and_cut_pages_are_the_plain_pyld_documents(
+    settings: Settings, built_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terms of the ontology no claim is about (only their label, synonyms and parents, and
+    a summary of no claims), and pages cut short by their size in bytes."""
+    rows = built_store.query(
+        "SELECT DISTINCT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(isIRI(?e)) FILTER NOT EXISTS { ?c <http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        "subject>|<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?e } } ORDER BY ?e LIMIT 25"
+    ).rows
+    rows = list(rows)
+    assert len(rows) == 25
+    docs = Documents(built_store, settings.base_iri, page_size=50)
+    for (iri,) in rows:
+        doc = docs.entity(str(iri))
+        assert not any(doc.data.get(key) for key in jsonld.NEST_KEYS)
+        assert fast(doc) == plain(doc, monkeypatch), str(iri)
+    for page_bytes in (1, 6000):
+        cut = Documents(built_store, settings.base_iri, page_size=10, page_bytes=page_bytes)
+        doc = cut.entity("MONDO:0004976")
+        assert doc.page is not None and doc.page.following, "the page stopped early"
+        assert fast(doc) == plain(doc, monkeypatch)
+        after = cut.entity("MONDO:0004976", after=doc.page.following)
+        assert fast(after) == plain(after, monkeypatch)
+
+
+def test_entity_turtle_and_json_ld_hold_the_same_triples(
+    settings: Settings, built_store: Store
+) -> None:
+    """Turtle still comes from rdflib (made from the document's ``Triples``): parsed back, it
+    is the graph the JSON-LD document expands to, and the triples the page read."""
+    doc = Documents(built_store, settings.base_iri).entity("MONDO:0004976")
+    assert isinstance(doc.triples, Triples)
+    read = {(s, p, o) for s, p, o in doc.triples}
+    turtle = Graph().parse(data=doc.serialize(by_name("ttl")).decode("utf-8"), format="turtle")
+    assert isomorphic(turtle, jsonld.to_graph(doc.data))
+    assert {(s, p, o) for s, p, o in from_graph(turtle)} == read and len(read) > 1000
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +177,7 @@ def test_the_oracle_is_the_plain_path(
     monkeypatch.setattr(framing, "to_expanded", refuse)
     monkeypatch.setattr(framing.Framer, "_compact_iri", refuse)
     monkeypatch.setattr(Expanded, "reachable", refuse)
+    monkeypatch.setattr(writer.Writer, "frame", refuse)
     assert json.loads(plain(doc, monkeypatch))["@id"] == "MONDO:0004976"
     with pytest.raises(AssertionError, match="fast path"):
         fast(doc)
@@ -203,3 +256,45 @@ def test_remembered_terms_depend_on_what_a_node_id_compacts_to() -> None:
     expected = pyld.JsonLdProcessor().compact(doc, ctx, dict(jsonld.OPTIONS))
     assert expected["byVocab"] == ["T", "T"] and expected["byId"] == "p:U"
     assert framing.Framer().compact(doc, ctx, dict(jsonld.OPTIONS)) == expected
+
+
+def test_entity_page_and_document_are_written_without_pyld(
+    settings: Settings, built_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTML page renders the same document data: neither reaches pyld's framing."""
+    from medkg.web import create_app
+
+    monkeypatch.setattr(frames.GraphSource, "frame", _refuse)
+    client = create_app(settings.replace(document_cache=0), built_store).test_client()
+    html = client.get("/entity/MONDO:0004976", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "amyotrophic lateral sclerosis" in html.get_data(
+        as_text=True
+    )
+    doc = client.get("/entity/MONDO:0004976", headers={"Accept": "application/ld+json"})
+    assert doc.status_code == 200 and doc.get_json()["@id"] == "MONDO:0004976"
+
+
+class _NotNative:
+    """A store whose results carry no pyoxigraph object (as a remote or rdflib store's)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        result = self.store.query(*args, **kwargs)
+        result.native = None
+        return result
+
+
+def test_entity_documents_from_rdflib_terms_are_the_same(
+    settings: Settings, built_store: Store
+) -> None:
+    """Stores that answer with rdflib terms (``sparql:``, ``memory:``) give the same triples
+    and the same document as pyoxigraph's terms read directly."""
+    direct = Documents(built_store, settings.base_iri).entity("MONDO:0004976")
+    other = Documents(_NotNative(built_store), settings.base_iri).entity("MONDO:0004976")  # type: ignore[arg-type]
+    assert set(other.triples) == set(direct.triples) and len(direct.triples) > 1000
+    assert fast(other) == fast(direct)

@@ -425,3 +425,26 @@ def test_pages_without_hpo_claims_carry_no_attribution(client: Any) -> None:
     )
     assert "Multiple sclerosis" in html or "multiple sclerosis" in html
     assert ATTRIBUTION not in html
+
+
+def test_entity_documents_with_curated_peers_are_the_plain_pyld_documents(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entities whose claims have peers in the curated source (their polarity, frequency,
+    evidence code, source and attribution listed under ``@included``) are written directly
+    (``medkg.rdf.writer``) byte for byte as pyld frames them."""
+    from medkg.documents import Documents
+
+    from .test_framing import fast, plain
+
+    docs = Documents(store, "https://w3id.org/medkg/", page_size=50)
+    entities = select(
+        store,
+        """SELECT DISTINCT ?e WHERE { ?c medkg:samePropositionAs ?p ; rdf:subject|rdf:object ?e }
+           ORDER BY ?e""",
+    )
+    assert len(entities) >= 3  # ALS, Orphanet:803 and their phenotypes
+    for (entity,) in entities:
+        doc = docs.entity(entity)
+        assert "samePropositionAs" in fast(doc)
+        assert fast(doc) == plain(doc, monkeypatch), entity

@@ -1,8 +1,11 @@
 """Linked-data documents: entity, claim, evidence, article and reference, built by SPARQL.
 
-A ``Document`` holds the triples of one resource's description (an rdflib ``Graph``: the Turtle,
-N-Triples and RDF/XML forms serialise it) and its framed, compacted JSON-LD (``.data``), which
-holds exactly the same triples. HTML pages render ``.data``. Usage::
+A ``Document`` holds the triples of one resource's description and its framed, compacted JSON-LD
+(``.data``), which holds exactly the same triples; HTML pages render ``.data``. Entity documents
+hold their triples as pyoxigraph gave them (``rdf.triples.Triples``), the others an rdflib
+``Graph`` (read into ``Triples`` when framed); ``rdf.writer`` writes the JSON-LD of both without
+pyld. The Turtle, N-Triples and RDF/XML forms serialise ``.graph`` (made from the triples when
+one is asked for). Usage::
 
     docs = Documents(store, settings.base_iri, page_size=50)
     doc = docs.entity("MONDO:0004976")          # raises EntityNotFound
@@ -26,13 +29,18 @@ from rdflib.namespace import RDF, RDFS, XSD
 from medkg.errors import NotFound, UnknownCurie
 from medkg.formats import Format
 from medkg.rdf import jsonld
-from medkg.rdf.frames import assemble
+from medkg.rdf.frames import GraphSource, build
 from medkg.rdf.jsonld import HYDRA
 from medkg.rdf.sizes import fit_bytes
+from medkg.rdf.triples import Lit, Triples, from_graph, from_oxigraph, from_rdflib
+from medkg.rdf.writer import TriplesSource, Unsupported
 from medkg.store.base import Store
 from medkg.summaries import SummaryIndex, entity_index, open_index, stored_version, summary_graph
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
+LABEL = str(RDFS.label)
+EVIDENCE_COUNT = str(MEDKG.evidenceCount)
+INTEGER = str(XSD.integer)
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
@@ -170,15 +178,35 @@ class Document:
 
     kind: str  # "entity" | "claim" | "evidence" | "article" | "reference"
     iri: URIRef
-    graph: Graph
+    triples: Graph | Triples
     base: str
     page: Page | None = None
     claim_groups: dict[str, str] = field(default_factory=dict)  # claim IRI -> nest key
 
     @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib graph (the Turtle, N-Triples and RDF/XML forms)."""
+        if isinstance(self.triples, Graph):
+            return self.triples
+        return self.triples.to_graph(jsonld.prefixes(self.base))
+
+    @cached_property
     def data(self) -> dict[str, Any]:
-        """The framed, compacted JSON-LD document (with its context inline)."""
-        return assemble(self.graph, self.iri, self.kind, self.base, self.claim_groups)
+        """The framed, compacted JSON-LD document (with its context inline), written
+        directly from the triples (those of a ``Graph`` read into ``Triples`` first); framed
+        by pyld where the writer would not write the same bytes (blank nodes, RDF lists,
+        JSON literals)."""
+        triples = self.triples
+        try:
+            if isinstance(triples, Graph):
+                triples = from_graph(triples)
+            direct = TriplesSource(triples, self.base)
+            return build(direct, str(self.iri), self.kind, self.claim_groups)
+        except Unsupported:
+            pass
+        return build(
+            GraphSource(self.graph, self.base), str(self.iri), self.kind, self.claim_groups
+        )
 
     def serialize(self, fmt: Format) -> bytes:
         """The document in an RDF format (``jsonld`` gives the framed document)."""
@@ -222,7 +250,7 @@ class Documents:
         the claims about it and one page of them, read from the summary index (no scan of
         the entity's claims; see ``medkg.summaries``)."""
         iri = self.resolve(ident)
-        g = self.construct(
+        g = self.construct_triples(
             ENTITY % iri.n3(),
             default_graphs=[str(self.mint.graph("ontology")), str(self.mint.graph("inferred"))],
         )
@@ -239,7 +267,7 @@ class Documents:
         return open_index(self.store, version) or entity_index(self.store, iri, version)
 
     def _entity_page(
-        self, iri: URIRef, g: Graph, index: SummaryIndex, page: int, after: str | None
+        self, iri: URIRef, g: Triples, index: SummaryIndex, page: int, after: str | None
     ) -> Document:
         entity = str(iri)
         total = index.total(entity)
@@ -265,21 +293,20 @@ class Documents:
         kept = self._page_claims(chosen, index, g)
         following = kept[-1].rsplit("/", 1)[-1] if len(kept) < len(chosen) or after else None
         p = Page(p.number, p.size, total, after, following, start + len(kept) < total)
-        g += self._view(iri, p)
+        g.update(self._view(iri, p))
         tallies = index.tallies(entity)
-        g += summary_graph(iri, self.document_url(iri), tallies, total)
-        named = {URIRef(t.value) for t in tallies if t.value}
-        named = {v for v in named if (v, RDFS.label, None) not in g}
+        g.update(from_graph(summary_graph(iri, self.document_url(iri), tallies, total)))
+        named = {t.value for t in tallies if t.value}
+        named = {v for v in named if not g.has(v, LABEL)}
         if named:
-            g += self.construct(NAMES % " ".join(sorted(v.n3() for v in named)))
+            g.update(self.construct_triples(NAMES % " ".join(f"<{v}>" for v in sorted(named))))
         return Document("entity", iri, g, self.base, p, {k: groups[k] for k in kept})
 
-    def _page_claims(self, chosen: list[str], index: SummaryIndex, into: Graph) -> list[str]:
+    def _page_claims(self, chosen: list[str], index: SummaryIndex, into: Triples) -> list[str]:
         """Add to ``into`` the descriptions of the first of ``chosen`` that fit in
         ``page_bytes`` and name them, read ten claims first: at the head one claim can hold a
         hundred sentences, and reading all 50 to keep five took longer than the rest of the
-        page. Each chunk goes straight into the page's graph (rdflib adds a triple at ~25 us:
-        a graph of the page's claims, added whole, cost 80 ms at the head)."""
+        page."""
         kept: list[str] = []
         used = 0
         for chunk in (chosen[:10], chosen[10:]):
@@ -289,8 +316,8 @@ class Documents:
             fitted, size = fit_bytes(g, chunk, self.page_bytes - used if self.page_bytes else 0,
                                      at_least_one=not kept)  # fmt: skip
             if len(fitted) < len(chunk):
-                g = self.shown_claims_graph(fitted, index) if fitted else Graph()
-            into += g
+                g = self.shown_claims_graph(fitted, index) if fitted else Triples()
+            into.update(g)
             kept += fitted
             used += size
             if len(fitted) < len(chunk):
@@ -359,15 +386,15 @@ class Documents:
             )
         return iri
 
-    def shown_claims_graph(self, claims: list[str], index: SummaryIndex) -> Graph:
+    def shown_claims_graph(self, claims: list[str], index: SummaryIndex) -> Triples:
         """Claims as entity pages show them: the evidence the index picks, and how much
         evidence each has in all (``medkg:evidenceCount``)."""
         shown = index.shown(claims)
         pairs = " ".join(f"(<{c}> <{ev}>)" for c in claims for ev in shown.get(c, (0, []))[1])
         values = " ".join(f"<{c}>" for c in claims)
-        g = self.construct(CLAIMS_SHOWN % (values, LABELLED, PEER, pairs))
+        g = self.construct_triples(CLAIMS_SHOWN % (values, LABELLED, PEER, pairs))
         for c, (n, _) in shown.items():
-            g.add((URIRef(c), MEDKG.evidenceCount, Literal(n)))
+            g.add(c, EVIDENCE_COUNT, Lit(str(n), INTEGER))
         return g
 
     def claims_graph(self, claims: Iterable[URIRef], graphs: list[URIRef] | None = None) -> Graph:
@@ -391,20 +418,19 @@ class Documents:
             return URIRef(f"{self.base}{path}{sep}after={after}")
         return URIRef(f"{self.base}{path}" + (f"{sep}page={page}" if page else ""))
 
-    def _view(self, iri: URIRef, p: Page) -> Graph:
-        g = Graph()
-        hydra = lambda name: URIRef(HYDRA + name)  # noqa: E731
-        view = self.document_url(iri, p.number, p.after)
-        g.add((iri, hydra("view"), view))
-        g.add((view, RDF.type, hydra("PartialCollectionView")))
-        g.add((view, hydra("totalItems"), Literal(p.total)))
-        g.add((view, hydra("first"), self.document_url(iri, 1)))
-        g.add((view, hydra("last"), self.document_url(iri, p.last)))
+    def _view(self, iri: URIRef, p: Page) -> Triples:
+        g = Triples()
+        view = str(self.document_url(iri, p.number, p.after))
+        g.add(str(iri), HYDRA + "view", view)
+        g.add(view, str(RDF.type), HYDRA + "PartialCollectionView")
+        g.add(view, HYDRA + "totalItems", Lit(str(p.total), INTEGER))
+        g.add(view, HYDRA + "first", str(self.document_url(iri, 1)))
+        g.add(view, HYDRA + "last", str(self.document_url(iri, p.last)))
         if p.number > 1 and p.after is None:
-            g.add((view, hydra("previous"), self.document_url(iri, p.number - 1)))
+            g.add(view, HYDRA + "previous", str(self.document_url(iri, p.number - 1)))
         if p.more:
             following = self.document_url(iri, p.number + 1, p.following)
-            g.add((view, hydra("next"), following))
+            g.add(view, HYDRA + "next", str(following))
         return g
 
     def _node(self, kind: str, iri: URIRef, cls: URIRef) -> Document:
@@ -418,6 +444,18 @@ class Documents:
     def select(self, query: str) -> list[dict[str, Any]]:
         """Rows of a SELECT (the common prefixes and ``medkg:`` are declared)."""
         return self.store.query(PREFIXES + _medkg(self.base) + query).to_dicts()
+
+    def construct_triples(self, query: str, default_graphs: list[str] | None = None) -> Triples:
+        """The triples of a CONSTRUCT as ``Triples``, read straight from pyoxigraph's result
+        when the store is Oxigraph in this process (no rdflib terms in between)."""
+        text = PREFIXES + _medkg(self.base) + query
+        result = self.store.query(text, default_graphs=default_graphs)
+        if isinstance(result.native, ox.QueryTriples):
+            return from_oxigraph(result.native)
+        out = Triples()
+        for s, p, o in result.triples:
+            out.add(str(from_rdflib(s)), str(p), from_rdflib(with_decimal_point(o)))
+        return out
 
     def construct(self, query: str, default_graphs: list[str] | None = None) -> Graph:
         """The graph of a CONSTRUCT, with the context's prefixes bound for Turtle."""

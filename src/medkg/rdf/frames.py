@@ -3,19 +3,26 @@
 A frame call gives the matched nodes with their sub-nodes embedded; a document is its root node,
 its claims put under ``@nest`` group keys and reverse-link terms, and every other node that
 carries a triple (a term's label, an article's title) under ``@included``. Nothing is dropped:
-tests expand each document with pyld and compare it with the graph it came from.
+tests expand each document with pyld and compare it with the graph it came from. ``build``
+reads a ``Source``: ``Triples`` framed by the direct writer (``medkg.rdf.writer``), or an
+rdflib graph framed by pyld (``GraphSource``, for what the writer does not write).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from medkg.rdf import jsonld
+from medkg.rdf import framing, jsonld
 from medkg.rdf.framing import Framer
 from medkg.vocab import MEDKG, OA
+
+RDF_TYPE = str(RDF.type)
+RDF_SUBJECT = str(RDF.subject)
+CLAIM_TYPE = str(MEDKG.Claim)
+MEMBER = str(MEDKG.member)
 
 NEVER: dict[str, Any] = {"@embed": "@never"}
 REFERENCE: dict[str, Any] = {"@type": "Reference", "@embed": "@always", "qcFlag": NEVER}
@@ -54,12 +61,57 @@ EMBEDDED_TYPES = (
 )
 
 
-def embedded_nodes(graph: Graph) -> set[URIRef]:
+class Source(Protocol):
+    """What assembling a document reads of its triples (IRIs as plain strings), and how it
+    frames them: with pyld over an rdflib graph (``GraphSource``) or directly from
+    ``Triples`` (``medkg.rdf.writer.TriplesSource``)."""
+
+    base: str  # IRIs are minted under it (the context's ``data:`` prefix)
+
+    def subjects(self, p: str | None = None, o: str | None = None) -> set[str]: ...
+
+    def objects(self, p: str) -> set[str]: ...
+
+    def has(self, s: str, p: str, o: str) -> bool: ...
+
+    def frame(self, ids: list[str], shape: dict[str, Any], reach: bool) -> list[dict[str, Any]]:
+        """The nodes of ``ids`` that ``shape`` matches, framed and compacted; ``reach``: the
+        frame embeds what they point at (else it embeds nothing)."""
+        ...
+
+
+class GraphSource:
+    """An rdflib graph, framed by pyld (``medkg.rdf.framing``): one expansion and one
+    remembering processor per document."""
+
+    def __init__(self, graph: Graph, base: str) -> None:
+        self.graph = graph
+        self.base = base
+        self.framer = Framer()
+        self._expanded: framing.Expanded | None = None
+
+    def subjects(self, p: str | None = None, o: str | None = None) -> set[str]:
+        found = self.graph.subjects(URIRef(p) if p else None, URIRef(o) if o else None)
+        return {str(s) for s in found if isinstance(s, URIRef)}
+
+    def objects(self, p: str) -> set[str]:
+        return {str(o) for o in self.graph.objects(None, URIRef(p)) if isinstance(o, URIRef)}
+
+    def has(self, s: str, p: str, o: str) -> bool:
+        return (URIRef(s), URIRef(p), URIRef(o)) in self.graph
+
+    def frame(self, ids: list[str], shape: dict[str, Any], reach: bool) -> list[dict[str, Any]]:
+        if self._expanded is None:
+            self._expanded = jsonld.to_expanded(self.graph)
+        nodes = self._expanded.reachable(ids) if reach else self._expanded.only(ids)
+        return jsonld.frame(nodes, shape, self.base, self.framer)
+
+
+def embedded_nodes(source: Source) -> set[str]:
     """Nodes that frames embed inside others (never listed on their own)."""
-    out = {s for t in EMBEDDED_TYPES for s in graph.subjects(RDF.type, t)}
-    out |= set(graph.objects(None, OA.hasTarget))
-    out |= set(graph.objects(None, URIRef(jsonld.HYDRA + "view")))
-    return {n for n in out if isinstance(n, URIRef)}
+    out = {s for t in EMBEDDED_TYPES for s in source.subjects(RDF_TYPE, str(t))}
+    out |= source.objects(str(OA.hasTarget))
+    return out | source.objects(jsonld.HYDRA + "view")
 
 
 def assemble(
@@ -70,39 +122,44 @@ def assemble(
     claim_groups: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The framed document of ``root`` (of ``kind``) holding every triple of ``graph``."""
-    expanded = jsonld.to_expanded(graph)
-    framer = Framer()  # one per document: it remembers what it compacted
-    claims = set(graph.subjects(RDF.type, MEDKG.Claim))
-    typed = [str(c) for c in claims]  # the claims frame matches them all
+    return build(GraphSource(graph, base), str(root), kind, claim_groups)
+
+
+def build(
+    source: Source, root: str, kind: str, claim_groups: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The framed document of ``root`` (of ``kind``) holding every triple of ``source``."""
+    claims = source.subjects(RDF_TYPE, CLAIM_TYPE)
+    typed = list(claims)  # the claims frame matches them all
     if kind == "claim":
-        shape = {**CLAIM, "@id": str(root)}
+        shape = {**CLAIM, "@id": root}
     elif kind == "evidence":
-        shape = {**EVIDENCE, "@id": str(root)}
+        shape = {**EVIDENCE, "@id": root}
         del shape["@type"]
     elif kind == "article":
-        shape = {**ARTICLE, "@id": str(root)}
+        shape = {**ARTICLE, "@id": root}
     else:
-        shape = {"@id": str(root), "@embed": "@never", "view": VIEW, "claimSummary": SUMMARY}
-    found = jsonld.frame(expanded.reachable([str(root)]), shape, base, framer)
+        shape = {"@id": root, "@embed": "@never", "view": VIEW, "claimSummary": SUMMARY}
+    found = source.frame([root], shape, reach=True)
     if kind == "contradiction":  # members are placed below, with their evidence
-        claims = {c for c in claims if (root, MEDKG.member, c) in graph}
-    doc: dict[str, Any] = {"@context": jsonld.context(base), **(found[0] if found else {})}
+        claims = {c for c in claims if source.has(root, MEMBER, c)}
+    doc: dict[str, Any] = {"@context": jsonld.context(source.base), **(found[0] if found else {})}
     doc.pop("@id", None)
     doc = {"@context": doc.pop("@context"), "@id": _compact_id(found, root), **doc}
-    listed = {root} | embedded_nodes(graph)
+    listed = {root} | embedded_nodes(source)
     if kind != "claim" and claims:
-        listed |= {c for c in claims if isinstance(c, URIRef)}
+        listed |= claims
         with_evidence = kind in ("entity", "contradiction")
         shape = CLAIM if with_evidence else {**CLAIM, **_no_ev()}
-        framed = jsonld.frame(expanded.reachable(typed), shape, base, framer)
-        _place_claims(doc, framed, kind, claim_groups or {}, graph, root)
+        framed = source.frame(typed, shape, reach=True)
+        _place_claims(doc, framed, kind, claim_groups or {}, source, root)
     for key, by in (("reference", "referenceNumber"), ("section", "position")):
         if isinstance(doc.get(key), list):  # reading order, not IRI order ("-10" before "-2")
             doc[key].sort(key=lambda n: n.get(by, 0) if isinstance(n, dict) else 0)
-    others = sorted(str(s) for s in set(graph.subjects()) - listed if isinstance(s, URIRef))
+    others = sorted(source.subjects() - listed)
     if others:
         shape = {"@id": others, "@embed": "@never"}
-        included = jsonld.frame(expanded.only(others), shape, base, framer)
+        included = source.frame(others, shape, reach=False)
         included = [n for n in included if not _fold_reverse(doc, n)]
         if included:
             doc["@included"] = included
@@ -139,8 +196,8 @@ def _no_ev() -> dict[str, Any]:
     return {"evidence": NEVER}
 
 
-def _compact_id(found: list[dict[str, Any]], root: URIRef) -> str:
-    return str(found[0]["@id"]) if found else str(root)
+def _compact_id(found: list[dict[str, Any]], root: str) -> str:
+    return str(found[0]["@id"]) if found else root
 
 
 def _place_claims(
@@ -148,8 +205,8 @@ def _place_claims(
     framed: list[dict[str, Any]],
     kind: str,
     groups: dict[str, str],
-    graph: Graph,
-    root: URIRef,
+    source: Source,
+    root: str,
 ) -> None:
     """Entity documents group claims (affirmed, negated, hypotheses) and by direction."""
     if kind == "contradiction":
@@ -158,17 +215,13 @@ def _place_claims(
     if kind != "entity":
         doc["evidenceFor"] = framed
         return
-    by_id = {str(c): c for c in graph.subjects(RDF.type, MEDKG.Claim)}
     for key in jsonld.NEST_KEYS:
         doc[key] = {"claimsAsSubject": [], "claimsAsObject": []}
     for claim in sorted(framed, key=lambda c: _claim_order(c)):
         iri = _expand(claim["@id"], doc["@context"])
-        node = by_id.get(iri)
         group = groups.get(iri, "affirmedClaims")
-        direction = (
-            "claimsAsSubject" if node and (node, RDF.subject, root) in graph else "claimsAsObject"
-        )
-        doc[group][direction].append(claim)
+        as_subject = source.has(iri, RDF_SUBJECT, root)
+        doc[group]["claimsAsSubject" if as_subject else "claimsAsObject"].append(claim)
 
 
 def _claim_order(claim: dict[str, Any]) -> tuple[str, str, str]:
