@@ -39,9 +39,11 @@ QUERY = "/api/queries/claims-about-entity?entity="
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
-    """The seed built in place (the first pages are written after the swap)."""
+    """The seed built in place (the first pages are written after the swap), its first
+    pages built in the building process."""
     tmp = tmp_path_factory.mktemp("seed")
-    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp}/store", **SMALL)
+    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp}/store",
+                             **{**SMALL, "first_page_workers": 1})  # fmt: skip
     store = open_store(settings.store, ROOT)
     build_into(store, settings)
     return settings, store
@@ -49,11 +51,13 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
-    """A synthetic corpus built by the bulk build (the first pages go in before the swap)."""
+    """A synthetic corpus built by the bulk build (the first pages go in before the swap),
+    its first pages built by two worker processes."""
     out = tmp_path_factory.mktemp("synth")
     synthesize(out, 1500, seed=3, root=ROOT, labels=read_labels(ROOT))
     settings = load_settings(env={}, root=str(out), store="oxigraph:.medkg/store",
-                             **{**SMALL, "page_size": 10, "first_pages": 8})  # fmt: skip
+                             **{**SMALL, "page_size": 10, "first_pages": 8,
+                                "first_page_workers": 2})  # fmt: skip
     store = open_store(settings.store, out)
     bulk_build_into(store, settings)
     return settings, store
