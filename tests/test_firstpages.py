@@ -16,6 +16,7 @@ import pytest
 from medkg.build import build_into, dataset_version
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings, load_settings
+from medkg.firstpages import MIN_CLAIMS
 from medkg.store import Store, open_store
 from medkg.summaries import FILE_NAME, open_index
 from medkg.synth import read_labels, synthesize
@@ -84,7 +85,7 @@ def materialized(settings: Settings, store: Store) -> list[str]:
     index = open_index(store, dataset_version(store, settings))
     assert index is not None
     try:
-        return index.heads(settings.page_size, settings.first_pages)
+        return index.heads(min(MIN_CLAIMS, settings.page_size), settings.first_pages)
     finally:
         index.close()
 
@@ -143,8 +144,8 @@ def test_every_materialized_first_page_is_byte_identical_to_the_live_one(
     assert len(page["results"]["bindings"]) == settings.query_page_size and page["next"]
 
 
-def test_the_entities_with_a_full_first_page_are_materialized_most_claimed_first(
-    seed: tuple[Settings, Store],
+def test_the_most_claimed_entities_are_materialized_up_to_the_setting(
+    seed: tuple[Settings, Store], tmp_path: Path
 ) -> None:
     settings, store = seed
     rows = store.query(
@@ -154,12 +155,22 @@ def test_the_entities_with_a_full_first_page_are_materialized_most_claimed_first
         GROUP BY ?e"""
     ).to_dicts()
     counts = {str(r["e"]): int(r["n"]) for r in rows}
+    least = min(MIN_CLAIMS, settings.page_size)
     heads = materialized(settings, store)
-    assert set(heads) == {e for e, n in counts.items() if n >= settings.page_size}
+    assert set(heads) == {e for e, n in counts.items() if n >= least}
     assert [counts[e] for e in heads] == sorted((counts[e] for e in heads), reverse=True)
     db = sqlite3.connect(index_file(store))
     assert db.execute("SELECT COUNT(*) FROM first_page").fetchone()[0] == 2 * len(heads)
     db.close()
+    # at most first_pages of them: the most claimed
+    capped = settings.replace(store=f"oxigraph:{tmp_path}/store", first_pages=2)
+    other = open_store(capped.store, ROOT)
+    build_into(other, capped)
+    with client(capped, other) as c:
+        for e in heads:
+            r = c.get(f"/entity/{iri_to_curie(e)}", headers={"Accept": ACCEPT["jsonld"]})
+            built = r.headers.get("X-Medkg-First-Page") == "build"
+            assert built == (e in heads[:2]), e
 
 
 def test_other_pages_and_other_settings_are_answered_live(seed: tuple[Settings, Store]) -> None:

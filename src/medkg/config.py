@@ -142,8 +142,8 @@ class Settings:
     first_pages: int = setting(
         500,
         "entities whose first pages (entity document and claims-about-entity's first page) "
-        "every build materializes beside the summaries: those with at least page_size claims, "
-        "the most claimed first; 0 = none (every page is built when asked)",
+        "every build materializes beside the summaries: those with at least ten claims on "
+        "their first page, the most claimed first; 0 = none (every page is built when asked)",
     )
     first_page_workers: int = setting(
         2,
