@@ -1,11 +1,11 @@
 """What the summaries and the first pages cost a build: recompute them for an existing store.
 
     python -m bench.firstpages --corpus DIR --store DIR/.medkg/store --copy-to /tmp/fp-copy \
-        [--first-pages N] [--build-log LOG]
+        [--first-pages N] [--workers N] [--build-log LOG]
 
 Copies the store's folder (its files are only read, the copy gets the new side index), then
-times, in this process, the summaries alone and the summaries with the first pages
-(``medkg.firstpages``, the same calls a build makes), CPU beside wall, and prints the file's
+times the summaries alone and the summaries with the first pages (``medkg.firstpages``, the
+same calls a build makes, its worker processes included), CPU beside wall, and prints the file's
 size against the store's. ``--build-log`` reads the build's own ``/usr/bin/time -v`` output
 (wall clock, user + system) to print the ratios; the build it logged already included the
 summaries, so the first pages' share is the one that adds. The copy is left for ``bench.head``
@@ -15,7 +15,9 @@ summaries, so the first pages' share is the one that adds. The copy is left for 
 from __future__ import annotations
 
 import argparse
+import logging
 import re
+import resource
 import shutil
 import sqlite3
 import time
@@ -41,11 +43,17 @@ def copy_store(store: Path, into: Path) -> Path:
     return link
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that ended (the first pages' workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed(step: str, run: object) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     assert callable(run)
     run()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     print(f"{step}: {wall:,.1f} s wall, {cpu:,.1f} s CPU", flush=True)
     return wall, cpu
 
@@ -70,10 +78,15 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True, help="the store (its link)")
     parser.add_argument("--copy-to", type=Path, required=True, help="where to copy it")
     parser.add_argument("--first-pages", type=int, default=None, help="the setting (default: its)")
+    parser.add_argument("--workers", type=int, default=None, help="first_page_workers")
     parser.add_argument("--build-log", type=Path, default=None, help="the build's time -v log")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    logging.getLogger("medkg.firstpages").setLevel(logging.INFO)  # pages, CPU, processes
     link = copy_store(args.store, args.copy_to)
     changes = {} if args.first_pages is None else {"first_pages": args.first_pages}
+    if args.workers is not None:
+        changes["first_page_workers"] = args.workers
     settings = load_settings(env={}, root=str(args.corpus), store=f"oxigraph:{link}", **changes)
     store = open_store(settings.store, settings.root_path)
     version = dataset_version(store, settings)
