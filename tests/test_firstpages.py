@@ -244,3 +244,21 @@ def test_no_first_pages_when_the_setting_is_zero(tmp_path: Path) -> None:
     db = sqlite3.connect(index_file(store))
     assert db.execute("SELECT COUNT(*) FROM first_page").fetchone()[0] == 0
     db.close()
+
+
+def test_pages_stored_by_other_code_are_not_served(
+    seed: tuple[Settings, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A medkg whose documents would differ (an upgrade, an edit) misses an older one's pages."""
+    from medkg.summaries import index
+
+    settings, store = seed
+    curie = iri_to_curie(materialized(settings, store)[0])
+    with client(settings, store) as c:
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["jsonld"]})
+        assert r.headers.get("X-Medkg-First-Page") == "build"
+        monkeypatch.setattr(index, "code_fingerprint", lambda: "another-medkg")
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["jsonld"]})
+        assert r.status_code == 200 and "X-Medkg-First-Page" not in r.headers
+        r = c.get(QUERY + curie, headers={"Accept": ACCEPT["json"]})
+        assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "summaries"

@@ -9,6 +9,7 @@ context) and ``tally`` (counts per entity by group, predicate, role and source).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import sqlite3
@@ -16,6 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from medkg.rdf.jsonld import NEST_KEYS
@@ -173,8 +175,29 @@ class SummaryIndex:
 
 def page_key(*parts: object) -> str:
     """The key of a materialized first page: a hash of everything its bytes depend on besides
-    the data (the kind of page, the query text and bindings, the base IRI, the page sizes)."""
-    return hashlib.sha256("\x00".join(map(str, parts)).encode("utf-8")).hexdigest()
+    the data (the kind of page, the query text and bindings, the base IRI, the page sizes)
+    and of the code that made them (``code_fingerprint``)."""
+    text = "\x00".join(map(str, (code_fingerprint(), *parts)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: the sources whose code makes a first page's bytes (documents, their JSON-LD, the summaries
+#: they show, the named query's paging), relative to the package
+CODE = ("documents.py", "vocab.py", "paging.py", "anchored.py", "queries.py", "rdf/*.py",
+        "summaries/*.py")  # fmt: skip
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the sources that make the first pages and of the engine's version: a medkg
+    whose documents would differ (an upgrade, an edit) misses the pages an older one stored."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(ox.__version__.encode("utf-8"))
+    for pattern in CODE:
+        for path in sorted(package.glob(pattern)):
+            digest.update(path.relative_to(package).as_posix().encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def stored_version(store: Store, base: str) -> str | None:
