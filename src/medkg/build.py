@@ -16,13 +16,14 @@ from medkg.config import Settings
 from medkg.curation.load import ClaimFile, load_claim_files, require_clean
 from medkg.curation.terms import Suggestions, declared_terms, unknown_curies
 from medkg.errors import StoreError
+from medkg.firstpages import write_side_index
 from medkg.model import Article, Claim, merge_claims
 from medkg.rdf.derive import iter_qc_quads, iter_truthy_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
 from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import iter_inferred_quads
 from medkg.store.base import Store
-from medkg.summaries import stored_version, write_summaries
+from medkg.summaries import stored_version
 from medkg.vocab import MEDKG, Minter
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ def build_into(store: Store, settings: Settings, built: BuiltDataset | None = No
     atomic swap."""
     built = built or build_dataset(settings)
     store.replace_graphs(built.graphs, drop_prefix=Minter(settings.base_iri).graph(""))
-    write_summaries(store, built.version)  # the write above removed the last build's
+    write_side_index(store, settings, built.version)  # the write above removed the last build's
     log.info(
         "built %d quads in %d graphs (version %s)",
         built.quad_count(),

@@ -32,6 +32,7 @@ from medkg.curation.fast import load_claim_file_fast
 from medkg.curation.load import load_claim_file
 from medkg.curation.terms import Suggestions, declared_terms, has_unknown_curie, unknown_curies
 from medkg.errors import BuildError, MedkgError
+from medkg.firstpages import write_side_index
 from medkg.model import Article, Claim
 from medkg.rdf.derive import contradiction_key, iter_article_qc_quads
 from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
@@ -40,7 +41,6 @@ from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store
 from medkg.store.leftovers import temporary_folder
-from medkg.summaries import write_summaries
 from medkg.vocab import MEDKG, Minter, curie_to_iri, to_iri
 
 if TYPE_CHECKING:
@@ -402,7 +402,7 @@ def bulk_build_into(
             drop_prefix=Minter(settings.base_iri).graph(""),
             progress=load_progress,
             union_included=union,
-            prepare=lambda built: write_summaries(built, result.version),
+            prepare=lambda built: write_side_index(built, settings, result.version),
         )
         result.load_seconds = time.perf_counter() - started - result.encode_seconds
         result.nquads = keep_nquads

@@ -139,6 +139,17 @@ class Settings:
         "as N-Triples, about twice its JSON-LD): a page of big claims stops early (at least "
         "one claim) and links the next with ?after=; 0 = no limit",
     )
+    first_pages: int = setting(
+        500,
+        "entities whose first pages (entity document and claims-about-entity's first page) "
+        "every build materializes beside the summaries: those with at least ten claims on "
+        "their first page, the most claimed first; 0 = none (every page is built when asked)",
+    )
+    first_page_workers: int = setting(
+        2,
+        "processes that build the first pages at build, each over the store opened read-only "
+        "(on-disk Oxigraph stores); 1 = in the building process",
+    )
     query_page_size: int = setting(
         100, "rows of a named query's page when the request names no page_size (API and CLI)"
     )

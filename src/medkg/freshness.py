@@ -23,9 +23,10 @@ from medkg.build import (
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings
 from medkg.errors import ConfigError, MedkgError
+from medkg.firstpages import write_side_index
 from medkg.sources.registry import read_sources
 from medkg.store import Store
-from medkg.summaries import open_index, write_summaries
+from medkg.summaries import open_index
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def ensure_summaries(store: Store, settings: Settings) -> bool:
     if version is None:
         return False
     log.warning("the store has no entity summaries for version %s: writing them", version)
-    write_summaries(store, version)
+    write_side_index(store, settings, version)
     return True
 
 

@@ -19,14 +19,24 @@ from __future__ import annotations
 
 from medkg.summaries.compute import entity_index, write_summaries
 from medkg.summaries.graph import summary_graph
-from medkg.summaries.index import FILE_NAME, SummaryIndex, Tally, open_index, stored_version
+from medkg.summaries.index import (
+    FILE_NAME,
+    SummaryIndex,
+    Tally,
+    index_path,
+    open_index,
+    page_key,
+    stored_version,
+)
 
 __all__ = [
     "FILE_NAME",
     "SummaryIndex",
     "Tally",
     "entity_index",
+    "index_path",
     "open_index",
+    "page_key",
     "stored_version",
     "summary_graph",
     "write_summaries",

@@ -9,7 +9,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -132,9 +132,13 @@ def entity_index(store: Store, entity: URIRef, version: str | None) -> SummaryIn
     return SummaryIndex(db)
 
 
-def write_summaries(store: Store, version: str | None) -> Path | None:
+def write_summaries(
+    store: Store, version: str | None, extra: Callable[[Path], object] | None = None
+) -> Path | None:
     """Write the summary file of the dataset ``version`` into the store's folder (replacing
-    the one there in one rename); None, and nothing written, for a store with no folder."""
+    the one there in one rename); None, and nothing written, for a store with no folder.
+    ``extra`` adds to the file (at its path, complete) before the rename: the first pages
+    (``medkg.firstpages``) come in with the summaries they are made from, or not at all."""
     path = index_path(store)
     if path is None or version is None:
         return None
@@ -148,11 +152,14 @@ def write_summaries(store: Store, version: str | None) -> Path | None:
         db.execute("PRAGMA temp_store = MEMORY")  # staging: ~0.5 GB at a million claims
         db.execute("PRAGMA cache_size = -262144")  # KiB: the sorts of the last steps
         fill(db, store, None, version)
+        db.close()
+        log.info("computed the entity summaries in %.1fs", time.perf_counter() - started)
+        if extra is not None:
+            extra(partial)
     except BaseException:
         db.close()
         partial.unlink(missing_ok=True)
         raise
-    db.close()
     with partial.open("rb") as f:
         os.fsync(f.fileno())
     os.replace(partial, path)

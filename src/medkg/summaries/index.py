@@ -1,6 +1,7 @@
 """The summary index: a SQLite file (or an in-memory database) read by the first pages.
 
-Tables: ``claim`` (id in the order of the claim IRIs, so ordering by id is ordering by IRI as
+Tables: ``first_page`` (first pages materialized at build, zlib-compressed, by ``page_key``:
+see ``medkg.firstpages``), ``claim`` (id in the order of the claim IRIs, so ordering by id is ordering by IRI as
 SPARQL does; the claim's group on entity pages), ``entity``, ``about`` (entity, claim, and the
 claim's position on the entity's page, NULL when the entity is only the claim's disease
 context) and ``tally`` (counts per entity by group, predicate, role and source).
@@ -8,11 +9,15 @@ context) and ``tally`` (counts per entity by group, predicate, role and source).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from medkg.rdf.jsonld import NEST_KEYS
@@ -43,6 +48,7 @@ CREATE TABLE about (entity INTEGER NOT NULL, claim INTEGER NOT NULL, pos INTEGER
                     PRIMARY KEY (entity, claim)) WITHOUT ROWID;
 CREATE TABLE tally (entity INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,
                     grp INTEGER NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE first_page (key TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE UNIQUE INDEX claim_iri ON claim (iri);
@@ -135,6 +141,26 @@ class SummaryIndex:
             out[claim] = (int(found[1]), [ev for (ev,) in evidence])
         return out
 
+    def first_page(self, key: str) -> bytes | None:
+        """The first page materialized at build under ``key`` (see ``page_key``), or None
+        (not materialized, or a file written before first pages were)."""
+        try:
+            row = self.db.execute("SELECT body FROM first_page WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:  # no such table: written by an older medkg
+            return None
+        return zlib.decompress(row[0]) if row else None
+
+    def heads(self, at_least: int, most: int) -> list[str]:
+        """The entities with at least ``at_least`` claims on their pages, the most claimed
+        first (then by IRI), ``most`` of them at most."""
+        rows = self.db.execute(
+            "SELECT e.iri FROM (SELECT entity, COUNT(*) AS n FROM about WHERE pos IS NOT NULL "
+            "GROUP BY entity) a JOIN entity e ON e.id = a.entity WHERE a.n >= ? "
+            "ORDER BY a.n DESC, e.iri LIMIT ?",
+            (at_least, most),
+        )
+        return [iri for (iri,) in rows]
+
     def tallies(self, entity: str) -> list[Tally]:
         """The entity's tallies: by group, predicate (and group), role and source (the most
         frequent sources), largest first."""
@@ -145,6 +171,33 @@ class SummaryIndex:
             (entity,),
         )
         return [Tally(d, v, NEST_KEYS[g] if g >= 0 else None, n) for d, v, g, n in rows]
+
+
+def page_key(*parts: object) -> str:
+    """The key of a materialized first page: a hash of everything its bytes depend on besides
+    the data (the kind of page, the query text and bindings, the base IRI, the page sizes)
+    and of the code that made them (``code_fingerprint``)."""
+    text = "\x00".join(map(str, (code_fingerprint(), *parts)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: the sources whose code makes a first page's bytes (documents, their JSON-LD, the summaries
+#: they show, the named query's paging), relative to the package
+CODE = ("documents.py", "vocab.py", "paging.py", "anchored.py", "queries.py", "rdf/*.py",
+        "summaries/*.py")  # fmt: skip
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the sources that make the first pages and of the engine's version: a medkg
+    whose documents would differ (an upgrade, an edit) misses the pages an older one stored."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(ox.__version__.encode("utf-8"))
+    for pattern in CODE:
+        for path in sorted(package.glob(pattern)):
+            digest.update(path.relative_to(package).as_posix().encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def stored_version(store: Store, base: str) -> str | None:

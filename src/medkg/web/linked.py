@@ -22,6 +22,7 @@ from medkg import formats
 from medkg.documents import Document, Documents, EntityNotFound, is_valid_iri
 from medkg.errors import BadRequest
 from medkg.export import read_graph
+from medkg.firstpages import stored_document
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 from medkg.web.cache import not_modified, remembered, with_validators
@@ -44,21 +45,33 @@ def documents() -> Documents:
     return Documents(s.store, s.settings.base_iri, s.settings.page_size, s.settings.page_bytes)
 
 
-def respond(build: Callable[[], Document], variant: str = "") -> Response:
-    """Negotiate, answer 304 when the client's copy is current, else build and serialise."""
+def respond(
+    build: Callable[[], Document],
+    variant: str = "",
+    stored: Callable[[], Document | None] | None = None,
+) -> Response:
+    """Negotiate, answer 304 when the client's copy is current, else build and serialise;
+    ``stored`` gives the document framed at build, if there is one (JSON-LD and HTML)."""
     fmt = formats.negotiate(request.headers.get("Accept"), request.args.get("format"), OFFER)
     cached = not_modified(fmt.name + variant)
     if cached is not None:
         return cached
     html = fmt.name == "html"
+    from_build = False
 
     def make() -> bytes:
-        doc = build()
+        nonlocal from_build
+        doc = stored() if stored is not None and fmt.name in ("jsonld", "html") else None
+        from_build = doc is not None
+        if doc is None:
+            doc = build()
         return render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
 
     body = remembered(fmt.name + variant, make)
     textual = fmt.name in ("jsonld", "html", "ttl", "nt")
     response = Response(body, content_type=fmt.media_type + ("; charset=utf-8" if textual else ""))
+    if from_build:
+        response.headers["X-Medkg-First-Page"] = "build"
     links = [
         f'<{_with_format(f.name)}>; rel="alternate"; type="{f.media_type}"'
         for f in OFFER
@@ -107,7 +120,9 @@ def entity(ident: str) -> ResponseReturnValue:
         return see_other(url_for("linked.entity", ident=curie))
     page = page_number()
     after = request.args.get("after") or None
-    return respond(lambda: docs.entity(ident, page, after), f"-p{page}-a{after or ''}")
+    # the first page as framed at build, if it was (medkg.firstpages)
+    first = (lambda: stored_document(docs, iri)) if page == 1 and after is None else None
+    return respond(lambda: docs.entity(ident, page, after), f"-p{page}-a{after or ''}", first)
 
 
 def by_name(name: str, not_found: EntityNotFound) -> ResponseReturnValue:

@@ -3,7 +3,9 @@
 The page runs through the /sparql engine (its workers, time limit and row cap) as SPARQL JSON,
 one row more than the page so the last page knows it is the last; the page is then written in
 the negotiated format. The next page's URL goes in a ``Link: <...>; rel="next"`` header and,
-for JSON, beside the results in the body (``"next"``, with the bare ``"cursor"``).
+for JSON, beside the results in the body (``"next"``, with the bare ``"cursor"``). A page
+materialized at build (``medkg.firstpages``: the first page of the most-claimed entities) is
+read from the store's summary index instead of run (``X-Medkg-Anchor: build``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import time
 
 import pyoxigraph as ox
 from flask import Response, request, url_for
+from rdflib.term import Node
 
-from medkg.anchored import page_text
+from medkg.anchored import page_of
 from medkg.config import Settings
 from medkg.endpoint.job import Job
 from medkg.endpoint.writers import SOLUTION_WRITERS
@@ -48,7 +51,8 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
     e = endpoint()
     # the endpoint's row cap bounds a page too: a smaller page, and a next link
     size = min(page_size(raw.get("page_size"), state().settings), e.settings.max_rows)
-    text, bound, anchored = page_text(named, raw, size, e.store, state().settings.base_iri)
+    page = page_of(named, raw, size, e.store, state().settings.base_iri)
+    text, bound = page.text, page.bound
     sparql.screened_text(text)
     fmt = sparql.choose_formats("SELECT")["results"]
     assert fmt is not None, "choose_formats raises when no results format is acceptable"
@@ -60,12 +64,9 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
         cached = not_modified(etag)
         if cached is not None:
             return cached
-    job = Job(text, formats={"results": by_name("json")}, max_rows=size + 1, bindings=bound,
-              base_iri=base_iri())  # fmt: skip
     started = time.perf_counter()
-    done = e.executor.run(job, version)
-    with done.body:
-        solutions = ox.parse_query_results(done.body.read(), ox.QueryResultsFormat.JSON)
+    body = page.stored if page.stored is not None else run(text, bound, size)
+    solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
     variables = [v.value for v in solutions.variables]
     rows = [tuple(sol[v] for v in variables) for sol in solutions]
@@ -83,7 +84,8 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
     response.headers["X-Medkg-Page-Size"] = str(size)
     response.headers["X-Medkg-Max-Rows"] = str(e.settings.max_rows)
     response.headers["X-Medkg-Query-Ms"] = f"{seconds * 1000:.1f}"
-    response.headers["X-Medkg-Anchor"] = "summaries" if anchored else "query"
+    anchor = "build" if page.stored is not None else "summaries" if page.anchored else "query"
+    response.headers["X-Medkg-Anchor"] = anchor
     response.headers["Vary"] = "Accept, Accept-Encoding"
     if following and cursor:
         response.headers["Link"] = f'<{following}>; rel="next"'
@@ -95,6 +97,16 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
     if etag:
         response.set_etag(etag)
     return response
+
+
+def run(text: str, bound: dict[str, Node], size: int) -> bytes:
+    """The page's rows (``size + 1`` at most) as SPARQL JSON, run by the endpoint's engine."""
+    e = endpoint()
+    job = Job(text, formats={"results": by_name("json")}, max_rows=size + 1, bindings=bound,
+              base_iri=base_iri())  # fmt: skip
+    done = e.executor.run(job, e.version())
+    with done.body:
+        return done.body.read()
 
 
 def next_url(named: NamedQuery, raw: dict[str, str], cursor: str) -> str:

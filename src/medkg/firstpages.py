@@ -1,0 +1,219 @@
+"""First pages materialized at build: the entity document (JSON-LD) and the named query
+``claims-about-entity``'s first page of the most-claimed entities, stored in the summary index.
+
+A head entity's first page is 50 claims with up to three sentences each: thousands of
+triples to construct and frame, most of a second of CPU whatever the entity, while its
+summary is read in a millisecond. So every build that writes the summaries (``medkg.summaries``)
+also writes, into the same file before it is renamed in, the first pages of the entities with
+at least ten claims on their first page (fewer cost under ~60 ms of CPU live), the most
+claimed first, ``first_pages`` of them at most (a setting: it bounds the build's cost). Each is what the live path gives, byte for
+byte: the JSON-LD of ``Documents.entity(iri, 1)``, and the SPARQL JSON rows the named query's
+first page (default page size, anchored by the summaries) would run into. They are keyed by
+what their bytes depend on besides the data (``page_key``: the base IRI and page sizes; the
+query's text and bindings), so a server with other settings, a later page or another query
+misses them and answers live; they go with the summaries when the store is written.
+
+    write_side_index(store, settings, version)          # what builds call
+    stored_document(documents, iri)     # the JSON-LD framed at build, or None (web layer)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import multiprocessing
+import re
+import resource
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, cast
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from medkg.anchored import anchored_page, query_page_key
+from medkg.config import Settings
+from medkg.documents import Document, Documents
+from medkg.endpoint.job import Job, run_job
+from medkg.errors import MedkgError
+from medkg.formats import Format, by_name
+from medkg.queries import NamedQuery, load_queries
+from medkg.store.base import Store
+from medkg.store.oxigraph import OxigraphStore, open_read_only
+from medkg.summaries import SummaryIndex, open_index, page_key, stored_version, write_summaries
+from medkg.vocab import iri_to_curie
+
+log = logging.getLogger(__name__)
+
+#: the named query whose first pages are materialized (its anchor is the summaries')
+QUERY = "claims-about-entity"
+#: claims an entity's first page holds at least to be materialized: built live, a page of 10
+#: claims costs ~60 ms of CPU, 20 ~140 ms, 45 ~250 ms, the head's ~850 ms (JSON-LD, at 100k)
+MIN_CLAIMS = 10
+#: entities per worker process at least (a process takes a second or two to start)
+PER_WORKER = 4
+#: an IRI reference that is not absolute: its meaning depends on the request's base IRI
+RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\s\"{}|^`\\]*>")
+
+
+def write_side_index(store: Store, settings: Settings, version: str | None) -> Path | None:
+    """Write the store's summaries and, into the same file, its first pages (see above)."""
+    return write_summaries(store, version, lambda path: write_first_pages(store, settings, path))
+
+
+def entity_key(iri: str, base: str, page_size: int, page_bytes: int) -> str:
+    return page_key("entity", iri, base, page_size, page_bytes)
+
+
+def stored_entity(docs: Documents, iri: URIRef) -> bytes | None:
+    """The JSON-LD of ``iri``'s first page (as ``docs.entity(iri, 1)`` serialises it), if it
+    was materialized for the store as it is now and these settings."""
+    index = open_index(docs.store, stored_version(docs.store, docs.base))
+    if index is None:
+        return None
+    try:
+        return index.first_page(entity_key(str(iri), docs.base, docs.page_size, docs.page_bytes))
+    finally:
+        index.close()
+
+
+@dataclass
+class StoredDocument(Document):
+    """An entity's first page as framed at build: its JSON-LD bytes, served as they are, and
+    their data (parsed) for the HTML page; no graph (the other formats are built live)."""
+
+    body: bytes = b""
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        return cast(dict[str, Any], json.loads(self.body))
+
+    def serialize(self, fmt: Format) -> bytes:
+        if fmt.name != "jsonld":
+            raise ValueError(f"a first page materialized at build has no {fmt.name} form")
+        return self.body
+
+
+def stored_document(docs: Documents, iri: URIRef) -> StoredDocument | None:
+    """``iri``'s first page as materialized at build, if it was (see ``stored_entity``)."""
+    body = stored_entity(docs, iri)
+    return None if body is None else StoredDocument("entity", iri, Graph(), docs.base, body=body)
+
+
+class _Kept(SummaryIndex):
+    """The index being written, shared by every page built from it (not closed after each)."""
+
+    def close(self) -> None:
+        pass
+
+
+class _BuildDocuments(Documents):
+    """Documents that read the summaries being written (not yet at the store's index path)."""
+
+    def __init__(self, store: Store, settings: Settings, index: SummaryIndex):
+        super().__init__(store, settings.base_iri, settings.page_size, settings.page_bytes)
+        self.index = index
+
+    def summaries(self, iri: URIRef) -> SummaryIndex:
+        return self.index
+
+
+def write_first_pages(store: Store, settings: Settings, path: Path) -> int:
+    """Add the first pages of the head entities to the summary file at ``path`` (complete,
+    not yet renamed in); the number of pages written. With ``first_page_workers`` above 1
+    and an Oxigraph store on disk, worker processes build them, each over the store opened
+    read-only (the framing is Python: one process uses one core)."""
+    started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE IF NOT EXISTS first_page (key TEXT PRIMARY KEY, body BLOB NOT NULL)")
+    entities = SummaryIndex(db).heads(min(MIN_CLAIMS, settings.page_size), settings.first_pages)
+    folder = store.side_folder()
+    workers = min(settings.first_page_workers, len(entities) // PER_WORKER)
+    if workers > 1 and isinstance(store, OxigraphStore) and folder is not None:
+        jobs = [(folder, path, settings, entities[i::workers]) for i in range(workers)]
+        spawn = multiprocessing.get_context("spawn")  # not fork: the store's threads
+        with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+            rows = [row for part in pool.map(_pages_read_only, jobs) for row in part]
+    else:
+        rows = list(pages(store, settings, _Kept(db), entities))
+    db.executemany("INSERT OR REPLACE INTO first_page VALUES (?, ?)", rows)
+    db.commit()
+    db.close()
+    log.info(
+        "materialized %d first pages of %d entities in %.1fs (%.1fs of CPU, %d processes)",
+        len(rows), len(entities), time.perf_counter() - started,
+        time.process_time() - cpu + _children_cpu() - children, max(1, workers),
+    )  # fmt: skip
+    return len(rows)
+
+
+def pages(
+    store: Store, settings: Settings, index: SummaryIndex, entities: list[str]
+) -> Iterator[tuple[str, bytes]]:
+    """The keys and compressed bytes of the first pages of ``entities``."""
+    docs = _BuildDocuments(store, settings, index)
+    named = load_queries(settings.root_path).get(QUERY)
+    size = min(settings.query_page_size, settings.max_rows)
+    jsonld = by_name("jsonld")
+    for iri in entities:
+        try:
+            body = docs.entity(iri, 1).serialize(jsonld)
+        except MedkgError as e:  # not an entity with a page (a literal object): asked live
+            log.info("no materialized first page for %s: %s", iri, e)
+            continue
+        yield entity_key(iri, docs.base, docs.page_size, docs.page_bytes), zlib.compress(body)
+        page = query_page(store, named, index, iri, size) if named is not None else None
+        if page is not None:
+            yield page[0], zlib.compress(page[1])
+
+
+def _pages_read_only(job: tuple[Path, Path, Settings, list[str]]) -> list[tuple[str, bytes]]:
+    """``pages`` in a worker process: the store and the summaries opened read-only."""
+    folder, path, settings, entities = job
+    store = open_read_only(folder)
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(pages(store, settings, _Kept(db), entities))
+    finally:
+        db.close()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def query_page(
+    store: Store, named: NamedQuery, index: SummaryIndex, iri: str, size: int
+) -> tuple[str, bytes] | None:
+    """The key and SPARQL JSON of the named query's first page about ``iri`` as the API runs
+    it (anchored by the summaries, ``size + 1`` rows), or None if it cannot be materialized:
+    its anchor is not the summaries', or its text depends on the request's base IRI."""
+    params = [p.name for p in named.params if re.search(rf"\?{p.name}\b", index.anchor or "")]
+    if len(params) != 1:
+        return None
+    try:
+        page = anchored_page(named, {params[0]: iri_to_curie(iri)}, size, None, index)
+    except MedkgError as e:  # an entity the parameter cannot name: the live path says why
+        log.warning("no materialized %s page for %s: %s", named.name, iri, e)
+        return None
+    if page is None or RELATIVE_IRI.search(page[0]):
+        return None
+    text, bound = page
+    return query_page_key(text, bound, size + 1), run_rows(store, text, bound, size + 1)
+
+
+def run_rows(store: Store, text: str, bound: dict[str, Node], rows: int) -> bytes:
+    """The query's rows as SPARQL JSON, as the endpoint's workers write them."""
+    out = io.BytesIO()
+    run_job(
+        store, Job(text, formats={"results": by_name("json")}, max_rows=rows, bindings=bound), out
+    )
+    return out.getvalue()

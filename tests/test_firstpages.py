@@ -1,0 +1,264 @@
+"""First pages materialized at build: served byte for byte as the live path makes them, only for
+exactly the first page with the settings they were made with, and never once the store changed."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from medkg.build import build_into, dataset_version
+from medkg.bulk import bulk_build_into
+from medkg.config import Settings, load_settings
+from medkg.firstpages import MIN_CLAIMS
+from medkg.store import Store, open_store
+from medkg.summaries import FILE_NAME, open_index
+from medkg.synth import read_labels, synthesize
+from medkg.vocab import iri_to_curie
+
+from .conftest import ROOT
+
+#: small pages, so the seed has entities with a full first page; no caches (they would
+#: answer the second request of a comparison with the first one's bytes)
+SMALL = {"page_size": 4, "query_page_size": 6, "document_cache": 0, "result_cache_mb": 0}
+ACCEPT = {
+    "jsonld": "application/ld+json",
+    "html": "text/html",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+QUERY = "/api/queries/claims-about-entity?entity="
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
+    """The seed built in place (the first pages are written after the swap), its first
+    pages built in the building process."""
+    tmp = tmp_path_factory.mktemp("seed")
+    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp}/store",
+                             **{**SMALL, "first_page_workers": 1})  # fmt: skip
+    store = open_store(settings.store, ROOT)
+    build_into(store, settings)
+    return settings, store
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
+    """A synthetic corpus built by the bulk build (the first pages go in before the swap),
+    its first pages built by two worker processes."""
+    out = tmp_path_factory.mktemp("synth")
+    synthesize(out, 1500, seed=3, root=ROOT, labels=read_labels(ROOT))
+    settings = load_settings(env={}, root=str(out), store="oxigraph:.medkg/store",
+                             **{**SMALL, "page_size": 10, "first_pages": 8,
+                                "first_page_workers": 2})  # fmt: skip
+    store = open_store(settings.store, out)
+    bulk_build_into(store, settings)
+    return settings, store
+
+
+@contextmanager
+def client(settings: Settings, store: Store) -> Iterator[Any]:
+    from medkg.web import create_app
+
+    app = create_app(settings, store)
+    try:
+        yield app.test_client()
+    finally:
+        app.extensions["medkg.endpoint"].close()
+
+
+def index_file(store: Store) -> Path:
+    folder = store.side_folder()
+    assert folder is not None
+    return folder / FILE_NAME
+
+
+def materialized(settings: Settings, store: Store) -> list[str]:
+    index = open_index(store, dataset_version(store, settings))
+    assert index is not None
+    try:
+        return index.heads(min(MIN_CLAIMS, settings.page_size), settings.first_pages)
+    finally:
+        index.close()
+
+
+@contextmanager
+def first_pages_removed(store: Store) -> Iterator[None]:
+    """The store's index without its first pages (the same version and summaries), restored
+    after the block."""
+    path = index_file(store)
+    kept = path.read_bytes()
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM first_page")
+    db.commit()
+    db.close()
+    try:
+        yield
+    finally:
+        path.write_bytes(kept)
+
+
+def fetch(c: Any, curie: str) -> dict[str, tuple[bytes, str | None]]:
+    """Every form of the entity's first page (document, HTML, the query's first page in each
+    results format): body and where it came from."""
+    out = {}
+    for name in ("jsonld", "html"):
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT[name]})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        out[name] = (r.data, r.headers.get("X-Medkg-First-Page"))
+    for name in ("json", "xml", "csv", "tsv"):
+        r = c.get(QUERY + curie, headers={"Accept": ACCEPT[name]})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        out[name] = (r.data, r.headers.get("X-Medkg-Anchor"))
+    return out
+
+
+@pytest.mark.parametrize("which", ["seed", "synthetic"])
+def test_every_materialized_first_page_is_byte_identical_to_the_live_one(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    settings, store = request.getfixturevalue(which)
+    heads = materialized(settings, store)
+    assert len(heads) >= 5
+    with client(settings, store) as c:
+        stored = {e: fetch(c, iri_to_curie(e)) for e in heads}
+        with first_pages_removed(store):
+            live = {e: fetch(c, iri_to_curie(e)) for e in heads}
+    for e in heads:
+        for name in ("jsonld", "html"):
+            assert stored[e][name][1] == "build" and live[e][name][1] is None, (e, name)
+            assert stored[e][name][0] == live[e][name][0], (e, name)
+        for name in ("json", "xml", "csv", "tsv"):
+            assert (stored[e][name][1], live[e][name][1]) == ("build", "summaries"), (e, name)
+            assert stored[e][name][0] == live[e][name][0], (e, name)
+    # the head's first page is a full page, and its query page links the next one
+    page = json.loads(stored[heads[0]]["json"][0])
+    assert len(page["results"]["bindings"]) == settings.query_page_size and page["next"]
+
+
+def test_the_most_claimed_entities_are_materialized_up_to_the_setting(
+    seed: tuple[Settings, Store], tmp_path: Path
+) -> None:
+    settings, store = seed
+    rows = store.query(
+        """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?e (COUNT(DISTINCT ?c) AS ?n) WHERE {
+          ?c a <https://w3id.org/medkg/Claim> { ?c rdf:subject ?e } UNION { ?c rdf:object ?e } }
+        GROUP BY ?e"""
+    ).to_dicts()
+    counts = {str(r["e"]): int(r["n"]) for r in rows}
+    least = min(MIN_CLAIMS, settings.page_size)
+    heads = materialized(settings, store)
+    assert set(heads) == {e for e, n in counts.items() if n >= least}
+    assert [counts[e] for e in heads] == sorted((counts[e] for e in heads), reverse=True)
+    db = sqlite3.connect(index_file(store))
+    assert db.execute("SELECT COUNT(*) FROM first_page").fetchone()[0] == 2 * len(heads)
+    db.close()
+    # at most first_pages of them: the most claimed
+    capped = settings.replace(store=f"oxigraph:{tmp_path}/store", first_pages=2)
+    other = open_store(capped.store, ROOT)
+    build_into(other, capped)
+    with client(capped, other) as c:
+        for e in heads:
+            r = c.get(f"/entity/{iri_to_curie(e)}", headers={"Accept": ACCEPT["jsonld"]})
+            built = r.headers.get("X-Medkg-First-Page") == "build"
+            assert built == (e in heads[:2]), e
+
+
+def test_other_pages_and_other_settings_are_answered_live(seed: tuple[Settings, Store]) -> None:
+    settings, store = seed
+    curie = iri_to_curie(materialized(settings, store)[0])
+    with client(settings, store) as c:
+        html = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["html"]}).get_data(True)
+        claim = re.search(r'id="claim-([0-9a-f]+)"', html)
+        assert claim is not None
+        for url, accept in [
+            (f"/entity/{curie}?page=2", ACCEPT["jsonld"]),
+            (f"/entity/{curie}?after={claim.group(1)}", ACCEPT["html"]),
+            (f"/entity/{curie}?format=ttl", "text/turtle"),
+            (f"{QUERY}{curie}&page_size=5", ACCEPT["json"]),
+        ]:
+            r = c.get(url, headers={"Accept": accept})
+            assert r.status_code == 200
+            assert r.headers.get("X-Medkg-Anchor") != "build"
+            assert "X-Medkg-First-Page" not in r.headers
+        following = c.get(QUERY + curie, headers={"Accept": ACCEPT["json"]}).get_json()["next"]
+        r = c.get(following, headers={"Accept": ACCEPT["json"]})
+        assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "summaries"
+    # a server whose pages are another size than the build's: every page is live
+    with client(settings.replace(page_size=5, query_page_size=7), store) as c:
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["html"]})
+        assert r.status_code == 200 and "X-Medkg-First-Page" not in r.headers
+        r = c.get(QUERY + curie, headers={"Accept": ACCEPT["csv"]})
+        assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "summaries"
+
+
+def test_a_stale_index_is_not_served(seed: tuple[Settings, Store]) -> None:
+    settings, store = seed
+    curie = iri_to_curie(materialized(settings, store)[0])
+    path = index_file(store)
+    kept = path.read_bytes()
+    try:
+        with client(settings, store) as c:  # (a server starting would write a current one)
+            db = sqlite3.connect(path)
+            db.execute("UPDATE meta SET value = 'another-version' WHERE key = 'version'")
+            db.commit()
+            db.close()
+            r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["jsonld"]})
+            assert r.status_code == 200 and "X-Medkg-First-Page" not in r.headers
+            r = c.get(QUERY + curie, headers={"Accept": ACCEPT["json"]})
+            assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "query"
+    finally:
+        path.write_bytes(kept)
+
+
+def test_a_write_to_the_store_removes_the_first_pages(tmp_path: Path) -> None:
+    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp_path}/store", **SMALL)
+    store = open_store(settings.store, ROOT)
+    build_into(store, settings)
+    curie = iri_to_curie(materialized(settings, store)[0])
+    with client(settings, store) as c:
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["jsonld"]})
+        assert r.headers.get("X-Medkg-First-Page") == "build"
+        store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://x/a> <http://x/b> 1 } }")
+        assert not index_file(store).exists()
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["jsonld"]})
+        assert r.status_code == 200 and "X-Medkg-First-Page" not in r.headers
+        r = c.get(QUERY + curie, headers={"Accept": ACCEPT["json"]})
+        assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "query"
+
+
+def test_no_first_pages_when_the_setting_is_zero(tmp_path: Path) -> None:
+    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp_path}/store",
+                             **{**SMALL, "first_pages": 0})  # fmt: skip
+    store = open_store(settings.store, ROOT)
+    build_into(store, settings)
+    db = sqlite3.connect(index_file(store))
+    assert db.execute("SELECT COUNT(*) FROM first_page").fetchone()[0] == 0
+    db.close()
+
+
+def test_pages_stored_by_other_code_are_not_served(
+    seed: tuple[Settings, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A medkg whose documents would differ (an upgrade, an edit) misses an older one's pages."""
+    from medkg.summaries import index
+
+    settings, store = seed
+    curie = iri_to_curie(materialized(settings, store)[0])
+    with client(settings, store) as c:
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["jsonld"]})
+        assert r.headers.get("X-Medkg-First-Page") == "build"
+        monkeypatch.setattr(index, "code_fingerprint", lambda: "another-medkg")
+        r = c.get(f"/entity/{curie}", headers={"Accept": ACCEPT["jsonld"]})
+        assert r.status_code == 200 and "X-Medkg-First-Page" not in r.headers
+        r = c.get(QUERY + curie, headers={"Accept": ACCEPT["json"]})
+        assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "summaries"
