@@ -19,6 +19,7 @@ from medkg.articles.lexicon import Lexicon, Mention
 from medkg.articles.mentions import find_mentions
 from medkg.articles.parsed import ParsedArticle
 from medkg.articles.sentences import citation_groups
+from medkg.articles.topic import find_topic, topic_acronyms
 
 __all__ = ["AUTOMATIC", "QUALIFIERS", "Draft", "Extraction", "Unmapped", "extract"]
 
@@ -27,7 +28,9 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     """Draft claims for the headline, the headings and every statement of ``parsed``."""
     a = parsed.article
     lex = lex.for_article(a.text)
-    topic = _topic(parsed, lex)
+    topic = find_topic(parsed, lex)
+    # "RLS" in an article titled "... restless legs syndrome?" names the topic
+    lex.defined = {**topic_acronyms(parsed, lex), **lex.defined}
     passages = []
     for text, start in parsed.lead_passages():  # the subtitle; the headline if not a statement
         passages.append(Passage(text, start, (), True))
@@ -52,24 +55,6 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
                 Unmapped(p.text, p.start, p.start + len(p.text), p.citations, reason, unknown)
             )
     return out
-
-
-def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
-    """The article's disease: the first one its title names, else the first phenotype it names
-    ("type 2 diabetes" is an HPO term), else the same in its subtitle and headline, else the
-    first disease a statement names."""
-    a = parsed.article
-    for text in [a.title, parsed.subtitle or "", a.headline or ""]:
-        found = lex.find(text)
-        for kind in ("disease", "phenotype"):
-            first = next((m.curie for m in found if m.kind == kind), None)
-            if first is not None:
-                return first
-    for s in parsed.statements:
-        for m in lex.find(s.text):
-            if m.kind == "disease":
-                return m.curie
-    return None
 
 
 def _heading_of(start: int, headings: list[tuple[int, str]]) -> str:

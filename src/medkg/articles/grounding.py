@@ -21,10 +21,11 @@ _NAME_HEADS = re.compile(
     re.I,
 )
 #: a drug name before these is no drug: an idiom ("the gold standard first-line treatment"),
-#: or the modifier of a class ("calcium channel blockers", "dopamine agonists")
+#: the modifier of a class ("calcium channel blockers", "dopamine agonists"), or a resistance
+#: ("penicillin resistance")
 _IDIOM = re.compile(
     r"^(?: standards?|[ -](?:[a-z]+[ -]){0,2}(?:blockers?|antagonists?|agonists?|inhibitors?"
-    r"|channels?|receptors?))\b",
+    r"|channels?|receptors?|resistan(?:ce|t)))\b",
     re.I,
 )
 #: a drug name measured in the patient is a laboratory value ("serum creatinine", "potassium
@@ -35,6 +36,42 @@ _ANALYTE_AFTER = re.compile(r"^\s+(?:levels?|clearance|concentrations?|excretion
 #: "sclerosing cholangitis"): the term is only its head
 _PARTICIPLE = re.compile(r"\b[a-z]+(?:osing|izing|ising|ifying)\s+$", re.I)
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
+#: words capitalised for emphasis ("should ONLY be used", "is NOT recommended"), not acronyms
+EMPHASIS = frozenset(
+    [
+        "ONLY",
+        "NOT",
+        "AND",
+        "OR",
+        "NO",
+        "NOR",
+        "ALL",
+        "BOTH",
+        "EITHER",
+        "MUST",
+        "SHOULD",
+        "NEVER",
+        "ALWAYS",
+        "AGAINST",
+        "AVOID",
+        "BEFORE",
+        "AFTER",
+        "WITHOUT",
+        "WITH",
+        "THE",
+        "FOR",
+        "DO",
+        "DOES",
+        "IS",
+        "ARE",
+        "IF",
+        "WHEN",
+        "CANNOT",
+        "NOW",
+        "FIRST",
+        "BUT",
+    ]
+)
 
 
 def index_hits(
@@ -73,12 +110,40 @@ def unknown_acronyms(text: str, taken: list[tuple[int, int]]) -> list[tuple[int,
 
     >>> unknown_acronyms("AMAN and ALS differ in MRI", [(0, 4), (9, 12)])
     [(23, 26, 'MRI')]
+    >>> unknown_acronyms("Macrolides should ONLY be used when resistance is NOT high", [])
+    []
     """
     return [
         (m.start(), m.end(), m.group())
         for m in _ACRONYM.finditer(text)
-        if len(m.group()) <= 8 and _is_free(taken, m.start(), m.end())
+        if len(m.group()) <= 8 and m.group() not in EMPHASIS and _is_free(taken, m.start(), m.end())
     ]
+
+
+#: an eponym's disease no vocabulary matched ("Guillain-Barré syndrome"): capitalised words
+#: before the head noun
+_EPONYM_NAME = re.compile(r"(?<![\w-])(?:[A-Z][\w'’-]+\s+){1,3}(?:syndrome|disease)s?\b")
+
+
+def unknown_names(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Eponymous diseases ("Guillain-Barré syndrome") in text no vocabulary matched: unmapped
+    mentions, so that no term after them stands in for what a drug treats.
+
+    >>> unknown_names("IVIg treats Guillain-Barré syndrome in adults", [])
+    [(12, 35, 'Guillain-Barré syndrome')]
+    """
+    out = []
+    for m in _EPONYM_NAME.finditer(text):
+        words = m.group().split()
+        while words and words[0].lower() in _FUNCTION_WORDS:
+            words = words[1:]  # "For Guillain-Barré syndrome": "For" is no part of the name
+        start = m.end() - len(" ".join(words))
+        if len(words) > 1 and _is_free(taken, start, m.end()):
+            out.append((start, m.end(), text[start : m.end()]))
+    return out
+
+
+_FUNCTION_WORDS = frozenset({"for", "in", "of", "the", "a", "an", "with", "and", "or", "to"})
 
 
 def _is_free(taken: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -26,7 +26,7 @@ CUE = re.compile(
     r"|manage(?:s|d|ment)?|recommend(?:s|ed)?|indicated|initiat(?:e|ed|ing)|used (?:for|in|to)"
     r"|agents?|preferred|standard|cornerstone|respond(?:s|ed)? to|prescri(?:be|bed)"
     r"|control(?:s|led)?|choice|mainstay|options?|alternatives?|should be considered"
-    r"|(?:is|are) added|add-on|reserved for"
+    r"|(?:is|are|be) added|add-on|reserved for|(?:is|are|be) used|effective"
     r"|reliev(?:e|es|ed|ing))\b",
     re.I,
 )
@@ -54,7 +54,7 @@ PREVENTED = re.compile(r"^\s+(?:prevention|prophylaxis|risk)\b", re.I)
 #: a term after these is the patients' condition ("in someone with atrial fibrillation")
 POPULATION = re.compile(
     r"\b(?:patients?|someone|people|persons?|those|adults?|children|women|men|individuals?)"
-    r"\s+(?:\w+\s+){0,2}with\s+(?:\w+\s+){0,2}$",
+    r"\s+(?:\w+\s+){0,2}with\s+(?:\w+\s+){0,4}$",
     re.I,
 )
 #: a condition or a group of patients a recommendation is restricted to
@@ -67,9 +67,45 @@ CONDITION = re.compile(
 #: a recommendation without a named target is about the article's topic ("options include X")
 RECOMMEND = re.compile(
     r"\b(?:recommended|options?|choice|preferred|indicated|mainstay|cornerstone|alternatives?"
-    r"|should be considered|(?:is|are) added|add-on|reserved for)\b",
+    r"|(?:should|can|may) be considered|(?:is|are|be) added|add-on|reserved for"
+    r"|(?:should|can|may|is|are)(?: only)? be used|(?:is|are) (?:\w+ )?effective"
+    r"|added (?:as|to|for|in)|adjunct(?:ive)?)\b",
     re.I,
 )
+#: an instruction to give a drug: "Start methotrexate ...", "then initiate gabapentin", "For
+#: refractory cases, consider rituximab"
+IMPERATIVE = re.compile(
+    r"(?:^|[:;]\s*|,\s*|\bthen\s+)(?:start|add|use|initiate|give|begin|consider|prescribe"
+    r"|administer|offer|switch to)\b",
+    re.I,
+)
+#: a drug after these is given beside the recommended one, and is recommended too ("combined
+#: with short-term glucocorticoids", "combined with rate control using beta-blockers")
+ADDON = re.compile(
+    r"\b(?:combined with|in combination with|plus|along with|together with|added to)"
+    r"\s+(?:[\w-]+\s+){0,4}$",
+    re.I,
+)
+ADDED = re.compile(r"^\s+(?:(?:is|are|should be|may be|can be)\s+)?added\b", re.I)
+#: a drug in a concession or in past practice is not what the article recommends ("Despite
+#: approval of ropinirole ...", "older guidelines that recommended dopamine agonists")
+CONCEDED = re.compile(
+    r"\b(?:despite|although|even though|historical(?:ly)?|previously|formerly"
+    r"|(?:older|earlier|prior|previous|former) (?:guidelines?|recommendations?|practice))\b",
+    re.I,
+)
+#: a drug the patients already take ("in patients on dopamine agonists")
+TAKEN = re.compile(
+    r"\b(?:patients?|those|people|individuals)\s+(?:(?:who are|already)\s+)?(?:on|taking"
+    r"|receiving|treated with|using)\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+#: a drug whose dose or use is to be cut ("allows for lower glucocorticoid doses")
+REDUCED = re.compile(
+    r"\b(?:lower|reduc\w*|minimi[sz]\w*|limit\w*|spar\w*|decreas\w*)\s+(?:[\w-]+\s+)?$", re.I
+)
+#: a denial of a regimen ("rifaximin alone is NOT recommended"), not of the drug
+REGIMEN = re.compile(r"\b(?:alone|monotherapy)\b", re.I)
 #: a target followed by these is a group of patients ("in Graves' disease with active
 #: orbitopathy"), unlike a subtype's name ("heart failure with reduced ejection fraction")
 RESTRICTED = re.compile(
@@ -85,7 +121,8 @@ LINE = re.compile(r"\b(first|second)[- ]line\b", re.I)
 COMPARATOR = re.compile(
     r"\b(?:over|instead of|in place of|rather than|compared (?:with|to)|versus|vs\.?"
     r"|superior to|equivalent to|as effective as|similar to|contraindications? to"
-    r"|intoleran(?:ce|t) (?:to|of)|allerg(?:y|ic) to|failure of|fail(?:s|ed)? on)\s+(?:\w+\s+)?$",
+    r"|intoleran(?:ce|t) (?:to|of)|allerg(?:y|ic) to|failure of|fail(?:s|ed)? on)\s+"
+    r"(?:[\w()-]+\s+){0,5}\(?$",
     re.I,
 )
 #: a drug followed by these is a supplement given beside the treatment ("with folic acid
@@ -114,20 +151,21 @@ def treatment_drafts(c: Clause) -> list[Draft]:
     # under "Treatments to Avoid" or "Side Effects" is not (its denial is not in the clause)
     under = "" if AGAINST.search(c.p.heading) else c.p.heading
     line = LINE.search(c.text) or LINE.search(c.p.text) or LINE.search(under)
-    cue = CUE.search(c.text) or CUE.search(under)
+    cue = CUE.search(c.text) or CUE.search(under) or IMPERATIVE.search(c.text)
     if not drugs or (cue is None and line is None):
         return []
-    targets = _targets(c)
+    targets = _targets(c, drugs)
     role = f"{line.group(1).lower()}-line" if line else None
-    recommended = RECOMMEND.search(c.text) or RECOMMEND.search(under)
+    recommended = RECOMMEND.search(c.text) or RECOMMEND.search(under) or IMPERATIVE.search(c.text)
     topical = (line or recommended) and not any(
         _TARGET_SLOT.search(c.p.text[c.a : u.start]) for u in c.unmapped
     )
     if targets:
         # "glipizide is second-line for type 2 diabetes when metformin fails": the drugs
         # before the target are what the clause recommends
+        # ... and those given beside them ("combined with short-term glucocorticoids")
         first = [d for d in drugs if d.end <= targets[0].start]
-        drugs = first or drugs
+        drugs = [d for d in drugs if d in first or _added(c, d)] if first else drugs
     out = []
     for d in drugs:
         after = [t for t in targets if t.start >= d.end]
@@ -137,6 +175,9 @@ def treatment_drafts(c: Clause) -> list[Draft]:
             continue  # "for AS patients with pain": the target is the unknown AS, not pain
         if COMPARATOR.search(c.p.text[c.a : d.start]) or SUPPLEMENT.match(c.p.text[d.end :]):
             continue  # "DOACs are first-line over warfarin": the comparator is not recommended
+        lead = c.p.text[c.a : d.start]
+        if CONCEDED.search(lead) or TAKEN.search(lead) or REDUCED.search(lead):
+            continue  # "despite approval of ropinirole", "patients on dopamine agonists"
         if target is None and (not topical or HARMS.search(c.p.text)):
             continue  # "folic acid to reduce side effects": an adjunct, not a treatment
         if target is None and c.negation(d, denied_subject=False) is not None:
@@ -153,13 +194,24 @@ def treatment_drafts(c: Clause) -> list[Draft]:
                 out.append(draft)  # a denial for a subgroup is not a denial of the treatment
     # "if eGFR < 30, avoid colchicine": a denial for some patients is not a denial of the
     # treatment; drafted as one it would contradict the general recommendation
-    return [d for d in out if not (d.negated and CONDITION.search(c.p.text))]
+    # "rifaximin alone is NOT recommended": a denial of monotherapy, not of the drug
+    return [
+        d for d in out if not (d.negated and (CONDITION.search(c.p.text) or REGIMEN.search(c.text)))
+    ]
 
 
-def _targets(c: Clause) -> list[Mention]:
+def _added(c: Clause, d: Mention) -> bool:
+    """``d`` is given beside the recommended drug: "combined with glucocorticoids", "with
+    tocilizumab added"."""
+    return bool(ADDON.search(c.p.text[c.a : d.start]) or ADDED.match(c.p.text[d.end :]))
+
+
+def _targets(c: Clause, drugs: list[Mention]) -> list[Mention]:
     """The diseases and phenotypes a drug of the clause may treat: not outcomes ("risk of
     lactic acidosis"), not in a subordinate clause ("when weight loss is a priority"), and not
-    the patients' other conditions when the clause names another target."""
+    the patients' other conditions when the clause names another target; those stand for the
+    target only before the drugs ("For patients with atrial fibrillation, DOACs ..."), never
+    after them ("IVIg ... in patients with moderate weakness")."""
     cut = SUBORDINATE.search(c.text)
     end = c.a + cut.start() if cut else c.b
     found = [
@@ -173,7 +225,8 @@ def _targets(c: Clause) -> list[Mention]:
     ]
     population = {m.curie for m in found if POPULATION.search(c.p.text[c.a : m.start])}
     own = [m for m in found if m.curie not in population]
-    return own or found
+    first = min((d.start for d in drugs), default=c.b)
+    return own or [m for m in found if m.end <= first]
 
 
 def _unknown_in_slot(c: Clause, drug: Mention, target: Mention) -> bool:

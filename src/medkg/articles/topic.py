@@ -1,0 +1,91 @@
+"""The article's topic (the disease or phenotype its title names) and the acronyms the article
+uses for it without defining them ("RLS", "CDI", "HE" in an article titled by the long name)."""
+
+from __future__ import annotations
+
+import re
+
+from medkg.articles.grounding import UNMAPPED
+from medkg.articles.lexicon import Lexicon, Mention
+from medkg.articles.parsed import ParsedArticle
+
+#: an aside in a title ("Clostridioides difficile (C. diff) infection") splits the name it is in
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_WORD = re.compile(r"[A-Za-z]+")
+#: an acronym of the topic: two to five capitals, nothing else
+_CAPITALS = re.compile(r"^[A-Z]{2,5}$")
+#: the head noun of a disease's name
+_DISEASE_HEAD = re.compile(
+    r"\b(?:syndrome|disease|disorder|infection|palsy|neuropathy|polyneuropathy|\w+itis)\b", re.I
+)
+
+
+def find_topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
+    """The article's disease: the first one its title names, else the first phenotype it names
+    ("type 2 diabetes" is an HPO term), else the same in its subtitle and headline, else the
+    first disease a statement names."""
+    found = _topic_mention(parsed, lex)
+    if found is not None:
+        return found[1]
+    for s in parsed.statements:
+        for m in lex.find(s.text):
+            if m.kind == "disease":
+                return m.curie
+    return None
+
+
+def _topic_mention(parsed: ParsedArticle, lex: Lexicon) -> tuple[str, str, int] | None:
+    """(the line without asides, the topic's CURIE, where its mention ends in that line)."""
+    a = parsed.article
+    head = None  # the head noun of a disease the title names but no vocabulary has
+    for line in [a.title, parsed.subtitle or "", a.headline or ""]:
+        text = _ASIDE.sub("", line)
+        found = lex.find(text)
+        if head is not None:  # "... for Guillain-Barre syndrome?": only a "... syndrome"
+            found = [m for m in found if m.surface.lower().rstrip("s").endswith(head)]
+        for kind in ("disease", "phenotype"):
+            first = next((m for m in found if m.kind == kind), None)
+            if first is not None:
+                return text, first.curie, first.end
+        if line == a.title:
+            head = _unknown_disease_head(text, found)
+    return None
+
+
+def _unknown_disease_head(text: str, found: list[Mention]) -> str | None:
+    """The head noun of a disease ``text`` names ("... syndrome", "... infection") that no
+    mention grounds, lower case and singular.
+
+    >>> _unknown_disease_head("How is Guillain-Barre syndrome treated?", [])
+    'syndrome'
+    """
+    for d in _DISEASE_HEAD.finditer(text):
+        if not any(m.start <= d.start() and d.end() <= m.end and m.kind != UNMAPPED for m in found):
+            return d.group().lower().rstrip("s")
+    return None
+
+
+def topic_acronyms(parsed: ParsedArticle, lex: Lexicon) -> dict[str, str]:
+    """Acronyms no vocabulary knows whose letters are the initials of the words that end with
+    the topic's mention in the title: "RLS" in an article titled "... restless legs syndrome?",
+    "CAP" for "community-acquired pneumonia". Articles of this kind use them undefined.
+
+    >>> _initials_ending("Treatment of community-acquired pneumonia", 41)
+    ['P', 'AP', 'CAP', 'OCAP', 'TOCAP']
+    """
+    found = _topic_mention(parsed, lex)
+    if found is None:
+        return {}
+    line, curie, end = found
+    initials = set(_initials_ending(line, end))
+    return {
+        m.surface: curie
+        for m in lex.find(parsed.article.text)
+        if m.kind == UNMAPPED and _CAPITALS.match(m.surface) and m.surface in initials
+    }
+
+
+def _initials_ending(line: str, end: int) -> list[str]:
+    """The initials of the last 1, 2, ... words of ``line[:end]`` (hyphenated parts count)."""
+    words = _WORD.findall(line[:end])
+    return ["".join(w[0] for w in words[-n:]).upper() for n in range(1, len(words) + 1)]
