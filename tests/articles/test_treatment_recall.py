@@ -112,3 +112,22 @@ def test_an_unknown_eponymous_disease_leaves_no_phenotype_to_stand_in(lexicon: L
     assert props(body, lexicon, "Treatment of Guillain-Barré Syndrome") == set()
     (m,) = [m for m in lexicon.find("It treats Guillain-Barré syndrome.") if m.start > 5]
     assert (m.surface, m.kind) == ("Guillain-Barré syndrome", "unmapped")
+
+
+def test_an_outright_denial_is_the_topics_but_a_denied_line_of_therapy_is_not(
+    lexicon: Lexicon,
+) -> None:
+    contrast = (
+        "  • Check ferritin first, then initiate gabapentin as first-line therapy—not dopamine"
+        " agonists like ropinirole 1.\n"
+    )
+    assert props(contrast, lexicon, RLS) == {
+        ("drugbank:DB00996", "HP:0012452", False),  # gabapentin
+        ("ATC:N04BC", "HP:0012452", True),  # dopamine agonists
+        ("drugbank:DB00268", "HP:0012452", True),  # ropinirole
+    }
+    against = "  • Pramipexole is now explicitly recommended against for standard use 1.\n"
+    assert props(against, lexicon, RLS) == {("drugbank:DB00413", "HP:0012452", True)}
+    # "not recommended as first-line" under a second-line heading denies the line, not the drug
+    line = "Second-Line Options\n\n  • Pramipexole is not recommended as first-line therapy 1.\n"
+    assert props(line, lexicon, RLS) == set()

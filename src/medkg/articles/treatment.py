@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from medkg.articles.context import NEGATED
 from medkg.articles.drafts import Draft
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ TAKEN = re.compile(
 REDUCED = re.compile(
     r"\b(?:lower|reduc\w*|minimi[sz]\w*|limit\w*|spar\w*|decreas\w*)\s+(?:[\w-]+\s+)?$", re.I
 )
+#: a dash or comma before "not": a contrast with what the sentence recommends
+CONTRAST = re.compile(r"[\u2014\u2013,;-]\s*$")
 #: a denial of a regimen ("rifaximin alone is NOT recommended"), not of the drug
 REGIMEN = re.compile(r"\b(?:alone|monotherapy)\b", re.I)
 #: a target followed by these is a group of patients ("in Graves' disease with active
@@ -180,8 +183,8 @@ def treatment_drafts(c: Clause) -> list[Draft]:
             continue  # "despite approval of ropinirole", "patients on dopamine agonists"
         if target is None and (not topical or HARMS.search(c.p.text)):
             continue  # "folic acid to reduce side effects": an adjunct, not a treatment
-        if target is None and c.negation(d, denied_subject=False) is not None:
-            continue  # a denial needs its target named: never the topic by default
+        if target is None and c.negation(d, denied_subject=False) and not _explicit_denial(c, d):
+            continue  # a denial needs its target named, or to be explicit, to be the topic's
         c.used.add(d.start)
         if target is None:
             if c.subject:
@@ -198,6 +201,25 @@ def treatment_drafts(c: Clause) -> list[Draft]:
     return [
         d for d in out if not (d.negated and (CONDITION.search(c.p.text) or REGIMEN.search(c.text)))
     ]
+
+
+def _explicit_denial(c: Clause, d: Mention) -> bool:
+    """``d`` is denied outright, so the denial is about the topic even without a target: a
+    recommendation against it ("ropinirole is now recommended against"), or a contrast with
+    the recommended drugs ("initiate gabapentin ...—not dopamine agonists like ropinirole")."""
+    for t in c.triggers(d):
+        if t.category != NEGATED:
+            continue
+        if "against" in t.text.lower():
+            return True
+        if (
+            t.text.lower() == "not"
+            and t.end <= d.start
+            and CONTRAST.search(c.p.text[: t.start])
+            and len(c.p.text[t.end : d.start].split()) <= 4
+        ):
+            return True
+    return False
 
 
 def _added(c: Clause, d: Mention) -> bool:
