@@ -131,3 +131,18 @@ def test_an_outright_denial_is_the_topics_but_a_denied_line_of_therapy_is_not(
     # "not recommended as first-line" under a second-line heading denies the line, not the drug
     line = "Second-Line Options\n\n  • Pramipexole is not recommended as first-line therapy 1.\n"
     assert props(line, lexicon, RLS) == set()
+
+
+def test_a_list_under_a_group_of_patients_heading_keeps_the_heading_above(
+    lexicon: Lexicon,
+) -> None:
+    body = (
+        "Anticonvulsants Come First\n\nMost patients respond to anticonvulsant drugs. 1\n\n"
+        "First-Line Options\n\nFor Adults:\n\n  • Carbamazepine: 200 mg twice daily 1.\n\n"
+        "For Children:\n\n  • Oxcarbazepine: 8-10 mg/kg/day 1.\n\n"
+        "Pitfalls\n\nIn Pregnancy:\n\n  • Valproate: 500 mg daily 1.\n"
+    )
+    assert props(body, lexicon, TN) == {
+        ("drugbank:DB00564", "HP:0100661", False),
+        ("drugbank:DB00776", "HP:0100661", False),
+    }

@@ -8,6 +8,7 @@ cue words around it (``cues``). Every draft carries its clause as the quote, wit
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from medkg.articles import cues
@@ -20,6 +21,14 @@ from medkg.articles.mentions import find_mentions
 from medkg.articles.parsed import ParsedArticle
 from medkg.articles.sentences import citation_groups
 from medkg.articles.topic import find_topic, topic_acronyms
+
+#: a heading that names only a group of patients
+_GROUP_HEADING = re.compile(
+    r"^(?:for|in|during)?\s*(?:(?:older|young|pregnant|non-?pregnant)\s+)?(?:adults?|children"
+    r"|adolescents|infants|neonates|p(?:a)?ediatric(?: patients)?|pregnancy|women|men|elderly"
+    r"|the elderly)\s*:?$",
+    re.I,
+)
 
 __all__ = ["AUTOMATIC", "QUALIFIERS", "Draft", "Extraction", "Unmapped", "extract"]
 
@@ -58,8 +67,18 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
 
 
 def _heading_of(start: int, headings: list[tuple[int, str]]) -> str:
-    """The heading of the section a statement at ``start`` stands in."""
-    return next((h for at, h in reversed(headings) if at <= start), "")
+    """The heading of the section a statement at ``start`` stands in; a heading that only
+    names a group of patients ("For Adults:") is read under the one before it ("First-Line
+    Treatment Options / For Adults:").
+
+    >>> _heading_of(9, [(0, "First-Line Options"), (3, "For Adults:"), (5, "For Children:")])
+    'First-Line Options / For Children:'
+    """
+    above = [h for at, h in headings if at <= start]
+    if not above or not _GROUP_HEADING.match(above[-1]):
+        return above[-1] if above else ""
+    topical = next((h for h in reversed(above) if not _GROUP_HEADING.match(h)), None)
+    return f"{topical} / {above[-1]}" if topical else above[-1]
 
 
 def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[list[Draft], str]:
