@@ -43,6 +43,12 @@ def test_a_drug_given_beside_the_recommended_one_is_recommended_too(lexicon: Lex
     got = props(body, lexicon, "How is rheumatoid arthritis treated?")
     assert ("ATC:H02AB", "HP:0001370", False) in got  # glucocorticoids
     body = (
+        "  • Apixaban is first-line in atrial fibrillation, combined with rate control using"
+        " beta-blockers or calcium channel antagonists 1.\n"
+    )
+    got = props(body, lexicon, "How is atrial fibrillation treated?")
+    assert {("ATC:C07", "HP:0005110", False), ("ATC:C08", "HP:0005110", False)} <= got
+    body = (
         "  • Prednisone should be started at once in giant cell arteritis, with tocilizumab"
         " added as adjunctive therapy in relapsing disease 1.\n"
     )

@@ -24,7 +24,8 @@ _NAME_HEADS = re.compile(
 #: the modifier of a class ("calcium channel blockers", "dopamine agonists"), or a resistance
 #: ("penicillin resistance")
 _IDIOM = re.compile(
-    r"^(?: standards?|[ -](?:[a-z]+[ -]){0,2}(?:blockers?|antagonists?|agonists?|inhibitors?"
+    r"^(?: standards?|[ -](?:(?!(?:and|or)\b)[a-z]+[ -]){0,2}(?:blockers?|antagonists?|agonists?"
+    r"|inhibitors?"
     r"|channels?|receptors?|resistan(?:ce|t)))\b",
     re.I,
 )

@@ -168,7 +168,11 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         # before the target are what the clause recommends
         # ... and those given beside them ("combined with short-term glucocorticoids")
         first = [d for d in drugs if d.end <= targets[0].start]
-        drugs = [d for d in drugs if d in first or _added(c, d)] if first else drugs
+        drugs = (
+            _with_listed(c, drugs, [d for d in drugs if d in first or _added(c, d)])
+            if first
+            else drugs
+        )
     out = []
     for d in drugs:
         after = [t for t in targets if t.start >= d.end]
@@ -220,6 +224,18 @@ def _explicit_denial(c: Clause, d: Mention) -> bool:
         ):
             return True
     return False
+
+
+def _with_listed(c: Clause, drugs: list[Mention], kept: list[Mention]) -> list[Mention]:
+    """``kept`` and the drugs listed right after one of them ("beta-blockers or calcium
+    channel antagonists")."""
+    out = list(kept)
+    for d in drugs:
+        if d not in out and any(
+            k.end <= d.start and LIST_GAP.fullmatch(c.p.text[k.end : d.start]) for k in out
+        ):
+            out.append(d)
+    return out
 
 
 def _added(c: Clause, d: Mention) -> bool:
