@@ -13,7 +13,7 @@ from medkg.articles.parsed import ParsedArticle
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _WORD = re.compile(r"[A-Za-z]+")
 #: an acronym of the topic: two to five capitals, nothing else
-_CAPITALS = re.compile(r"^[A-Z]{2,5}$")
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,5}(?![\w-])")
 #: the head noun of a disease's name
 _DISEASE_HEAD = re.compile(
     r"\b(?:syndrome|disease|disorder|infection|palsy|neuropathy|polyneuropathy|\w+itis)\b", re.I
@@ -78,11 +78,9 @@ def topic_acronyms(parsed: ParsedArticle, lex: Lexicon) -> dict[str, str]:
         return {}
     line, curie, end = found
     initials = set(_initials_ending(line, end))
-    return {
-        m.surface: curie
-        for m in lex.find(parsed.article.text)
-        if m.kind == UNMAPPED and _CAPITALS.match(m.surface) and m.surface in initials
-    }
+    used = set(_ACRONYM.findall(parsed.article.text)) & initials
+    # only those no vocabulary knows: "AS" alone is no term, "MS" is multiple sclerosis
+    return {a: curie for a in used if all(m.kind == UNMAPPED for m in lex.find(a))}
 
 
 def _initials_ending(line: str, end: int) -> list[str]:
