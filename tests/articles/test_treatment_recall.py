@@ -152,3 +152,16 @@ def test_a_list_under_a_group_of_patients_heading_keeps_the_heading_above(
         ("drugbank:DB00564", "HP:0100661", False),
         ("drugbank:DB00776", "HP:0100661", False),
     }
+
+
+def test_a_drug_named_only_in_a_heading_is_read_under_the_heading_above(
+    lexicon: Lexicon,
+) -> None:
+    body = (
+        "Anticonvulsants Come First\n\nMost patients respond to anticonvulsant drugs. 1\n\n"
+        "Second-Line Treatment Options\n\nBaclofen\n\n  • Start at 5 mg three times daily 1.\n\n"
+        "Treatments to Avoid\n\nPhenytoin\n\n  • Interactions are many 1.\n"
+    )
+    drafts = drafts_of(article(body, TN), lexicon).drafts
+    got = {(d.subject, d.object, d.negated, d.role) for d in drafts}
+    assert got == {("drugbank:DB00181", "HP:0100661", False, "second-line")}

@@ -22,6 +22,8 @@ from medkg.articles.parsed import ParsedArticle
 from medkg.articles.sentences import citation_groups
 from medkg.articles.topic import find_topic, topic_acronyms
 
+#: a heading of at most this many words may be a subheading: a drug's name, a group of patients
+_SHORT_HEADING = 4
 #: a heading that names only a group of patients
 _GROUP_HEADING = re.compile(
     r"^(?:for|in|during)?\s*(?:(?:older|young|pregnant|non-?pregnant)\s+)?(?:adults?|children"
@@ -43,10 +45,12 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     passages = []
     for text, start in parsed.lead_passages():  # the subtitle; the headline if not a statement
         passages.append(Passage(text, start, (), True))
-    for s in a.sections:
-        if s.start is not None:
-            passages.append(Passage(s.heading, s.start, (), False))
     headings = sorted((s.start, s.heading) for s in a.sections if s.start is not None)
+    for i, (at, heading) in enumerate(headings):
+        # a short heading ("Propylthiouracil") is read under the one before it ("Second-Line
+        # Treatment Options"), as its statements are
+        above = headings[i - 1][1] if i and len(heading.split()) <= _SHORT_HEADING else ""
+        passages.append(Passage(heading, at, (), False, above))
     passages += [
         Passage(s.text, s.start, s.citations, True, _heading_of(s.start, headings))
         for s in parsed.statements
