@@ -82,3 +82,13 @@ def test_a_recommended_class_is_drafted_as_a_treatment() -> None:
     assert {(d.subject, d.predicate, d.object, d.negated) for d in drafts} == {
         ("ATC:M01A", "RO:0002606", "HP:0001370", False)
     }
+
+
+def test_only_a_systemic_route_names_the_systemic_corticosteroids() -> None:
+    lexicon = load_lexicon(ROOT)
+    topical = lexicon.find("Apply a potent topical corticosteroid twice daily.")
+    assert not [m for m in topical if m.curie == "ATC:H02"]
+    (m,) = [
+        m for m in lexicon.find("Initiate systemic corticosteroids at once.") if m.kind == "drug"
+    ]
+    assert (m.curie, m.surface) == ("ATC:H02", "systemic corticosteroids")
