@@ -178,17 +178,8 @@ def treatment_drafts(c: Clause) -> list[Draft]:
         after = [t for t in targets if t.start >= d.end]
         before = [t for t in targets if t.end <= d.start]
         target = after[0] if after else (before[-1] if before else None)
-        if target is not None and _unknown_in_slot(c, d, target):
-            continue  # "for AS patients with pain": the target is the unknown AS, not pain
-        if COMPARATOR.search(c.p.text[c.a : d.start]) or SUPPLEMENT.match(c.p.text[d.end :]):
-            continue  # "DOACs are first-line over warfarin": the comparator is not recommended
-        lead = c.p.text[c.a : d.start]
-        if CONCEDED.search(lead) or TAKEN.search(lead) or REDUCED.search(lead):
-            continue  # "despite approval of ropinirole", "patients on dopamine agonists"
-        if target is None and (not topical or HARMS.search(c.p.text)):
-            continue  # "folic acid to reduce side effects": an adjunct, not a treatment
-        if target is None and c.negation(d, denied_subject=False) and not _explicit_denial(c, d):
-            continue  # a denial needs its target named, or to be explicit, to be the topic's
+        if _not_recommended(c, d, target, bool(topical)):
+            continue
         c.used.add(d.start)
         if target is None:
             if c.subject:
@@ -205,6 +196,26 @@ def treatment_drafts(c: Clause) -> list[Draft]:
     return [
         d for d in out if not (d.negated and (CONDITION.search(c.p.text) or REGIMEN.search(c.text)))
     ]
+
+
+def _not_recommended(c: Clause, d: Mention, target: Mention | None, topical: bool) -> bool:
+    """True if the clause names ``d`` without recommending it (or denying it) for ``target``,
+    or, without a target, for the topic."""
+    lead = c.p.text[c.a : d.start]
+    if target is not None and _unknown_in_slot(c, d, target):
+        return True  # "for AS patients with pain": the target is the unknown AS, not pain
+    if COMPARATOR.search(lead) or SUPPLEMENT.match(c.p.text[d.end :]):
+        return True  # "DOACs are first-line over warfarin": the comparator is not recommended
+    if CONCEDED.search(lead) or TAKEN.search(lead) or REDUCED.search(lead):
+        return True  # "despite approval of ropinirole", "patients on dopamine agonists"
+    if target is None and (not topical or HARMS.search(c.p.text)):
+        return True  # "folic acid to reduce side effects": an adjunct, not a treatment
+    # a denial needs its target named, or to be explicit, to be the topic's
+    return (
+        target is None
+        and bool(c.negation(d, denied_subject=False))
+        and not (_explicit_denial(c, d))
+    )
 
 
 def _explicit_denial(c: Clause, d: Mention) -> bool:
