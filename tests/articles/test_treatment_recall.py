@@ -37,20 +37,20 @@ def test_an_instruction_to_give_a_drug_is_a_recommendation_for_the_topic(
 
 def test_a_drug_given_beside_the_recommended_one_is_recommended_too(lexicon: Lexicon) -> None:
     body = (
-        "  • Methotrexate is first-line for rheumatoid arthritis, combined with short-term"
-        " low-dose glucocorticoids 1.\n"
+        "  • Methotrexate is first-line for rheumatoid arthritis, combined with a brief course"
+        " of glucocorticoids 1.\n"
     )
     got = props(body, lexicon, "How is rheumatoid arthritis treated?")
     assert ("ATC:H02AB", "HP:0001370", False) in got  # glucocorticoids
     body = (
-        "  • Apixaban is first-line in atrial fibrillation, combined with rate control using"
-        " beta-blockers or calcium channel antagonists 1.\n"
+        "  • Apixaban is first-line in atrial fibrillation, combined with beta-blockers or"
+        " calcium channel antagonists for rate control 1.\n"
     )
     got = props(body, lexicon, "How is atrial fibrillation treated?")
     assert {("ATC:C07", "HP:0005110", False), ("ATC:C08", "HP:0005110", False)} <= got
     body = (
-        "  • Prednisone should be started at once in giant cell arteritis, with tocilizumab"
-        " added as adjunctive therapy in relapsing disease 1.\n"
+        "  • Prednisone is the first-line treatment for giant cell arteritis, with tocilizumab"
+        " added as an adjunct for relapses 1.\n"
     )
     got = props(body, lexicon, "How is giant cell arteritis treated?")
     assert ("drugbank:DB06273", "ORPHA:397", False) in got  # tocilizumab
@@ -76,7 +76,7 @@ def test_concessions_past_practice_taken_drugs_and_cut_doses_are_not_recommendat
 ) -> None:
     body = (
         "  • Despite its approval, ropinirole is losing ground to gabapentin 1.\n\n"
-        "  • This reverses older guidelines that recommended pramipexole 1.\n\n"
+        "  • Older guidelines once recommended pramipexole here 1.\n\n"
         "  • Augmentation is frequent in patients on levodopa 1.\n\n"
         "  • Pregabalin allows lower clonazepam doses 1.\n"
     )
@@ -104,16 +104,16 @@ def test_a_comparator_list_and_a_denied_regimen_are_not_drafted(lexicon: Lexicon
 
 def test_a_guideline_against_the_use_of_a_drug_is_a_denial(lexicon: Lexicon) -> None:
     body = (
-        "  • The academy issues a conditional recommendation against the standard use of"
-        " ropinirole for restless legs syndrome 1.\n"
+        "  • Guidance on the treatment of restless legs syndrome is now against the routine use"
+        " of ropinirole 1.\n"
     )
     assert props(body, lexicon, RLS) == {("drugbank:DB00268", "HP:0012452", True)}
 
 
 def test_an_unknown_eponymous_disease_leaves_no_phenotype_to_stand_in(lexicon: Lexicon) -> None:
     body = (
-        "  • Intravenous immunoglobulin is first-line for Guillain-Barré syndrome and should be"
-        " started in patients with moderate to severe weakness 1.\n"
+        "  • IVIg is the first-line therapy for Guillain-Barré syndrome and is given early to"
+        " patients with marked weakness 1.\n"
     )
     assert props(body, lexicon, "Treatment of Guillain-Barré Syndrome") == set()
     (m,) = [m for m in lexicon.find("It treats Guillain-Barré syndrome.") if m.start > 5]
@@ -124,15 +124,14 @@ def test_an_outright_denial_is_the_topics_but_a_denied_line_of_therapy_is_not(
     lexicon: Lexicon,
 ) -> None:
     contrast = (
-        "  • Check ferritin first, then initiate gabapentin as first-line therapy—not dopamine"
-        " agonists like ropinirole 1.\n"
+        "  • Gabapentin is the first-line choice—not dopamine agonists such as ropinirole 1.\n"
     )
     assert props(contrast, lexicon, RLS) == {
         ("drugbank:DB00996", "HP:0012452", False),  # gabapentin
         ("ATC:N04BC", "HP:0012452", True),  # dopamine agonists
         ("drugbank:DB00268", "HP:0012452", True),  # ropinirole
     }
-    against = "  • Pramipexole is now explicitly recommended against for standard use 1.\n"
+    against = "  • Pramipexole is recommended against in current guidance 1.\n"
     assert props(against, lexicon, RLS) == {("drugbank:DB00413", "HP:0012452", True)}
     # "not recommended as first-line" under a second-line heading denies the line, not the drug
     line = "Second-Line Options\n\n  • Pramipexole is not recommended as first-line therapy 1.\n"

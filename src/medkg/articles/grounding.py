@@ -111,7 +111,7 @@ def unknown_acronyms(text: str, taken: list[tuple[int, int]]) -> list[tuple[int,
 
     >>> unknown_acronyms("AMAN and ALS differ in MRI", [(0, 4), (9, 12)])
     [(23, 26, 'MRI')]
-    >>> unknown_acronyms("Macrolides should ONLY be used when resistance is NOT high", [])
+    >>> unknown_acronyms("Use it ONLY in severe cases; it is NOT first-line", [])
     []
     """
     return [

@@ -9,7 +9,7 @@ from medkg.articles.grounding import UNMAPPED
 from medkg.articles.lexicon import Lexicon, Mention
 from medkg.articles.parsed import ParsedArticle
 
-#: an aside in a title ("Clostridioides difficile (C. diff) infection") splits the name it is in
+#: an aside in a title ("Clostridioides difficile (C. difficile) colitis") splits the name
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _WORD = re.compile(r"[A-Za-z]+")
 #: an acronym of the topic: two to five capitals, nothing else

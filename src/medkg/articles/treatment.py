@@ -73,15 +73,15 @@ RECOMMEND = re.compile(
     r"|added (?:as|to|for|in)|adjunct(?:ive)?)\b",
     re.I,
 )
-#: an instruction to give a drug: "Start methotrexate ...", "then initiate gabapentin", "For
-#: refractory cases, consider rituximab"
+#: an instruction to give a drug: "Start X at 10 mg ...", "then initiate X", "if that fails,
+#: consider X"
 IMPERATIVE = re.compile(
     r"(?:^|[:;]\s*|,\s*|\bthen\s+)(?:start|add|use|initiate|give|begin|consider|prescribe"
     r"|administer|offer|switch to)\b",
     re.I,
 )
 #: a drug after these is given beside the recommended one, and is recommended too ("combined
-#: with short-term glucocorticoids", "combined with rate control using beta-blockers")
+#: with a course of glucocorticoids", "combined with beta-blockers for rate control")
 ADDON = re.compile(
     r"\b(?:combined with|in combination with|plus|along with|together with|added to)"
     r"\s+(?:[\w-]+\s+){0,4}$",
@@ -89,25 +89,25 @@ ADDON = re.compile(
 )
 ADDED = re.compile(r"^\s+(?:(?:is|are|should be|may be|can be)\s+)?added\b", re.I)
 #: a drug in a concession or in past practice is not what the article recommends ("Despite
-#: approval of ropinirole ...", "older guidelines that recommended dopamine agonists")
+#: its approval, X ...", "older guidelines recommended X")
 CONCEDED = re.compile(
     r"\b(?:despite|although|even though|historical(?:ly)?|previously|formerly"
     r"|(?:older|earlier|prior|previous|former) (?:guidelines?|recommendations?|practice))\b",
     re.I,
 )
-#: a drug the patients already take ("in patients on dopamine agonists")
+#: a drug the patients already take ("in patients on X")
 TAKEN = re.compile(
     r"\b(?:patients?|those|people|individuals)\s+(?:(?:who are|already)\s+)?(?:on|taking"
     r"|receiving|treated with|using)\s+(?:[\w-]+\s+){0,2}$",
     re.I,
 )
-#: a drug whose dose or use is to be cut ("allows for lower glucocorticoid doses")
+#: a drug whose dose or use is to be cut ("permits lower steroid doses")
 REDUCED = re.compile(
     r"\b(?:lower|reduc\w*|minimi[sz]\w*|limit\w*|spar\w*|decreas\w*)\s+(?:[\w-]+\s+)?$", re.I
 )
 #: a dash or comma before "not": a contrast with what the sentence recommends
 CONTRAST = re.compile(r"[\u2014\u2013,;-]\s*$")
-#: a denial of a regimen ("rifaximin alone is NOT recommended"), not of the drug
+#: a denial of a regimen ("X alone is NOT recommended"), not of the drug
 REGIMEN = re.compile(r"\b(?:alone|monotherapy)\b", re.I)
 #: a target followed by these is a group of patients ("in Graves' disease with active
 #: orbitopathy"), unlike a subtype's name ("heart failure with reduced ejection fraction")
@@ -166,7 +166,7 @@ def treatment_drafts(c: Clause) -> list[Draft]:
     if targets:
         # "glipizide is second-line for type 2 diabetes when metformin fails": the drugs
         # before the target are what the clause recommends
-        # ... and those given beside them ("combined with short-term glucocorticoids")
+        # ... and those given beside them ("combined with a course of glucocorticoids")
         first = [d for d in drugs if d.end <= targets[0].start]
         drugs = (
             _with_listed(c, drugs, [d for d in drugs if d in first or _added(c, d)])
@@ -192,7 +192,7 @@ def treatment_drafts(c: Clause) -> list[Draft]:
                 out.append(draft)  # a denial for a subgroup is not a denial of the treatment
     # "if eGFR < 30, avoid colchicine": a denial for some patients is not a denial of the
     # treatment; drafted as one it would contradict the general recommendation
-    # "rifaximin alone is NOT recommended": a denial of monotherapy, not of the drug
+    # "X alone is NOT recommended": a denial of monotherapy, not of the drug
     return [
         d for d in out if not (d.negated and (CONDITION.search(c.p.text) or REGIMEN.search(c.text)))
     ]
@@ -207,7 +207,7 @@ def _not_recommended(c: Clause, d: Mention, target: Mention | None, topical: boo
     if COMPARATOR.search(lead) or SUPPLEMENT.match(c.p.text[d.end :]):
         return True  # "DOACs are first-line over warfarin": the comparator is not recommended
     if CONCEDED.search(lead) or TAKEN.search(lead) or REDUCED.search(lead):
-        return True  # "despite approval of ropinirole", "patients on dopamine agonists"
+        return True  # "despite its approval, X ...", "in patients on X"
     if target is None and (not topical or HARMS.search(c.p.text)):
         return True  # "folic acid to reduce side effects": an adjunct, not a treatment
     # a denial needs its target named, or to be explicit, to be the topic's
@@ -220,8 +220,8 @@ def _not_recommended(c: Clause, d: Mention, target: Mention | None, topical: boo
 
 def _explicit_denial(c: Clause, d: Mention) -> bool:
     """``d`` is denied outright, so the denial is about the topic even without a target: a
-    recommendation against it ("ropinirole is now recommended against"), or a contrast with
-    the recommended drugs ("initiate gabapentin ...—not dopamine agonists like ropinirole")."""
+    recommendation against it ("X is recommended against"), or a contrast with the
+    recommended drug ("X is the first-line choice—not dopamine agonists such as Y")."""
     for t in c.triggers(d):
         if t.category != NEGATED:
             continue
@@ -250,8 +250,8 @@ def _with_listed(c: Clause, drugs: list[Mention], kept: list[Mention]) -> list[M
 
 
 def _added(c: Clause, d: Mention) -> bool:
-    """``d`` is given beside the recommended drug: "combined with glucocorticoids", "with
-    tocilizumab added"."""
+    """``d`` is given beside the recommended drug: "combined with glucocorticoids", "with X
+    added as an adjunct"."""
     return bool(ADDON.search(c.p.text[c.a : d.start]) or ADDED.match(c.p.text[d.end :]))
 
 
@@ -260,7 +260,7 @@ def _targets(c: Clause, drugs: list[Mention]) -> list[Mention]:
     lactic acidosis"), not in a subordinate clause ("when weight loss is a priority"), and not
     the patients' other conditions when the clause names another target; those stand for the
     target only before the drugs ("For patients with atrial fibrillation, DOACs ..."), never
-    after them ("IVIg ... in patients with moderate weakness")."""
+    after them ("IVIg ... is given to patients with marked weakness")."""
     cut = SUBORDINATE.search(c.text)
     end = c.a + cut.start() if cut else c.b
     found = [
