@@ -36,6 +36,56 @@ _ANALYTE_AFTER = re.compile(r"^\s+(?:levels?|clearance|concentrations?|excretion
 #: a participle before a term makes a longer name no vocabulary has ("ankylosing spondylitis",
 #: "sclerosing cholangitis"): the term is only its head
 _PARTICIPLE = re.compile(r"\b[a-z]+(?:osing|izing|ising|ifying)\s+$", re.I)
+#: a word before a term that may name a kind of it: an adjective ("postherpetic neuralgia") or a
+#: compound ("zoster-associated pain"); if no vocabulary knows the word, the term is only the
+#: head of a longer name none has (``_specifier``)
+_SPECIFIER = re.compile(
+    r"(?<![\w'’-])([A-Za-z][a-z]+(?:ic|al|ous|ary|oid|ar|ive)"
+    r"|[A-Za-z][a-z]*-(?:associated|related|induced|mediated|dependent))[ ]+$"
+)
+#: adjectives of degree, frequency or use that qualify a term without naming another kind of it,
+#: beside HPO's clinical modifiers (severity, onset and course, laterality: ``Matcher.modifiers``)
+ORDINARY = frozenset(
+    [
+        "typical",
+        "usual",
+        "several",
+        "initial",
+        "additional",
+        "clinical",
+        "general",
+        "potential",
+        "original",
+        "overall",
+        "various",
+        "serious",
+        "previous",
+        "numerous",
+        "similar",
+        "particular",
+        "regular",
+        "active",
+        "inactive",
+        "symptomatic",
+        "asymptomatic",
+        "classic",
+        "classical",
+        "specific",
+        "nonspecific",
+        "total",
+        "actual",
+        "medical",
+        "optimal",
+        "minimal",
+        "maximal",
+        "critical",
+        "normal",
+        "abnormal",
+        "mimic",
+    ]
+)
+#: a drug name before these names a group of other drugs ("vitamin D analogs"), not itself
+_DERIVED = re.compile(r"^[ -](?:analogu?e|analog|derivative|congener)s?\b", re.I)
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![\w-])")
 #: words capitalised for emphasis ("should ONLY be used", "is NOT recommended"), not acronyms
 EMPHASIS = frozenset(
@@ -83,6 +133,11 @@ def index_hits(
     for h in matcher.find(text):
         if not _is_free(taken, h.start, h.end):
             continue
+        derived = _DERIVED.match(text[h.end :])
+        if derived:  # "vitamin D analogs": unmapped, with the drug as a candidate
+            end = h.end + derived.end()
+            out.append((h.start, end, text[h.start : end], UNMAPPED, h.curies))
+            continue
         if all(f.kind == "drug" for f in h.forms) and (
             _IDIOM.match(text[h.end :])
             or _ANALYTE_BEFORE.search(text[: h.start])
@@ -90,6 +145,8 @@ def index_hits(
         ):
             continue
         modifier = _PARTICIPLE.search(text[: h.start])
+        if modifier is None and not any(f.kind == "drug" for f in h.forms):
+            modifier = _specifier(text[: h.start], matcher)
         if modifier is not None and _is_free(taken, modifier.start(), h.start):
             out.append(
                 (modifier.start(), h.end, text[modifier.start() : h.end], UNMAPPED, h.curies)
@@ -104,6 +161,28 @@ def index_hits(
         else:
             out.append((h.start, h.end, h.surface, UNMAPPED, h.curies))
     return out
+
+
+def _specifier(before: str, matcher: Matcher) -> re.Match[str] | None:
+    """The word right before a term that makes it the head of a longer name no vocabulary has:
+    an adjective or compound no vocabulary uses in any of its names ("postherpetic"; not
+    "streptococcal", which names other terms), and no qualifier of severity, course or
+    laterality (HPO's clinical modifiers) or of degree (``ORDINARY``).
+
+    >>> from medkg.ontologies.index import Form
+    >>> m = Matcher([Form("Streptococcal sepsis", "HP:9", "label", "phenotype", "hp")],
+    ...             modifiers=["Severe", "Acute"])
+    >>> [bool(_specifier(t, m)) for t in ("postherpetic ", "zoster-associated ", "severe ")]
+    [True, True, False]
+    >>> [bool(_specifier(t, m)) for t in ("Acute ", "typical ", "streptococcal ", "relieves ")]
+    [False, False, False, False]
+    """
+    found = _SPECIFIER.search(before)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    known = word in matcher.words or word in ORDINARY
+    return None if known else found
 
 
 def unknown_acronyms(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
