@@ -52,6 +52,13 @@ HARMS = re.compile(
 )
 #: a term followed by these is what a drug prevents, not what it treats ("stroke prevention")
 PREVENTED = re.compile(r"^\s+(?:prevention|prophylaxis|risk)\b", re.I)
+#: a term after these is what a drug prevents ("lowers the risk of Y", "prevents Y"): neither a
+#: target nor a sign that the drug treats the topic
+PREVENTS = re.compile(
+    r"\b(?:(?:risk|chance|likelihood|incidence) of|prevent(?:s|ed|ing|ion of)?"
+    r"|protects? against)\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 #: a term after these is the patients' condition ("in someone with atrial fibrillation")
 POPULATION = re.compile(
     r"\b(?:patients?|someone|people|persons?|those|adults?|children|women|men|individuals?)"
@@ -210,6 +217,8 @@ def _not_recommended(c: Clause, d: Mention, target: Mention | None, topical: boo
         return True  # "despite its approval, X ...", "in patients on X"
     if target is None and (not topical or HARMS.search(c.p.text)):
         return True  # "folic acid to reduce side effects": an adjunct, not a treatment
+    if target is None and _prevents(c):
+        return True  # "X lowers the risk of Y": what X prevents, not that it treats the topic
     # a denial needs its target named, or to be explicit, to be the topic's
     return (
         target is None
@@ -269,6 +278,7 @@ def _targets(c: Clause, drugs: list[Mention]) -> list[Mention]:
         if m.kind in TARGETS
         and m.end <= end
         and not OUTCOME.search(c.p.text[c.a : m.start])
+        and not PREVENTS.search(c.p.text[c.a : m.start])
         and not HARMS.search(c.p.text[c.a : m.start])
         and not PREVENTED.match(c.p.text[m.end :])
     ]
@@ -276,6 +286,12 @@ def _targets(c: Clause, drugs: list[Mention]) -> list[Mention]:
     own = [m for m in found if m.curie not in population]
     first = min((d.start for d in drugs), default=c.b)
     return own or [m for m in found if m.end <= first]
+
+
+def _prevents(c: Clause) -> bool:
+    """The clause names a disease or phenotype (known or not) as what its drug prevents."""
+    named = [m for m in c.mentions if m.kind in TARGETS] + c.unmapped
+    return any(PREVENTS.search(c.p.text[c.a : m.start]) for m in named)
 
 
 def _unknown_in_slot(c: Clause, drug: Mention, target: Mention) -> bool:
