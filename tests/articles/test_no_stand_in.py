@@ -101,3 +101,36 @@ def test_what_a_drug_prevents_is_neither_its_target_nor_the_topic(lexicon: Lexic
     )
     ex = drafts_of(page("What is the treatment for gout?", "", body), lexicon)
     assert {(d.subject, d.object) for d in ex.drafts} == {(COLCHICINE, GOUT)}
+
+
+SUMATRIPTAN, IBUPROFEN, CAFFEINE = "drugbank:DB00669", "drugbank:DB01050", "drugbank:DB00201"
+ASPIRIN, NAPROXEN, VOMITING = "drugbank:DB00945", "drugbank:DB00788", "HP:0002013"
+
+
+def migraine_drafts(lexicon: Lexicon, body: str) -> set[tuple[str, str]]:
+    ex = drafts_of(page("What is the treatment for migraine?", "", body), lexicon)
+    return {(d.subject, d.object) for d in ex.drafts}
+
+
+def test_a_phenotype_said_of_the_target_is_the_patients_not_a_target(lexicon: Lexicon) -> None:
+    body = (
+        "Options\n\n  • In migraine attacks with severe vomiting, sumatriptan injections work 1.\n"
+    )
+    assert migraine_drafts(lexicon, body) == {(SUMATRIPTAN, MIGRAINE)}
+    alone = "Options\n\n  • For severe vomiting, metoclopramide is recommended 1.\n"
+    assert ("drugbank:DB01233", VOMITING) in migraine_drafts(lexicon, alone)
+
+
+def test_the_parts_of_a_combination_product_are_not_each_recommended(lexicon: Lexicon) -> None:
+    product = "Options\n\n  • An ibuprofen plus caffeine combination is also effective 1.\n"
+    assert not {s for s, _ in migraine_drafts(lexicon, product)} & {IBUPROFEN, CAFFEINE}
+    therapy = "Options\n\n  • Ibuprofen plus aspirin combination therapy is effective 1.\n"
+    assert migraine_drafts(lexicon, therapy) == {(IBUPROFEN, MIGRAINE), (ASPIRIN, MIGRAINE)}
+
+
+def test_a_comparator_after_a_percentage_is_not_recommended(lexicon: Lexicon) -> None:
+    body = (
+        "First-Line Options\n\n  • In one trial, naproxen relieved 61% of attacks versus"
+        " 47% with single-dose aspirin 1.\n"
+    )
+    assert ASPIRIN not in {s for s, _ in migraine_drafts(lexicon, body)}

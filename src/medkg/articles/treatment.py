@@ -132,9 +132,23 @@ COMPARATOR = re.compile(
     r"\b(?:over|instead of|in place of|rather than|compared (?:with|to)|versus|vs\.?"
     r"|superior to|equivalent to|as effective as|similar to|contraindications? to"
     r"|intoleran(?:ce|t) (?:to|of)|allerg(?:y|ic) to|failure of|fail(?:s|ed)? on)\s+"
-    r"(?:[\w()-]+\s+){0,5}\(?$",
+    r"(?:[\w()%.-]+\s+){0,5}\(?$",
     re.I,
 )
+#: drugs joined into one product ("A plus B plus C combination", "a fixed-dose combination of A
+#: and B"): the product is recommended, not each of its parts (unlike "combination therapy")
+_JOINED = r"(?:\s+(?:plus|\+|and|with)\s+|\s*/\s*)"
+PRODUCT_AFTER = re.compile(
+    rf"^(?:{_JOINED}[\w-]+)*\s+(?:fixed[- ]dose\s+)?combinations?\b"
+    r"(?!\s+(?:therap|regimen|treatment))",
+    re.I,
+)
+PRODUCT_BEFORE = re.compile(
+    rf"\b(?:fixed[- ]dose|single[- ]pill)\s+combinations?\s+of\s+(?:[\w-]+{_JOINED})*$", re.I
+)
+#: a phenotype after "with" that follows the target is the patients' feature ("migraines with
+#: marked nausea"), not a target
+FEATURE = re.compile(r"^\s+(?:[\w-]+\s+)?with\s+(?:[\w-]+\s+){0,2}$", re.I)
 #: a drug followed by these is a supplement given beside the treatment ("with folic acid
 #: supplementation"), not a treatment
 SUPPLEMENT = re.compile(r"^\s+(?:supplement(?:s|ation)?|prophylaxis)\b", re.I)
@@ -213,6 +227,8 @@ def _not_recommended(c: Clause, d: Mention, target: Mention | None, topical: boo
         return True  # "for AS patients with pain": the target is the unknown AS, not pain
     if COMPARATOR.search(lead) or SUPPLEMENT.match(c.p.text[d.end :]):
         return True  # "DOACs are first-line over warfarin": the comparator is not recommended
+    if PRODUCT_AFTER.match(c.p.text[d.end : c.b]) or PRODUCT_BEFORE.search(lead):
+        return True  # "A plus B plus caffeine combination": a product, not each part
     if CONCEDED.search(lead) or TAKEN.search(lead) or REDUCED.search(lead):
         return True  # "despite its approval, X ...", "in patients on X"
     if target is None and (not topical or HARMS.search(c.p.text)):
@@ -282,10 +298,28 @@ def _targets(c: Clause, drugs: list[Mention]) -> list[Mention]:
         and not HARMS.search(c.p.text[c.a : m.start])
         and not PREVENTED.match(c.p.text[m.end :])
     ]
+    found = _without_features(c, found)
     population = {m.curie for m in found if POPULATION.search(c.p.text[c.a : m.start])}
     own = [m for m in found if m.curie not in population]
     first = min((d.start for d in drugs), default=c.b)
     return own or [m for m in found if m.end <= first]
+
+
+def _without_features(c: Clause, found: list[Mention]) -> list[Mention]:
+    """``found`` without the phenotypes said of another target ("migraines with marked nausea
+    or vomiting": nausea and vomiting are the patients', migraine is the target)."""
+    kept: list[Mention] = []
+    feature: Mention | None = None
+    for m in sorted(found, key=lambda m: m.start):
+        gap_prev = c.p.text[kept[-1].end : m.start] if kept else None
+        if gap_prev is not None and m.kind == "phenotype" and FEATURE.match(gap_prev):
+            feature = m
+        elif feature is not None and LIST_GAP.fullmatch(c.p.text[feature.end : m.start]):
+            feature = m  # listed with the feature: a feature too
+        else:
+            kept.append(m)
+            feature = None
+    return kept
 
 
 def _prevents(c: Clause) -> bool:
