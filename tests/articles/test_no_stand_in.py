@@ -83,6 +83,8 @@ def test_an_ungrounded_topic_of_the_title_lets_no_other_term_stand_in(
     assert ex.drafts == []
     (first_line,) = [u for u in ex.unmapped if "herpes zoster" in u.quote]
     assert first_line.reason.startswith("no rule related")
+    (headline,) = [u for u in ex.unmapped if u.quote == ZOSTER_HEADLINE]
+    assert ("postherpetic neuralgia", (NEURALGIA,)) in headline.mentions
 
 
 def test_a_grounded_topic_of_the_title_is_still_the_target(lexicon: Lexicon) -> None:
