@@ -232,7 +232,7 @@ def test_readme_ontology_lookup_example_runs_as_written() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     section = readme.split("### Grounding: the ontology index", 1)[1]
     lines = [x for x in section.splitlines() if x.startswith(".venv/bin/medkg ontology lookup")]
-    assert len(lines) == 2
+    assert len(lines) == 3
     for line in lines:
         command, comment = line.split("#", 1)
         result = CliRunner().invoke(cli, ["--root", str(ROOT), *shlex.split(command)[1:]])
@@ -259,3 +259,23 @@ def test_the_index_terms_of_new_drafts_are_declared_so_the_file_builds(
     assert len(built.articles) == 1
     # ingesting again declares nothing new
     assert ingest_file(FIXTURES / "ground-t2d-first-line.txt", root, lexicon).terms_added == []
+
+
+def test_a_drug_class_a_draft_uses_is_declared_with_its_atc_label_and_the_file_builds(
+    root: Path, lexicon: Lexicon
+) -> None:
+    from rdflib.namespace import RDFS
+
+    from medkg.build import ontology_paths
+    from medkg.rdf.ontology import read_ontology
+    from medkg.vocab import curie_to_iri
+
+    report = ingest_file(FIXTURES / "ground-gout-flare.txt", root, lexicon)
+    claims = load(report.claims_path)["claims"]
+    assert {"ATC:M01A", "ATC:H02AB"} <= {c["subject"] for c in claims}
+    assert {"ATC:M01A", "ATC:H02AB"} <= set(report.terms_added)
+    labels = read_ontology(ontology_paths(root))
+    label = labels.value(curie_to_iri("ATC:H02AB"), RDFS.label)
+    assert str(label) == "glucocorticoids"
+    built = build_dataset(load_settings(env={}, root=str(root), store="memory:"))
+    assert len(built.articles) == 1

@@ -45,6 +45,7 @@ PREFIXES: dict[str, str] = {
     **{p: f"{OBO}{p}_" for p in OBO_PREFIXES},
     "MEDKG": f"{DEFAULT_BASE}term/MEDKG_",
     "drugbank": "https://go.drugbank.com/drugs/",  # the drugs the ontology index ships
+    "ATC": "http://www.whocc.no/atc_ddd_index/?code=",  # drug classes (as bioregistry resolves)
     "medkg": DEFAULT_BASE,
     "biolink": str(BIOLINK),
     "rdf": str(RDF),

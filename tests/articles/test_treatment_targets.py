@@ -29,7 +29,10 @@ def test_a_drug_name_in_an_idiom_or_before_a_class_noun_is_no_drug(lexicon: Lexi
         for m in lexicon.find(text)
         if m.kind == "drug"
     }
-    assert found == {"Carbamazepine", "Eculizumab"}
+    assert found == {"Carbamazepine", "Eculizumab", "calcium channel antagonists"}
+    # the class is its own term (an ATC code), never the drug its name starts with
+    (cls,) = [m for m in lexicon.find("Rate control uses calcium channel antagonists.")]
+    assert cls.curie == "ATC:C08"
 
 
 def test_harms_listed_after_side_effects_are_not_treated(lexicon: Lexicon) -> None:

@@ -8,6 +8,7 @@ cue words around it (``cues``). Every draft carries its clause as the quote, wit
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from medkg.articles import cues
@@ -19,6 +20,17 @@ from medkg.articles.lexicon import Lexicon, Mention
 from medkg.articles.mentions import find_mentions
 from medkg.articles.parsed import ParsedArticle
 from medkg.articles.sentences import citation_groups
+from medkg.articles.topic import find_topic, topic_acronyms
+
+#: a heading of at most this many words may be a subheading: a drug's name, a group of patients
+_SHORT_HEADING = 4
+#: a heading that names only a group of patients
+_GROUP_HEADING = re.compile(
+    r"^(?:for|in|during)?\s*(?:(?:older|young|pregnant|non-?pregnant)\s+)?(?:adults?|children"
+    r"|adolescents|infants|neonates|p(?:a)?ediatric(?: patients)?|pregnancy|women|men|elderly"
+    r"|the elderly)\s*:?$",
+    re.I,
+)
 
 __all__ = ["AUTOMATIC", "QUALIFIERS", "Draft", "Extraction", "Unmapped", "extract"]
 
@@ -27,14 +39,18 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     """Draft claims for the headline, the headings and every statement of ``parsed``."""
     a = parsed.article
     lex = lex.for_article(a.text)
-    topic = _topic(parsed, lex)
+    topic = find_topic(parsed, lex)
+    # "RLS" in an article titled "... restless legs syndrome?" names the topic
+    lex.defined = {**topic_acronyms(parsed, lex), **lex.defined}
     passages = []
     for text, start in parsed.lead_passages():  # the subtitle; the headline if not a statement
         passages.append(Passage(text, start, (), True))
-    for s in a.sections:
-        if s.start is not None:
-            passages.append(Passage(s.heading, s.start, (), False))
     headings = sorted((s.start, s.heading) for s in a.sections if s.start is not None)
+    for i, (at, heading) in enumerate(headings):
+        # a short heading ("Propylthiouracil") is read under the one before it ("Second-Line
+        # Treatment Options"), as its statements are
+        above = headings[i - 1][1] if i and len(heading.split()) <= _SHORT_HEADING else ""
+        passages.append(Passage(heading, at, (), False, above))
     passages += [
         Passage(s.text, s.start, s.citations, True, _heading_of(s.start, headings))
         for s in parsed.statements
@@ -54,27 +70,19 @@ def extract(parsed: ParsedArticle, lex: Lexicon) -> Extraction:
     return out
 
 
-def _topic(parsed: ParsedArticle, lex: Lexicon) -> str | None:
-    """The article's disease: the first one its title names, else the first phenotype it names
-    ("type 2 diabetes" is an HPO term), else the same in its subtitle and headline, else the
-    first disease a statement names."""
-    a = parsed.article
-    for text in [a.title, parsed.subtitle or "", a.headline or ""]:
-        found = lex.find(text)
-        for kind in ("disease", "phenotype"):
-            first = next((m.curie for m in found if m.kind == kind), None)
-            if first is not None:
-                return first
-    for s in parsed.statements:
-        for m in lex.find(s.text):
-            if m.kind == "disease":
-                return m.curie
-    return None
-
-
 def _heading_of(start: int, headings: list[tuple[int, str]]) -> str:
-    """The heading of the section a statement at ``start`` stands in."""
-    return next((h for at, h in reversed(headings) if at <= start), "")
+    """The heading of the section a statement at ``start`` stands in; a heading that only
+    names a group of patients ("For Adults:") is read under the one before it ("First-Line
+    Treatment Options / For Adults:").
+
+    >>> _heading_of(9, [(0, "First-Line Options"), (3, "For Adults:"), (5, "For Children:")])
+    'First-Line Options / For Children:'
+    """
+    above = [h for at, h in headings if at <= start]
+    if not above or not _GROUP_HEADING.match(above[-1]):
+        return above[-1] if above else ""
+    topical = next((h for h in reversed(above) if not _GROUP_HEADING.match(h)), None)
+    return f"{topical} / {above[-1]}" if topical else above[-1]
 
 
 def _passage(p: Passage, mentions: list[Mention], topic: str | None) -> tuple[list[Draft], str]:

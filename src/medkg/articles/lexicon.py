@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from medkg.articles.abbreviations import find_abbreviations
-from medkg.articles.grounding import UNMAPPED, index_hits, unknown_acronyms
+from medkg.articles.grounding import UNMAPPED, index_hits, unknown_acronyms, unknown_names
 from medkg.ontologies.index import Form
 from medkg.ontologies.matcher import Matcher, plural_variants
 from medkg.ontologies.records import kind_of
@@ -115,6 +115,8 @@ class Lexicon:
             kept += self._indexed(text, kept)
         taken = [(m.start, m.end) for m in kept]
         kept += [Mention(a, b, UNMAPPED, UNMAPPED, s) for a, b, s in unknown_acronyms(text, taken)]
+        taken = [(m.start, m.end) for m in kept]
+        kept += [Mention(a, b, UNMAPPED, UNMAPPED, s) for a, b, s in unknown_names(text, taken)]
         return sorted(kept, key=lambda m: m.start)
 
     def _defined(self, text: str, kept: list[Mention]) -> list[Mention]:

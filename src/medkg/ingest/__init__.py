@@ -135,7 +135,8 @@ def _matcher(path: str, state: tuple[tuple[str, str], ...], precedence: tuple[st
     ix = OntologyIndex(Path(path))
     try:
         forms = (f for f in ix.iter_forms(GROUNDED_KINDS) if f.source != "curated")
-        return Matcher(forms, precedence)
+        modifiers = (f.form for f in ix.iter_forms(("modifier",)))
+        return Matcher(forms, precedence, modifiers=modifiers)
     finally:
         ix.close()
 

