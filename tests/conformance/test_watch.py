@@ -95,7 +95,10 @@ def test_valid_edit_is_served_broken_edit_is_reported_and_queries_never_fail(
         project.add_claim(NEW_CLAIM)
         wait_for(lambda: asks(srv.url))
         assert claim_count(srv.url) == before + 1
-        assert watch_status(srv.url)["status"] == "ok"
+        # the new graph is served from the swap on; the reload reports "ok" once the side
+        # index (summaries, first pages) for it is written too
+        wait_for(lambda: watch_status(srv.url)["status"] == "ok")
+        assert watch_status(srv.url)["reloads"] == 1
 
         line = project.add_claim("- id: broken\n  subject: [MONDO:0004976\n")
         wait_for(lambda: watch_status(srv.url)["status"] == "broken")
