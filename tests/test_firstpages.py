@@ -4,6 +4,7 @@ exactly the first page with the settings they were made with, and never once the
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from medkg.bulk import bulk_build_into
 from medkg.config import Settings, load_settings
 from medkg.firstpages import MIN_CLAIMS
 from medkg.store import Store, open_store
-from medkg.summaries import FILE_NAME, open_index
+from medkg.summaries import FILE_NAME, SummaryIndex, open_index
 from medkg.synth import read_labels, synthesize
 from medkg.vocab import iri_to_curie
 
@@ -244,6 +245,28 @@ def test_no_first_pages_when_the_setting_is_zero(tmp_path: Path) -> None:
     db = sqlite3.connect(index_file(store))
     assert db.execute("SELECT COUNT(*) FROM first_page").fetchone()[0] == 0
     db.close()
+
+
+def test_no_first_page_is_started_past_the_time_budget(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At a million claims one named-query page took 20 s: the build stops starting pages
+    once ``first_pages_seconds`` is spent, says so, and the rest are answered live."""
+    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp_path}/store",
+                             **{**SMALL, "first_page_workers": 1,
+                                "first_pages_seconds": 0})  # fmt: skip
+    store = open_store(settings.store, ROOT)
+    with caplog.at_level(logging.WARNING, logger="medkg.firstpages"):
+        build_into(store, settings)
+    db = sqlite3.connect(index_file(store))
+    assert db.execute("SELECT COUNT(*) FROM first_page").fetchone()[0] == 0
+    heads = SummaryIndex(db).heads(min(MIN_CLAIMS, settings.page_size), settings.first_pages)
+    db.close()
+    assert heads, "the seed has entities whose first pages would be materialized"
+    assert f"{len(heads)} of {len(heads)} entities' first pages left" in caplog.text
+    with client(settings, store) as c:
+        r = c.get(f"/entity/{iri_to_curie(heads[0])}", headers={"Accept": ACCEPT["jsonld"]})
+        assert r.status_code == 200 and "X-Medkg-First-Page" not in r.headers
 
 
 def test_pages_stored_by_other_code_are_not_served(

@@ -145,6 +145,12 @@ class Settings:
         "every build materializes beside the summaries: those with at least ten claims on "
         "their first page, the most claimed first; 0 = none (every page is built when asked)",
     )
+    first_pages_seconds: float = setting(
+        60.0,
+        "wall-clock seconds a build spends on the first pages at most: they are built most "
+        "claimed first and none is started past it (the one under way finishes); the rest "
+        "are built when asked. At a million claims one named-query page can take 20 s",
+    )
     first_page_workers: int = setting(
         2,
         "processes that build the first pages at build, each over the store opened read-only "

@@ -136,13 +136,14 @@ def write_first_pages(store: Store, settings: Settings, path: Path) -> int:
     entities = SummaryIndex(db).heads(min(MIN_CLAIMS, settings.page_size), settings.first_pages)
     folder = store.side_folder()
     workers = min(settings.first_page_workers, len(entities) // PER_WORKER)
+    deadline = time.time() + settings.first_pages_seconds  # wall clock: shared by processes
     if workers > 1 and isinstance(store, OxigraphStore) and folder is not None:
-        jobs = [(folder, path, settings, entities[i::workers]) for i in range(workers)]
+        jobs = [(folder, path, settings, entities[i::workers], deadline) for i in range(workers)]
         spawn = multiprocessing.get_context("spawn")  # not fork: the store's threads
         with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
             rows = [row for part in pool.map(_pages_read_only, jobs) for row in part]
     else:
-        rows = list(pages(store, settings, _Kept(db), entities))
+        rows = list(pages(store, settings, _Kept(db), entities, deadline))
     db.executemany("INSERT OR REPLACE INTO first_page VALUES (?, ?)", rows)
     db.commit()
     db.close()
@@ -155,14 +156,26 @@ def write_first_pages(store: Store, settings: Settings, path: Path) -> int:
 
 
 def pages(
-    store: Store, settings: Settings, index: SummaryIndex, entities: list[str]
+    store: Store,
+    settings: Settings,
+    index: SummaryIndex,
+    entities: list[str],
+    deadline: float = float("inf"),
 ) -> Iterator[tuple[str, bytes]]:
-    """The keys and compressed bytes of the first pages of ``entities``."""
+    """The keys and compressed bytes of the first pages of ``entities``, in order, none
+    started past ``deadline`` (``time.time()``)."""
     docs = _BuildDocuments(store, settings, index)
     named = load_queries(settings.root_path).get(QUERY)
     size = min(settings.query_page_size, settings.max_rows)
     jsonld = by_name("jsonld")
-    for iri in entities:
+    for at, iri in enumerate(entities):
+        if time.time() > deadline:
+            log.warning(
+                "first_pages_seconds (%.0f s) spent: %d of %d entities' first pages left to "
+                "be built when asked", settings.first_pages_seconds, len(entities) - at,
+                len(entities),
+            )  # fmt: skip
+            return
         try:
             body = docs.entity(iri, 1).serialize(jsonld)
         except MedkgError as e:  # not an entity with a page (a literal object): asked live
@@ -174,13 +187,15 @@ def pages(
             yield page[0], zlib.compress(page[1])
 
 
-def _pages_read_only(job: tuple[Path, Path, Settings, list[str]]) -> list[tuple[str, bytes]]:
+def _pages_read_only(
+    job: tuple[Path, Path, Settings, list[str], float],
+) -> list[tuple[str, bytes]]:
     """``pages`` in a worker process: the store and the summaries opened read-only."""
-    folder, path, settings, entities = job
+    folder, path, settings, entities, deadline = job
     store = open_read_only(folder)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return list(pages(store, settings, _Kept(db), entities))
+        return list(pages(store, settings, _Kept(db), entities, deadline))
     finally:
         db.close()
 
