@@ -5,6 +5,7 @@ claims and the same SQL runs in memory."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -44,6 +45,8 @@ SCANS = {
     "s_ctx": "SELECT ?c ?x WHERE { %s ?c medkg:diseaseContext ?x }",
     "s_ev": "SELECT ?c ?ev ?src WHERE { %s ?c medkg:evidence ?ev OPTIONAL { ?ev medkg:source ?src } }",
 }
+#: the predicates of the claims (``SummaryIndex.claim_predicates``): 6.5 s of CPU at 1M claims
+PREDICATES = "SELECT DISTINCT ?p WHERE { %s ?c a medkg:Claim ; ?p ?o }"
 STAGING = """
 CREATE TEMP TABLE s_claim (iri TEXT, s TEXT, p TEXT, o TEXT, neg TEXT, mod TEXT);
 CREATE TEMP TABLE s_ok (iri TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -107,10 +110,13 @@ def fill(db: sqlite3.Connection, store: Store, entity: URIRef | None, version: s
         db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", iter_values(result))
     db.execute("CREATE INDEX temp.s_claim_iri ON s_claim (iri)")
     db.executescript(FINALISE % (EVIDENCE_SHOWN, TOP_SOURCES) + INDEXES)
+    found = store.query(PREFIXES + PREDICATES % restriction)
+    predicates = json.dumps(sorted(p for (p,) in iter_values(found) if p is not None))
     db.executemany(
         "INSERT INTO meta VALUES (?, ?)",
-        [("version", version), ("anchor", ANCHOR), ("schema", SCHEMA_VERSION)],
-    )
+        [("version", version), ("anchor", ANCHOR), ("schema", SCHEMA_VERSION),
+         ("claim_predicates", predicates)],
+    )  # fmt: skip
     db.commit()
 
 

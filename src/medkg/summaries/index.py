@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import sqlite3
 import zlib
@@ -77,6 +78,8 @@ class SummaryIndex:
         self.version = meta.get("version")
         self.anchor = meta.get("anchor")
         self.schema = meta.get("schema")
+        predicates = meta.get("claim_predicates")
+        self.predicates = None if predicates is None else json.loads(predicates)
 
     def close(self) -> None:
         self.db.close()
@@ -125,6 +128,12 @@ class SummaryIndex:
             (entity, first, limit),
         )
         return [iri for (iri,) in rows]
+
+    def claim_predicates(self) -> list[str] | None:
+        """The predicates the claims have (``medkg:evidence`` among them), so that a page reads
+        a claim's own triples by key rather than past its thousands of evidence links; None
+        for a file written before they were listed."""
+        return self.predicates
 
     def shown(self, claims: list[str]) -> dict[str, tuple[int, list[str]]]:
         """Per claim: how much evidence it has, and the evidence its entity pages show (the
