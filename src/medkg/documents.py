@@ -40,6 +40,7 @@ from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
 LABEL = str(RDFS.label)
 EVIDENCE_COUNT = str(MEDKG.evidenceCount)
+EVIDENCE_LINK = str(MEDKG.evidence)
 INTEGER = str(XSD.integer)
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
@@ -66,6 +67,11 @@ WHERE {
 # ALS document's first page at 100k synthetic claims; 10 ms this way)
 LABELLED = "FILTER(?lp IN (rdf:subject, rdf:predicate, rdf:object, medkg:diseaseContext, \
 medkg:anatomicalContext, medkg:unit))"
+#: the same properties as keys to look up (``keyed``): a FILTER reads every triple of the claim
+#: first, and a head claim has thousands (its ``medkg:evidence`` links: 34 ms per page of ALS
+#: at 1M claims)
+LABELLED_BY = ("rdf:subject", "rdf:predicate", "rdf:object", "medkg:diseaseContext",
+               "medkg:anatomicalContext", "medkg:unit")  # fmt: skip
 
 # a claim's peers (other sources' claims of the same proposition, ``medkg.peers``) come with
 # what their line says: polarity, subject, frequency, each evidence's source and code (the
@@ -99,18 +105,24 @@ CLAIMS = """CONSTRUCT {
 
 #: claims as an entity page shows them: all but their evidence, and the evidence the summary
 #: index says to show (``?c medkg:evidence ?ev`` pairs): a claim restated by thousands of
-#: sentences shows a few, and its count
+#: sentences shows a few, and its count. Their contradiction groups come with their own
+#: triples and the members on the page (a group's ``count`` says how many it has; its own
+#: document lists them all): at 1M claims the head's groups have up to 300 members each.
+#: The claims are in two lists: a claim with many evidence links (``HEAVY``) has its own
+#: triples and labelled terms looked up by predicate (``keyed``), since reading its triples
+#: would read past all its links (62 ms for ALS's first page at 1M claims); the others are
+#: read whole, which is cheaper than a dozen lookups for a dozen triples.
 CLAIMS_SHOWN = """CONSTRUCT {
   ?c ?cp ?co . ?c medkg:evidence ?ev . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so .
   ?ref ?rp ?ro . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?art medkg:attribution ?aa .
-  ?grp ?gp ?go .
+  ?grp ?gp ?go . ?grp medkg:member ?c .
   ?peer ?pp ?po . ?peer medkg:evidence ?pev . ?pev medkg:source ?ps . ?pev medkg:evidenceCode ?pc .
   ?ps dcterms:title ?pt . ?ps medkg:attribution ?pa . ?pf rdfs:label ?pfl .
 } WHERE {
+  %s
   { VALUES ?c { %s }
-    { ?c ?cp ?co FILTER(?cp != medkg:evidence) }
-    UNION { ?grp medkg:member ?c ; ?gp ?go }
-    UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) }
+    { ?grp medkg:member ?c . ?grp ?gp ?go FILTER(?gp != medkg:member) }
+    UNION { ?grp medkg:member ?c }
     %s }
   UNION { VALUES (?c ?ev) { %s }
     { ?ev ?ep ?eo }
@@ -120,6 +132,26 @@ CLAIMS_SHOWN = """CONSTRUCT {
     UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
     UNION { ?ev medkg:source ?art . ?art medkg:attribution ?aa } }
 }"""
+#: the first part of CLAIMS_SHOWN for claims read whole, then for claims looked up by key (each
+#: only when it has claims: rdflib's engine fails on an empty ``VALUES``)
+READ_WHOLE = """{ VALUES ?c { %s }
+    { ?c ?cp ?co FILTER(?cp != medkg:evidence) }
+    UNION { ?c ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) } } UNION"""
+READ_BY_KEY = """{ VALUES ?c { %s }
+    { %s }
+    UNION { { %s } OPTIONAL { ?term rdfs:label ?tl } FILTER(BOUND(?tl)) } } UNION"""
+#: evidence links past which a claim's own triples are looked up by predicate, not read
+HEAVY = 32
+
+
+def keyed(subject: str, predicates: Iterable[str], var: str | None, obj: str) -> str:
+    """``subject P obj`` for each of ``predicates`` (IRIs or prefixed names), as a UNION of
+    lookups by key, binding ``var`` to P: Oxigraph reads every triple of the subject for a
+    ``FILTER(?p IN ...)``, and for ``VALUES ?p`` every triple with that predicate (3 s at 100k
+    claims), whatever binds the subject."""
+    bind = (lambda p: f" BIND({p} AS {var})") if var else (lambda p: "")
+    return " UNION ".join(f"{{ {subject} {p} {obj}{bind(p)} }}" for p in predicates)
+
 
 EVIDENCE = """CONSTRUCT {
   ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
@@ -392,7 +424,21 @@ class Documents:
         shown = index.shown(claims)
         pairs = " ".join(f"(<{c}> <{ev}>)" for c in claims for ev in shown.get(c, (0, []))[1])
         values = " ".join(f"<{c}>" for c in claims)
-        g = self.construct_triples(CLAIMS_SHOWN % (values, LABELLED, PEER, pairs))
+        predicates = index.claim_predicates()
+        heavy = (
+            set() if predicates is None else {c for c in claims if shown.get(c, (0,))[0] > HEAVY}
+        )
+        own = ""
+        if len(heavy) < len(claims):
+            light = " ".join(f"<{c}>" for c in claims if c not in heavy)
+            own += READ_WHOLE % (light, LABELLED)
+        if heavy:
+            listed = [f"<{p}>" for p in predicates or () if p != EVIDENCE_LINK]
+            keys = keyed("?c", listed, "?cp", "?co") if listed else "FILTER(false)"
+            by_key = " ".join(f"<{c}>" for c in claims if c in heavy)
+            own += READ_BY_KEY % (by_key, keys, keyed("?c", LABELLED_BY, None, "?term"))
+        query = CLAIMS_SHOWN % (own, values, PEER, pairs)
+        g = self.construct_triples(query)
         for c, (n, _) in shown.items():
             g.add(c, EVIDENCE_COUNT, Lit(str(n), INTEGER))
         return g

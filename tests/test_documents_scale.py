@@ -1,0 +1,125 @@
+"""Entity documents read what their page shows, not what their claims' evidence adds up to: a
+claim's own triples by predicate (the summary index lists the claims' predicates), and of its
+contradiction groups the members on the page. The pages are those the scans gave before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from medkg import documents, formats
+from medkg.build import dataset_version
+from medkg.bulk import bulk_build_into
+from medkg.config import load_settings
+from medkg.documents import Documents
+from medkg.rdf import jsonld
+from medkg.store import Store, open_store
+from medkg.summaries import SummaryIndex, entity_index, open_index
+from medkg.synth import read_labels, synthesize
+
+from .conftest import ROOT
+
+BASE = "https://w3id.org/medkg/"
+PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX medkg: <https://w3id.org/medkg/>
+"""
+HEADS = """SELECT ?e (COUNT(DISTINCT ?c) AS ?n) WHERE { { ?c rdf:subject ?e } UNION
+  { ?c rdf:object ?e } } GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 6"""
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, SummaryIndex]:
+    """A synthetic corpus (restated claims, contradictions) built by the bulk build."""
+    out = tmp_path_factory.mktemp("synth")
+    synthesize(out, 1500, seed=5, root=ROOT, labels=read_labels(ROOT))
+    settings = load_settings(env={}, root=str(out), store="oxigraph:.medkg/store")
+    store = open_store(settings.store, out)
+    bulk_build_into(store, settings)
+    index = open_index(store, dataset_version(store, settings))
+    assert index is not None
+    return store, index
+
+
+def heads(store: Store) -> list[str]:
+    return [str(r[0]) for r in store.query(PREFIXES + HEADS).rows]
+
+
+def predicates(store: Store, where: str = "") -> list[str]:
+    text = f"SELECT DISTINCT ?p WHERE {{ {where} ?c a medkg:Claim ; ?p ?o }}"
+    return sorted(str(r[0]) for r in store.query(PREFIXES + text).rows)
+
+
+def test_the_index_lists_the_predicates_of_the_claims(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    store, index = synthetic
+    listed = index.claim_predicates()
+    assert listed == predicates(store)
+    assert {"medkg:evidence", "medkg:role", "medkg:qcFlag"} <= {
+        p.replace(BASE, "medkg:") for p in listed
+    }  # what the keyed lookups must not miss is there to be missed
+    als = heads(store)[0]
+    one = entity_index(store, URIRef(als), index.version)  # a store with no index beside it
+    about = f"{{ ?c rdf:subject <{als}> }} UNION {{ ?c rdf:object <{als}> }} UNION "
+    about += f"{{ ?c medkg:diseaseContext <{als}> }}"
+    assert one.claim_predicates() == predicates(store, about)
+
+
+def without_predicates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Indexes as written before they listed the claims' predicates."""
+    monkeypatch.setattr(SummaryIndex, "claim_predicates", lambda self: None)
+
+
+@pytest.mark.parametrize("size", [4, 50])
+@pytest.mark.parametrize("heavy", [0, 3])
+def test_claims_read_by_predicate_give_the_pages_the_scan_gave(
+    synthetic: tuple[Store, SummaryIndex], size: int, heavy: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claims with more than ``heavy`` evidence links are read by predicate (0: all of them),
+    the others whole, as all were before the index listed the predicates."""
+    store, index = synthetic
+    monkeypatch.setattr(documents, "HEAVY", heavy)
+    counts = [
+        n for n, _ in index.shown([c for c, _ in index.page(heads(store)[0], 0, 50)]).values()
+    ]
+    assert min(counts) <= heavy < max(counts) or heavy == 0  # both kinds on a page
+    docs = Documents(store, BASE, page_size=size)
+    keyed = {(e, n): jsonld.dumps(docs.entity(e, n).data) for e in heads(store) for n in (1, 2)}
+    without_predicates(monkeypatch)
+    scanned = {(e, n): jsonld.dumps(docs.entity(e, n).data) for e in heads(store) for n in (1, 2)}
+    assert keyed == scanned
+    assert all('"role"' in page or '"qcFlag"' in page for page in keyed.values())
+
+
+def group_nodes(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in data.get("@included", []) if "ContradictionGroup" in n.get("@type", [])]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_a_group_on_an_entity_page_lists_its_members_on_the_page_and_counts_all(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    store, _ = synthetic
+    docs = Documents(store, BASE, page_size=4)
+    cut = 0
+    for entity in heads(store):
+        for number in (1, 2, 3):
+            doc = docs.entity(entity, number)
+            on_page = {c.removeprefix(BASE + "claim/") for c in doc.claim_groups}
+            for group in group_nodes(doc.data):
+                key = group["@id"].removeprefix("medkg:contradiction/")
+                whole = docs.contradiction(key).data
+                members = {m["@id"].removeprefix("medkg:claim/") for m in whole["member"]}
+                assert group["count"] == whole["count"] == len(members)
+                listed = {m.removeprefix("medkg:claim/") for m in as_list(group["member"])}
+                assert listed == members & on_page and listed  # the page's, and only those
+                cut += len(listed) < len(members)
+            turtle = Graph().parse(data=doc.serialize(formats.by_name("ttl")), format="turtle")
+            assert isomorphic(turtle, jsonld.to_graph(doc.data))  # the same triples
+    assert cut, "no group had members off the page: the corpus does not test the cut"
