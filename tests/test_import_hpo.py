@@ -344,6 +344,17 @@ def test_claims_about_entity_lists_curated_claims_without_a_quote(
     assert paged == [(r["claim"], r["evidence"]) for r in rows]
 
 
+def test_claims_about_entity_takes_a_curated_diseases_full_iri(store: Store, project: Path) -> None:
+    """Orphanet's diseases have no CURIE: the query takes the IRI the source used."""
+    from medkg.queries import get_query, to_text
+
+    result = get_query(project, "claims-about-entity").run(store, {"entity": ORPHANET_803})
+    rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+    assert {r["object"] for r in rows} >= {"HP:0001347", "HP:0002380", "HP:0003202"}
+    assert {r["subject"] for r in rows} == {ORPHANET_803}
+
+
+ORPHANET_803 = "http://www.orpha.net/ORDO/Orphanet_803"
 HYPERREFLEXIA = "also stated by HPO annotations (Orphanet:803, TAS, frequent)"
 ATTRIBUTION = "This service uses the Human Phenotype Ontology (version 2025-01-16)"
 
