@@ -35,6 +35,14 @@ MOST_CLAIMED = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX medkg: <https://w3id.org/medkg/>
 SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a medkg:Claim ; rdf:subject ?s }
 GROUP BY ?s ORDER BY DESC(?n) LIMIT %d"""
+#: ``--by any``: the entities with the most claims about them in any role (subject, object or
+#: disease context, as ``claims-about-entity`` counts them): for the HPO annotations the head
+#: is phenotypes, the objects of thousands of claims
+MOST_CLAIMED_ANY = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX medkg: <https://w3id.org/medkg/>
+SELECT ?s (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a medkg:Claim
+  { ?c rdf:subject ?s } UNION { ?c rdf:object ?s } UNION { ?c medkg:diseaseContext ?s } }
+GROUP BY ?s ORDER BY DESC(?n) LIMIT %d"""
 JSON = "application/sparql-results+json"
 
 
@@ -60,11 +68,11 @@ ASKS = (
 UNCACHED = {"MEDKG_RESULT_CACHE_MB": "0", "MEDKG_DOCUMENT_CACHE": "0"}
 
 
-def most_claimed(query_url: str, n: int = HEAD) -> list[tuple[str, int]]:
-    """The ``n`` subjects with the most claims, asked of a SPARQL endpoint."""
-    r = requests.get(
-        query_url, params={"query": MOST_CLAIMED % n}, headers={"Accept": JSON}, timeout=600
-    )
+def most_claimed(query_url: str, n: int = HEAD, by: str = "subject") -> list[tuple[str, int]]:
+    """The ``n`` subjects (``by`` "any": entities in any role) with the most claims, asked of
+    a SPARQL endpoint."""
+    query = (MOST_CLAIMED_ANY if by == "any" else MOST_CLAIMED) % n
+    r = requests.get(query_url, params={"query": query}, headers={"Accept": JSON}, timeout=600)
     r.raise_for_status()
     rows = r.json()["results"]["bindings"]
     return [(b["s"]["value"], int(b["n"]["value"])) for b in rows]
@@ -138,7 +146,7 @@ def cpu_of(rss: PeakRss) -> Iterator[list[float]]:
 
 
 def head_mix(
-    corpus: Path, medkg_store: Path, ox_store: Path, seconds: float
+    corpus: Path, medkg_store: Path, ox_store: Path, seconds: float, by: str = "subject"
 ) -> dict[str, LoadResult]:
     """Serve both stores in turn and run the mix; print the headline table."""
     from bench.scale import BIN, free_port, serving  # scale imports this module
@@ -149,7 +157,7 @@ def head_mix(
     url = f"http://127.0.0.1:{port}/query"
     results: dict[str, LoadResult] = {}
     with serving(ox, url + "?query=ASK%7B%7D") as rss:
-        head = most_claimed(url)
+        head = most_claimed(url, by=by)
         mix = zipf_mix([iri_to_curie(s) for s, _ in head])
         print(f"\nhead: {iri_to_curie(head[0][0])} is the subject of {head[0][1]:,} claims; "
               f"rank {len(head)}: {head[-1][1]:,}")  # fmt: skip
@@ -184,8 +192,12 @@ def main() -> None:
     parser.add_argument("--medkg-store", type=Path, required=True)
     parser.add_argument("--ox-store", type=Path, required=True)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--by", choices=("subject", "any"), default="subject",
+        help="the head: most-claimed subjects, or entities in any role (HPO: phenotypes)",
+    )  # fmt: skip
     args = parser.parse_args()
-    head_mix(args.corpus, args.medkg_store, args.ox_store, args.seconds)
+    head_mix(args.corpus, args.medkg_store, args.ox_store, args.seconds, args.by)
 
 
 if __name__ == "__main__":

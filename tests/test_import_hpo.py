@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -158,12 +159,32 @@ def test_references_curators_and_dates(store: Store) -> None:
     assert {r[3] for r in rows} == {"2021-06-21", "2023-01-05"}
 
 
+def graphs_of_the_source(project: Path) -> set[str]:
+    """The source's graph, the truthy graph and the stored union of the store, as text
+    (without the ontology's blank nodes: their labels differ between builds)."""
+    store = ox.Store.read_only(str(project / "store"))
+    names = {SOURCE_GRAPH, TRUTHY, ""}
+    quads = {
+        str(q)
+        for q in store
+        if getattr(q.graph_name, "value", "") in names
+        and not isinstance(q.subject, ox.BlankNode)
+        and not isinstance(q.object, ox.BlankNode)
+    }
+    del store
+    return quads
+
+
 def test_rebuild_reuses_the_encoding_and_a_changed_file_asks_for_import(tmp_path: Path) -> None:
+    """The first import streams its lines to the loader as it encodes them (and into the
+    cache); the build after it copies them from the cache: the same graphs either way."""
     project = copy_project(tmp_path)  # its own store: the module's stays open
     first = run(project, "import", "hpo-annotations", "--hpoa", str(project / "fixture.hpoa"))
     assert "encoding reused" not in first
+    encoded = graphs_of_the_source(project)
     again = run(project, "build")
     assert "file unchanged, encoding reused" in again
+    assert graphs_of_the_source(project) == encoded and len(encoded) > 500
     (project / "fixture.hpoa").write_text(
         FIXTURE.read_text() + FIXTURE.read_text().splitlines()[-1] + "\n"
     )
@@ -323,6 +344,17 @@ def test_claims_about_entity_lists_curated_claims_without_a_quote(
     assert paged == [(r["claim"], r["evidence"]) for r in rows]
 
 
+def test_claims_about_entity_takes_a_curated_diseases_full_iri(store: Store, project: Path) -> None:
+    """Orphanet's diseases have no CURIE: the query takes the IRI the source used."""
+    from medkg.queries import get_query, to_text
+
+    result = get_query(project, "claims-about-entity").run(store, {"entity": ORPHANET_803})
+    rows = [dict(zip(result.variables, map(to_text, r), strict=True)) for r in result.rows]
+    assert {r["object"] for r in rows} >= {"HP:0001347", "HP:0002380", "HP:0003202"}
+    assert {r["subject"] for r in rows} == {ORPHANET_803}
+
+
+ORPHANET_803 = "http://www.orpha.net/ORDO/Orphanet_803"
 HYPERREFLEXIA = "also stated by HPO annotations (Orphanet:803, TAS, frequent)"
 ATTRIBUTION = "This service uses the Human Phenotype Ontology (version 2025-01-16)"
 

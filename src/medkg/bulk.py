@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
@@ -39,7 +39,7 @@ from medkg.rdf.encode import Quad, iter_article_quads, iter_graph_quads
 from medkg.rdf.mappings import exact_match_representatives
 from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
-from medkg.store.base import Store
+from medkg.store.base import Store, Streaming
 from medkg.store.leftovers import temporary_folder
 from medkg.vocab import MEDKG, Minter, curie_to_iri, to_iri
 
@@ -226,13 +226,16 @@ class Inference:
         for s, p, o, _ in iter_inferred_quads(self.edges, g):
             yield f"{nt(s)} {nt(p)} {nt(o)}"
         supers = closure(edges_of(self.edges, RDFS.subClassOf))
+        implied: dict[str, list[str]] = {}  # told classes -> the types they imply (few kinds)
         with self.path.open(encoding="utf-8") as f:
             for line in f:
                 node, _, classes = line.rstrip("\n").partition("\t")
-                told = set(classes.split(" "))
-                inferred = {str(a) for c in told for a in supers.get(URIRef(c), ())} - told
-                for sup in sorted(inferred):
-                    yield f"{node} <{RDF.type}> <{sup}>"
+                if (types := implied.get(classes)) is None:
+                    told = set(classes.split(" "))
+                    inferred = {str(a) for c in told for a in supers.get(URIRef(c), ())} - told
+                    types = implied[classes] = [f"<{RDF.type}> <{sup}>" for sup in sorted(inferred)]
+                for po in types:
+                    yield f"{node} {po}"
 
 
 @cache
@@ -385,26 +388,46 @@ def bulk_build_into(
     progress: Callable[[int, int], None] | None = None,
     load_progress: Callable[[int], None] | None = None,
 ) -> BulkResult:
-    """Encode the corpus to N-Quads (kept at ``keep_nquads`` if given), then swap it in."""
+    """Encode the corpus to N-Quads (kept at ``keep_nquads`` if given), then swap it in.
+
+    A store that loads while the dataset is written (``capabilities.bulk_stream``) is fed the
+    encoding as it goes, unless the file is to be kept: the encoding and the loader then run on
+    two cores at once. Broken input still changes nothing: the load goes into a new store that
+    is swapped in only when both are done."""
+    union = store.capabilities.stored_union
     with ExitStack() as stack:
         # held while it runs: the next build removes a killed build's folder (~100 MB at 10k)
         workdir = stack.enter_context(temporary_folder("medkg-bulk-"))
-        nquads = keep_nquads or workdir / "dataset.nq"
         started = time.perf_counter()
-        with nquads.open("w", encoding="utf-8", newline="\n") as out:
-            union = store.capabilities.stored_union
-            result = encode_corpus(settings, out, workdir, progress, union)
-            out.flush()
-            os.fsync(out.fileno())  # written back now, not while the loader reads (1M: 10 GiB)
-        result.encode_seconds = time.perf_counter() - started
-        store.replace_dataset(
-            nquads,
-            drop_prefix=Minter(settings.base_iri).graph(""),
-            progress=load_progress,
-            union_included=union,
-            prepare=lambda built: write_side_index(built, settings, result.version),
-        )
-        result.load_seconds = time.perf_counter() - started - result.encode_seconds
+        encoded = [started]
+
+        def encode(out: IO[str]) -> BulkResult:
+            written = encode_corpus(settings, out, workdir, progress, union)
+            encoded[0] = time.perf_counter()
+            return written
+
+        def side_index(built: Store, written: BulkResult) -> None:
+            write_side_index(built, settings, written.version)
+
+        drop = Minter(settings.base_iri).graph("")
+        if keep_nquads is None and store.capabilities.bulk_stream:
+            streaming = cast(Streaming, store)
+            result = streaming.stream_dataset(encode, drop, load_progress, union, side_index)
+        else:
+            nquads = keep_nquads or workdir / "dataset.nq"
+            with nquads.open("w", encoding="utf-8", newline="\n") as out:
+                result = encode(out)
+                out.flush()
+                os.fsync(out.fileno())  # written back now, not while the loader reads (1M: 10 GiB)
+            store.replace_dataset(
+                nquads,
+                drop_prefix=drop,
+                progress=load_progress,
+                union_included=union,
+                prepare=lambda built: side_index(built, result),
+            )
+        result.encode_seconds = encoded[0] - started
+        result.load_seconds = time.perf_counter() - encoded[0]
         result.nquads = keep_nquads
     log.info(
         "bulk-built %d quads, %d claims (version %s)", result.quads, result.claims, result.version

@@ -132,12 +132,13 @@ def write_source(
         )
     cache = root / CACHE / cache_key(entry, root, mint)
     cached = (cache / "done.json").exists()
-    if not cached:
-        _encode(entry, path, root, mint, cache)
+    if cached:
+        copy_lines(cache / "quads.nq", out, union)
+    else:  # written to ``out`` as they are encoded: a loader reading it starts at once
+        _encode(entry, path, root, mint, cache, Tee(out, union))
     result = SourceResult(**json.loads((cache / "done.json").read_text()))
     result.cached = cached
-    quads, types, rows = cache / "quads.nq", cache / "types.tsv", cache / "contradictions.jsonl"
-    copy_lines(quads, out, union)
+    types, rows = cache / "types.tsv", cache / "contradictions.jsonl"
     with types.open(encoding="utf-8") as f:
         for line in f:
             inference.types.write(line)
@@ -159,10 +160,11 @@ def copy_lines(nquads: Path, out: IO[str], union: bool) -> None:
 
     >>> import io, tempfile
     >>> f = Path(tempfile.mkdtemp()) / "q.nq"
-    >>> _ = f.write_text('<s> <p> "a <b> c"^^<t> <g> .\\n')
-    >>> out = io.StringIO(); copy_lines(f, out, union=True); out.getvalue().splitlines()[1]
-    '<s> <p> "a <b> c"^^<t> .'
+    >>> _ = f.write_text('<s> <p> "a <b> c"^^<t> <g> .\\n<s> <p> <o> <h> .\\n')
+    >>> out = io.StringIO(); copy_lines(f, out, union=True); out.getvalue().splitlines()[2:]
+    ['<s> <p> "a <b> c"^^<t> .', '<s> <p> <o> .']
     """
+    ends: set[str] = set()  # the graph names seen, as " <g> .\n" (literals hold no \n)
     with nquads.open(encoding="utf-8") as f:
         rest = ""
         while block := f.read(BLOCK):
@@ -172,7 +174,7 @@ def copy_lines(nquads: Path, out: IO[str], union: bool) -> None:
                 block += "\n"
                 out.write(block)
                 if union:
-                    out.write(GRAPH_NAME.sub(" .\n", block))
+                    out.write(without_graph_names(block, ends))
         if rest:
             raise ConfigError(
                 f"{nquads} does not end with a line break: the cached encoding is cut short",
@@ -181,8 +183,47 @@ def copy_lines(nquads: Path, out: IO[str], union: bool) -> None:
             )
 
 
-def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Path) -> None:
-    """Read and encode the source into the cache directory (atomic: a temp dir renamed)."""
+def without_graph_names(block: str, ends: set[str]) -> str:
+    """``block`` (whole N-Quads lines) with each line's graph name removed: by plain string
+    replacement of the names in ``ends`` (twice as fast as the regular expression), once
+    every line is seen to end with one of them; else the names are looked up and added."""
+    if sum(block.count(end) for end in ends) != block.count("\n"):
+        ends.update(m.group(0) for m in GRAPH_NAME.finditer(block))
+    for end in ends:
+        block = block.replace(end, " .\n")
+    return block
+
+
+class Tee:
+    """The encoded lines to the cache file and to the build's output (with ``union`` again
+    without their graph names), in blocks of about ``lines`` lines."""
+
+    def __init__(self, out: IO[str], union: bool, lines: int = 1 << 16):
+        self.out, self.union, self.size = out, union, lines
+        self.cache: IO[str] | None = None
+        self.lines: list[str] = []
+        self.ends: set[str] = set()
+
+    def writelines(self, lines: list[str]) -> None:
+        self.lines += lines
+        if len(self.lines) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        block = "".join(self.lines)
+        self.lines.clear()
+        if self.cache is not None:
+            self.cache.write(block)
+        self.out.write(block)
+        if self.union:
+            self.out.write(without_graph_names(block, self.ends))
+
+
+def _encode(
+    entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Path, tee: Tee
+) -> None:
+    """Read and encode the source into the cache directory (atomic: a temp dir renamed), the
+    quads written to ``tee`` as well."""
     from medkg.rdf.derive import contradiction_key
 
     started = time.perf_counter()
@@ -201,13 +242,14 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
         (tmp / "contradictions.jsonl").open("w", encoding="utf-8") as rows,
         (tmp / "edges.tsv").open("w", encoding="utf-8") as edges,
     ):
+        tee.cache = quads
         head = source_node_lines(source, mint)
         types.write(f"<{mint.source(source.id)}>\t{MEDKG.Source}\n")
         for t in terms.terms if terms else ():
             head += term_lines(t.id, t.name, t.parents, mint)
             types.write(f"<{to_iri(t.id)}>\t{OWL.Class}\n")
             edges.writelines(f"{to_iri(t.id)}\t{RDFS.subClassOf}\t{to_iri(p)}\n" for p in t.parents)
-        quads.writelines(head)
+        tee.writelines(head)
         result.quads += len(head)
         annotations = iter_annotations(
             path, entry.id, report, terms.ids if terms else None, entry.include_iea
@@ -215,7 +257,7 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
         for a in annotations:
             new = a.claim.key not in encoder.claims
             lines = encoder.row_lines(a.claim, a.evidence, a.disease_name)
-            quads.writelines(lines)
+            tee.writelines(lines)
             result.quads += len(lines)
             if new:
                 key = contradiction_key(a.claim)
@@ -224,6 +266,7 @@ def _encode(entry: SourceEntry, path: Path, root: Path, mint: Minter, cache: Pat
                 types.writelines(encoder.types)
                 encoder.types.clear()
         types.writelines(encoder.types)
+        tee.flush()
     result.claims = len(encoder.claims)
     result.rows, result.annotations, result.negated = (
         report.rows,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, TypeVar
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -13,6 +13,7 @@ from rdflib.term import Node
 Quad = tuple[Node, Node, Node, URIRef]
 Row = tuple[Node | None, ...]
 Progress = Callable[[int], None]
+T = TypeVar("T")
 #: called by ``replace_dataset`` with the new store, loaded, before it is swapped in
 Prepare = Callable[["Store"], object]
 #: files beside a store's data in its folder, derived from its content (e.g. the summaries):
@@ -30,6 +31,7 @@ class Capabilities:
     bindings: bool = False  # binds parameters as terms (VALUES or natively), never as text
     snapshots: bool = False  # can hand a read-only copy to another process (see Snapshotting)
     bulk_load: bool = False  # replace_dataset uses a native bulk loader (fast, on-disk, streamed)
+    bulk_stream: bool = False  # stream_dataset loads the dataset while it is written
     # the default graph is stored: the set union of the named graphs, kept so by every write
     # (see "The stored union" below); without it the engine's own union view is the default graph
     stored_union: bool = False
@@ -144,6 +146,24 @@ class Snapshotting(Store, Protocol):
 
     def snapshot(self) -> Snapshot:
         """A consistent read-only copy of the current data; the caller deletes ``path``."""
+        ...
+
+
+class Streaming(Store, Protocol):
+    """A store (``capabilities.bulk_stream``) whose bulk loader reads the dataset while it is
+    written, instead of a finished file."""
+
+    def stream_dataset(
+        self,
+        write: Callable[[IO[str]], T],
+        drop_prefix: str | None = None,
+        progress: Progress | None = None,
+        union_included: bool = False,
+        prepare: Callable[[Store, T], object] | None = None,
+    ) -> T:
+        """``replace_dataset`` with the N-Quads ``write`` writes to the stream it is given (its
+        exceptions pass on, the store unchanged); ``progress`` counts the bytes written and
+        ``prepare`` also gets what ``write`` returned. Returns what ``write`` returned."""
         ...
 
 

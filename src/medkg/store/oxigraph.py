@@ -15,9 +15,9 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, TypeVar, cast
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -32,10 +32,11 @@ from medkg.store.base import (
     Quad,
     QueryResult,
     Snapshot,
+    Store,
     replace_update,
     run_with_union_resync,
 )
-from medkg.store.bulkload import load_fresh
+from medkg.store.bulkload import LoaderError, load_fresh, load_streamed
 from medkg.store.diagnose import (
     cannot_open,
     check_is_store,
@@ -43,7 +44,7 @@ from medkg.store.diagnose import (
     lock_holder,
     read_only_reason,
 )
-from medkg.store.leftovers import Held, held, remove_abandoned
+from medkg.store.leftovers import Held, held, remove_abandoned, temporary_folder
 from medkg.store.rewrite import bind_values, locate_syntax_error
 from medkg.store.swap import recover, remove_leftovers, sibling, step, swap_in
 from medkg.terms import (
@@ -55,6 +56,7 @@ from medkg.terms import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class OxigraphStore:
@@ -66,6 +68,7 @@ class OxigraphStore:
         native_serialization=True,
         bindings=True,
         bulk_load=True,
+        bulk_stream=True,
         stored_union=True,
         engine="oxigraph",
     )
@@ -239,6 +242,56 @@ class OxigraphStore:
                 gc.collect()
                 self._swap(building)
 
+    def stream_dataset(
+        self,
+        write: Callable[[IO[str]], T],
+        drop_prefix: str | None = None,
+        progress: Progress | None = None,
+        union_included: bool = False,
+        prepare: Callable[[Store, T], object] | None = None,
+    ) -> T:
+        """``replace_dataset`` with the N-Quads that ``write`` writes to the stream it is given,
+        loaded while they are written (see ``bulkload.load_streamed``): the new store is built
+        beside this one and swapped in only if ``write`` and the load both succeed, so an
+        exception ``write`` raises (it passes on unchanged) leaves this store as it was.
+        ``prepare`` gets what ``write`` returned too. Returns what ``write`` returned."""
+        self.check_writable()
+        with self._write_lock:
+            if self.path is None:
+                with temporary_folder("medkg-stream-") as folder:
+                    spool = folder / "dataset.nq"
+                    with spool.open("w", encoding="utf-8", newline="\n") as f:
+                        written = write(f)
+                    self.ox = self._load(None, spool, drop_prefix, progress, union_included)
+                if prepare is not None:
+                    prepare(self, written)
+                return written
+            remove_leftovers(self.path)
+            with held(sibling(self.path, f".building-{os.getpid()}")) as building:
+                started = time.perf_counter()
+                try:
+                    fresh, written = load_streamed(building, write, progress)
+                except LoaderError as e:
+                    shutil.rmtree(building, ignore_errors=True)
+                    raise StoreError(
+                        f"bulk load of the streamed dataset failed: {e}",
+                        hint="nothing in the store changed",
+                    ) from None
+                except BaseException:
+                    shutil.rmtree(building, ignore_errors=True)
+                    raise
+                log.info("streamed bulk load: %.1fs", time.perf_counter() - started)
+                self._complete(building, fresh, drop_prefix, union_included)
+                if prepare is not None:
+                    built = OxigraphStore(fresh, self.selector)
+                    built.folder = building
+                    prepare(built, written)
+                    del built
+                del fresh
+                gc.collect()
+                self._swap(building)
+            return written
+
     def _load(
         self,
         target: Path | None,
@@ -249,10 +302,26 @@ class OxigraphStore:
     ) -> ox.Store:
         """A new store at ``target`` (in memory if None): the file, the stored union, and the
         graphs of this store that ``drop_prefix`` does not drop."""
+        started = time.perf_counter()
+        try:
+            fresh = load_fresh(target, nquads, progress)
+        except (SyntaxError, OSError) as e:
+            if target:
+                shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(
+                f"bulk load of {nquads} failed: {e}", hint="nothing in the store changed"
+            ) from None
+        log.info("bulk load of %s: %.1fs", nquads.name, time.perf_counter() - started)
+        self._complete(target, fresh, drop_prefix, union_included)
+        return fresh
+
+    def _complete(
+        self, target: Path | None, fresh: ox.Store, drop_prefix: str | None, union_included: bool
+    ) -> None:
+        """Add to a freshly loaded store the stored union (unless the file had it) and the
+        graphs of this store that ``drop_prefix`` does not drop, and flush it."""
         try:
             started = time.perf_counter()
-            fresh = load_fresh(target, nquads, progress)
-            loaded = time.perf_counter()
             if not union_included:
                 fresh.bulk_extend(
                     ox.Quad(q.subject, q.predicate, q.object)
@@ -266,17 +335,13 @@ class OxigraphStore:
                     fresh.extend(ox.Quad(q.subject, q.predicate, q.object) for q in kept)
             fresh.flush()
             log.info(  # the flush waits for RocksDB to compact a large load's files
-                "bulk load of %s: %.1fs, then %.1fs for kept graphs and compaction",
-                nquads.name,
-                loaded - started,
-                time.perf_counter() - loaded,
+                "%.1fs for kept graphs and compaction", time.perf_counter() - started
             )
-            return fresh
-        except (SyntaxError, OSError) as e:
+        except OSError as e:
             if target:
                 shutil.rmtree(target, ignore_errors=True)
             raise StoreError(
-                f"bulk load of {nquads} failed: {e}", hint="nothing in the store changed"
+                f"completing the bulk-loaded store failed: {e}", hint="nothing in the store changed"
             ) from None
 
     def _swap(self, built: Path) -> None:
