@@ -109,7 +109,10 @@ class ClaimView:
 
 
 class Reader:
-    """Labels and links for one document (its ``@included`` nodes and base IRI)."""
+    """Labels and links for one document (its ``@included`` nodes and base IRI).
+
+    A page names the same terms many times (the entity in every claim), so terms and links
+    are made once per identifier and shared."""
 
     def __init__(self, data: dict[str, Any], base: str):
         self.base = base
@@ -121,6 +124,8 @@ class Reader:
                 self.labels[node["@id"]] = str(text[0] if isinstance(text, list) else text)
         self.nodes: dict[str, dict[str, Any]] = {}  # every node with its own keys, by @id
         _index(data, self.nodes)
+        self._terms: dict[str, Term] = {}
+        self._hrefs: dict[str, str] = {}
 
     def expand(self, value: str) -> str:
         prefix, sep, rest = value.partition(":")
@@ -139,6 +144,12 @@ class Reader:
 
     def href(self, value: str) -> str:
         """A path on this host for medkg's IRIs and known CURIEs; other IRIs as they are."""
+        known = self._hrefs.get(value)
+        if known is None:
+            known = self._hrefs[value] = self._href(value)
+        return known
+
+    def _href(self, value: str) -> str:
         iri = self.expand(value)
         if iri.startswith(self.base):
             return "/" + iri[len(self.base) :]
@@ -151,8 +162,13 @@ class Reader:
         if not value:
             return None
         ident = str(value["@id"] if isinstance(value, dict) else value)
-        curie = self.compact(self.expand(ident))
-        return Term(curie, self.labels.get(ident, curie), self.href(ident))
+        known = self._terms.get(ident)
+        if known is None:
+            curie = self.compact(self.expand(ident))
+            known = self._terms[ident] = Term(
+                curie, self.labels.get(ident, curie), self.href(ident)
+            )
+        return known
 
     def claim(self, node: dict[str, Any]) -> ClaimView:
         ident = str(node["@id"])

@@ -40,41 +40,99 @@ CITATION_RUN = re.compile(r"(?<=[^\s\d]) (\d{1,3}(?:, \d{1,3})*)(?=\.?\s*$)", re
 ARTICLE_CLAIMS = "SELECT DISTINCT ?c WHERE { ?c <%s> ?e . ?e <%s> <%s> }"
 
 
-def render_document(doc: Document, offer: Sequence[Format]) -> str:
-    """The HTML page of a document; ``offer`` lists the other formats to link as alternates."""
+@dataclass(frozen=True)
+class Shown:
+    """Which of a page's claims an entity page draws, in the order it shows them (group,
+    predicate, sentence card): those from the ``start``-th on, ``limit`` at most (None: to
+    the end of the page). A sentence card is drawn whole if it starts in that window."""
+
+    start: int = 0
+    limit: int | None = None
+
+
+ALL = Shown()
+
+
+def render_document(doc: Document, offer: Sequence[Format], shown: Shown = ALL) -> str:
+    """The HTML page of a document; ``offer`` lists the other formats to link as alternates,
+    ``shown`` which of an entity page's claims to draw."""
     alternates = [f for f in offer if f.name != "html"]
     reader = Reader(doc.data, doc.base)
     g.attributions = reader.attributions()  # the curated sources' acknowledgements (base.html)
-    render = {"entity": entity_page, "claim": claim_page, "article": article_page}.get(
-        doc.kind, node_page
-    )
+    if doc.kind == "entity":
+        return entity_page(doc, reader, alternates, shown)
+    render = {"claim": claim_page, "article": article_page}.get(doc.kind, node_page)
     return render(doc, reader, alternates)
 
 
-def entity_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
+def entity_page(doc: Document, reader: Reader, alternates: list[Format], shown: Shown = ALL) -> str:
     data = doc.data
     claims: list[tuple[ClaimView, str]] = []
     for group in jsonld.NEST_KEYS:
         for direction, nodes in (data.get(group) or {}).items():
             claims += [(reader.claim(n), direction) for n in nodes if isinstance(n, dict)]
-    grouped = {g: [(c, d) for c, d in claims if c.group == g] for g in GROUPS}
+    cards = {g: by_predicate([(c, d) for c, d in claims if c.group == g]) for g in GROUPS}
+    drawn, end, waiting = window(cards, shown)
+    keys = {
+        c.key for cs in drawn.values() for _, cards_ in cs for card in cards_ for c in card.claims
+    }
+    grouped = {g: [(c, d) for c, d in claims if c.group == g and c.key in keys] for g in GROUPS}
     term = reader.term(data["@id"])
+    view = data.get("view")
+    more = None
+    if sum(waiting.values()):
+        more = more_link(reader.href(str(data["@id"])), end)
+    elif view and view.get("next"):
+        more = reader.href(str(view["next"]))
     return render_template(
         "entity.html",
         doc=doc,
         term=term,
         counted=read_summary(data, reader, list(GROUPS)),
         summary=summarise(c for c, _ in claims),
-        by_predicate={g: by_predicate(cs) for g, cs in grouped.items()},
+        by_predicate=drawn,
+        waiting=waiting,
         csv=csv_link(term.curie if term else ""),
         synonyms=as_list(data.get("exactSynonym")) + as_list(data.get("relatedSynonym")),
         parents=[reader.term(p) for p in as_list(data.get("subClassOf"))],
         groups=GROUPS,
         grouped=grouped,
-        graph=graph_data(str(data["@id"]), [c for c, _ in claims], reader),
+        graph=graph_data(str(data["@id"]), [c for c, _ in claims if c.key in keys], reader),
         alternates=alternates,
-        view=data.get("view"),
+        view=view,
+        more=more,
     )
+
+
+Cards = list[tuple[str, list["SentenceCard"]]]
+
+
+def window(cards: dict[str, Cards], shown: Shown) -> tuple[dict[str, Cards], int, dict[str, int]]:
+    """The cards of each group that ``shown`` draws (in the order shown), where the claims
+    after them start, and how many claims of each group wait after them (on demand)."""
+    drawn: dict[str, Cards] = {}
+    waiting = dict.fromkeys(cards, 0)
+    at, end = 0, shown.start
+    stop = None if shown.limit is None else shown.start + shown.limit
+    for group, predicates in cards.items():
+        drawn[group] = []
+        for predicate, cs in predicates:
+            kept = []
+            for card in cs:
+                if at >= shown.start and (stop is None or at < stop):
+                    kept.append(card)
+                    end = at + len(card.claims)
+                elif stop is not None and at >= stop:
+                    waiting[group] += len(card.claims)
+                at += len(card.claims)
+            if kept:
+                drawn[group].append((predicate, kept))
+    return drawn, max(end, shown.start), waiting
+
+
+def more_link(href: str, start: int) -> str:
+    """The rest of this page of claims, from the ``start``-th in the order shown."""
+    return f"{href}{'&' if '?' in href else '?'}from={start}"
 
 
 def summarise(claims: Iterable[ClaimView]) -> list[tuple[str, dict[str, int]]]:
