@@ -124,6 +124,8 @@ class Reader:
                 self.labels[node["@id"]] = str(text[0] if isinstance(text, list) else text)
         self.nodes: dict[str, dict[str, Any]] = {}  # every node with its own keys, by @id
         _index(data, self.nodes)
+        #: the prefixes, longest namespace first (equal lengths in the prefixes' order)
+        self._longest_first = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
         self._terms: dict[str, Term] = {}
         self._hrefs: dict[str, str] = {}
 
@@ -135,12 +137,10 @@ class Reader:
 
     def compact(self, iri: str) -> str:
         """The CURIE the documents write for an IRI (longest namespace wins), else the IRI."""
-        best = max(
-            (p for p, ns in self.prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
-            key=lambda p: len(self.prefixes[p]),
-            default=None,
-        )
-        return f"{best}:{iri[len(self.prefixes[best]) :]}" if best else iri
+        for prefix, ns in self._longest_first:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
 
     def href(self, value: str) -> str:
         """A path on this host for medkg's IRIs and known CURIEs; other IRIs as they are."""
@@ -264,15 +264,17 @@ def _id(value: Any) -> Any:
 
 
 def _index(value: Any, nodes: dict[str, dict[str, Any]]) -> None:
-    """Every node object under ``value`` with more than its ``@id``, merged by ``@id``."""
+    """Every node object under ``value`` with more than its ``@id``, merged by ``@id`` (the
+    walk does not descend into plain values: a head entity's page holds thousands)."""
     if isinstance(value, list):
         for v in value:
-            _index(v, nodes)
+            if isinstance(v, (dict, list)):
+                _index(v, nodes)
     elif isinstance(value, dict):
         if "@id" in value and len(value) > 1:
             nodes.setdefault(str(value["@id"]), {}).update(value)
         for k, v in value.items():
-            if k != "@context":
+            if isinstance(v, (dict, list)) and k != "@context":
                 _index(v, nodes)
 
 
