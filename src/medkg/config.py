@@ -134,7 +134,7 @@ class Settings:
         50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
     )
     page_claims_shown: int = setting(
-        20,
+        10,
         "claims an entity's HTML page draws when it opens (its first page; most evidence "
         "first): the rest of the page, then the next pages, load on demand (Load more "
         "claims); 0 = the whole page at once",

@@ -170,10 +170,15 @@ class Reader:
             )
         return known
 
-    def claim(self, node: dict[str, Any]) -> ClaimView:
+    def claim(self, node: dict[str, Any], full: bool = True) -> ClaimView:
+        """The view of a claim node; not ``full``: without its evidence and peers (what a
+        page needs to order and count the claims it does not draw)."""
         ident = str(node["@id"])
-        evidence = [self.evidence(e) for e in as_list(node.get("evidence")) if isinstance(e, dict)]
-        evidence.sort(key=lambda e: (e.start is None, e.start or 0))
+        evidence = []
+        if full:
+            nodes = as_list(node.get("evidence"))
+            evidence = [self.evidence(e) for e in nodes if isinstance(e, dict)]
+            evidence.sort(key=lambda e: (e.start is None, e.start or 0))
         return ClaimView(
             key=ident.rsplit("/", 1)[-1],
             href=self.href(ident),
@@ -190,8 +195,24 @@ class Reader:
             evidence=evidence,
             status=claim_status(node.get("curationStatus")),
             evidence_count=int(node["evidenceCount"]) if "evidenceCount" in node else None,
-            peers=[self.peer(str(_id(p))) for p in as_list(node.get("samePropositionAs"))],
+            peers=[self.peer(str(_id(p))) for p in as_list(node.get("samePropositionAs")) if full],
         )
+
+    def sentences(self, node: dict[str, Any]) -> tuple[Any, ...]:
+        """What identifies the sentences of a claim node's evidence (source, start, end,
+        quote; sorted), as its full view's evidence gives it, without making that view."""
+        keys = []
+        for e in as_list(node.get("evidence")):
+            if not isinstance(e, dict):
+                continue
+            selectors = as_list((e.get("target") or {}).get("selector"))
+            text = next((s for s in selectors if isinstance(s, dict) and "exact" in s), {})
+            position = next((s for s in selectors if isinstance(s, dict) and "start" in s), {})
+            source = str(self.term(e.get("source")))
+            keys.append(
+                (source, position.get("start"), position.get("end"), str(text.get("exact", "")))
+            )
+        return tuple(sorted(keys))
 
     def peer(self, ident: str) -> Peer:
         """Another source's claim of the same proposition, from the nodes the document holds

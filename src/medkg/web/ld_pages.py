@@ -67,12 +67,31 @@ def render_document(doc: Document, offer: Sequence[Format], shown: Shown = ALL) 
 
 def entity_page(doc: Document, reader: Reader, alternates: list[Format], shown: Shown = ALL) -> str:
     data = doc.data
-    claims: list[tuple[ClaimView, str]] = []
+    # the page's claims in outline (no evidence) to order and count them, then in full the
+    # ones drawn: a head entity's page holds 50 claims and 150 sentences
+    outline: list[tuple[ClaimView, str]] = []
+    nodes: dict[str, dict[str, Any]] = {}
     for group in jsonld.NEST_KEYS:
-        for direction, nodes in (data.get(group) or {}).items():
-            claims += [(reader.claim(n), direction) for n in nodes if isinstance(n, dict)]
-    cards = {g: by_predicate([(c, d) for c, d in claims if c.group == g]) for g in GROUPS}
+        for direction, ns in (data.get(group) or {}).items():
+            for n in ns:
+                if isinstance(n, dict):
+                    c = reader.claim(n, full=False)
+                    outline.append((c, direction))
+                    nodes[c.key] = n
+    sentences = {k: reader.sentences(n) for k, n in nodes.items()}
+    cards = {
+        g: by_predicate([(c, d) for c, d in outline if c.group == g], sentences) for g in GROUPS
+    }
     drawn, end, waiting = window(cards, shown)
+    full: dict[str, ClaimView] = {}
+    for predicates in drawn.values():
+        for _, cs in predicates:
+            for card in cs:
+                card.claims = [
+                    full.setdefault(c.key, reader.claim(nodes[c.key])) for c in card.claims
+                ]
+                card.evidence = card.claims[0].evidence
+    claims = [(full.get(c.key, c), d) for c, d in outline]
     keys = {
         c.key for cs in drawn.values() for _, cards_ in cs for card in cards_ for c in card.claims
     }
@@ -158,14 +177,20 @@ class SentenceCard:
         return tuple(sorted(set.intersection(*sets))) if sets else ()
 
 
-def by_predicate(claims: list[tuple[ClaimView, str]]) -> list[tuple[str, list[SentenceCard]]]:
+def by_predicate(
+    claims: list[tuple[ClaimView, str]], sentences: dict[str, tuple[Any, ...]] | None = None
+) -> list[tuple[str, list[SentenceCard]]]:
     """A group's claims under their predicates (most claims first), as one card per set of
     sentences: "ALS presents with hypertonicity, hyperreflexia, fasciculations ..." is one
-    card listing its five claims, not five cards repeating the sentence."""
+    card listing its five claims, not five cards repeating the sentence. ``sentences`` gives
+    each claim's sentences by key (``Reader.sentences``) where the views have no evidence."""
     groups: dict[str, dict[tuple[Any, ...], SentenceCard]] = {}
     for c, _ in claims:
         cards = groups.setdefault(c.predicate.label, {})
-        key = tuple(sorted((str(e.source), e.start, e.end, e.quote) for e in c.evidence))
+        if sentences is not None:
+            key = sentences[c.key]
+        else:
+            key = tuple(sorted((str(e.source), e.start, e.end, e.quote) for e in c.evidence))
         card = cards.setdefault(key or (c.key,), SentenceCard(c.evidence, []))
         card.claims.append(c)
     return sorted(
