@@ -8,6 +8,7 @@ and its offsets from the selectors, citations split into resolved references and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
@@ -122,12 +123,19 @@ class Reader:
             text = node.get("label") or node.get("title")
             if node.get("@id") and text:
                 self.labels[node["@id"]] = str(text[0] if isinstance(text, list) else text)
-        self.nodes: dict[str, dict[str, Any]] = {}  # every node with its own keys, by @id
-        _index(data, self.nodes)
+        self.data = data
         #: the prefixes, longest namespace first (equal lengths in the prefixes' order)
         self._longest_first = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
         self._terms: dict[str, Term] = {}
         self._hrefs: dict[str, str] = {}
+
+    @cached_property
+    def nodes(self) -> dict[str, dict[str, Any]]:
+        """Every node of the document with its own keys, by ``@id`` (a walk of all of it:
+        made when a claim's peers are read)."""
+        nodes: dict[str, dict[str, Any]] = {}
+        _index(self.data, nodes)
+        return nodes
 
     def expand(self, value: str) -> str:
         prefix, sep, rest = value.partition(":")
@@ -242,6 +250,13 @@ class Reader:
         """The acknowledgements of every curated source the document shows (its licence asks
         for it on every page that shows its content), as the store holds them."""
         return sorted({str(n["attribution"]) for n in self.nodes.values() if "attribution" in n})
+
+    def listed_attributions(self) -> list[str]:
+        """``attributions`` of a document whose sources are listed, never embedded: the root
+        node and the ``@included`` ones (the framed documents list every node no frame
+        embeds, and no frame embeds a source: ``rdf.frames``), without walking the claims."""
+        listed = [self.data, *as_list(self.data.get("@included"))]
+        return sorted({str(n["attribution"]) for n in listed if "attribution" in n})
 
     def evidence(self, node: dict[str, Any]) -> EvidenceView:
         selectors = as_list((node.get("target") or {}).get("selector"))

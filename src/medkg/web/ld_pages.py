@@ -58,9 +58,10 @@ def render_document(doc: Document, offer: Sequence[Format], shown: Shown = ALL) 
     ``shown`` which of an entity page's claims to draw."""
     alternates = [f for f in offer if f.name != "html"]
     reader = Reader(doc.data, doc.base)
-    g.attributions = reader.attributions()  # the curated sources' acknowledgements (base.html)
-    if doc.kind == "entity":
+    if doc.kind == "entity":  # its sources are listed (walking its claims took a third)
+        g.attributions = reader.listed_attributions()
         return entity_page(doc, reader, alternates, shown)
+    g.attributions = reader.attributions()  # the curated sources' acknowledgements (base.html)
     render = {"claim": claim_page, "article": article_page}.get(doc.kind, node_page)
     return render(doc, reader, alternates)
 
