@@ -216,7 +216,8 @@ class Reader:
             selectors = as_list((e.get("target") or {}).get("selector"))
             text = next((s for s in selectors if isinstance(s, dict) and "exact" in s), {})
             position = next((s for s in selectors if isinstance(s, dict) and "start" in s), {})
-            source = str(self.term(e.get("source")))
+            term = self.term(e.get("source"))  # its fields: equal exactly when the views' are
+            source = (term.curie, term.label, term.href) if term else ()
             keys.append(
                 (source, position.get("start"), position.get("end"), str(text.get("exact", "")))
             )

@@ -191,13 +191,18 @@ def by_predicate(
         if sentences is not None:
             key = sentences[c.key]
         else:
-            key = tuple(sorted((str(e.source), e.start, e.end, e.quote) for e in c.evidence))
+            key = tuple(sorted((_fields(e.source), e.start, e.end, e.quote) for e in c.evidence))
         card = cards.setdefault(key or (c.key,), SentenceCard(c.evidence, []))
         card.claims.append(c)
     return sorted(
         ((label, list(cards.values())) for label, cards in groups.items()),
         key=lambda kv: (-sum(len(card.claims) for card in kv[1]), kv[0]),
     )
+
+
+def _fields(term: Term | None) -> tuple[str, ...]:
+    """A term as ``Reader.sentences`` keys it (no term: empty)."""
+    return (term.curie, term.label, term.href) if term else ()
 
 
 def csv_link(curie: str) -> str:
