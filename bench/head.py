@@ -9,6 +9,15 @@ running what its user would send for that first page (the named query's text, th
 bound, ``LIMIT 100``: the headline ratio) and, as a secondary row, the text medkg's query path
 runs for it without the summaries (anchor bound and cut to the page).
 ``bench.scale`` prints it as its headline; run alone it serves stores built already.
+
+Each medkg row is served by a server of its own, started for it: the bench's 8 clients share
+one address, and medkg's fair share (``client_query_seconds`` of query time per client
+address and window, see the README's "Fair under load") would otherwise refuse a row with 429
+because an earlier row spent the share (at 1M the named query's row left none for the HTML
+row). A row's own errors are counted and printed by kind (``8 (503 x8)``), refusals
+included. ``--only NAME`` runs some of the medkg rows; ``--medkg-src LABEL=DIR`` runs them
+again with the medkg sources at ``DIR`` (e.g. a ``git archive`` of another commit's
+``src``), so two versions are measured side by side in one run.
 """
 
 from __future__ import annotations
@@ -126,8 +135,14 @@ def row(server: str, what: str, r: LoadResult, cpu: float) -> str:
     per = cpu / max(1, len(r.latencies) + r.errors) * 1000
     return (
         f"| {server} | {what} | {r.rate:,.1f} | {r.p50 * 1000:,.1f} | "
-        f"{r.percentile(99) * 1000:,.1f} | {r.errors} | {cpu:,.1f} s ({per:,.1f} ms/req) |"
+        f"{r.percentile(99) * 1000:,.1f} | {errors(r)} | {cpu:,.1f} s ({per:,.1f} ms/req) |"
     )
+
+
+def errors(r: LoadResult) -> str:
+    """The row's errors and what they were: ``0``, ``8 (503 x8)``, ``3 (429 x2, TimeoutError x1)``."""
+    kinds = ", ".join(f"{k} x{n}" for k, n in sorted(r.failures.items()))
+    return f"{r.errors} ({kinds})" if kinds else str(r.errors)
 
 
 HEADER = (
@@ -145,10 +160,36 @@ def cpu_of(rss: PeakRss) -> Iterator[list[float]]:
     out[0] = cpu_seconds(rss.proc) - before
 
 
+def medkg_row(
+    corpus: Path, store: Path, mix: Sequence[str], ask: Ask, seconds: float, src: str | None
+) -> tuple[LoadResult, float]:
+    """One medkg row, on a server started for it (a fresh fair share; see the docstring),
+    with the medkg sources at ``src`` if given; the result and the server's CPU seconds."""
+    from bench.scale import BIN, free_port, serving  # scale imports this module
+
+    env = {"MEDKG_ROOT": str(corpus), "MEDKG_STORE": f"oxigraph:{store}", **UNCACHED}
+    if src is not None:
+        env["PYTHONPATH"] = src
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "medkg"), "serve", "--port", str(port)]
+    with serving(command, base + "/health", env) as rss, cpu_of(rss) as cpu:
+        result = run_medkg(base, mix, ask, seconds)
+    return result, cpu[0]
+
+
 def head_mix(
-    corpus: Path, medkg_store: Path, ox_store: Path, seconds: float, by: str = "subject"
+    corpus: Path,
+    medkg_store: Path,
+    ox_store: Path,
+    seconds: float,
+    only: Sequence[str] = (),
+    sources: Sequence[tuple[str, str]] = (),
+    by: str = "subject",
 ) -> dict[str, LoadResult]:
-    """Serve both stores in turn and run the mix; print the headline table."""
+    """Serve both stores in turn and run the mix; print the headline table. ``only`` names
+    the medkg rows to run (all by default), ``sources`` other medkg sources (label, folder)
+    to run them with too; ``by`` picks the head (``most_claimed``)."""
     from bench.scale import BIN, free_port, serving  # scale imports this module
 
     port = free_port()
@@ -166,21 +207,20 @@ def head_mix(
             with cpu_of(rss) as cpu:
                 results[name] = run_oxigraph(url, mix, seconds, query)
             print(row("oxigraph serve", what, results[name], cpu[0]), flush=True)
-    env = {"MEDKG_ROOT": str(corpus), "MEDKG_STORE": f"oxigraph:{medkg_store}", **UNCACHED}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with serving([str(BIN / "medkg"), "serve", "--port", str(port)], base + "/health", env) as rss:
-        for ask in ASKS:
-            with cpu_of(rss) as cpu:
-                results[ask.name] = run_medkg(base, mix, ask, seconds)
-            print(row("medkg", ask.name, results[ask.name], cpu[0]), flush=True)
+    asks = [a for a in ASKS if not only or a.name in only]
+    for label, src in [("medkg", None), *((f"medkg ({k})", v) for k, v in sources)]:
+        for ask in asks:
+            name = ask.name if src is None else f"{ask.name} ({label})"
+            results[name], cpu = medkg_row(corpus, medkg_store, mix, ask, seconds, src)
+            print(row(label, ask.name, results[name], cpu), flush=True)
     ox_rate, paged_rate = results["oxigraph"].rate, results["oxigraph paged"].rate
-    for ask in ASKS:
-        r = results[ask.name]
+    for name, r in results.items():
+        if name.startswith("oxigraph"):
+            continue
         times = f"{r.rate / ox_rate:,.1f}x" if ox_rate else "oxigraph answered none"
         paged = f"{r.rate / paged_rate:,.1f}x" if paged_rate else "none"
-        print(f"target {ask.name}: p50 {r.p50 * 1000:,.1f} ms (< 100), p99 "
-              f"{r.percentile(99) * 1000:,.1f} ms (< 1000), {r.errors} errors, "
+        print(f"target {name}: p50 {r.p50 * 1000:,.1f} ms (< 100), p99 "
+              f"{r.percentile(99) * 1000:,.1f} ms (< 1000), {errors(r)} errors, "
               f"{times} oxigraph serve's req/s (>= 50x; {paged} its req/s on medkg's "
               "paged text)")  # fmt: skip
     return results
@@ -193,11 +233,27 @@ def main() -> None:
     parser.add_argument("--ox-store", type=Path, required=True)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument(
+        "--only", action="append", default=[], choices=[a.name for a in ASKS],
+        help="a medkg row to run (repeat for several; default: all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--medkg-src", action="append", default=[], metavar="LABEL=DIR",
+        help="run the medkg rows again with the medkg sources at DIR, labelled LABEL",
+    )  # fmt: skip
+    parser.add_argument(
         "--by", choices=("subject", "any"), default="subject",
         help="the head: most-claimed subjects, or entities in any role (HPO: phenotypes)",
     )  # fmt: skip
     args = parser.parse_args()
-    head_mix(args.corpus, args.medkg_store, args.ox_store, args.seconds, args.by)
+    sources = []
+    for spec in args.medkg_src:
+        label, sep, folder = spec.partition("=")
+        if not sep or not (Path(folder) / "medkg" / "__init__.py").is_file():
+            parser.error(f"--medkg-src {spec!r}: give LABEL=DIR, DIR holding medkg/__init__.py")
+        sources.append((label, folder))
+    head_mix(
+        args.corpus, args.medkg_store, args.ox_store, args.seconds, args.only, sources, args.by
+    )
 
 
 if __name__ == "__main__":

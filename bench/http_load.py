@@ -11,8 +11,9 @@ import itertools
 import statistics
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 ACCEPT = "application/sparql-results+json"
@@ -25,6 +26,8 @@ class LoadResult:
     errors: int
     seconds: float
     latencies: list[float]
+    #: the errors by what they were: an HTTP status (``429``) or the exception's name
+    failures: Counter[str] = field(default_factory=Counter)
 
     @property
     def rate(self) -> float:
@@ -67,6 +70,7 @@ def run_gets(
     turn = itertools.count()
     latencies: list[float] = []
     errors = [0]
+    failures: Counter[str] = Counter()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -83,9 +87,9 @@ def run_gets(
                     conn.request("GET", path, headers={"Accept": accept})
                     response = conn.getresponse()
                     response.read()
-                    ok = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    ok = False
+                    ok, failure = response.status == 200, str(response.status)
+                except (OSError, http.client.HTTPException) as e:
+                    ok, failure = False, type(e).__name__
                     conn.close()
                     conn = http.client.HTTPConnection(
                         parts.hostname or "127.0.0.1", parts.port, timeout=300
@@ -96,6 +100,7 @@ def run_gets(
                         latencies.append(dt)
                     else:
                         errors[0] += 1
+                        failures[failure] += 1
         finally:
             conn.close()
 
@@ -105,7 +110,8 @@ def run_gets(
         t.start()
     for t in threads:
         t.join()
-    return LoadResult(clients, len(latencies), errors[0], time.monotonic() - start, latencies)
+    seconds_taken = time.monotonic() - start
+    return LoadResult(clients, len(latencies), errors[0], seconds_taken, latencies, failures)
 
 
 def cpu_seconds(proc: object) -> float:

@@ -8,6 +8,7 @@ curated claims still hold.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,9 @@ def test_claim_page_and_json_ld_say_draft(client: FlaskClient, built: BuiltDatas
     doc = client.get(f"/claim/{key}", headers={"Accept": "application/ld+json"}).get_json()
     assert doc["curationStatus"] in ("Draft", "medkg:Draft")
     entity = client.get(f"/entity/{ALS}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    more = re.search(r'<a rel="next" href="([^"]+from=\d+)">', entity)  # the rest of the page
+    if f'id="claim-{key}"' not in entity and more:
+        entity = client.get(more.group(1), headers={"Accept": "text/html"}).get_data(as_text=True)
     card = entity.split(f'id="claim-{key}"', 1)[1].split("</article>", 1)[0]
     assert "draft — not reviewed" in card
 

@@ -4,6 +4,7 @@ file is unchanged."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -392,6 +393,10 @@ def test_entity_page_says_also_stated_by_and_denied_by(client: Any) -> None:
     page = client.get("/entity/MONDO:0004976", headers={"Accept": "text/html"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
+    assert ATTRIBUTION in html
+    more = re.search(r'<a rel="next" href="([^"]+from=\d+)">', html)  # the rest of the page
+    if more:
+        html += client.get(more.group(1), headers={"Accept": "text/html"}).get_data(as_text=True)
     assert html.count(HYPERREFLEXIA) == 3  # hyperreflexia, fasciculations, muscle atrophy
     for phenotype in (
         "Orphanet:803, TAS, frequent)",

@@ -18,18 +18,75 @@ HTML = {"Accept": "text/html"}
 ALS = "/entity/MONDO:0004976"
 
 
+def whole_first_page(client: FlaskClient, url: str) -> list[str]:
+    """The HTML of a first page as it opens, then of the rest of it loaded on demand (the
+    "Load more claims" links within the page, ``?from=N``)."""
+    parts: list[str] = []
+    while url:
+        parts.append(client.get(url, headers=HTML).get_data(as_text=True))
+        more = re.search(r'<a rel="next" href="([^"]+from=\d+)">Load more claims', parts[-1])
+        url = more.group(1) if more else ""
+        assert len(parts) < 100
+    return parts
+
+
 def test_entity_page_groups_the_claims_of_its_json_ld_document(client: FlaskClient) -> None:
     doc = client.get(ALS, headers={"Accept": "application/ld+json"}).get_json()
-    page = client.get(ALS, headers=HTML).get_data(as_text=True)
+    parts = whole_first_page(client, ALS)
+    assert len(parts) > 1  # the seed's ALS page has more claims than it draws at first
     for group, key in (("negated", "negatedClaims"), ("hypotheses", "hypotheses")):
         expected = sorted(
             c["@id"].rsplit("/", 1)[-1] for cs in doc.get(key, {}).values() for c in cs
         )
-        section = page.split(f'id="group-{group}"', 1)[1].split("</section>", 1)[0]
-        assert sorted(
-            re.findall(r'<div class="claim-card" data-group="\w+" id="claim-(\w+)"', section)
-        ) == (expected)
-    assert "fe8bda120e032f81daa9" in page.split('id="group-negated"', 1)[1]
+        sections = [p.split(f'id="group-{group}"', 1)[1].split("</section>", 1)[0] for p in parts]
+        card = r'<div class="claim-card" data-group="\w+" id="claim-(\w+)"'
+        assert sorted(k for sec in sections for k in re.findall(card, sec)) == expected
+    assert "fe8bda120e032f81daa9" in parts[0].split('id="group-negated"', 1)[1]
+
+
+def test_entity_page_draws_its_first_claims_and_loads_the_rest_on_demand(
+    settings: Settings, built_store: Store
+) -> None:
+    from medkg.web import create_app
+
+    changed = settings.replace(page_claims_shown=5, page_size=20)
+    client = create_app(changed, built_store).test_client()
+    doc = client.get(ALS, headers={"Accept": "application/ld+json"}).get_json()
+    keys = [c["@id"].rsplit("/", 1)[-1] for g in ("affirmedClaims", "negatedClaims",
+            "hypotheses") for cs in doc.get(g, {}).values() for c in cs]  # fmt: skip
+    parts = whole_first_page(client, ALS)
+    card = re.compile(r'class="claim-card" data-group="\w+" id="claim-(\w+)"')
+    drawn = [card.findall(p) for p in parts]
+    first = parts[0]
+    assert 5 <= len(drawn[0]) < len(keys) == 20 and len(parts) == 2  # opened, then the rest
+    # every claim of the page once, in the order the page shows them: denials first
+    assert sorted(k for d in drawn for k in d) == sorted(keys)
+    assert first.index('id="group-negated"') < first.index('id="group-affirmed"')
+    # the summary counts every claim about the entity, whatever is drawn
+    total = re.search(r"What the sources say: (\d+) claims", first)
+    assert total and int(total.group(1)) == doc["view"]["totalItems"]
+    # the graph draws the claims drawn
+    graph = json.loads(first.split('id="graph-data">', 1)[1].split("</script>", 1)[0])
+    assert sorted(e["key"] for e in graph["edges"]) == sorted(drawn[0])
+    # the last part of the page links the next page, as the whole page did
+    assert '<a rel="next" href="/entity/MONDO:0004976?page=2">' in parts[-1]
+    assert "load_more.js" in first
+    # other formats ignore from=; a bad one is a 400 naming it
+    assert client.get(ALS + "?from=5", headers={"Accept": "application/ld+json"}).get_json() == doc
+    bad = client.get(ALS + "?from=x", headers=HTML)
+    assert bad.status_code == 400 and "from" in bad.get_data(as_text=True)
+
+
+def test_a_group_whose_claims_wait_says_so(settings: Settings, built_store: Store) -> None:
+    from medkg.web import create_app
+
+    client = create_app(settings.replace(page_claims_shown=4), built_store).test_client()
+    first = client.get(ALS, headers=HTML).get_data(as_text=True)
+    negated = first.split('id="group-negated"', 1)[1].split("</section>", 1)[0]
+    affirmed = first.split('id="group-affirmed"', 1)[1].split("</section>", 1)[0]
+    assert "fe8bda120e032f81daa9" in negated and "4 shown" not in negated  # denials first
+    waiting = re.search(r'<p class="none">(\d+) more on this page, not loaded yet', affirmed)
+    assert waiting and int(waiting.group(1)) > 10 and "claim-card" not in affirmed
 
 
 def test_entity_graph_draws_one_edge_per_claim_with_negated_ones_marked(

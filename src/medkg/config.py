@@ -133,6 +133,12 @@ class Settings:
     page_size: int = setting(
         50, "claims per page of an entity document (/entity/...?page=N); larger pages split"
     )
+    page_claims_shown: int = setting(
+        10,
+        "claims an entity's HTML page draws when it opens (its first page; most evidence "
+        "first): the rest of the page, then the next pages, load on demand (Load more "
+        "claims); 0 = the whole page at once",
+    )
     page_bytes: int = setting(
         1_000_000,
         "claims per page of an entity document at most in bytes (each claim's description "

@@ -10,6 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 ALS = "/entity/MONDO:0004976"
+WHOLE = ALS + "?from=0"  # its whole first page drawn at once (it opens with the first claims)
 NOT_DEMYELINATING = "fe8bda120e032f81daa9"  # ALS NOT is-a demyelinating disease
 
 
@@ -19,7 +20,7 @@ def open_html(visit: Any, path: str) -> Any:
 
 
 def test_als_page_shows_the_negated_claim_with_its_references(visit: Any) -> None:
-    page = open_html(visit, ALS)
+    page = open_html(visit, WHOLE)
     assert page.locator("h1").inner_text().startswith("amyotrophic lateral sclerosis")
     negated = page.locator("section.group.negated")
     claim = page.locator(f"#claim-{NOT_DEMYELINATING}")
@@ -133,7 +134,7 @@ def test_entity_page_shows_the_negated_claims_above_the_fold(visit: Any) -> None
 
 
 def test_graph_labels_show_where_they_can_be_read(visit: Any) -> None:
-    page = open_html(visit, ALS)
+    page = open_html(visit, WHOLE)
     page.wait_for_function("document.getElementById('graph').dataset.rendered > 0")
     shown = "window.medkg.cy.nodes().filter(n => n.style('label') !== '').length"
     total = page.evaluate("window.medkg.cy.nodes().length")

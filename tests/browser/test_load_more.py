@@ -46,3 +46,32 @@ def test_load_more_appends_every_next_page_in_place(chromium: Any, tmp_path: Pat
     finally:
         page.close()
         server.stop()
+
+
+def test_the_page_opens_with_its_first_claims_and_appends_the_rest_on_demand(
+    chromium: Any, tmp_path: Path
+) -> None:
+    server = Server(tmp_path, {"MEDKG_PAGE_CLAIMS_SHOWN": "5"})
+    page = chromium.new_page()
+    try:
+        visit = Visit(page, server)
+        visit.open(ALS)
+        first = page.eval_on_selector_all(".claim-card", CARDS)
+        whole = requests.get(
+            f"{server.url}{ALS}?from=0", headers={"Accept": "text/html"}, timeout=60
+        ).text  # the whole first page, drawn at once
+        expected = re.findall(r'class="claim-card"[^>]*id="(claim-[0-9a-f]+)"', whole)
+        assert 5 <= len(first) < len(expected)
+        assert page.locator("#group-hypotheses ~ .claims p.none").count() == 1  # waiting
+        page.click('nav.pages a[rel="next"]')
+        page.wait_for_function(
+            f"document.querySelectorAll('.claim-card').length >= {len(expected)}"
+        )
+        now = page.eval_on_selector_all(".claim-card", CARDS)
+        assert sorted(now) == sorted(expected) and page.url.endswith(ALS)
+        assert page.locator("#group-hypotheses ~ .claims p.none").count() == 0
+        assert page.locator('nav.pages a[rel="next"]').count() == 0  # the seed's ALS: one page
+        visit.check()
+    finally:
+        page.close()
+        server.stop()

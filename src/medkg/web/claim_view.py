@@ -8,6 +8,7 @@ and its offsets from the selectors, citations split into resolved references and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
@@ -109,7 +110,10 @@ class ClaimView:
 
 
 class Reader:
-    """Labels and links for one document (its ``@included`` nodes and base IRI)."""
+    """Labels and links for one document (its ``@included`` nodes and base IRI).
+
+    A page names the same terms many times (the entity in every claim), so terms and links
+    are made once per identifier and shared."""
 
     def __init__(self, data: dict[str, Any], base: str):
         self.base = base
@@ -119,8 +123,19 @@ class Reader:
             text = node.get("label") or node.get("title")
             if node.get("@id") and text:
                 self.labels[node["@id"]] = str(text[0] if isinstance(text, list) else text)
-        self.nodes: dict[str, dict[str, Any]] = {}  # every node with its own keys, by @id
-        _index(data, self.nodes)
+        self.data = data
+        #: the prefixes, longest namespace first (equal lengths in the prefixes' order)
+        self._longest_first = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
+        self._terms: dict[str, Term] = {}
+        self._hrefs: dict[str, str] = {}
+
+    @cached_property
+    def nodes(self) -> dict[str, dict[str, Any]]:
+        """Every node of the document with its own keys, by ``@id`` (a walk of all of it:
+        made when a claim's peers are read)."""
+        nodes: dict[str, dict[str, Any]] = {}
+        _index(self.data, nodes)
+        return nodes
 
     def expand(self, value: str) -> str:
         prefix, sep, rest = value.partition(":")
@@ -130,15 +145,19 @@ class Reader:
 
     def compact(self, iri: str) -> str:
         """The CURIE the documents write for an IRI (longest namespace wins), else the IRI."""
-        best = max(
-            (p for p, ns in self.prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
-            key=lambda p: len(self.prefixes[p]),
-            default=None,
-        )
-        return f"{best}:{iri[len(self.prefixes[best]) :]}" if best else iri
+        for prefix, ns in self._longest_first:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
 
     def href(self, value: str) -> str:
         """A path on this host for medkg's IRIs and known CURIEs; other IRIs as they are."""
+        known = self._hrefs.get(value)
+        if known is None:
+            known = self._hrefs[value] = self._href(value)
+        return known
+
+    def _href(self, value: str) -> str:
         iri = self.expand(value)
         if iri.startswith(self.base):
             return "/" + iri[len(self.base) :]
@@ -151,13 +170,23 @@ class Reader:
         if not value:
             return None
         ident = str(value["@id"] if isinstance(value, dict) else value)
-        curie = self.compact(self.expand(ident))
-        return Term(curie, self.labels.get(ident, curie), self.href(ident))
+        known = self._terms.get(ident)
+        if known is None:
+            curie = self.compact(self.expand(ident))
+            known = self._terms[ident] = Term(
+                curie, self.labels.get(ident, curie), self.href(ident)
+            )
+        return known
 
-    def claim(self, node: dict[str, Any]) -> ClaimView:
+    def claim(self, node: dict[str, Any], full: bool = True) -> ClaimView:
+        """The view of a claim node; not ``full``: without its evidence and peers (what a
+        page needs to order and count the claims it does not draw)."""
         ident = str(node["@id"])
-        evidence = [self.evidence(e) for e in as_list(node.get("evidence")) if isinstance(e, dict)]
-        evidence.sort(key=lambda e: (e.start is None, e.start or 0))
+        evidence = []
+        if full:
+            nodes = as_list(node.get("evidence"))
+            evidence = [self.evidence(e) for e in nodes if isinstance(e, dict)]
+            evidence.sort(key=lambda e: (e.start is None, e.start or 0))
         return ClaimView(
             key=ident.rsplit("/", 1)[-1],
             href=self.href(ident),
@@ -174,8 +203,25 @@ class Reader:
             evidence=evidence,
             status=claim_status(node.get("curationStatus")),
             evidence_count=int(node["evidenceCount"]) if "evidenceCount" in node else None,
-            peers=[self.peer(str(_id(p))) for p in as_list(node.get("samePropositionAs"))],
+            peers=[self.peer(str(_id(p))) for p in as_list(node.get("samePropositionAs")) if full],
         )
+
+    def sentences(self, node: dict[str, Any]) -> tuple[Any, ...]:
+        """What identifies the sentences of a claim node's evidence (source, start, end,
+        quote; sorted), as its full view's evidence gives it, without making that view."""
+        keys = []
+        for e in as_list(node.get("evidence")):
+            if not isinstance(e, dict):
+                continue
+            selectors = as_list((e.get("target") or {}).get("selector"))
+            text = next((s for s in selectors if isinstance(s, dict) and "exact" in s), {})
+            position = next((s for s in selectors if isinstance(s, dict) and "start" in s), {})
+            term = self.term(e.get("source"))  # its fields: equal exactly when the views' are
+            source = (term.curie, term.label, term.href) if term else ()
+            keys.append(
+                (source, position.get("start"), position.get("end"), str(text.get("exact", "")))
+            )
+        return tuple(sorted(keys))
 
     def peer(self, ident: str) -> Peer:
         """Another source's claim of the same proposition, from the nodes the document holds
@@ -205,6 +251,13 @@ class Reader:
         """The acknowledgements of every curated source the document shows (its licence asks
         for it on every page that shows its content), as the store holds them."""
         return sorted({str(n["attribution"]) for n in self.nodes.values() if "attribution" in n})
+
+    def listed_attributions(self) -> list[str]:
+        """``attributions`` of a document whose sources are listed, never embedded: the root
+        node and the ``@included`` ones (the framed documents list every node no frame
+        embeds, and no frame embeds a source: ``rdf.frames``), without walking the claims."""
+        listed = [self.data, *as_list(self.data.get("@included"))]
+        return sorted({str(n["attribution"]) for n in listed if "attribution" in n})
 
     def evidence(self, node: dict[str, Any]) -> EvidenceView:
         selectors = as_list((node.get("target") or {}).get("selector"))
@@ -248,15 +301,17 @@ def _id(value: Any) -> Any:
 
 
 def _index(value: Any, nodes: dict[str, dict[str, Any]]) -> None:
-    """Every node object under ``value`` with more than its ``@id``, merged by ``@id``."""
+    """Every node object under ``value`` with more than its ``@id``, merged by ``@id`` (the
+    walk does not descend into plain values: a head entity's page holds thousands)."""
     if isinstance(value, list):
         for v in value:
-            _index(v, nodes)
+            if isinstance(v, (dict, list)):
+                _index(v, nodes)
     elif isinstance(value, dict):
         if "@id" in value and len(value) > 1:
             nodes.setdefault(str(value["@id"]), {}).update(value)
         for k, v in value.items():
-            if k != "@context":
+            if isinstance(v, (dict, list)) and k != "@context":
                 _index(v, nodes)
 
 

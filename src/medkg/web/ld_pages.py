@@ -40,41 +40,119 @@ CITATION_RUN = re.compile(r"(?<=[^\s\d]) (\d{1,3}(?:, \d{1,3})*)(?=\.?\s*$)", re
 ARTICLE_CLAIMS = "SELECT DISTINCT ?c WHERE { ?c <%s> ?e . ?e <%s> <%s> }"
 
 
-def render_document(doc: Document, offer: Sequence[Format]) -> str:
-    """The HTML page of a document; ``offer`` lists the other formats to link as alternates."""
+@dataclass(frozen=True)
+class Shown:
+    """Which of a page's claims an entity page draws, in the order it shows them (group,
+    predicate, sentence card): those from the ``start``-th on, ``limit`` at most (None: to
+    the end of the page). A sentence card is drawn whole if it starts in that window."""
+
+    start: int = 0
+    limit: int | None = None
+
+
+ALL = Shown()
+
+
+def render_document(doc: Document, offer: Sequence[Format], shown: Shown = ALL) -> str:
+    """The HTML page of a document; ``offer`` lists the other formats to link as alternates,
+    ``shown`` which of an entity page's claims to draw."""
     alternates = [f for f in offer if f.name != "html"]
     reader = Reader(doc.data, doc.base)
+    if doc.kind == "entity":  # its sources are listed (walking its claims took a third)
+        g.attributions = reader.listed_attributions()
+        return entity_page(doc, reader, alternates, shown)
     g.attributions = reader.attributions()  # the curated sources' acknowledgements (base.html)
-    render = {"entity": entity_page, "claim": claim_page, "article": article_page}.get(
-        doc.kind, node_page
-    )
+    render = {"claim": claim_page, "article": article_page}.get(doc.kind, node_page)
     return render(doc, reader, alternates)
 
 
-def entity_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
+def entity_page(doc: Document, reader: Reader, alternates: list[Format], shown: Shown = ALL) -> str:
     data = doc.data
-    claims: list[tuple[ClaimView, str]] = []
+    # the page's claims in outline (no evidence) to order and count them, then in full the
+    # ones drawn: a head entity's page holds 50 claims and 150 sentences
+    outline: list[tuple[ClaimView, str]] = []
+    nodes: dict[str, dict[str, Any]] = {}
     for group in jsonld.NEST_KEYS:
-        for direction, nodes in (data.get(group) or {}).items():
-            claims += [(reader.claim(n), direction) for n in nodes if isinstance(n, dict)]
-    grouped = {g: [(c, d) for c, d in claims if c.group == g] for g in GROUPS}
+        for direction, ns in (data.get(group) or {}).items():
+            for n in ns:
+                if isinstance(n, dict):
+                    c = reader.claim(n, full=False)
+                    outline.append((c, direction))
+                    nodes[c.key] = n
+    sentences = {k: reader.sentences(n) for k, n in nodes.items()}
+    cards = {
+        g: by_predicate([(c, d) for c, d in outline if c.group == g], sentences) for g in GROUPS
+    }
+    drawn, end, waiting = window(cards, shown)
+    full: dict[str, ClaimView] = {}
+    for predicates in drawn.values():
+        for _, cs in predicates:
+            for card in cs:
+                card.claims = [
+                    full.setdefault(c.key, reader.claim(nodes[c.key])) for c in card.claims
+                ]
+                card.evidence = card.claims[0].evidence
+    claims = [(full.get(c.key, c), d) for c, d in outline]
+    keys = {
+        c.key for cs in drawn.values() for _, cards_ in cs for card in cards_ for c in card.claims
+    }
+    grouped = {g: [(c, d) for c, d in claims if c.group == g and c.key in keys] for g in GROUPS}
     term = reader.term(data["@id"])
+    view = data.get("view")
+    more = None
+    if sum(waiting.values()):
+        more = more_link(reader.href(str(data["@id"])), end)
+    elif view and view.get("next"):
+        more = reader.href(str(view["next"]))
     return render_template(
         "entity.html",
         doc=doc,
         term=term,
         counted=read_summary(data, reader, list(GROUPS)),
         summary=summarise(c for c, _ in claims),
-        by_predicate={g: by_predicate(cs) for g, cs in grouped.items()},
+        by_predicate=drawn,
+        waiting=waiting,
         csv=csv_link(term.curie if term else ""),
         synonyms=as_list(data.get("exactSynonym")) + as_list(data.get("relatedSynonym")),
         parents=[reader.term(p) for p in as_list(data.get("subClassOf"))],
         groups=GROUPS,
         grouped=grouped,
-        graph=graph_data(str(data["@id"]), [c for c, _ in claims], reader),
+        graph=graph_data(str(data["@id"]), [c for c, _ in claims if c.key in keys], reader),
         alternates=alternates,
-        view=data.get("view"),
+        view=view,
+        more=more,
     )
+
+
+Cards = list[tuple[str, list["SentenceCard"]]]
+
+
+def window(cards: dict[str, Cards], shown: Shown) -> tuple[dict[str, Cards], int, dict[str, int]]:
+    """The cards of each group that ``shown`` draws (in the order shown), where the claims
+    after them start, and how many claims of each group wait after them (on demand)."""
+    drawn: dict[str, Cards] = {}
+    waiting = dict.fromkeys(cards, 0)
+    at, end = 0, shown.start
+    stop = None if shown.limit is None else shown.start + shown.limit
+    for group, predicates in cards.items():
+        drawn[group] = []
+        for predicate, cs in predicates:
+            kept = []
+            for card in cs:
+                if at >= shown.start and (stop is None or at < stop):
+                    kept.append(card)
+                    end = at + len(card.claims)
+                elif stop is not None and at >= stop:
+                    waiting[group] += len(card.claims)
+                at += len(card.claims)
+            if kept:
+                drawn[group].append((predicate, kept))
+    return drawn, max(end, shown.start), waiting
+
+
+def more_link(href: str, start: int) -> str:
+    """The rest of this page of claims, from the ``start``-th in the order shown."""
+    return f"{href}{'&' if '?' in href else '?'}from={start}"
 
 
 def summarise(claims: Iterable[ClaimView]) -> list[tuple[str, dict[str, int]]]:
@@ -100,20 +178,31 @@ class SentenceCard:
         return tuple(sorted(set.intersection(*sets))) if sets else ()
 
 
-def by_predicate(claims: list[tuple[ClaimView, str]]) -> list[tuple[str, list[SentenceCard]]]:
+def by_predicate(
+    claims: list[tuple[ClaimView, str]], sentences: dict[str, tuple[Any, ...]] | None = None
+) -> list[tuple[str, list[SentenceCard]]]:
     """A group's claims under their predicates (most claims first), as one card per set of
     sentences: "ALS presents with hypertonicity, hyperreflexia, fasciculations ..." is one
-    card listing its five claims, not five cards repeating the sentence."""
+    card listing its five claims, not five cards repeating the sentence. ``sentences`` gives
+    each claim's sentences by key (``Reader.sentences``) where the views have no evidence."""
     groups: dict[str, dict[tuple[Any, ...], SentenceCard]] = {}
     for c, _ in claims:
         cards = groups.setdefault(c.predicate.label, {})
-        key = tuple(sorted((str(e.source), e.start, e.end, e.quote) for e in c.evidence))
+        if sentences is not None:
+            key = sentences[c.key]
+        else:
+            key = tuple(sorted((_fields(e.source), e.start, e.end, e.quote) for e in c.evidence))
         card = cards.setdefault(key or (c.key,), SentenceCard(c.evidence, []))
         card.claims.append(c)
     return sorted(
         ((label, list(cards.values())) for label, cards in groups.items()),
         key=lambda kv: (-sum(len(card.claims) for card in kv[1]), kv[0]),
     )
+
+
+def _fields(term: Term | None) -> tuple[str, ...]:
+    """A term as ``Reader.sentences`` keys it (no term: empty)."""
+    return (term.curie, term.label, term.href) if term else ()
 
 
 def csv_link(curie: str) -> str:

@@ -26,7 +26,7 @@ from medkg.firstpages import stored_document
 from medkg.rdf import jsonld
 from medkg.vocab import iri_to_curie
 from medkg.web.cache import not_modified, remembered, with_validators
-from medkg.web.ld_pages import render_document
+from medkg.web.ld_pages import ALL, Shown, render_document
 from medkg.web.openapi import ACCEPT, ERRORS, FORMAT, media, path_param
 from medkg.web.search import entity_url, search_index
 from medkg.web.state import state
@@ -49,9 +49,11 @@ def respond(
     build: Callable[[], Document],
     variant: str = "",
     stored: Callable[[], Document | None] | None = None,
+    shown: Shown = ALL,
 ) -> Response:
     """Negotiate, answer 304 when the client's copy is current, else build and serialise;
-    ``stored`` gives the document framed at build, if there is one (JSON-LD and HTML)."""
+    ``stored`` gives the document framed at build, if there is one (JSON-LD and HTML),
+    ``shown`` which of an entity's claims its HTML page draws."""
     fmt = formats.negotiate(request.headers.get("Accept"), request.args.get("format"), OFFER)
     cached = not_modified(fmt.name + variant)
     if cached is not None:
@@ -65,7 +67,7 @@ def respond(
         from_build = doc is not None
         if doc is None:
             doc = build()
-        return render_document(doc, OFFER).encode("utf-8") if html else doc.serialize(fmt)
+        return render_document(doc, OFFER, shown).encode("utf-8") if html else doc.serialize(fmt)
 
     body = remembered(fmt.name + variant, make)
     textual = fmt.name in ("jsonld", "html", "ttl", "nt")
@@ -91,6 +93,22 @@ def page_number() -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
         raise BadRequest(f"page must be a positive whole number, got {raw!r}", hint="e.g. page=2")
     return int(raw)
+
+
+def claims_shown(first_load: bool) -> Shown:
+    """Which of the page's claims an entity's HTML page draws: from ``?from=N`` (the rest of
+    the page, asked on demand) to its end; when it opens (``first_load``, no ``from``) the
+    first ``page_claims_shown`` of them."""
+    raw = request.args.get("from")
+    if raw is None:
+        limit = state().settings.page_claims_shown
+        return Shown(0, limit) if first_load and limit > 0 else ALL
+    if not raw.isdigit() or int(raw) > 1_000_000:
+        raise BadRequest(
+            f"from must be a whole number of claims, got {raw!r}",
+            hint="from=N draws the page's claims from the N-th on, e.g. from=20",
+        )
+    return Shown(int(raw))
 
 
 @bp.get("/entity/")
@@ -122,7 +140,9 @@ def entity(ident: str) -> ResponseReturnValue:
     after = request.args.get("after") or None
     # the first page as framed at build, if it was (medkg.firstpages)
     first = (lambda: stored_document(docs, iri)) if page == 1 and after is None else None
-    return respond(lambda: docs.entity(ident, page, after), f"-p{page}-a{after or ''}", first)
+    shown = claims_shown(first is not None)
+    variant = f"-p{page}-a{after or ''}-s{shown.start}-{shown.limit}"
+    return respond(lambda: docs.entity(ident, page, after), variant, first, shown)
 
 
 def by_name(name: str, not_found: EntityNotFound) -> ResponseReturnValue:
