@@ -79,7 +79,7 @@ def narrowed_values(
         claims = index.about(entity, start, batch + skip)[skip:]
         if claims:
             values = " ".join(term_text(URIRef(c)) for c in claims)
-            cut = f"{query[: brace + 1]} VALUES ?{key} {{ {values} }}{query[brace + 1 :]}"
+            cut = with_values(query, brace, f" VALUES ?{key} {{ {values} }} ")
             result = store.query(cut, bindings=dict(bound))
             at = result.variables.index(key)
             kept = [row[at] for row in result.rows]
@@ -88,6 +88,42 @@ def narrowed_values(
             break
         start, skip, batch = claims[-1], 1, batch * 2
     return found[: size + 2]
+
+
+#: a group after these is not a plain part of the group around it (or not a group)
+NOT_PLAIN = frozenset({"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "EXISTS", "VALUES", "SILENT"})
+
+
+def with_values(query: str, brace: int, block: str) -> str:
+    """``query`` with ``block`` (a ``VALUES``) at the start of its WHERE group (opened at
+    ``brace``) and of each plain group in it (a UNION's branches): Oxigraph joins a UNION
+    before a ``VALUES`` beside it (0.55 s for 512 claims of ALS at 1M; 22 ms inside). The same
+    solutions: each group's are only those the outer ``VALUES`` keeps.
+
+    >>> with_values("SELECT * { {?c ?p ?d} UNION {?c ?q ?d} OPTIONAL {?c ?r ?o} }", 9, "V ")
+    'SELECT * {V  {V ?c ?p ?d} UNION {V ?c ?q ?d} OPTIONAL {?c ?r ?o} }'
+    >>> with_values("SELECT * { VALUES (?d) { (<x:d>) } VALUES ?e { 1 } ?c ?p ?d }", 9, "V ")
+    'SELECT * {V  VALUES (?d) { (<x:d>) } VALUES ?e { 1 } ?c ?p ?d }'
+    """
+    tokens = list(iter_tokens(query[brace:]))
+    at, depth = [brace + 1], 0
+    for i, tok in enumerate(tokens):
+        if tok.text == "}":
+            depth -= 1
+            if depth == 0:
+                break
+        elif tok.text == "{":
+            depth += 1
+            before = {t.text.upper() for t in tokens[max(0, i - 2) : i]}
+            data = tokens[i - 1].kind == "var" or tokens[i - 1].text == ")"  # VALUES ?x { ...
+            following = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
+            if depth == 2 and not before & NOT_PLAIN and not data and following != "SELECT":
+                at.append(brace + tok.start + 1)
+    out, last = [], 0
+    for pos in at:
+        out += [query[last:pos], block]
+        last = pos
+    return "".join(out) + query[last:]
 
 
 def _about(node: object, key: Variable) -> set[Variable]:
