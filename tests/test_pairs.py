@@ -5,13 +5,11 @@ is refused where leaving the OPTIONALs out would change the pairs."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from medkg import narrowed
 from medkg.anchored import page_of
-from medkg.build import dataset_version
+from medkg.build import build_into, dataset_version
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings, load_settings
 from medkg.pairs import pair_keyset
@@ -152,18 +150,18 @@ def test_the_shipped_queries_that_page_on_claims_and_evidence_use_pairs() -> Non
         assert "OPTIONAL" not in [t.text.upper() for t in iter_tokens(keyset.finder)]
 
 
-def test_pages_are_read_from_a_store_root(tmp_path: Path) -> None:
-    """The CLI pages through the same path (``page_text``): its first page is bound to pairs."""
-    from medkg.anchored import page_text
-
+def test_without_an_index_the_anchor_is_computed_then_paired() -> None:
+    """A store without summaries (in memory): the page's claims come from its own anchor, and
+    the page (as the CLI and the API run it) is still bound to its pairs."""
     settings = load_settings(env={}, root=str(ROOT), store="memory:")
     store = open_store(settings.store, ROOT)
-    from medkg.build import build_into
-
     build_into(store, settings)
     named = QUERIES["claims-about-entity"]
-    text, _, _ = page_text(named, {"entity": "MONDO:0004976"}, 5, store, settings.base_iri)
-    assert "VALUES (?claim ?evidence)" in text
+    raw = {"entity": "MONDO:0004976"}
+    page = page_of(named, raw, 2, store, settings.base_iri)
+    assert not page.anchored and "VALUES (?claim ?evidence)" in page.text
+    fast, plain = walk(store, named, raw, 2, True), walk(store, named, raw, 2, False)
+    assert fast == plain and len(fast) >= 3
 
 
 @pytest.mark.parametrize(
