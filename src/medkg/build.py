@@ -181,8 +181,14 @@ def build_into(store: Store, settings: Settings, built: BuiltDataset | None = No
 
 def ensure_built(store: Store, settings: Settings) -> None:
     """Build the dataset into an empty store; leave a store that has data alone (asked, not
-    counted: counting scans the store, 7 s at a million claims)."""
-    if not store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
+    counted: counting scans the store, 7 s at a million claims). The default graph is asked
+    first: medkg's stores keep it (the set union of the graphs), and Oxigraph answers an ASK
+    of it at once, while ``GRAPH ?g`` took 6-7 s at a million claims; a store that keeps only
+    named graphs (an older medkg's) is asked those after."""
+    if not (
+        store.query("ASK { ?s ?p ?o }").boolean
+        or store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean
+    ):
         if not store.capabilities.supports_update:
             raise StoreError(
                 f"the store {store.selector} is empty and read-only: nothing can be built into it",

@@ -38,7 +38,7 @@ from typing import Any, cast
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from medkg.anchored import anchored_page, query_page_key
+from medkg.anchored import anchored, paired_text, query_page_key
 from medkg.config import Settings
 from medkg.documents import Document, Documents
 from medkg.endpoint.job import Job, run_job
@@ -209,20 +209,21 @@ def query_page(
     store: Store, named: NamedQuery, index: SummaryIndex, iri: str, size: int
 ) -> tuple[str, bytes] | None:
     """The key and SPARQL JSON of the named query's first page about ``iri`` as the API runs
-    it (anchored by the summaries, ``size + 1`` rows), or None if it cannot be materialized:
+    it (anchored by the summaries, ``size + 1`` rows, bound to its (claim, evidence) pairs when
+    it pages on them: see ``medkg.pairs``), or None if it cannot be materialized:
     its anchor is not the summaries', or its text depends on the request's base IRI."""
     params = [p.name for p in named.params if re.search(rf"\?{p.name}\b", index.anchor or "")]
     if len(params) != 1:
         return None
     try:
-        page = anchored_page(named, {params[0]: iri_to_curie(iri)}, size, None, index)
+        page = anchored(named, {params[0]: iri_to_curie(iri)}, size, None, index)
     except MedkgError as e:  # an entity the parameter cannot name: the live path says why
         log.warning("no materialized %s page for %s: %s", named.name, iri, e)
         return None
-    if page is None or RELATIVE_IRI.search(page[0]):
+    if page is None or RELATIVE_IRI.search(page.text):
         return None
-    text, bound = page
-    return query_page_key(text, bound, size + 1), run_rows(store, text, bound, size + 1)
+    rows = run_rows(store, paired_text(store, named, page, size), page.bound, size + 1)
+    return query_page_key(page.text, page.bound, size + 1), rows
 
 
 def run_rows(store: Store, text: str, bound: dict[str, Node], rows: int) -> bytes:

@@ -107,6 +107,24 @@ def bind_anchor(text: str, key: str, bound: Mapping[str, Node]) -> str:
     return _narrow_anchor(text, key, None, None, bound)
 
 
+def anchor_query(
+    text: str, key: str, size: int, after: Node | None, bound: Mapping[str, Node]
+) -> str | None:
+    """The anchor subquery of ``text`` as a query of its own, cut as a page's is (the page's
+    ``size + 2`` values of ``key`` from the cursor's ``after`` on), or None if it has none.
+
+    >>> anchor_query("SELECT ?c { { SELECT ?c { ?c ?p ?e } } ?c ?q ?o }", "c", 2, None, {})
+    '  SELECT ?c { ?c ?p ?e } ORDER BY ?c LIMIT 4 '
+    """
+    head = text[: solution_modifiers(text)]
+    narrowed = _narrow_anchor(head, key, size, after, bound)
+    span = anchor_span(narrowed, key)
+    if span is None:
+        return None
+    select = next(t.start for t in iter_tokens(narrowed) if t.text.upper() == "SELECT")
+    return narrowed[:select] + narrowed[span[0] : span[1]]
+
+
 def _narrow_anchor(
     head: str, key: str, size: int | None, after: Node | None, bound: Mapping[str, Node]
 ) -> str:

@@ -192,7 +192,7 @@ def page_key(*parts: object) -> str:
 
 #: the sources whose code makes a first page's bytes (documents, their JSON-LD, the summaries
 #: they show, the named query's paging), relative to the package
-CODE = ("documents.py", "vocab.py", "paging.py", "anchored.py", "queries.py", "rdf/*.py",
+CODE = ("documents.py", "vocab.py", "paging.py", "pairs.py", "anchored.py", "queries.py", "rdf/*.py",
         "summaries/*.py")  # fmt: skip
 
 
