@@ -34,8 +34,10 @@ def test_list_shows_every_query_with_its_header(client) -> None:  # type: ignore
     assert entity["params"] == [
         {
             "name": "entity",
-            "type": "CURIE",
-            "description": "the entity the claims are about (subject, object or disease context)",
+            "type": "IRI",
+            "description": "the entity the claims are about (subject, object or disease "
+            "context), a CURIE or a full IRI (a curated source's disease such as "
+            "https://omim.org/MIM:619340)",
             "example": "MONDO:0005301",
             "required": True,
         }

@@ -279,11 +279,14 @@ def query(
         raw[key] = value
     named = find_query(ctx.settings.root_path, name)
     store = open_store(ctx.settings.store, ctx.settings.root_path, shared=True)
-    ensure_built(store, ctx.settings)
-    size = min(page_size or ctx.settings.query_page_size, ctx.settings.query_max_page_size)
-    text, bound, _ = page_text(named, {**raw, "cursor": cursor or ""}, size, store,
-                               ctx.settings.base_iri)  # fmt: skip
-    result, following = named.run_page(store, raw, size, cursor, page=(text, bound))
+    try:
+        ensure_built(store, ctx.settings)
+        size = min(page_size or ctx.settings.query_page_size, ctx.settings.query_max_page_size)
+        text, bound, _ = page_text(named, {**raw, "cursor": cursor or ""}, size, store,
+                                   ctx.settings.base_iri)  # fmt: skip
+        result, following = named.run_page(store, raw, size, cursor, page=(text, bound))
+    finally:
+        store.close()
     click.echo(render_result(result, fmt))
     if following:
         click.echo(f"next page: --cursor {following}", err=True)

@@ -17,11 +17,10 @@ import functools
 from collections.abc import Mapping
 
 from rdflib import RDF, URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from medkg.algebra import algebra_of
 from medkg.paging import anchor_query, anchor_span
 from medkg.store.base import Store
 from medkg.store.rewrite import iter_tokens, term_text, where_brace
@@ -50,7 +49,7 @@ def within_index(text: str, key: str) -> frozenset[str]:
         return frozenset()
     select = next(t.start for t in iter_tokens(text) if t.text.upper() == "SELECT")
     try:
-        algebra = translateQuery(parseQuery(text[:select] + text[span[0] : span[1]])).algebra
+        algebra = algebra_of(text[:select] + text[span[0] : span[1]])
     except Exception:  # rdflib's parser raises many kinds: not narrowed
         return frozenset()
     return frozenset(str(v) for v in _about(algebra, Variable(key)))

@@ -30,11 +30,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib import URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from medkg.algebra import algebra_of
 from medkg.paging import anchor_span, paged_text, solution_modifiers
 from medkg.store.base import Store
 from medkg.store.rewrite import iter_tokens, term_text, where_brace
@@ -162,7 +161,7 @@ def _safe(finder: str, claim: str, evidence: str) -> bool:
     the keys by ``medkg:evidence`` in a required pattern, and its patterns bind every variable
     its group names (a FILTER or BIND on a variable only a dropped OPTIONAL bound would not)."""
     try:
-        where = translateQuery(parseQuery(finder)).algebra.p.p.p
+        where = algebra_of(finder).p.p.p
     except Exception as e:  # rdflib's parser raises many kinds: not paired
         log.info("no pair keyset (the finder does not parse: %s)", e)
         return False

@@ -396,8 +396,12 @@ class OxigraphStore:
         return int(cast(ox.Literal, row[0]).value)
 
     def close(self) -> None:
+        """Flush, and let go of the folder now: a frame kept alive by a reference cycle (an
+        exception's traceback, until the collector runs) may still hold this object, and with it
+        RocksDB's lock, so that the same process could not open the store again."""
         if self.read_only is None:
             self.ox.flush()
+        self.ox = ox.Store()  # in memory and empty; the folder's handle dropped
 
     def snapshot(self) -> Snapshot:
         """A RocksDB checkpoint beside the store (hard links: cheap), for read-only workers.
