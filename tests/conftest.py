@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -258,3 +259,15 @@ def shared_ontology_index() -> Iterator[None]:
         del os.environ["MEDKG_ONTOLOGY_INDEX"]
     else:
         os.environ["MEDKG_ONTOLOGY_INDEX"] = before
+
+
+@pytest.fixture
+def no_collector() -> Iterator[None]:
+    """The cyclic collector off for the test: what only the collector would free stays alive,
+    so a test sees whether a reference cycle holds it."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -10,9 +10,7 @@ held the caller's frame (``f_back``), with the query's results among its locals.
 
 from __future__ import annotations
 
-import gc
 import weakref
-from collections.abc import Iterator
 
 import pytest
 
@@ -27,16 +25,6 @@ def negotiate_beside(results_kept: list[weakref.ref[Results]], form: str) -> Non
     results = Results()
     results_kept.append(weakref.ref(results))
     sparql.choose_formats(form)
-
-
-@pytest.fixture
-def no_collector() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @pytest.mark.parametrize(
