@@ -89,11 +89,11 @@ def page_pairs(
     keys = (keyset.claim, keyset.evidence)
     pairs: list[tuple[Node, Node]] = []
     at, batch = 0, 1
+    brace = where_brace(keyset.finder)
+    assert brace is not None, "made by pair_keyset"
     while at < len(claims) and len(pairs) <= size:
         chunk, at, batch = claims[at : at + batch], at + batch, batch * 2
         values = f"VALUES ?{keyset.claim} {{ {' '.join(term_text(c) for c in chunk)} }}"
-        brace = where_brace(keyset.finder)
-        assert brace is not None, "made by pair_keyset"
         text = f"{keyset.finder[: brace + 1]} {values}{keyset.finder[brace + 1 :]}"
         text = paged_text(text, keys, size - len(pairs), after, bound)
         result = store.query(text, bindings=dict(bound))
