@@ -123,3 +123,104 @@ def test_a_group_on_an_entity_page_lists_its_members_on_the_page_and_counts_all(
             turtle = Graph().parse(data=doc.serialize(formats.by_name("ttl")), format="turtle")
             assert isomorphic(turtle, jsonld.to_graph(doc.data))  # the same triples
     assert cut, "no group had members off the page: the corpus does not test the cut"
+
+
+EVIDENCE_COUNTS = """SELECT ?c (COUNT(?ev) AS ?n) WHERE { ?c medkg:evidence ?ev }
+  GROUP BY ?c ORDER BY DESC(?n) ?c"""
+
+
+def heaviest(store: Store) -> tuple[str, str]:
+    """The claim with the most evidence, and how much."""
+    claim, count = next(iter(store.query(PREFIXES + EVIDENCE_COUNTS).rows))
+    return str(claim), str(count)
+
+
+def evidence_of(store: Store, claim: str) -> list[str]:
+    rows = store.query(PREFIXES + f"SELECT ?ev WHERE {{ <{claim}> medkg:evidence ?ev }}").rows
+    return sorted(str(r[0]) for r in rows)
+
+
+def nodes_of(doc: documents.Document, kind: str) -> list[dict[str, Any]]:
+    return [e for e in as_list(doc.data.get("evidence", [])) if isinstance(e, dict)]
+
+
+def test_a_claim_with_more_evidence_than_a_page_is_paged_by_its_next_links(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    """Following ``next`` from the claim's own document visits each of its evidence once, with
+    its quote, a page at a time; each page holds the same triples in JSON-LD and Turtle."""
+    store, _ = synthetic
+    claim, count = heaviest(store)
+    assert int(count) > 8, "the corpus has no claim with several pages of evidence"
+    docs = Documents(store, BASE, page_size=4)
+    key, after, seen, pages = claim.rsplit("/", 1)[1], None, [], 0
+    while True:
+        doc = docs.claim(key, after)
+        pages += 1
+        view = doc.data["view"]
+        assert doc.data["evidenceCount"] == view["totalItems"] == int(count)
+        shown = nodes_of(doc, "evidence")
+        assert 0 < len(shown) <= 4 and all(e["target"]["selector"] for e in shown)
+        seen += [e["@id"] for e in shown]
+        turtle = Graph().parse(data=doc.serialize(formats.by_name("ttl")), format="turtle")
+        assert isomorphic(turtle, jsonld.to_graph(doc.data))  # the same triples
+        if "next" not in view:
+            break
+        after = view["next"].rsplit("?after=", 1)[1]
+        assert pages < 100
+    assert pages == -(-int(count) // 4)
+    assert [e.replace("medkg:", BASE) for e in seen] == evidence_of(store, claim)
+    with pytest.raises(documents.NotFound, match="no evidence after"):
+        docs.claim(key, evidence_of(store, claim)[-1].rsplit("/", 1)[1])
+    with pytest.raises(documents.EntityNotFound, match="not a medkg identifier"):
+        docs.claim(key, "x y")
+
+
+def test_a_claim_that_fits_its_page_is_its_whole_description(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    store, _ = synthetic
+    claim, count = heaviest(store)
+    docs = Documents(store, BASE, page_size=int(count))
+    doc = docs.claim(claim.rsplit("/", 1)[1])
+    whole = docs.claims_graph([URIRef(claim)])
+    assert isomorphic(jsonld.to_graph(doc.data), whole) and "view" not in doc.data
+    assert len(nodes_of(doc, "evidence")) == int(count)
+
+
+def test_a_contradiction_outlines_its_members_with_more_evidence_than_a_page(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    store, _ = synthetic
+    rows = store.query(PREFIXES + "SELECT DISTINCT ?g WHERE { ?g medkg:member ?c }").rows
+    docs = Documents(store, BASE, page_size=4)
+    outlined = whole = 0
+    for (group,) in rows:
+        doc = docs.contradiction(str(group).rsplit("/", 1)[1])
+        members = doc.data["member"]
+        assert len(members) == doc.data["count"]
+        for member in members:
+            total = len(evidence_of(store, member["@id"].replace("medkg:", BASE)))
+            shown = [e for e in as_list(member["evidence"]) if isinstance(e, dict)]
+            if total > 4:
+                assert member["evidenceCount"] == total and len(shown) == 3
+                outlined += 1
+            else:
+                assert len(shown) == total and "evidenceCount" not in member
+                whole += 1
+        turtle = Graph().parse(data=doc.serialize(formats.by_name("ttl")), format="turtle")
+        assert isomorphic(turtle, jsonld.to_graph(doc.data))
+    assert outlined and whole, "the corpus does not have both kinds of member"
+
+
+def test_an_evidence_names_its_claim_and_counts_the_claims_other_evidence(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    store, _ = synthetic
+    claim, count = heaviest(store)
+    evidence = evidence_of(store, claim)[0]
+    doc = Documents(store, BASE).evidence(evidence.rsplit("/", 1)[1])
+    links = list(doc.graph.triples((None, documents.MEDKG.evidence, None)))
+    assert [(str(s), str(o)) for s, _, o in links] == [(claim, evidence)]
+    (supported,) = doc.data["evidenceFor"]
+    assert supported["evidenceCount"] == int(count) > 1

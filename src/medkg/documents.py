@@ -16,6 +16,7 @@ one is asked for). Usage::
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,6 +37,8 @@ from medkg.rdf.triples import Lit, Triples, from_graph, from_oxigraph, from_rdfl
 from medkg.rdf.writer import TriplesSource, Unsupported
 from medkg.store.base import Store
 from medkg.summaries import SummaryIndex, entity_index, open_index, stored_version, summary_graph
+from medkg.summaries.compute import iter_values
+from medkg.summaries.index import EVIDENCE_SHOWN
 from medkg.vocab import MEDKG, Minter, iri_to_curie, to_iri
 
 LABEL = str(RDFS.label)
@@ -155,7 +158,8 @@ def keyed(subject: str, predicates: Iterable[str], var: str | None, obj: str) ->
 
 EVIDENCE = """CONSTRUCT {
   ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so . ?ref ?rp ?ro .
-  ?c ?cp ?co . ?term rdfs:label ?tl . ?art dcterms:title ?at . ?art medkg:attribution ?aa .
+  ?c ?cp ?co . ?c medkg:evidence ?ev . ?term rdfs:label ?tl . ?art dcterms:title ?at .
+  ?art medkg:attribution ?aa .
 } WHERE {
   VALUES ?ev { %s }
   { ?ev ?ep ?eo }
@@ -164,10 +168,23 @@ EVIDENCE = """CONSTRUCT {
   UNION { ?ev cito:citesAsEvidence ?ref . ?ref ?rp ?ro }
   UNION { ?ev medkg:source ?art . ?art dcterms:title ?at }
   UNION { ?ev medkg:source ?art . ?art medkg:attribution ?aa }
-  UNION { ?c medkg:evidence ?ev ; ?cp ?co }
+  UNION { ?c medkg:evidence ?ev ; ?cp ?co FILTER(?cp != medkg:evidence) }
   UNION { ?c medkg:evidence ?ev ; ?lp ?term . %s OPTIONAL { ?term rdfs:label ?tl }
           FILTER(BOUND(?tl)) }
 }"""
+
+#: a claim's evidence (``Documents.claim`` sorts it itself: Oxigraph's ORDER BY took 300 ms
+#: for the 7.5k of the head claim at 1M claims, reading them 30 ms)
+EVIDENCE_OF = "SELECT ?ev WHERE { %s medkg:evidence ?ev }"
+
+#: the claims an evidence supports, and how much evidence each has in all (the evidence
+#: document names its own claims, not their thousands of other sentences at the head)
+SUPPORTED = """SELECT ?c (COUNT(?other) AS ?n) WHERE { ?c medkg:evidence %s , ?other }
+GROUP BY ?c"""
+
+#: a contradiction group's members, and how much evidence each has
+MEMBERS = """SELECT ?c (COUNT(?ev) AS ?n) WHERE { %s medkg:member ?c . ?c medkg:evidence ?ev }
+GROUP BY ?c"""
 
 #: labels and titles of the terms and sources a summary counts by
 NAMES = """CONSTRUCT { ?v rdfs:label ?l . ?v dcterms:title ?t . } WHERE {
@@ -367,18 +384,68 @@ class Documents:
             )
         return at + 1
 
-    def claim(self, key: str) -> Document:
+    def claim(self, key: str, after: str | None = None) -> Document:
+        """A claim with its evidence: all of it when it fits a page (``page_size``), else one
+        page of it in IRI order, the page after evidence ``after`` (a keyset: its ``next``
+        link), with ``medkg:evidenceCount`` and a ``hydra:view`` (a claim restated by 7.5k
+        sentences at 1M claims was a 236k-triple, 11 MB document costing 15-24 s)."""
         iri = self.mint.claim(segment(key))
-        g = self.claims_graph([iri])
-        if (iri, RDF.type, MEDKG.Claim) not in g:
+        past = self.mint.evidence(segment(after)) if after is not None else None
+        evidence = self.evidence_of(str(iri))
+        g: Graph | Triples
+        if past is None and len(evidence) <= self.page_size:
+            g = self.claims_graph([iri])
+            known = (iri, RDF.type, MEDKG.Claim) in g
+        else:
+            g = self._claim_page(iri, evidence, past)
+            known = g.has(str(iri), str(RDF.type), str(MEDKG.Claim))
+        if not known:
             raise EntityNotFound(f"no claim {key!r}", hint="claim keys are 20 hex digits")
         return Document("claim", iri, g, self.base)
+
+    def evidence_of(self, claim: str) -> list[str]:
+        """The IRIs of a claim's evidence, sorted."""
+        found = self.store.query(PREFIXES + _medkg(self.base) + EVIDENCE_OF % f"<{claim}>")
+        return sorted(ev for (ev,) in iter_values(found) if ev is not None)
+
+    def _claim_page(self, iri: URIRef, evidence: list[str], past: URIRef | None) -> Triples:
+        """A claim with the page of its ``evidence`` (all of it, sorted) after ``past`` and
+        its view."""
+        total = len(evidence)
+        if past is not None:
+            evidence = evidence[bisect_right(evidence, str(past)) :]
+            if not evidence:
+                raise NotFound(
+                    f"claim {iri_to_curie(str(iri))} has no evidence after "
+                    f"{past.rsplit('/', 1)[-1]}",
+                    hint="follow the next link of the page before, or start again from the claim",
+                )
+        shown = evidence[: self.page_size]
+        version = stored_version(self.store, self.mint.base)
+        index = open_index(self.store, version)
+        try:
+            predicates = index.claim_predicates() if index is not None else None
+        finally:
+            if index is not None:
+                index.close()
+        g = self.claims_with_evidence([str(iri)], {str(iri): (total, shown)}, predicates)
+        claim = str(iri)
+        view = claim + (f"?after={past.rsplit('/', 1)[-1]}" if past is not None else "#evidence")
+        g.add(claim, HYDRA + "view", view)
+        g.add(view, str(RDF.type), HYDRA + "PartialCollectionView")
+        g.add(view, HYDRA + "totalItems", Lit(str(total), INTEGER))
+        g.add(view, HYDRA + "first", claim)
+        if len(evidence) > len(shown):
+            g.add(view, HYDRA + "next", f"{claim}?after={shown[-1].rsplit('/', 1)[-1]}")
+        return g
 
     def evidence(self, key: str) -> Document:
         iri = self.mint.evidence(segment(key))
         g = self.construct(EVIDENCE % (iri.n3(), LABELLED))
         if (iri, RDF.type, MEDKG.Evidence) not in g:
             raise EntityNotFound(f"no evidence {key!r}", hint="evidence keys are 16 hex digits")
+        for row in self.select(SUPPORTED % iri.n3()):  # not their other evidence: how much
+            g.add((row["c"], MEDKG.evidenceCount, Literal(int(row["n"]), datatype=XSD.integer)))
         return Document("evidence", iri, g, self.base)
 
     def article(self, article_id: str) -> Document:
@@ -391,11 +458,33 @@ class Documents:
     def contradiction(self, key: str) -> Document:
         """A contradiction group: claims that hold both polarities of one proposition."""
         iri = self.mint.contradiction(segment(key))
-        rows = self.select(f"SELECT ?c WHERE {{ {iri.n3()} medkg:member ?c }}")
-        g = self.claims_graph(URIRef(str(r["c"])) for r in rows)
-        if (iri, RDF.type, MEDKG.ContradictionGroup) not in g:
+        counted = self.store.query(PREFIXES + _medkg(self.base) + MEMBERS % iri.n3())
+        counts = {str(c): int(str(n)) for c, n in iter_values(counted) if c is not None}
+        light = [URIRef(c) for c, n in counts.items() if n <= self.page_size]
+        heavy = sorted(c for c, n in counts.items() if n > self.page_size)
+        g = from_graph(self.claims_graph(light)) if light else Triples()
+        if heavy:
+            g.update(self._outlined(heavy))
+        if not g.has(str(iri), str(RDF.type), str(MEDKG.ContradictionGroup)):
             raise EntityNotFound(f"no contradiction group {key!r}", hint="see the qc graph")
         return Document("contradiction", iri, g, self.base)
+
+    def _outlined(self, claims: list[str]) -> Triples:
+        """Claims with more evidence than a page as entity pages show them: their first few
+        evidence by IRI and how many they have (``medkg:evidenceCount``); each claim's own
+        document pages the rest. A head group at 1M claims has 300 such members: whole,
+        its document was 305k triples, 15 MB and 20-25 s."""
+        index = open_index(self.store, stored_version(self.store, self.mint.base))
+        if index is not None:
+            try:
+                return self.shown_claims_graph(claims, index)
+            finally:
+                index.close()
+        shown = {}
+        for claim in claims:
+            evidence = self.evidence_of(claim)
+            shown[claim] = (len(evidence), evidence[:EVIDENCE_SHOWN])
+        return self.claims_with_evidence(claims, shown, None)
 
     def vocabulary_term(self, name: str) -> URIRef | None:
         """The IRI of a term of the medkg vocabulary (``medkg:Claim``), if the ontology has it."""
@@ -421,10 +510,19 @@ class Documents:
     def shown_claims_graph(self, claims: list[str], index: SummaryIndex) -> Triples:
         """Claims as entity pages show them: the evidence the index picks, and how much
         evidence each has in all (``medkg:evidenceCount``)."""
-        shown = index.shown(claims)
+        return self.claims_with_evidence(claims, index.shown(claims), index.claim_predicates())
+
+    def claims_with_evidence(
+        self,
+        claims: list[str],
+        shown: dict[str, tuple[int, list[str]]],
+        predicates: list[str] | None,
+    ) -> Triples:
+        """Claims with only the evidence ``shown`` names (per claim: how much it has in all,
+        given as ``medkg:evidenceCount``, and which to show); a claim with many links has its
+        own triples looked up by ``predicates`` (all a store's claims use) when known."""
         pairs = " ".join(f"(<{c}> <{ev}>)" for c in claims for ev in shown.get(c, (0, []))[1])
         values = " ".join(f"<{c}>" for c in claims)
-        predicates = index.claim_predicates()
         heavy = (
             set() if predicates is None else {c for c in claims if shown.get(c, (0,))[0] > HEAVY}
         )

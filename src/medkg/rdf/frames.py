@@ -131,8 +131,8 @@ def build(
     """The framed document of ``root`` (of ``kind``) holding every triple of ``source``."""
     claims = source.subjects(RDF_TYPE, CLAIM_TYPE)
     typed = list(claims)  # the claims frame matches them all
-    if kind == "claim":
-        shape = {**CLAIM, "@id": root}
+    if kind == "claim":  # a claim with more evidence than a page has a view of its pages
+        shape = {**CLAIM, "@id": root, "view": VIEW}
     elif kind == "evidence":
         shape = {**EVIDENCE, "@id": root}
         del shape["@type"]

@@ -238,7 +238,8 @@ def graph_data(focus: str, claims: list[ClaimView], reader: Reader) -> dict[str,
 
 def claim_page(doc: Document, reader: Reader, alternates: list[Format]) -> str:
     claim = reader.claim(doc.data)
-    return render_template("claim.html", doc=doc, claim=claim, alternates=alternates)
+    view = doc.data.get("view")  # a claim with more sentences than a page
+    return render_template("claim.html", doc=doc, claim=claim, view=view, alternates=alternates)
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,8 @@ def minted_term(local: str) -> ResponseReturnValue:
 
 @bp.get("/claim/<key>")
 def claim(key: str) -> ResponseReturnValue:
-    return respond(lambda: documents().claim(key))
+    after = request.args.get("after") or None  # the page of its evidence after this one
+    return respond(lambda: documents().claim(key, after), f"-a{after or ''}")
 
 
 @bp.get("/evidence/<key>")
