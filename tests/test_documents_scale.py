@@ -224,3 +224,23 @@ def test_an_evidence_names_its_claim_and_counts_the_claims_other_evidence(
     assert [(str(s), str(o)) for s, _, o in links] == [(claim, evidence)]
     (supported,) = doc.data["evidenceFor"]
     assert supported["evidenceCount"] == int(count) > 1
+
+
+def test_an_article_states_its_claims_with_its_own_evidence_and_counts_the_rest(
+    synthetic: tuple[Store, SummaryIndex],
+) -> None:
+    store, _ = synthetic
+    claim, count = heaviest(store)
+    query = f"SELECT ?a WHERE {{ <{claim}> medkg:evidence ?e . ?e medkg:source ?a }} LIMIT 1"
+    (article,) = next(iter(store.query(PREFIXES + query).rows))
+    own = f"SELECT ?c ?e WHERE {{ ?e medkg:source <{article}> . ?c medkg:evidence ?e }}"
+    expected = {(str(c), str(e)) for c, e in store.query(PREFIXES + own).rows}
+    triples = Documents(store, BASE).stated_in(URIRef(str(article)))
+    graph = triples.to_graph({})
+    links = {(str(s), str(o)) for s, _, o in graph.triples((None, documents.MEDKG.evidence, None))}
+    assert links == expected
+    counts = {
+        str(s): int(o) for s, _, o in graph.triples((None, documents.MEDKG.evidenceCount, None))
+    }
+    assert counts[claim] == int(count) > sum(1 for c, _ in links if c == claim)
+    assert set(counts) == {c for c, _ in expected}

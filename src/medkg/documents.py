@@ -182,6 +182,13 @@ EVIDENCE_OF = "SELECT ?ev WHERE { %s medkg:evidence ?ev }"
 SUPPORTED = """SELECT ?c (COUNT(?other) AS ?n) WHERE { ?c medkg:evidence %s , ?other }
 GROUP BY ?c"""
 
+#: the claims an article states: their evidence in it, and how much evidence each has
+STATED_IN = """SELECT ?c ?ev ?n WHERE {
+  { SELECT ?c (COUNT(?all) AS ?n) WHERE {
+      { SELECT DISTINCT ?c WHERE { ?e medkg:source %s . ?c medkg:evidence ?e } }
+      ?c medkg:evidence ?all } GROUP BY ?c }
+  ?c medkg:evidence ?ev . ?ev medkg:source %s }"""
+
 #: a contradiction group's members, and how much evidence each has
 MEMBERS = """SELECT ?c (COUNT(?ev) AS ?n) WHERE { %s medkg:member ?c . ?c medkg:evidence ?ev }
 GROUP BY ?c"""
@@ -403,6 +410,31 @@ class Documents:
             raise EntityNotFound(f"no claim {key!r}", hint="claim keys are 20 hex digits")
         return Document("claim", iri, g, self.base)
 
+    def claim_predicates(self) -> list[str] | None:
+        """The predicates of the store's claims, from its summary index (None without one)."""
+        index = open_index(self.store, stored_version(self.store, self.mint.base))
+        if index is None:
+            return None
+        try:
+            return index.claim_predicates()
+        finally:
+            index.close()
+
+    def stated_in(self, article: URIRef) -> Triples:
+        """The claims an article states, each with its evidence in that article and how much
+        evidence it has in all (``medkg:evidenceCount``): at 1M claims an article's 30
+        claims had 7.5k sentences each elsewhere, and its page took 90 s to draw them."""
+        query = STATED_IN % (article.n3(), article.n3())
+        found = self.store.query(PREFIXES + _medkg(self.base) + query)
+        shown: dict[str, tuple[int, list[str]]] = {}
+        for claim, ev, n in iter_values(found):
+            if claim is not None and ev is not None and n is not None:
+                shown.setdefault(claim, (int(n), []))[1].append(ev)
+        for _, evidence in shown.values():
+            evidence.sort()
+        claims = sorted(shown)
+        return self.claims_with_evidence(claims, shown, self.claim_predicates())
+
     def evidence_of(self, claim: str) -> list[str]:
         """The IRIs of a claim's evidence, sorted."""
         found = self.store.query(PREFIXES + _medkg(self.base) + EVIDENCE_OF % f"<{claim}>")
@@ -421,13 +453,7 @@ class Documents:
                     hint="follow the next link of the page before, or start again from the claim",
                 )
         shown = evidence[: self.page_size]
-        version = stored_version(self.store, self.mint.base)
-        index = open_index(self.store, version)
-        try:
-            predicates = index.claim_predicates() if index is not None else None
-        finally:
-            if index is not None:
-                index.close()
+        predicates = self.claim_predicates()
         g = self.claims_with_evidence([str(iri)], {str(iri): (total, shown)}, predicates)
         claim = str(iri)
         view = claim + (f"?after={past.rsplit('/', 1)[-1]}" if past is not None else "#evidence")

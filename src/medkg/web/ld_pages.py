@@ -23,7 +23,6 @@ from rdflib.namespace import DCTERMS, RDFS
 from medkg.documents import Document, Documents
 from medkg.formats import Format
 from medkg.rdf import frames, jsonld
-from medkg.vocab import MEDKG
 from medkg.web.claim_view import ClaimView, EvidenceView, Reader, Ref, Term, as_list
 from medkg.web.entity_summary import read_summary
 from medkg.web.state import state
@@ -37,7 +36,6 @@ GROUPS = {
 }
 #: a run of citation numbers printed at the end of a sentence: "... axons 1, 2."
 CITATION_RUN = re.compile(r"(?<=[^\s\d]) (\d{1,3}(?:, \d{1,3})*)(?=\.?\s*$)", re.MULTILINE)
-ARTICLE_CLAIMS = "SELECT DISTINCT ?c WHERE { ?c <%s> ?e . ?e <%s> <%s> }"
 
 
 @dataclass(frozen=True)
@@ -281,15 +279,10 @@ def is_ref(node: Any) -> bool:
 
 
 def article_claims(doc: Document, reader: Reader) -> list[ClaimView]:
-    """The claims this article states, framed from the documents' own claims graph.
-
-    One small query finds which claims have evidence in the article; their descriptions come
-    from ``Documents.claims_graph``, the same graph the claim documents are made of.
-    """
+    """The claims this article states, with their evidence in it, framed from the graph the
+    documents' claims are made of (``Documents.stated_in``)."""
     s = state()
-    query = ARTICLE_CLAIMS % (MEDKG.evidence, MEDKG.source, doc.iri)
-    iris = [URIRef(str(r["c"])) for r in s.store.query(query).to_dicts()]
-    graph = Documents(s.store, doc.base).claims_graph(iris)
+    graph = Documents(s.store, doc.base).stated_in(doc.iri).to_graph(jsonld.prefixes(doc.base))
     nodes = jsonld.frame(jsonld.to_expanded(graph), frames.CLAIM, doc.base)
     named = [*graph[: RDFS.label :], *graph[: DCTERMS.title :]]
     labels = [{"@id": reader.compact(str(t)), "label": str(v)} for t, v in named]

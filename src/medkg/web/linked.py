@@ -344,8 +344,17 @@ OPENAPI: dict[str, dict[str, Any]] = {
         }
     },
     "/claim/{key}": _document(
-        "a claim with its evidence, quotes, references and quality flags",
+        "a claim with its evidence, quotes, references and quality flags; a claim with more "
+        "evidence than a page (page_size) shows a page of it, with evidenceCount and a view",
         path_param("key", "the claim key (20 hex digits)", "fe8bda120e032f81daa9"),
+        {
+            "name": "after",
+            "in": "query",
+            "required": False,
+            "description": "the page of the claim's evidence after this evidence key (in key "
+            "order): the next link of its view",
+            "schema": {"type": "string"},
+        },
     ),
     "/evidence/{key}": _document(
         "one place a source states claims: quote, position, cited references",
