@@ -11,6 +11,7 @@ and then it is shown as one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib.term import Node
@@ -19,7 +20,7 @@ from medkg.model import best_status
 from medkg.peers import Peer, peers_of
 from medkg.queries import NamedQuery
 from medkg.rdf.encode import STATUS_NAMES
-from medkg.store.base import Store
+from medkg.store.base import Queries, Store
 from medkg.vocab import iri_to_curie
 
 FOUNDING_QUERY = "als-demyelinating-or-axonal"
@@ -44,7 +45,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?claim ?s ?p ?o ?ev ?status ?quote ?start ?article ?n ?ref ?title ?type ?year ?flag
        ?refflag
 WHERE {
-  VALUES ?claim { %s }
+  %s
   ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; medkg:evidence ?ev .
   OPTIONAL { ?ev medkg:curationStatus ?status }
   ?ev medkg:source ?article ; oa:hasTarget/oa:hasSelector/oa:exact ?quote ;
@@ -121,6 +122,9 @@ class Answer:
     references: list[Reference]
     dangling: list[int]
     attributions: list[str] = field(default_factory=list)  # of the curated sources shown
+    # claims per stance over the whole answer, when the chain is one page of it (see founding)
+    tally: dict[str, int] = field(default_factory=dict)
+    following: dict[str, str] = field(default_factory=dict)  # the next page's URLs, if any
 
 
 def side(label: str) -> str | None:
@@ -178,11 +182,18 @@ def _label(node: Node | None) -> str:
     return text
 
 
-def add_details(store: Store, claims: dict[str, Claim]) -> None:
-    """Fill in each claim's IRIs and evidence: article, citations, references, flags."""
+def add_details(
+    store: Queries, claims: dict[str, Claim], pairs: Sequence[tuple[str, str]] | None = None
+) -> None:
+    """Fill in each claim's IRIs and evidence: article, citations, references, flags; only
+    the evidence of ``pairs`` (claim, evidence IRIs: a page's) when given, else all of it."""
     if not claims:
         return
-    values = " ".join(f"<{iri}>" for iri in claims)
+    if pairs is None:
+        values = "VALUES ?claim { " + " ".join(f"<{iri}>" for iri in claims) + " }"
+    else:
+        rows = " ".join(f"(<{c}> <{e}>)" for c, e in dict.fromkeys(pairs))
+        values = f"VALUES (?claim ?ev) {{ {rows} }}"
     evidence: dict[tuple[str, str], Evidence] = {}
     for row in store.query(DETAILS % values).to_dicts():
         claim = claims[str(row["claim"])]
@@ -269,8 +280,13 @@ def _n(count: int, word: str) -> str:
 
 def tell(disease: str, chain: dict[str, list[Claim]]) -> tuple[str, list[str]]:
     """The verdict in one sentence, and the tally behind it in plain words."""
-    refutes, axonal, demy = (len(chain.get(k, [])) for k in ("refutes", "axonal", "demyelinating"))
-    secondary = len(chain.get("secondary", []))
+    return tell_counts(disease, {k: len(v) for k, v in chain.items()})
+
+
+def tell_counts(disease: str, counts: Mapping[str, int]) -> tuple[str, list[str]]:
+    """The verdict told from the number of claims of each stance."""
+    refutes, axonal, demy = (counts.get(k, 0) for k in ("refutes", "axonal", "demyelinating"))
+    secondary = counts.get("secondary", 0)
     if demy and (refutes or axonal):
         verdict = f"Contested: the sources disagree on whether {disease} is demyelinating."
     elif demy:
