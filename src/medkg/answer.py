@@ -36,25 +36,33 @@ STANCES = {
     "context": "Related findings",
 }
 
+# Required patterns first, every OPTIONAL a single pattern on a bound subject, nested: an
+# OPTIONAL in the middle, or one joining two patterns (the article's references by number),
+# let Oxigraph read every reference of the store for each row (over 60 s for a page of 100
+# sentences at a million claims). A sentence's references are those it cites
+# (``cito:citesAsEvidence``, DESIGN section 2), kept where their number is one it prints.
 DETAILS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX medkg: <https://w3id.org/medkg/>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?claim ?s ?p ?o ?ev ?status ?quote ?start ?article ?n ?ref ?title ?type ?year ?flag
-       ?refflag
+PREFIX cito: <http://purl.org/spar/cito/>
+SELECT ?claim ?s ?p ?o ?ev ?status ?quote ?start ?article ?n ?ref ?number ?title ?type ?year
+       ?flag ?claimflag ?refflag
 WHERE {
   %s
   ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; medkg:evidence ?ev .
-  OPTIONAL { ?ev medkg:curationStatus ?status }
   ?ev medkg:source ?article ; oa:hasTarget/oa:hasSelector/oa:exact ?quote ;
       oa:hasTarget/oa:hasSelector/oa:start ?start .
-  OPTIONAL { ?ev medkg:citationNumber ?n .
-    OPTIONAL { ?article medkg:reference ?ref . ?ref medkg:referenceNumber ?n
-               OPTIONAL { ?ref dcterms:title ?title } OPTIONAL { ?ref medkg:referenceType ?type }
-               OPTIONAL { ?ref dcterms:date ?year } OPTIONAL { ?ref medkg:qcFlag ?refflag } } }
-  OPTIONAL { { ?ev medkg:qcFlag ?flag } UNION { ?claim medkg:qcFlag ?flag } }
+  OPTIONAL { ?ev medkg:curationStatus ?status }
+  OPTIONAL { ?ev medkg:citationNumber ?n }
+  OPTIONAL { ?ev cito:citesAsEvidence ?ref
+             OPTIONAL { ?ref medkg:referenceNumber ?number } OPTIONAL { ?ref dcterms:title ?title }
+             OPTIONAL { ?ref medkg:referenceType ?type } OPTIONAL { ?ref dcterms:date ?year }
+             OPTIONAL { ?ref medkg:qcFlag ?refflag } }
+  OPTIONAL { ?ev medkg:qcFlag ?flag }
+  OPTIONAL { ?claim medkg:qcFlag ?claimflag }
 }
 """
 
@@ -127,10 +135,14 @@ class Answer:
     following: dict[str, str] = field(default_factory=dict)  # the next page's URLs, if any
 
 
+#: the sides of the question, each the word a term's label contains to be on it (first wins)
+SIDES = ("myelin", "axon")
+
+
 def side(label: str) -> str | None:
     """Which side of the question a term's label speaks of: myelin (first) or axon."""
     low = label.lower()
-    return "myelin" if "myelin" in low else "axon" if "axon" in low else None
+    return next((word for word in SIDES if word in low), None)
 
 
 def stance(c: Claim) -> str:
@@ -208,26 +220,33 @@ def add_details(
             claim.evidence.append(ev)
         if "n" in row and int(str(row["n"])) not in ev.citations:
             ev.citations.append(int(str(row["n"])))
-        if "ref" in row:
-            n = int(str(row["n"]))
-            prior = ev.references.get(n)
-            flags = set(prior.flags) if prior else set()
-            if "refflag" in row:
-                flags.add(iri_to_curie(str(row["refflag"])))
-            ev.references[n] = Reference(
-                n,
-                str(row["ref"]),
-                str(row.get("title", "")),
-                str(row.get("type", "")),
-                str(row.get("year", "")),
-                tuple(sorted(flags)),
-            )
-        if "flag" in row:
-            ev.flags.add(iri_to_curie(str(row["flag"])))
+        if "number" in row:
+            _add_reference(ev, row)
+        for flag in (row.get("flag"), row.get("claimflag")):
+            if flag is not None:
+                ev.flags.add(iri_to_curie(str(flag)))
     for claim in claims.values():
         claim.evidence.sort(key=lambda e: e.start)
         for ev in claim.evidence:
             ev.citations.sort()
+            ev.references = {n: r for n, r in ev.references.items() if n in ev.citations}
+
+
+def _add_reference(ev: Evidence, row: dict[str, Node]) -> None:
+    """The reference a row names, by its number, its quality flags gathered over rows."""
+    n = int(str(row["number"]))
+    prior = ev.references.get(n)
+    flags = set(prior.flags) if prior else set()
+    if "refflag" in row:
+        flags.add(iri_to_curie(str(row["refflag"])))
+    ev.references[n] = Reference(
+        n,
+        str(row["ref"]),
+        str(row.get("title", "")),
+        str(row.get("type", "")),
+        str(row.get("year", "")),
+        tuple(sorted(flags)),
+    )
 
 
 def answer(
