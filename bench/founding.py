@@ -3,7 +3,7 @@
 Opens the store read-only (``OxigraphStore.open_read_only``; a running server or another bench
 may hold it) in an app with query workers, uncached (``result_cache_mb`` 0), and asks
 ``/founding-question`` and the founding query's first page (``/api/queries/...``) in turn,
-``--runs`` times each: wall time, the web process's CPU and the workers' (from /proc). Then the
+``--runs`` times each (``--cache-mb N`` with the result cache on, as by default): wall time, the web process's CPU and the workers' (from /proc). Then the
 CLI (``medkg query``, process start, imports and store opening included) beside them, while
 this process holds the store's lock so that the CLI reads it read-only as beside a server.
 
@@ -98,10 +98,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--disease", default="MONDO:0004976")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--cache-mb", type=int, default=0, help="result_cache_mb (0: uncached)")
     args = parser.parse_args(argv)
     parts = time_parts()
     selector = f"oxigraph:{args.store}"
-    settings = load_settings(root=str(args.root), store=selector).replace(result_cache_mb=0)
+    settings = load_settings(root=str(args.root), store=selector).replace(
+        result_cache_mb=args.cache_mb
+    )
     store = OxigraphStore.open_read_only(args.store, selector, "a bench reads it")
     app = create_app(settings, store, build=False)
     client = app.test_client()

@@ -10,6 +10,7 @@ named query's own cursor, so the API's next page and this page's agree) shows th
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,12 +32,16 @@ from medkg.web.state import state
 
 class Workers:
     """The endpoint's query workers as ``Queries``: each query under ``query_timeout`` and
-    the row cap, its result kept by the result cache for the dataset's version."""
+    the row cap, its result kept by the result cache for the dataset's version. Made in a
+    request, usable from another thread (it holds what it needs of the request)."""
+
+    def __init__(self) -> None:
+        self.endpoint, self.base = endpoint(), base_iri()
 
     def query(self, sparql: str) -> QueryResult:
-        e = endpoint()
+        e = self.endpoint
         job = Job(sparql, formats={"results": by_name("json")}, max_rows=e.settings.max_rows,
-                  base_iri=base_iri())  # fmt: skip
+                  base_iri=self.base)  # fmt: skip
         done = e.executor.run(job, e.version())
         with done.body:
             body = done.body.read()
@@ -48,10 +53,12 @@ def founding_answer(
 ) -> Answer:
     """The founding answer with its chain cut to the page of ``size`` rows after ``cursor``."""
     workers = Workers()
-    counted = tally(query, workers, query.bindings(params), drafts)
-    e = endpoint()
-    page = page_of(query, {**params, "cursor": cursor or ""}, size, e.store,
-                   state().settings.base_iri)  # fmt: skip
+    bound = query.bindings(params)
+    with ThreadPoolExecutor(1) as aside:  # the tally runs in a worker while the page is found
+        counting = aside.submit(tally, query, workers, bound, drafts)
+        page = page_of(query, {**params, "cursor": cursor or ""}, size, workers.endpoint.store,
+                       state().settings.base_iri)  # fmt: skip
+        counted = counting.result()
     body = page.stored if page.stored is not None else run(page.text, page.bound, size)
     solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
