@@ -116,3 +116,16 @@ def test_founding_page_answers_503_when_its_queries_run_out_of_time(
         )
     assert response.status_code in (503, 504)
     assert "query_timeout" in (response.get_json()["error"] + response.get_json()["hint"])
+
+
+def test_founding_page_runs_in_query_workers_started_by_its_first_request(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The workers the page's first request starts outlive it (a worker dies with the thread
+    that started it: the page must not start them from a thread of its own)."""
+    with app_on_disk(settings, tmp_path, query_workers=1) as app:
+        client = app.test_client()
+        first, second = client.get("/founding-question"), client.get("/founding-question")
+        assert app.extensions["medkg.endpoint"].executor.stats()["workers"] >= 1
+    assert first.status_code == 200 and second.status_code == 200, second.get_data()[:300]
+    assert "is not a demyelinating disease" in second.get_data(as_text=True)

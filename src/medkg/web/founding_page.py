@@ -54,11 +54,14 @@ def founding_answer(
     """The founding answer with its chain cut to the page of ``size`` rows after ``cursor``."""
     workers = Workers()
     bound = query.bindings(params)
-    with ThreadPoolExecutor(1) as aside:  # the tally runs in a worker while the page is found
-        counting = aside.submit(tally, query, workers, bound, drafts)
-        page = page_of(query, {**params, "cursor": cursor or ""}, size, workers.endpoint.store,
-                       state().settings.base_iri)  # fmt: skip
-        counted = counting.result()
+    # the page's claims are found in this process while a query worker counts the tally;
+    # the tally is asked from this thread: a worker dies with the thread that started it
+    # (PR_SET_PDEATHSIG), so a pool must not be started from a thread that ends
+    with ThreadPoolExecutor(1) as aside:
+        finding = aside.submit(page_of, query, {**params, "cursor": cursor or ""}, size,
+                               workers.endpoint.store, state().settings.base_iri)  # fmt: skip
+        counted = tally(query, workers, bound, drafts)
+        page = finding.result()
     body = page.stored if page.stored is not None else run(page.text, page.bound, size)
     solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
