@@ -129,3 +129,29 @@ def test_founding_page_runs_in_query_workers_started_by_its_first_request(
         assert app.extensions["medkg.endpoint"].executor.stats()["workers"] >= 1
     assert first.status_code == 200 and second.status_code == 200, second.get_data()[:300]
     assert "is not a demyelinating disease" in second.get_data(as_text=True)
+
+
+def test_cli_query_of_a_built_store_imports_neither_the_build_nor_pyld(tmp_path: Path) -> None:
+    """``medkg query`` stays quick to start: it does not load the build, pyld or requests."""
+    import subprocess
+    import sys
+
+    store = f"oxigraph:{tmp_path / 'store'}"
+    base = [sys.executable, "-c", "import sys; from medkg.cli import main; main(sys.argv[1:])"]
+    built = subprocess.run([*base, "--root", str(ROOT), "--store", store, "build"],
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    probe = (
+        "import sys; from medkg.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nfinally:\n"
+        "    print('loaded:', sorted(m for m in ('medkg.build', 'pyld', 'requests') "
+        "if m in sys.modules), file=sys.stderr)"
+    )
+    asked = subprocess.run(
+        [sys.executable, "-c", probe, "--root", str(ROOT), "--store", store, "query",
+         FOUNDING_QUERY, "--param", "disease=MONDO:0004976"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert "ALS is fundamentally a disease of axonal degeneration" in asked.stdout
+    assert "loaded: []" in asked.stderr
