@@ -11,6 +11,7 @@ and then it is shown as one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib.term import Node
@@ -19,7 +20,7 @@ from medkg.model import best_status
 from medkg.peers import Peer, peers_of
 from medkg.queries import NamedQuery
 from medkg.rdf.encode import STATUS_NAMES
-from medkg.store.base import Store
+from medkg.store.base import Queries, Store
 from medkg.vocab import iri_to_curie
 
 FOUNDING_QUERY = "als-demyelinating-or-axonal"
@@ -35,25 +36,33 @@ STANCES = {
     "context": "Related findings",
 }
 
+# Required patterns first, every OPTIONAL a single pattern on a bound subject, nested: an
+# OPTIONAL in the middle, or one joining two patterns (the article's references by number),
+# let Oxigraph read every reference of the store for each row (over 60 s for a page of 100
+# sentences at a million claims). A sentence's references are those it cites
+# (``cito:citesAsEvidence``, DESIGN section 2), kept where their number is one it prints.
 DETAILS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX medkg: <https://w3id.org/medkg/>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?claim ?s ?p ?o ?ev ?status ?quote ?start ?article ?n ?ref ?title ?type ?year ?flag
-       ?refflag
+PREFIX cito: <http://purl.org/spar/cito/>
+SELECT ?claim ?s ?p ?o ?ev ?status ?quote ?start ?article ?n ?ref ?number ?title ?type ?year
+       ?flag ?claimflag ?refflag
 WHERE {
-  VALUES ?claim { %s }
+  %s
   ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; medkg:evidence ?ev .
-  OPTIONAL { ?ev medkg:curationStatus ?status }
   ?ev medkg:source ?article ; oa:hasTarget/oa:hasSelector/oa:exact ?quote ;
       oa:hasTarget/oa:hasSelector/oa:start ?start .
-  OPTIONAL { ?ev medkg:citationNumber ?n .
-    OPTIONAL { ?article medkg:reference ?ref . ?ref medkg:referenceNumber ?n
-               OPTIONAL { ?ref dcterms:title ?title } OPTIONAL { ?ref medkg:referenceType ?type }
-               OPTIONAL { ?ref dcterms:date ?year } OPTIONAL { ?ref medkg:qcFlag ?refflag } } }
-  OPTIONAL { { ?ev medkg:qcFlag ?flag } UNION { ?claim medkg:qcFlag ?flag } }
+  OPTIONAL { ?ev medkg:curationStatus ?status }
+  OPTIONAL { ?ev medkg:citationNumber ?n }
+  OPTIONAL { ?ev cito:citesAsEvidence ?ref
+             OPTIONAL { ?ref medkg:referenceNumber ?number } OPTIONAL { ?ref dcterms:title ?title }
+             OPTIONAL { ?ref medkg:referenceType ?type } OPTIONAL { ?ref dcterms:date ?year }
+             OPTIONAL { ?ref medkg:qcFlag ?refflag } }
+  OPTIONAL { ?ev medkg:qcFlag ?flag }
+  OPTIONAL { ?claim medkg:qcFlag ?claimflag }
 }
 """
 
@@ -121,12 +130,19 @@ class Answer:
     references: list[Reference]
     dangling: list[int]
     attributions: list[str] = field(default_factory=list)  # of the curated sources shown
+    # claims per stance over the whole answer, when the chain is one page of it (see founding)
+    tally: dict[str, int] = field(default_factory=dict)
+    following: dict[str, str] = field(default_factory=dict)  # the next page's URLs, if any
+
+
+#: the sides of the question, each the word a term's label contains to be on it (first wins)
+SIDES = ("myelin", "axon")
 
 
 def side(label: str) -> str | None:
     """Which side of the question a term's label speaks of: myelin (first) or axon."""
     low = label.lower()
-    return "myelin" if "myelin" in low else "axon" if "axon" in low else None
+    return next((word for word in SIDES if word in low), None)
 
 
 def stance(c: Claim) -> str:
@@ -178,11 +194,18 @@ def _label(node: Node | None) -> str:
     return text
 
 
-def add_details(store: Store, claims: dict[str, Claim]) -> None:
-    """Fill in each claim's IRIs and evidence: article, citations, references, flags."""
+def add_details(
+    store: Queries, claims: dict[str, Claim], pairs: Sequence[tuple[str, str]] | None = None
+) -> None:
+    """Fill in each claim's IRIs and evidence: article, citations, references, flags; only
+    the evidence of ``pairs`` (claim, evidence IRIs: a page's) when given, else all of it."""
     if not claims:
         return
-    values = " ".join(f"<{iri}>" for iri in claims)
+    if pairs is None:
+        values = "VALUES ?claim { " + " ".join(f"<{iri}>" for iri in claims) + " }"
+    else:
+        rows = " ".join(f"(<{c}> <{e}>)" for c, e in dict.fromkeys(pairs))
+        values = f"VALUES (?claim ?ev) {{ {rows} }}"
     evidence: dict[tuple[str, str], Evidence] = {}
     for row in store.query(DETAILS % values).to_dicts():
         claim = claims[str(row["claim"])]
@@ -197,26 +220,33 @@ def add_details(store: Store, claims: dict[str, Claim]) -> None:
             claim.evidence.append(ev)
         if "n" in row and int(str(row["n"])) not in ev.citations:
             ev.citations.append(int(str(row["n"])))
-        if "ref" in row:
-            n = int(str(row["n"]))
-            prior = ev.references.get(n)
-            flags = set(prior.flags) if prior else set()
-            if "refflag" in row:
-                flags.add(iri_to_curie(str(row["refflag"])))
-            ev.references[n] = Reference(
-                n,
-                str(row["ref"]),
-                str(row.get("title", "")),
-                str(row.get("type", "")),
-                str(row.get("year", "")),
-                tuple(sorted(flags)),
-            )
-        if "flag" in row:
-            ev.flags.add(iri_to_curie(str(row["flag"])))
+        if "number" in row:
+            _add_reference(ev, row)
+        for flag in (row.get("flag"), row.get("claimflag")):
+            if flag is not None:
+                ev.flags.add(iri_to_curie(str(flag)))
     for claim in claims.values():
         claim.evidence.sort(key=lambda e: e.start)
         for ev in claim.evidence:
             ev.citations.sort()
+            ev.references = {n: r for n, r in ev.references.items() if n in ev.citations}
+
+
+def _add_reference(ev: Evidence, row: dict[str, Node]) -> None:
+    """The reference a row names, by its number, its quality flags gathered over rows."""
+    n = int(str(row["number"]))
+    prior = ev.references.get(n)
+    flags = set(prior.flags) if prior else set()
+    if "refflag" in row:
+        flags.add(iri_to_curie(str(row["refflag"])))
+    ev.references[n] = Reference(
+        n,
+        str(row["ref"]),
+        str(row.get("title", "")),
+        str(row.get("type", "")),
+        str(row.get("year", "")),
+        tuple(sorted(flags)),
+    )
 
 
 def answer(
@@ -269,8 +299,13 @@ def _n(count: int, word: str) -> str:
 
 def tell(disease: str, chain: dict[str, list[Claim]]) -> tuple[str, list[str]]:
     """The verdict in one sentence, and the tally behind it in plain words."""
-    refutes, axonal, demy = (len(chain.get(k, [])) for k in ("refutes", "axonal", "demyelinating"))
-    secondary = len(chain.get("secondary", []))
+    return tell_counts(disease, {k: len(v) for k, v in chain.items()})
+
+
+def tell_counts(disease: str, counts: Mapping[str, int]) -> tuple[str, list[str]]:
+    """The verdict told from the number of claims of each stance."""
+    refutes, axonal, demy = (counts.get(k, 0) for k in ("refutes", "axonal", "demyelinating"))
+    secondary = counts.get("secondary", 0)
     if demy and (refutes or axonal):
         verdict = f"Contested: the sources disagree on whether {disease} is demyelinating."
     elif demy:

@@ -267,7 +267,6 @@ def query(
     """Run a named query (by name or .rq path) and print its first page (or the page after
     --cursor); when more follow, the next cursor is printed on stderr."""
     from medkg.anchored import page_text
-    from medkg.build import ensure_built
     from medkg.queries import find_query
     from medkg.store import open_store
 
@@ -280,7 +279,10 @@ def query(
     named = find_query(ctx.settings.root_path, name)
     store = open_store(ctx.settings.store, ctx.settings.root_path, shared=True)
     try:
-        ensure_built(store, ctx.settings)
+        if not store.query("ASK { ?s ?p ?o }").boolean:  # built: no need to import the build
+            from medkg.build import ensure_built
+
+            ensure_built(store, ctx.settings)
         size = min(page_size or ctx.settings.query_page_size, ctx.settings.query_max_page_size)
         text, bound, _ = page_text(named, {**raw, "cursor": cursor or ""}, size, store,
                                    ctx.settings.base_iri)  # fmt: skip

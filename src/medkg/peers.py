@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from medkg.sources.hpoa import ECO
-from medkg.store.base import Store
+from medkg.store.base import Queries
 from medkg.vocab import iri_to_curie
 
 #: ECO terms -> the evidence code the curated source wrote (TAS, PCS, IEA, ICE)
@@ -107,7 +107,7 @@ def frequency_text(label: str = "", count: str = "", total: str = "", percent: s
     return f"{percent}%" if percent else ""
 
 
-def peers_of(store: Store, claims: Iterable[str]) -> dict[str, list[Peer]]:
+def peers_of(store: Queries, claims: Iterable[str]) -> dict[str, list[Peer]]:
     """The peers of each claim (by IRI), from the store's ``medkg:samePropositionAs`` links."""
     values = " ".join(f"<{c}>" for c in claims)
     if not values:

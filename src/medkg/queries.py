@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyparsing import ParseException, ParseResults
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -21,6 +22,7 @@ from medkg.errors import BuildError, Location, NotFound, ParameterError, Unknown
 from medkg.paging import after_bindings, bind_anchor, decode_cursor, encode_cursor, paged_text
 from medkg.store.base import QueryResult, Row, Store
 from medkg.store.rdflib_sparql import parse_query, prepare_query
+from medkg.store.rewrite import iter_keywords
 from medkg.terms import to_rdflib
 from medkg.vocab import PREFIXES, iri_to_curie, is_curie, to_iri
 
@@ -314,8 +316,25 @@ def _parameter(p: Any, i: int, projected: set[str], where: Location) -> Paramete
     )
 
 
+#: the words that open a query's form, after its prologue
+FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+
+
 def _projection(text: str, path: Path) -> set[str]:
-    """The variables a parameter may bind: a SELECT's projection, an ASK's variables."""
+    """The variables a parameter may bind: a SELECT's projection, an ASK's variables.
+
+    A SELECT's projection is read from Oxigraph's plan of it over an empty store (~2 ms;
+    nothing is evaluated before its rows are asked for, and none are); rdflib's parse of
+    the founding query took 0.15-0.25 s of every ``medkg query``. Any other form, or a text
+    Oxigraph refuses, goes to rdflib, whose errors name the line and column."""
+    if next((w for w in iter_keywords(text) if w in FORMS), None) == "SELECT":
+        try:
+            plan = ox.Store().query(text)
+        except SyntaxError:
+            pass
+        else:
+            if isinstance(plan, ox.QuerySolutions):
+                return {v.value for v in plan.variables}
     try:
         algebra = prepare_query(text).algebra
     except ParseException as e:

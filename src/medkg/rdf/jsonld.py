@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pyld import jsonld
 from rdflib import Dataset, Graph
 
 from medkg.errors import MedkgError
@@ -214,6 +213,8 @@ def frame(
 
 def compact(expanded: list[dict[str, Any]], base: str = DEFAULT_BASE) -> dict[str, Any]:
     """Expanded JSON-LD compacted with the context (used for dumps, not documents)."""
+    from pyld import jsonld  # here, not at import: pyld loads requests (0.1-0.2 s a command)
+
     return jsonld.compact(expanded, {"@context": context(base)}, OPTIONS)
 
 
@@ -222,6 +223,8 @@ def to_graph(document: dict[str, Any] | list[Any]) -> Graph:
 
     Named graphs, if any, are merged: use ``to_dataset`` to keep them.
     """
+    from pyld import jsonld
+
     nquads = jsonld.to_rdf(document, {**OPTIONS, "format": "application/n-quads"})
     graph = Graph()
     try:
@@ -235,6 +238,8 @@ def to_graph(document: dict[str, Any] | list[Any]) -> Graph:
 
 def to_dataset(document: dict[str, Any] | list[Any]) -> Dataset:
     """Expand a JSON-LD document (inline context) with pyld into an rdflib Dataset."""
+    from pyld import jsonld
+
     nquads = jsonld.to_rdf(document, {**OPTIONS, "format": "application/n-quads"})
     dataset = Dataset()
     dataset.parse(data=nquads or "", format="nquads")

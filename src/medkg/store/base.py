@@ -66,6 +66,13 @@ class QueryResult:
         ]
 
 
+class Queries(Protocol):
+    """What answers a read query: a store, or the web's query workers (which run it under
+    ``query_timeout``); readers that only ask questions take this rather than a Store."""
+
+    def query(self, sparql: str) -> QueryResult: ...
+
+
 class Store(Protocol):
     """A quad store medkg can build into and query."""
 

@@ -21,7 +21,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from medkg.rdf.jsonld import NEST_KEYS
 from medkg.store.base import Store
 from medkg.vocab import MEDKG
 
@@ -101,7 +100,7 @@ class SummaryIndex:
             "ORDER BY a.pos LIMIT ?",
             (entity, start, size),
         )
-        return [(iri, NEST_KEYS[grp]) for iri, grp in rows]
+        return [(iri, nest_key(grp)) for iri, grp in rows]
 
     def position(self, entity: str, claim: str) -> int | None:
         """Where ``claim`` is in the entity's page order, or None if it is not listed there."""
@@ -179,7 +178,7 @@ class SummaryIndex:
             "ORDER BY dim, n DESC, value, grp",
             (entity,),
         )
-        return [Tally(d, v, NEST_KEYS[g] if g >= 0 else None, n) for d, v, g, n in rows]
+        return [Tally(d, v, nest_key(g) if g >= 0 else None, n) for d, v, g, n in rows]
 
 
 def page_key(*parts: object) -> str:
@@ -239,3 +238,11 @@ def open_index(store: Store, version: str | None) -> SummaryIndex | None:
         index.close()
         return None
     return index
+
+
+def nest_key(group: int) -> str:
+    """The document key of a claim group (``jsonld.NEST_KEYS``), imported when first asked:
+    ``medkg.rdf.jsonld`` loads pyld and requests (0.1-0.2 s), which a query's page needs not."""
+    from medkg.rdf.jsonld import NEST_KEYS
+
+    return NEST_KEYS[group]

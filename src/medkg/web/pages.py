@@ -14,13 +14,15 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from medkg.answer import FOUNDING_QUERY, STANCES, STRENGTH_RULES, answer
+from medkg.answer import FOUNDING_QUERY, STANCES, STRENGTH_RULES
 from medkg.documents import EntityNotFound
 from medkg.formats import offered
 from medkg.paging import bind_anchor
 from medkg.queries import NamedQuery, find_query, load_queries
 from medkg.vocab import PREFIXES, UnknownCurie, iri_to_curie, to_iri
+from medkg.web.founding_page import founding_answer
 from medkg.web.openapi import ERRORS, media
+from medkg.web.query_pages import page_size
 from medkg.web.state import state
 
 bp = Blueprint("pages", __name__)
@@ -72,6 +74,20 @@ OPENAPI: dict[str, dict[str, Any]] = {
                 "in": "query",
                 "required": False,
                 "description": "true: also count claims no curator approved (shown as drafts)",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "description": "rows of the founding query per page of the chain of claims",
+                "schema": {"type": "integer"},
+            },
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "description": "the page of the chain after this cursor (from a next link)",
                 "schema": {"type": "string"},
             },
         ],
@@ -193,11 +209,14 @@ def prefixes() -> ResponseReturnValue:
 def founding_question() -> ResponseReturnValue:
     s = state()
     query = find_query(s.settings.root_path, FOUNDING_QUERY)
-    params = {k: v for k, v in request.args.items() if k not in ("format", "drafts")}
+    asked = ("format", "drafts", "cursor", "page_size")
+    params = {k: v for k, v in request.args.items() if k not in asked}
     if "disease" in params:
         require_known(params["disease"])
     drafts = request.args.get("drafts", "").lower() in ("1", "true", "yes", "on")
-    result = answer(query, s.store, params, drafts=drafts)
+    size = page_size(request.args.get("page_size"), s.settings)
+    cursor = request.args.get("cursor") or None
+    result = founding_answer(query, params, drafts, size, cursor)
     g.attributions = result.attributions  # the curated sources' acknowledgements (base.html)
     return render_template(
         "question.html",
