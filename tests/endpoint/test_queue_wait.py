@@ -121,3 +121,23 @@ def test_a_query_that_could_not_get_a_snapshot_gives_its_worker_back(
         assert pool.run(Job(CHEAP, formats=JSON), "v1").written.rows == 1
     finally:
         pool.close()
+
+
+def test_workers_outlive_the_thread_that_started_the_pool(store: OxigraphStore) -> None:
+    """A worker dies with the thread that started it (PR_SET_PDEATHSIG follows threads): a
+    pool started, or a worker replaced, from a thread that then ends must keep its workers."""
+    made: list[WorkerPool] = []
+    with ThreadPoolExecutor(1) as threads:  # a thread that ends when the block does
+        threads.submit(lambda: made.append(started(WorkerPool(store, size=2, timeout=30)))).result()
+    (pool,) = made
+    try:
+        time.sleep(0.5)  # the kernel's signal to the workers, were it sent, has landed
+        assert all(w.proc.poll() is None for w in pool.workers), "a worker died with its thread"
+        with ThreadPoolExecutor(1) as threads:  # a worker replaced from a short thread
+            threads.submit(pool._replace, pool.idle.get(timeout=60)).result()
+        time.sleep(0.5)
+        assert len(pool.workers) == 2 and all(w.proc.poll() is None for w in pool.workers)
+        for _ in range(4):
+            assert started(pool).stats()["workers"] == 2
+    finally:
+        pool.close()

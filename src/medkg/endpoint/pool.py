@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -93,28 +94,32 @@ class WorkerPool:
         self.timeouts = 0
         self.demotions = 0
         self.closed = False
+        # a worker is killed when the thread that started it ends (PR_SET_PDEATHSIG follows
+        # the thread, not the process), and a pool is started, and its workers replaced, by
+        # whatever thread asks: so they are all started by this thread, which lives as long
+        # as the pool
+        self.spawner = ThreadPoolExecutor(1, thread_name_prefix=f"medkg-{lane}worker-spawner")
         for _ in range(self.size):
             self._add_worker()
 
     def _add_worker(self) -> None:
         """Start a worker; it joins the idle queue once it has started (in the background)."""
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "medkg.endpoint.worker",
-                *(["--sandbox"] if self.sandboxed else []),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=self.env,
-        )
+        proc = self.spawner.submit(self._spawn).result()
         if self.nice:
             renice(proc.pid, self.nice)
         worker = Worker(proc)
         with self.lock:
             self.workers.add(worker)
         threading.Thread(target=self._await_ready, args=(worker,), daemon=True).start()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        sandbox = ["--sandbox"] if self.sandboxed else []
+        return subprocess.Popen(
+            [sys.executable, "-m", "medkg.endpoint.worker", *sandbox],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=self.env,
+        )
 
     def _await_ready(self, worker: Worker) -> None:
         try:
@@ -374,5 +379,6 @@ class WorkerPool:
             self.demoted.clear()
         for w in workers:
             w.kill()
+        self.spawner.shutdown(wait=False)
         if self.owns_snapshots:
             self.snapshots.close()

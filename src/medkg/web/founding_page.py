@@ -54,9 +54,7 @@ def founding_answer(
     """The founding answer with its chain cut to the page of ``size`` rows after ``cursor``."""
     workers = Workers()
     bound = query.bindings(params)
-    # the page's claims are found in this process while a query worker counts the tally;
-    # the tally is asked from this thread: a worker dies with the thread that started it
-    # (PR_SET_PDEATHSIG), so a pool must not be started from a thread that ends
+    # the page's claims are found in this process while a query worker counts the tally
     with ThreadPoolExecutor(1) as aside:
         finding = aside.submit(page_of, query, {**params, "cursor": cursor or ""}, size,
                                workers.endpoint.store, state().settings.base_iri)  # fmt: skip
