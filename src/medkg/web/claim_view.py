@@ -346,10 +346,14 @@ def _index(value: Any, nodes: dict[str, dict[str, Any]]) -> None:
 def claim_status(value: Any) -> str:
     """A claim's status from its ``curationStatus`` (several when sources differ: the best
     wins), as a model name: ``approved``, ``needs-review``, ``draft`` or ``deprecated``."""
-    names = [
-        best_status_name(str(v.get("@id", "") if isinstance(v, dict) else v))
-        for v in as_list(value)
-    ]
+    terms = (str(v.get("@id", "") if isinstance(v, dict) else v) for v in as_list(value))
+    return _claim_status(tuple(terms))
+
+
+@functools.lru_cache(maxsize=256)
+def _claim_status(terms: tuple[str, ...]) -> str:
+    """``claim_status`` of its terms: a few values, asked for every claim of every page."""
+    names = [best_status_name(t) for t in terms]
     return best_status(n for n in names if n in STATUS_ORDER)
 
 
