@@ -7,14 +7,16 @@ summary is read in a millisecond. So every build that writes the summaries (``me
 also writes, into the same file before it is renamed in, the first pages of the entities with
 at least ten claims on their first page (fewer cost under ~60 ms of CPU live), the most
 claimed first, ``first_pages`` of them at most (a setting: it bounds the build's cost). Each is what the live path gives, byte for
-byte: the JSON-LD of ``Documents.entity(iri, 1)``, and the SPARQL JSON rows the named query's
-first page (default page size, anchored by the summaries) would run into. They are keyed by
-what their bytes depend on besides the data (``page_key``: the base IRI and page sizes; the
-query's text and bindings), so a server with other settings, a later page or another query
-misses them and answers live; they go with the summaries when the store is written.
+byte: the JSON-LD of ``Documents.entity(iri, 1)``, and the named query's first page (default
+page size, anchored by the summaries) as the API writes it in SPARQL JSON, with its row count
+and next cursor (``StoredQueryPage``). They are keyed by what their bytes depend on besides
+the data (``page_key``: the base IRI and page sizes; the query's name, text and bindings and
+the page size), so a server with other settings, a later page or another query misses them
+and answers live; they go with the summaries when the store is written.
 
     write_side_index(store, settings, version)          # what builds call
     stored_document(documents, iri)     # the JSON-LD framed at build, or None (web layer)
+    stored_query_page(store, named, bound, size, version)   # the query's page, or None
 """
 
 from __future__ import annotations
