@@ -296,6 +296,7 @@ def test_a_materialized_query_page_is_served_without_making_or_running_its_text(
     (a cursor) takes the live path, through the same spies."""
     import rdflib.plugins.sparql.parser as rdflib_parser
 
+    from medkg import algebra
     from medkg.web import query_pages
 
     settings, store = seed
@@ -316,6 +317,7 @@ def test_a_materialized_query_page_is_served_without_making_or_running_its_text(
     monkeypatch.setattr(sparql, "screened_text", spy("screened", sparql.screened_text))
     for name in ("parseQuery", "parseUpdate"):
         monkeypatch.setattr(rdflib_parser, name, spy(name, getattr(rdflib_parser, name)))
+    monkeypatch.setattr(algebra, "parseQuery", spy("parseQuery", algebra.parseQuery))
     query = store.query
     monkeypatch.setattr(
         store, "query", lambda text, *a, **k: asked.append(text) or query(text, *a, **k)
@@ -332,3 +334,5 @@ def test_a_materialized_query_page_is_served_without_making_or_running_its_text(
         r = c.get(page["next"], headers={"Accept": ACCEPT["json"]})
         assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "summaries"
         assert {"page_of", "screened", "run"} <= set(calls), calls
+    algebra.algebra_of("SELECT ?unseen WHERE { ?unseen ?p ?o }")  # the parser's spy sees a parse
+    assert "parseQuery" in calls, calls
