@@ -285,3 +285,54 @@ def test_pages_stored_by_other_code_are_not_served(
         assert r.status_code == 200 and "X-Medkg-First-Page" not in r.headers
         r = c.get(QUERY + curie, headers={"Accept": ACCEPT["json"]})
         assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "summaries"
+
+
+def test_a_materialized_query_page_is_served_without_making_or_running_its_text(
+    seed: tuple[Settings, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The named query's materialized first page is found by the query, its bindings and the
+    page size: no page text is made (no anchor, no pairs), screened, parsed or run, and the
+    store is asked only for its version; as JSON the stored bytes are the body. The next page
+    (a cursor) takes the live path, through the same spies."""
+    import rdflib.plugins.sparql.parser as rdflib_parser
+
+    from medkg import algebra
+    from medkg.web import query_pages
+
+    settings, store = seed
+    curie = iri_to_curie(materialized(settings, store)[0])
+    calls: list[str] = []
+    asked: list[str] = []
+
+    def spy(name: str, real: Any) -> Any:
+        def called(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return called
+
+    for name in ("page_of", "run"):
+        monkeypatch.setattr(query_pages, name, spy(name, getattr(query_pages, name)))
+    sparql = query_pages.sparql
+    monkeypatch.setattr(sparql, "screened_text", spy("screened", sparql.screened_text))
+    for name in ("parseQuery", "parseUpdate"):
+        monkeypatch.setattr(rdflib_parser, name, spy(name, getattr(rdflib_parser, name)))
+    monkeypatch.setattr(algebra, "parseQuery", spy("parseQuery", algebra.parseQuery))
+    query = store.query
+    monkeypatch.setattr(
+        store, "query", lambda text, *a, **k: asked.append(text) or query(text, *a, **k)
+    )
+    with client(settings, store) as c:
+        del calls[:], asked[:]  # the app's start (named queries read once)
+        for name in ("json", "csv"):
+            r = c.get(QUERY + curie, headers={"Accept": ACCEPT[name]})
+            assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "build", name
+            assert calls == [], (name, calls)
+        assert asked and all("https://w3id.org/medkg/version" in t for t in asked), asked
+        page = c.get(QUERY + curie, headers={"Accept": ACCEPT["json"]}).get_json()
+        assert len(page["results"]["bindings"]) == settings.query_page_size
+        r = c.get(page["next"], headers={"Accept": ACCEPT["json"]})
+        assert r.status_code == 200 and r.headers["X-Medkg-Anchor"] == "summaries"
+        assert {"page_of", "screened", "run"} <= set(calls), calls
+    algebra.algebra_of("SELECT ?unseen WHERE { ?unseen ?p ?o }")  # the parser's spy sees a parse
+    assert "parseQuery" in calls, calls

@@ -9,9 +9,8 @@ one the index was computed as, the page's claims are read there and the anchor i
 a ``VALUES`` block of them. The rest of the query, its order, cut and cursor are unchanged, so
 the page has the same rows as the query's own (a test compares them).
 
-A first page materialized at build (``medkg.firstpages``) is found by the page's text and
-bindings: when the store's index holds a result for exactly that text, ``page_of`` returns
-it (SPARQL JSON) and the query need not run."""
+A first page materialized at build (``medkg.firstpages``) is found by the query, its bindings
+and the page size, before any page is made here (``firstpages.stored_query_page``)."""
 
 from __future__ import annotations
 
@@ -33,18 +32,16 @@ from medkg.paging import (
 from medkg.pairs import page_pairs, pair_keyset, with_pair_values
 from medkg.queries import NamedQuery
 from medkg.store.base import Store
-from medkg.summaries import SummaryIndex, open_index, page_key, stored_version
+from medkg.summaries import SummaryIndex, open_index, stored_version
 
 
 @dataclass(frozen=True)
 class QueryPage:
-    """A page to run: its text and bindings, whether its anchor came from the summaries,
-    and its result (SPARQL JSON, ``rows`` rows at most) when it was materialized at build."""
+    """A page to run: its text and bindings, and whether its anchor came from the summaries."""
 
     text: str
     bound: dict[str, Node]
     anchored: bool
-    stored: bytes | None = None
 
 
 def page_text(
@@ -60,19 +57,13 @@ def page_text(
 def page_of(
     named: NamedQuery, raw: dict[str, str], size: int, store: Store, base: str
 ) -> QueryPage:
-    """The page as ``page_text`` gives it, with its materialized result if the store's index
-    holds one for exactly this text and these bindings (asked with ``size + 1`` rows). A query
-    ordered by (claim, evidence) runs bound to the page's pairs (``medkg.pairs``)."""
+    """The page as ``page_text`` gives it. A query ordered by (claim, evidence) runs bound to
+    the page's pairs (``medkg.pairs``)."""
     cursor = raw.get("cursor") or None
     index = open_index(store, stored_version(store, base))
     try:
         page = anchored(named, raw, size, cursor, index)
-        if page is not None:
-            assert index is not None, "a page is anchored only by an index"
-            stored = index.first_page(query_page_key(page.text, page.bound, size + 1))
-            if stored is not None:
-                return QueryPage(page.text, page.bound, True, stored)
-        elif index is not None:
+        if page is None and index is not None:
             page = narrowed(store, named, raw, size, cursor, index)
     finally:
         if index is not None:
@@ -84,11 +75,6 @@ def page_of(
             text, bound = named.page(raw, size, cursor)
             return QueryPage(text, bound, False)
     return QueryPage(paired_text(store, named, page, size), page.bound, from_index)
-
-
-def query_page_key(text: str, bound: dict[str, Node], rows: int) -> str:
-    """The key of a query page's materialized result: its text, bindings and row cap."""
-    return page_key("query", text, sorted((k, v.n3()) for k, v in bound.items()), rows)
 
 
 @dataclass(frozen=True)

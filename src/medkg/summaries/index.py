@@ -190,9 +190,10 @@ def page_key(*parts: object) -> str:
 
 
 #: the sources whose code makes a first page's bytes (documents, their JSON-LD, the summaries
-#: they show, the named query's paging), relative to the package
+#: they show, the named query's paging, the stored page's form and its results writer),
+#: relative to the package
 CODE = ("documents.py", "vocab.py", "paging.py", "pairs.py", "anchored.py", "queries.py", "rdf/*.py",
-        "summaries/*.py")  # fmt: skip
+        "summaries/*.py", "firstpages.py", "endpoint/writers.py")  # fmt: skip
 
 
 @functools.cache

@@ -7,6 +7,7 @@ and its offsets from the selectors, citations split into resolved references and
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -124,10 +125,8 @@ class Reader:
             if node.get("@id") and text:
                 self.labels[node["@id"]] = str(text[0] if isinstance(text, list) else text)
         self.data = data
-        #: the prefixes, longest namespace first (equal lengths in the prefixes' order)
-        self._longest_first = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
+        self._links = _links(base)
         self._terms: dict[str, Term] = {}
-        self._hrefs: dict[str, str] = {}
 
     @cached_property
     def nodes(self) -> dict[str, dict[str, Any]]:
@@ -138,33 +137,15 @@ class Reader:
         return nodes
 
     def expand(self, value: str) -> str:
-        prefix, sep, rest = value.partition(":")
-        if sep and prefix in self.prefixes and not rest.startswith("//"):
-            return self.prefixes[prefix] + rest
-        return value
+        return self._links.expand(value)
 
     def compact(self, iri: str) -> str:
         """The CURIE the documents write for an IRI (longest namespace wins), else the IRI."""
-        for prefix, ns in self._longest_first:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{prefix}:{iri[len(ns) :]}"
-        return iri
+        return self._links.compact(iri)
 
     def href(self, value: str) -> str:
         """A path on this host for medkg's IRIs and known CURIEs; other IRIs as they are."""
-        known = self._hrefs.get(value)
-        if known is None:
-            known = self._hrefs[value] = self._href(value)
-        return known
-
-    def _href(self, value: str) -> str:
-        iri = self.expand(value)
-        if iri.startswith(self.base):
-            return "/" + iri[len(self.base) :]
-        curie = iri_to_curie(iri)
-        if curie != iri:
-            return "/entity/" + quote(curie, safe=":")
-        return "/entity/?iri=" + quote(iri, safe="")
+        return self._links.href(value)
 
     def term(self, value: Any) -> Term | None:
         if not value:
@@ -172,10 +153,8 @@ class Reader:
         ident = str(value["@id"] if isinstance(value, dict) else value)
         known = self._terms.get(ident)
         if known is None:
-            curie = self.compact(self.expand(ident))
-            known = self._terms[ident] = Term(
-                curie, self.labels.get(ident, curie), self.href(ident)
-            )
+            curie, href = self._links.named(ident)
+            known = self._terms[ident] = Term(curie, self.labels.get(ident, curie), href)
         return known
 
     def claim(self, node: dict[str, Any], full: bool = True) -> ClaimView:
@@ -296,6 +275,55 @@ class Reader:
         )
 
 
+class Links:
+    """CURIEs and local links of identifiers as the documents of one base IRI write them:
+    pure functions of the base, so they are remembered across pages (the head's pages name
+    the same terms, sources and prefixes; ~130 identifiers a page, each once a request before),
+    a bounded number of them (claim and evidence IRIs are many)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.prefixes = jsonld.prefixes(base)  # the documents' own CURIE prefixes
+        #: the prefixes, longest namespace first (equal lengths in the prefixes' order)
+        self._longest_first = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
+        self.href = functools.lru_cache(maxsize=REMEMBERED)(self._href)
+        self.named = functools.lru_cache(maxsize=REMEMBERED)(self._named)
+
+    def expand(self, value: str) -> str:
+        prefix, sep, rest = value.partition(":")
+        if sep and prefix in self.prefixes and not rest.startswith("//"):
+            return self.prefixes[prefix] + rest
+        return value
+
+    def compact(self, iri: str) -> str:
+        for prefix, ns in self._longest_first:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
+
+    def _href(self, value: str) -> str:
+        iri = self.expand(value)
+        if iri.startswith(self.base):
+            return "/" + iri[len(self.base) :]
+        curie = iri_to_curie(iri)
+        if curie != iri:
+            return "/entity/" + quote(curie, safe=":")
+        return "/entity/?iri=" + quote(iri, safe="")
+
+    def _named(self, ident: str) -> tuple[str, str]:
+        """The CURIE (or IRI) and the link of an identifier: a ``Term`` but its label."""
+        return self.compact(self.expand(ident)), self.href(ident)
+
+
+#: identifiers whose CURIE and link a process remembers, per base
+REMEMBERED = 1 << 15
+
+
+@functools.lru_cache(maxsize=8)
+def _links(base: str) -> Links:
+    return Links(base)
+
+
 def _id(value: Any) -> Any:
     return value.get("@id") if isinstance(value, dict) else value
 
@@ -318,10 +346,14 @@ def _index(value: Any, nodes: dict[str, dict[str, Any]]) -> None:
 def claim_status(value: Any) -> str:
     """A claim's status from its ``curationStatus`` (several when sources differ: the best
     wins), as a model name: ``approved``, ``needs-review``, ``draft`` or ``deprecated``."""
-    names = [
-        best_status_name(str(v.get("@id", "") if isinstance(v, dict) else v))
-        for v in as_list(value)
-    ]
+    terms = (str(v.get("@id", "") if isinstance(v, dict) else v) for v in as_list(value))
+    return _claim_status(tuple(terms))
+
+
+@functools.lru_cache(maxsize=256)
+def _claim_status(terms: tuple[str, ...]) -> str:
+    """``claim_status`` of its terms: a few values, asked for every claim of every page."""
+    names = [best_status_name(t) for t in terms]
     return best_status(n for n in names if n in STATUS_ORDER)
 
 

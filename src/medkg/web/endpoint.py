@@ -39,10 +39,15 @@ class Endpoint:
         anyone is noticed), plus a count of updates applied here; with updates enabled also this
         process's nonce, since an update count restarts with the process.
         """
+        return self.versions()[1]
+
+    def versions(self) -> tuple[str | None, str | None]:
+        """The build's version (``medkg:version``, what the summary index is stamped with)
+        and ``version()``, read once."""
         build = dataset_version(self.store, self.settings)
         if not self.settings.update_token:
-            return build
-        return f"{build}.{self.nonce}.{self.generation}"
+            return build, build
+        return build, f"{build}.{self.nonce}.{self.generation}"
 
     def close(self) -> None:
         self.executor.close()

@@ -5,7 +5,9 @@ one row more than the page so the last page knows it is the last; the page is th
 the negotiated format. The next page's URL goes in a ``Link: <...>; rel="next"`` header and,
 for JSON, beside the results in the body (``"next"``, with the bare ``"cursor"``). A page
 materialized at build (``medkg.firstpages``: the first page of the most-claimed entities) is
-read from the store's summary index instead of run (``X-Medkg-Anchor: build``).
+read from the store's summary index instead of run (``X-Medkg-Anchor: build``), found by the
+query, its bindings and the page size alone: its text is not made, nor parsed, nor screened
+(nothing runs), and as JSON its stored bytes are the body.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import io
 import json
 import time
 
-import pyoxigraph as ox
 from flask import Response, request, url_for
 from rdflib.term import Node
 
@@ -23,6 +24,8 @@ from medkg.config import Settings
 from medkg.endpoint.job import Job
 from medkg.endpoint.writers import SOLUTION_WRITERS
 from medkg.errors import ParameterError
+from medkg.firstpages import solutions as parsed
+from medkg.firstpages import stored_query_page
 from medkg.formats import by_name
 from medkg.queries import NamedQuery
 from medkg.web import sparql
@@ -51,45 +54,47 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
     e = endpoint()
     # the endpoint's row cap bounds a page too: a smaller page, and a next link
     size = min(page_size(raw.get("page_size"), state().settings), e.settings.max_rows)
-    page = page_of(named, raw, size, e.store, state().settings.base_iri)
-    text, bound = page.text, page.bound
-    sparql.screened_text(text)
+    cursor = raw.get("cursor") or None
+    bound = named.bindings(raw)
     fmt = sparql.choose_formats("SELECT")["results"]
     assert fmt is not None, "choose_formats raises when no results format is acceptable"
-    version = e.version()
+    build, version = e.versions()
     etag = None
-    if version is not None:
-        etag = make_etag(version, text, sorted((k, v.n3()) for k, v in bound.items()),
-                         fmt.name, size)  # fmt: skip
+    if version is not None:  # the page's text is made from these and the data
+        etag = make_etag(version, named.name, named.text, sorted((k, v.n3()) for k, v in bound.items()),
+                         cursor, fmt.name, size)  # fmt: skip
         cached = not_modified(etag)
         if cached is not None:
             return cached
     started = time.perf_counter()
-    body = page.stored if page.stored is not None else run(text, bound, size)
-    solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-    assert isinstance(solutions, ox.QuerySolutions)
-    variables = [v.value for v in solutions.variables]
-    rows = [tuple(sol[v] for v in variables) for sol in solutions]
-    cursor = named.next_cursor(variables, rows, size)
-    out = io.BytesIO()
-    SOLUTION_WRITERS[fmt.name](variables, rows[:size], out)
-    body = out.getvalue()
-    following = next_url(named, raw, cursor) if cursor else None
-    if following and fmt.name == "json":
-        extra = json.dumps({"next": following, "cursor": cursor})[1:].encode()
+    stored = None if cursor else stored_query_page(e.store, named, bound, size, build)
+    if stored is not None:  # materialized at build: no text made, nothing parsed or run
+        rows, following, anchor = stored.rows, stored.cursor, "build"
+        body = stored.body if fmt.name == "json" else rewritten(stored.body, fmt.name)
+    else:
+        page = page_of(named, raw, size, e.store, state().settings.base_iri)
+        sparql.screened_text(page.text)
+        variables, solutions = parsed(run(page.text, page.bound, size))
+        following = named.next_cursor(variables, solutions, size)
+        out = io.BytesIO()
+        SOLUTION_WRITERS[fmt.name](variables, solutions[:size], out)
+        body, rows = out.getvalue(), min(len(solutions), size)
+        anchor = "summaries" if page.anchored else "query"
+    link = next_url(named, raw, following) if following else None
+    if link and fmt.name == "json":
+        extra = json.dumps({"next": link, "cursor": following})[1:].encode()
         body = body.rstrip()[:-1] + b"," + extra + b"\n"  # inside the results object
     seconds = time.perf_counter() - started
     response = Response(body, mimetype=fmt.media_type)
-    response.headers["X-Medkg-Rows"] = str(min(len(rows), size))
+    response.headers["X-Medkg-Rows"] = str(rows)
     response.headers["X-Medkg-Page-Size"] = str(size)
     response.headers["X-Medkg-Max-Rows"] = str(e.settings.max_rows)
     response.headers["X-Medkg-Query-Ms"] = f"{seconds * 1000:.1f}"
-    anchor = "build" if page.stored is not None else "summaries" if page.anchored else "query"
     response.headers["X-Medkg-Anchor"] = anchor
     response.headers["Vary"] = "Accept, Accept-Encoding"
-    if following and cursor:
-        response.headers["Link"] = f'<{following}>; rel="next"'
-        response.headers["X-Medkg-Next-Cursor"] = cursor
+    if link and following:
+        response.headers["Link"] = f'<{link}>; rel="next"'
+        response.headers["X-Medkg-Next-Cursor"] = following
         exposed = response.headers.get("Access-Control-Expose-Headers")
         response.headers["Access-Control-Expose-Headers"] = ", ".join(
             x for x in (exposed, NEXT_HEADERS) if x
@@ -97,6 +102,14 @@ def run_page(named: NamedQuery, raw: dict[str, str]) -> Response:
     if etag:
         response.set_etag(etag)
     return response
+
+
+def rewritten(body: bytes, fmt: str) -> bytes:
+    """A page stored as SPARQL JSON, written in another results format."""
+    variables, rows = parsed(body)
+    out = io.BytesIO()
+    SOLUTION_WRITERS[fmt](variables, rows, out)
+    return out.getvalue()
 
 
 def run(text: str, bound: dict[str, Node], size: int) -> bytes:
