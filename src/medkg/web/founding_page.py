@@ -19,6 +19,7 @@ from flask import url_for
 from medkg.anchored import page_of
 from medkg.answer import FOUNDING_QUERY, Answer
 from medkg.endpoint.job import Job
+from medkg.firstpages import stored_query_page
 from medkg.formats import by_name
 from medkg.founding import Page, paged_answer, row_dicts, tally
 from medkg.queries import NamedQuery
@@ -26,7 +27,7 @@ from medkg.store.base import QueryResult
 from medkg.store.oxigraph import wrap_result
 from medkg.terms import to_rdflib
 from medkg.web.endpoint import base_iri, endpoint
-from medkg.web.query_pages import run
+from medkg.web.query_pages import parsed, run
 from medkg.web.state import state
 
 
@@ -54,18 +55,21 @@ def founding_answer(
     """The founding answer with its chain cut to the page of ``size`` rows after ``cursor``."""
     workers = Workers()
     bound = query.bindings(params)
-    # the page's claims are found in this process while a query worker counts the tally
-    with ThreadPoolExecutor(1) as aside:
-        finding = aside.submit(page_of, query, {**params, "cursor": cursor or ""}, size,
-                               workers.endpoint.store, state().settings.base_iri)  # fmt: skip
+    store = workers.endpoint.store
+    build, _ = workers.endpoint.versions()
+    stored = None if cursor else stored_query_page(store, query, bound, size, build)
+    if stored is not None:  # the first page materialized at build
         counted = tally(query, workers, bound, drafts)
-        page = finding.result()
-    body = page.stored if page.stored is not None else run(page.text, page.bound, size)
-    solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-    assert isinstance(solutions, ox.QuerySolutions)
-    variables = [v.value for v in solutions.variables]
-    rows = [tuple(to_rdflib(sol[v]) for v in variables) for sol in solutions]
-    following = query.next_cursor(variables, rows, size)
+        variables, rows = rdflib_rows(stored.body)
+        following = stored.cursor
+    else:  # the page's claims are found in this process while a query worker counts the tally
+        with ThreadPoolExecutor(1) as aside:
+            finding = aside.submit(page_of, query, {**params, "cursor": cursor or ""}, size,
+                                   store, state().settings.base_iri)  # fmt: skip
+            counted = tally(query, workers, bound, drafts)
+            page = finding.result()
+        variables, rows = rdflib_rows(run(page.text, page.bound, size))
+        following = query.next_cursor(variables, rows, size)
     links = {}
     if following:
         asked: dict[str, Any] = {k: v for k, v in params.items() if v}
@@ -75,3 +79,9 @@ def founding_answer(
         links["api"] = url_for("queries.run_query", name=FOUNDING_QUERY, **asked)
     shown = Page(row_dicts(variables, rows[:size]), following, links)
     return paged_answer(query, workers, params, shown, counted, drafts)
+
+
+def rdflib_rows(body: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The variables and rows (rdflib terms) of a page's SPARQL JSON."""
+    variables, rows = parsed(body)
+    return variables, [tuple(to_rdflib(t) for t in row) for row in rows]
