@@ -48,6 +48,7 @@ from medkg.queries import NamedQuery, load_queries
 from medkg.store.base import Store
 from medkg.store.oxigraph import OxigraphStore, open_read_only
 from medkg.summaries import SummaryIndex, open_index, page_key, stored_version, write_summaries
+from medkg.summaries.stage import ClaimStage
 from medkg.vocab import iri_to_curie
 
 log = logging.getLogger(__name__)
@@ -63,9 +64,14 @@ PER_WORKER = 4
 RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\s\"{}|^`\\]*>")
 
 
-def write_side_index(store: Store, settings: Settings, version: str | None) -> Path | None:
-    """Write the store's summaries and, into the same file, its first pages (see above)."""
-    return write_summaries(store, version, lambda path: write_first_pages(store, settings, path))
+def write_side_index(
+    store: Store, settings: Settings, version: str | None, stage: ClaimStage | None = None
+) -> Path | None:
+    """Write the store's summaries (from ``stage`` if given: see ``medkg.summaries.stage``)
+    and, into the same file, its first pages (see above)."""
+    return write_summaries(
+        store, version, lambda path: write_first_pages(store, settings, path), stage
+    )
 
 
 def entity_key(iri: str, base: str, page_size: int, page_bytes: int) -> str:
