@@ -15,6 +15,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,6 +42,7 @@ from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store, Streaming
 from medkg.store.leftovers import temporary_folder
+from medkg.summaries import summaries_from_stage
 from medkg.summaries.stage import ClaimStage
 from medkg.vocab import MEDKG, Minter, curie_to_iri, to_iri
 
@@ -442,21 +444,27 @@ def bulk_build_into(
             stage = ClaimStage(workdir / "stage.sqlite", settings.base_iri)
             stack.callback(stage.close)
 
+        summaries: list[Future[Path | None]] = []
+
         def encode(out: IO[str]) -> BulkResult:
             written = encode_corpus(settings, out, workdir, progress, union, stage)
-            if stage is not None:
-                stage.finish()
+            if stage is not None:  # computed while the loader finishes: it needs no store
+                pool = stack.enter_context(ThreadPoolExecutor(1, "medkg-summaries"))
+                file = workdir / "summaries.sqlite"
+                summaries.append(pool.submit(summaries_from_stage, stage, file, written.version))
             encoded[0] = time.perf_counter()
             return written
 
         def side_index(built: Store, written: BulkResult) -> None:
-            staged = stage if stage is not None and stage.usable else None
-            if stage is not None and stage.problem:
-                log.info("entity summaries from the store: %s", stage.problem)
-            if staged is not None and (foreign := _foreign_graph(built, drop)):
+            computed = None
+            try:
+                computed = summaries[0].result() if summaries else None
+            except (sqlite3.Error, OSError) as e:  # the store can still be scanned
+                log.warning("entity summaries from the store: the stage failed (%s)", e)
+            if computed is not None and (foreign := _foreign_graph(built, drop)):
                 log.info("entity summaries from the store: it keeps graph %s", foreign)
-                staged = None
-            write_side_index(built, settings, written.version, staged)
+                computed = None
+            write_side_index(built, settings, written.version, computed)
 
         if keep_nquads is None and store.capabilities.bulk_stream:
             streaming = cast(Streaming, store)

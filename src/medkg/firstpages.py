@@ -48,7 +48,6 @@ from medkg.queries import NamedQuery, load_queries
 from medkg.store.base import Store
 from medkg.store.oxigraph import OxigraphStore, open_read_only
 from medkg.summaries import SummaryIndex, open_index, page_key, stored_version, write_summaries
-from medkg.summaries.stage import ClaimStage
 from medkg.vocab import iri_to_curie
 
 log = logging.getLogger(__name__)
@@ -65,12 +64,12 @@ RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\s\"{}|^`\\]*>")
 
 
 def write_side_index(
-    store: Store, settings: Settings, version: str | None, stage: ClaimStage | None = None
+    store: Store, settings: Settings, version: str | None, computed: Path | None = None
 ) -> Path | None:
-    """Write the store's summaries (from ``stage`` if given: see ``medkg.summaries.stage``)
-    and, into the same file, its first pages (see above)."""
+    """Write the store's summaries (``computed`` already, if given: see
+    ``medkg.summaries.stage``) and, into the same file, its first pages (see above)."""
     return write_summaries(
-        store, version, lambda path: write_first_pages(store, settings, path), stage
+        store, version, lambda path: write_first_pages(store, settings, path), computed
     )
 
 

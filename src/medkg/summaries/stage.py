@@ -14,7 +14,7 @@ claim namespace) makes it ``usable`` no more, and the build scans the store as b
 
     stage = ClaimStage(workdir / "stage.sqlite", base)
     stage.add_lines(nquads_lines); stage.add_quads(rdflib_quads); stage.add_triple_text(spo)
-    stage.finish()  # then compute.fill(db, store, None, version, stage)
+    compute.summaries_from_stage(stage, path, version)  # once the build has written all
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class ClaimStage:
     def __init__(self, path: Path, base: str):
         self.path = path
         self.claim_prefix = f"<{base}claim/"
-        self.db = sqlite3.connect(path)
+        self.db = sqlite3.connect(path, check_same_thread=False)  # finished on another thread
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
         self.db.execute("CREATE TABLE t (p INTEGER, s TEXT, o TEXT)")
