@@ -5,8 +5,9 @@ A head entity's first page is 50 claims with up to three sentences each: thousan
 triples to construct and frame, most of a second of CPU whatever the entity, while its
 summary is read in a millisecond. So every build that writes the summaries (``medkg.summaries``)
 also writes, into the same file before it is renamed in, the first pages of the entities with
-at least ten claims on their first page (fewer cost under ~60 ms of CPU live), the most
-claimed first, ``first_pages`` of them at most (a setting: it bounds the build's cost). Each is what the live path gives, byte for
+at least ten claims on their first page (fewer cost under ~60 ms of CPU live), in turn the
+most claimed and the subjects of the most claims (``SummaryIndex.heads``), ``first_pages`` of
+them at most (a setting: it bounds the build's cost). Each is what the live path gives, byte for
 byte: the JSON-LD of ``Documents.entity(iri, 1)``, and the SPARQL JSON rows the named query's
 first page (default page size, anchored by the summaries) would run into. They are keyed by
 what their bytes depend on besides the data (``page_key``: the base IRI and page sizes; the
