@@ -196,3 +196,34 @@ def test_first_pages_go_to_the_head_of_both_rankings() -> None:
 
 def test_an_older_summary_file_ranks_by_claims_alone() -> None:
     assert head_index(with_directions=False).heads(10, 4) == ["HP:1", "HP:2", "HP:3", "D:1"]
+
+
+def test_a_graph_kept_from_before_is_scanned_for(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A graph outside the build's (written by SPARQL Update) stays in the rebuilt store, so
+    the stage does not hold all its claims: the summaries come from the store, and list it."""
+    root = seed_project(tmp_path)
+    settings = settings_of(root)
+    store = open_store(settings.store, root)
+    try:
+        bulk_build_into(store, settings)
+        claim, disease = f"{BASE}claim/kept-from-before", "http://example.org/disease"
+        store.update(f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+            PREFIX medkg: <{BASE}>
+            INSERT DATA {{ GRAPH <http://example.org/kept> {{ <{claim}> a medkg:Claim ;
+              rdf:subject <{disease}> ; rdf:predicate <http://example.org/p> ;
+              rdf:object <http://example.org/o> ; medkg:negated false ;
+              medkg:modality medkg:Asserted }} }}""")  # fmt: skip
+        with caplog.at_level(logging.INFO, logger="medkg"):
+            caplog.clear()
+            bulk_build_into(store, settings)
+        assert "it keeps graph http://example.org/kept" in caplog.text
+        assert "(from the store)" in caplog.text
+        written = index_path(store)
+        assert written is not None
+        db = sqlite3.connect(written)
+        assert db.execute("SELECT COUNT(*) FROM claim WHERE iri = ?", (claim,)).fetchone() == (1,)
+        db.close()
+    finally:
+        store.close()
