@@ -18,7 +18,7 @@ import pytest
 from medkg.build import build_into, dataset_version
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings, load_settings
-from medkg.firstpages import MIN_CLAIMS
+from medkg.firstpages import MIN_CLAIMS, write_side_index
 from medkg.store import Store, open_store
 from medkg.summaries import FILE_NAME, SummaryIndex, open_index
 from medkg.synth import read_labels, synthesize
@@ -63,6 +63,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store
                                 "first_page_workers": 2})  # fmt: skip
     store = open_store(settings.store, out)
     bulk_build_into(store, settings)
+    # a bulk build makes them in its own process (its store is fresh from the loader): made
+    # again as a build in place does, by the worker processes
+    assert write_side_index(store, settings, dataset_version(store, settings)) is not None
     return settings, store
 
 
