@@ -148,6 +148,13 @@ def test_stage_gives_up_on_a_claim_outside_the_claim_namespace(tmp_path: Path) -
     stage.close()
 
 
+def test_stage_gives_up_on_a_line_it_cannot_read(tmp_path: Path) -> None:
+    stage = ClaimStage(tmp_path / "s.sqlite", BASE)
+    stage.add_lines([f"<{BASE}claim/x> <{MEDKG.negated}>\n"])
+    assert not stage.usable and "cannot read" in (stage.problem or "")
+    stage.close()
+
+
 def test_stage_reads_literals_and_predicates_of_claims(tmp_path: Path) -> None:
     """Lines and quads alike: a literal's lexical form (escapes undone), the claims'
     predicates even when a claim's type comes after its other triples."""
@@ -156,15 +163,19 @@ def test_stage_reads_literals_and_predicates_of_claims(tmp_path: Path) -> None:
     stage.add_lines([
         f'{c} <{MEDKG.negated}> "tr\\"ue"^^<http://www.w3.org/2001/XMLSchema#boolean> {g} .\n',
         f'{c} <{MEDKG.frequency}> "a b" {g} .\n',
+        f'{c} <{MEDKG.role}> "x\u2028y <z>" {g} .\n',
     ])  # fmt: skip
     stage.add_triple_text(f"{c} <{RDF.type}> <{MEDKG.Claim}>")
     stage.add_quads([(URIRef(c[1:-1]), MEDKG.modality, Literal("x y"), URIRef(g[1:-1]))])
     stage.finish()
     rows = sorted(stage.db.execute("SELECT p, s, o FROM d"))
-    assert rows == [(0, c[1:-1], str(MEDKG.Claim)), (4, c[1:-1], 'tr"ue'), (5, c[1:-1], "x y")]
-    assert stage.predicates() == sorted(
-        [str(MEDKG.negated), str(MEDKG.frequency), str(RDF.type), str(MEDKG.modality)]
-    )
+    assert rows == [
+        (0, c[1:-1], str(MEDKG.Claim)), (4, c[1:-1], 'tr"ue'), (5, c[1:-1], "x y"),
+        (7, c[1:-1], "x\u2028y <z>"),
+    ]  # fmt: skip
+    assert stage.usable
+    assert stage.predicates() == sorted([str(MEDKG.negated), str(MEDKG.frequency),
+        str(MEDKG.role), str(RDF.type), str(MEDKG.modality)])  # fmt: skip
     stage.close()
 
 

@@ -180,7 +180,7 @@ def copy_lines(nquads: Path, out: IO[str], union: bool, stage: ClaimStage | None
                 if union:
                     out.write(without_graph_names(block, ends))
                 if stage is not None:
-                    stage.add_lines(block.splitlines())
+                    stage.add_lines(block[:-1].split("\n"))  # not splitlines: U+2028 in a literal
         if rest:
             raise ConfigError(
                 f"{nquads} does not end with a line break: the cached encoding is cut short",

@@ -92,21 +92,24 @@ class ClaimStage:
         """N-Quads lines as written (N-Triples lines if not ``graph``)."""
         prefix, by_text, rows = self.claim_prefix, _BY_TEXT, self.rows
         for line in lines:
-            s, p, rest = line.split(" ", 2)
-            if s.startswith(prefix):
-                self._claim_predicate(s, p)
-            n = by_text.get(p)
-            if n is None:
-                continue
-            o = _object_text(rest, graph)
-            if n == 0:
-                if o != _CLAIM_TEXT:
+            try:
+                s, p, rest = line.split(" ", 2)
+                if s.startswith(prefix):
+                    self._claim_predicate(s, p)
+                n = by_text.get(p)
+                if n is None:
                     continue
-                self._claim(s)
-            if s[0] != "<" or o[0] == "_":
-                self.problem = f"a blank node in {line.strip()}"
-                continue
-            rows.append((n, s[1:-1], o[1:-1] if o[0] == "<" else _lexical(o)))
+                o = _object_text(rest, graph)
+                if n == 0:
+                    if o != _CLAIM_TEXT:
+                        continue
+                    self._claim(s)
+                if s[0] != "<" or o[0] == "_":
+                    self.problem = f"a blank node in {line.strip()}"
+                    continue
+                rows.append((n, s[1:-1], o[1:-1] if o[0] == "<" else _lexical(o)))
+            except (ValueError, IndexError):  # not a line as medkg writes them: scan instead
+                self.problem = f"a line it cannot read: {line[:200]!r}"
         if len(rows) >= BATCH:
             self._flush()
 
