@@ -30,6 +30,12 @@ QUERIES = [
     ("claims-about-entity", "entity", "HP:0001250"),  # seizure: among the most annotated
 ]
 PAGES = ["/entity/HP:0000007", "/entity/MONDO:0004976", "/founding-question"]
+#: the import's phases as its log tells them (encoding and loading overlap when streamed)
+PHASES = [
+    ("encoding and load", r"streamed bulk load: ([\d.]+)s"),
+    ("entity summaries", r"computed the entity summaries in ([\d.]+)s"),
+    ("first pages", r"materialized \d+ first pages of \d+ entities in ([\d.]+)s"),
+]
 
 
 def cpu() -> float:
@@ -120,6 +126,9 @@ def main() -> None:
         print(f"  import, wall / CPU:     {seconds:7.1f} s / {cpu_import:.1f} s")
         if timing:
             print(f"    encode / load:        {timing.group(1)} s / {timing.group(2)} s")
+        for label, pattern in PHASES:
+            if found := re.search(pattern, output):
+                print(f"    {label + ':':<22}{found.group(1):>7} s")
         reused = "reused" if "reused" in again else "NOT reused"
         print(f"  build, file unchanged:  {rebuild:7.1f} s / {cpu_rebuild:.1f} s CPU ({reused})")
         print(f"  load average (1 min):   {os.getloadavg()[0]:7.1f}   (on {os.cpu_count()} cores)")

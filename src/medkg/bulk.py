@@ -15,8 +15,9 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
@@ -41,6 +42,8 @@ from medkg.rdf.ontology import read_ontology
 from medkg.reasoning import closure, edges_of, iter_inferred_quads
 from medkg.store.base import Store, Streaming
 from medkg.store.leftovers import temporary_folder
+from medkg.summaries import summaries_from_stage
+from medkg.summaries.stage import ClaimStage
 from medkg.vocab import MEDKG, Minter, curie_to_iri, to_iri
 
 if TYPE_CHECKING:
@@ -75,14 +78,25 @@ def nt(term: Node) -> str:
     raise TypeError(f"cannot write {term!r} as N-Triples")
 
 
-def write_quads(out: IO[str], quads: Iterable[Quad], union: bool = False) -> int:
+def write_quads(
+    out: IO[str], quads: Iterable[Quad], union: bool = False, stage: ClaimStage | None = None
+) -> int:
     """Write quads as N-Quads; with ``union`` each triple goes in the default graph as well
-    (for a store that keeps a stored union; the store keeps one copy of a repeated triple).
-    Returns the number of quads in named graphs."""
-    n = 0
-    for s, p, o, g in quads:
+    (for a store that keeps a stored union; the store keeps one copy of a repeated triple),
+    and to ``stage`` (the summaries' triples) if given. Returns the number of quads in named
+    graphs."""
+    n, batch = 0, []
+    for quad in quads:
+        s, p, o, g = quad
         out.write(quad_lines(f"{nt(s)} {nt(p)} {nt(o)}", g, union))
         n += 1
+        if stage is not None:
+            batch.append(quad)
+            if len(batch) >= 4096:
+                stage.add_quads(batch)
+                batch.clear()
+    if stage is not None:
+        stage.add_quads(batch)
     return n
 
 
@@ -274,11 +288,13 @@ def encode_corpus(
     workdir: Path,
     progress: Callable[[int, int], None] | None = None,
     union: bool = False,
+    stage: ClaimStage | None = None,
 ) -> BulkResult:
     """Check every curated file and write the dataset as N-Quads; raise BuildError on bad input.
 
     ``progress(articles, claims)`` is called after each article; with ``union`` every triple is
-    written in the default graph as well, for a store with a stored union.
+    written in the default graph as well, for a store with a stored union; every triple goes to
+    ``stage`` too, if given (the summaries' triples: see ``medkg.summaries.stage``).
     """
     root = settings.root_path
     mint = Minter(settings.base_iri)
@@ -290,7 +306,7 @@ def encode_corpus(
     labelled = declared_terms(ontology)
     terms, suggestions = set(labelled), Suggestions(labelled)
     aligned = exact_match_representatives(ontology)
-    result.quads += write_quads(out, onto_quads, union)
+    result.quads += write_quads(out, onto_quads, union, stage)
     inference.add(onto_quads)
     del ontology, onto_quads
     problems: list[MedkgError] = []
@@ -307,30 +323,38 @@ def encode_corpus(
                 continue
             quads = list(iter_article_quads(f.article, f.claims, mint))
             quads += iter_derived_quads(f.article, f.claims, mint)
-            result.quads += write_quads(out, quads, union)
+            result.quads += write_quads(out, quads, union, stage)
             inference.add(quads)
             contradictions.add(f.claims, f"article/{f.article.id}")
             source = (dataset_iri(mint), DCTERMS.source, mint.article(f.article.id), build)
-            result.quads += write_quads(out, [source], union)
+            result.quads += write_quads(out, [source], union, stage)
             result.articles += 1
             result.claims += len(f.claims)
             if progress:
                 progress(1, len(f.claims))
         if problems:
             raise_problems(problems)
-        result.sources = _write_sources(root, mint, out, inference, contradictions, union)
+        result.sources = _write_sources(root, mint, out, inference, contradictions, union, stage)
         result.quads += sum(s.quads for s in result.sources)
-        result.quads += write_quads(out, contradictions.iter_quads(mint), union)
+        result.quads += write_quads(out, contradictions.iter_quads(mint), union, stage)
         inferred = mint.graph("inferred")
+        staged: list[str] = []
         for spo in inference.iter_triples(inferred):
             out.write(quad_lines(spo, inferred, union))
             result.quads += 1
+            if stage is not None:
+                staged.append(f"{spo} .")
+                if len(staged) >= 4096:
+                    stage.add_lines(staged, graph=False)
+                    staged.clear()
+        if stage is not None:
+            stage.add_lines(staged, graph=False)
     finally:
         contradictions.close()
         inference.types.close()
     result.version = input_version(onto_paths + paths + _registry(root))
     result.fingerprint = input_fingerprint(root)
-    result.quads += write_quads(out, iter_build_info(result, mint), union)
+    result.quads += write_quads(out, iter_build_info(result, mint), union, stage)
     return result
 
 
@@ -341,15 +365,28 @@ def _write_sources(
     inference: Inference,
     contradictions: Contradictions,
     union: bool,
+    stage: ClaimStage | None = None,
 ) -> list[SourceResult]:
     """The curated sources registered in ``data/sources.yaml`` (see ``medkg.curated``)."""
     from medkg.curated import write_sources
 
-    results = write_sources(root, mint, out, inference, contradictions, union)
+    results = write_sources(root, mint, out, inference, contradictions, union, stage)
     build = mint.graph("build")
     for r in results:
-        write_quads(out, [(dataset_iri(mint), DCTERMS.source, mint.source(r.id), build)], union)
+        source = (dataset_iri(mint), DCTERMS.source, mint.source(r.id), build)
+        write_quads(out, [source], union, stage)
     return results
+
+
+def _foreign_graph(store: Store, prefix: str) -> str | None:
+    """A named graph of ``store`` the build did not write (one outside ``prefix``, kept from
+    the store before), or None."""
+    start = Literal(prefix).n3()
+    found = store.query(
+        f"SELECT ?g WHERE {{ GRAPH ?g {{ }} FILTER(!STRSTARTS(STR(?g), {start})) }} LIMIT 1"
+    )
+    rows = list(found.rows)
+    return str(rows[0][0]) if rows else None
 
 
 def _registry(root: Path) -> list[Path]:
@@ -401,15 +438,40 @@ def bulk_build_into(
         started = time.perf_counter()
         encoded = [started]
 
+        drop = Minter(settings.base_iri).graph("")
+        stage = None
+        if store.side_folder() is not None:  # the summaries are written: stage their triples
+            stage = ClaimStage(workdir / "stage.sqlite", settings.base_iri)
+            stack.callback(stage.close)
+
+        summaries: list[Future[Path | None]] = []
+
         def encode(out: IO[str]) -> BulkResult:
-            written = encode_corpus(settings, out, workdir, progress, union)
+            written = encode_corpus(settings, out, workdir, progress, union, stage)
+            if stage is not None:  # computed while the loader finishes: it needs no store
+                pool = stack.enter_context(ThreadPoolExecutor(1, "medkg-summaries"))
+                file = workdir / "summaries.sqlite"
+                summaries.append(pool.submit(summaries_from_stage, stage, file, written.version))
             encoded[0] = time.perf_counter()
             return written
 
         def side_index(built: Store, written: BulkResult) -> None:
-            write_side_index(built, settings, written.version)
+            computed = None
+            try:
+                computed = summaries[0].result() if summaries else None
+            except (sqlite3.Error, OSError) as e:  # the store can still be scanned
+                log.warning("entity summaries from the store: the stage failed (%s)", e)
+            if computed is not None and (foreign := _foreign_graph(built, drop)):
+                log.info("entity summaries from the store: it keeps graph %s", foreign)
+                computed = None
+            pages = settings
+            if computed is not None:  # nothing has read the store the loader just wrote
+                # its first pages then come from this process's handle, which sees RocksDB
+                # compact the loader's files as it goes: worker processes (read-only) read the
+                # uncompacted files throughout, 2.3x slower at the HPO import (see its README)
+                pages = replace(settings, first_page_workers=1)
+            write_side_index(built, pages, written.version, computed)
 
-        drop = Minter(settings.base_iri).graph("")
         if keep_nquads is None and store.capabilities.bulk_stream:
             streaming = cast(Streaming, store)
             result = streaming.stream_dataset(encode, drop, load_progress, union, side_index)

@@ -149,7 +149,8 @@ class Settings:
         500,
         "entities whose first pages (entity document and claims-about-entity's first page) "
         "every build materializes beside the summaries: those with at least ten claims on "
-        "their first page, the most claimed first; 0 = none (every page is built when asked)",
+        "their first page, in turn the most claimed and the subjects of the most claims; "
+        "0 = none (every page is built when asked)",
     )
     first_pages_seconds: float = setting(
         60.0,

@@ -36,6 +36,7 @@ from medkg.sources.registry import (
     sha256_of,
     to_spec,
 )
+from medkg.summaries.stage import ClaimStage
 from medkg.vocab import MEDKG, Minter, to_iri
 
 if TYPE_CHECKING:
@@ -120,8 +121,10 @@ def write_source(
     inference: Inference,
     contradictions: Contradictions,
     union: bool,
+    stage: ClaimStage | None = None,
 ) -> SourceResult:
-    """Write one registered source's quads to ``out``, from the cache when its file is unchanged."""
+    """Write one registered source's quads to ``out`` (and to ``stage``, if given), from the
+    cache when its file is unchanged."""
     started = time.perf_counter()
     path = resolve(entry.file, root)
     if not path.is_file() or sha256_of(path) != entry.sha256:
@@ -133,9 +136,9 @@ def write_source(
     cache = root / CACHE / cache_key(entry, root, mint)
     cached = (cache / "done.json").exists()
     if cached:
-        copy_lines(cache / "quads.nq", out, union)
+        copy_lines(cache / "quads.nq", out, union, stage)
     else:  # written to ``out`` as they are encoded: a loader reading it starts at once
-        _encode(entry, path, root, mint, cache, Tee(out, union))
+        _encode(entry, path, root, mint, cache, Tee(out, union, stage=stage))
     result = SourceResult(**json.loads((cache / "done.json").read_text()))
     result.cached = cached
     types, rows = cache / "types.tsv", cache / "contradictions.jsonl"
@@ -154,9 +157,10 @@ def write_source(
     return result
 
 
-def copy_lines(nquads: Path, out: IO[str], union: bool) -> None:
+def copy_lines(nquads: Path, out: IO[str], union: bool, stage: ClaimStage | None = None) -> None:
     """Copy an N-Quads file to ``out`` in large blocks; with ``union`` each block again with
-    its lines' graph names removed (the default-graph copy of a store with a stored union).
+    its lines' graph names removed (the default-graph copy of a store with a stored union);
+    each block's lines to ``stage`` too, if given.
 
     >>> import io, tempfile
     >>> f = Path(tempfile.mkdtemp()) / "q.nq"
@@ -175,6 +179,8 @@ def copy_lines(nquads: Path, out: IO[str], union: bool) -> None:
                 out.write(block)
                 if union:
                     out.write(without_graph_names(block, ends))
+                if stage is not None:
+                    stage.add_lines(block[:-1].split("\n"))  # not splitlines: U+2028 in a literal
         if rest:
             raise ConfigError(
                 f"{nquads} does not end with a line break: the cached encoding is cut short",
@@ -196,10 +202,12 @@ def without_graph_names(block: str, ends: set[str]) -> str:
 
 class Tee:
     """The encoded lines to the cache file and to the build's output (with ``union`` again
-    without their graph names), in blocks of about ``lines`` lines."""
+    without their graph names), in blocks of about ``lines`` lines, and to ``stage``."""
 
-    def __init__(self, out: IO[str], union: bool, lines: int = 1 << 16):
-        self.out, self.union, self.size = out, union, lines
+    def __init__(
+        self, out: IO[str], union: bool, lines: int = 1 << 16, stage: ClaimStage | None = None
+    ):
+        self.out, self.union, self.size, self.stage = out, union, lines, stage
         self.cache: IO[str] | None = None
         self.lines: list[str] = []
         self.ends: set[str] = set()
@@ -211,6 +219,8 @@ class Tee:
 
     def flush(self) -> None:
         block = "".join(self.lines)
+        if self.stage is not None:
+            self.stage.add_lines(self.lines)
         self.lines.clear()
         if self.cache is not None:
             self.cache.write(block)
@@ -302,11 +312,12 @@ def write_sources(
     inference: Inference,
     contradictions: Contradictions,
     union: bool,
+    stage: ClaimStage | None = None,
 ) -> list[SourceResult]:
     """Write every source registered in ``data/sources.yaml`` (see ``write_source``)."""
     results = []
     for entry in read_sources(root):
-        result = write_source(entry, root, mint, out, inference, contradictions, union)
+        result = write_source(entry, root, mint, out, inference, contradictions, union, stage)
         log.info(
             "source %s (release %s): %d rows, %d claims, %d quads%s",
             entry.id,

@@ -5,8 +5,9 @@ A head entity's first page is 50 claims with up to three sentences each: thousan
 triples to construct and frame, most of a second of CPU whatever the entity, while its
 summary is read in a millisecond. So every build that writes the summaries (``medkg.summaries``)
 also writes, into the same file before it is renamed in, the first pages of the entities with
-at least ten claims on their first page (fewer cost under ~60 ms of CPU live), the most
-claimed first, ``first_pages`` of them at most (a setting: it bounds the build's cost). Each is what the live path gives, byte for
+at least ten claims on their first page (fewer cost under ~60 ms of CPU live), in turn the
+most claimed and the subjects of the most claims (``SummaryIndex.heads``), ``first_pages`` of
+them at most (a setting: it bounds the build's cost). Each is what the live path gives, byte for
 byte: the JSON-LD of ``Documents.entity(iri, 1)``, and the named query's first page (default
 page size, anchored by the summaries) as the API writes it in SPARQL JSON, with its row count
 and next cursor (``StoredQueryPage``). They are keyed by what their bytes depend on besides
@@ -69,9 +70,14 @@ _DECODER = msgspec.json.Decoder()
 RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\s\"{}|^`\\]*>")
 
 
-def write_side_index(store: Store, settings: Settings, version: str | None) -> Path | None:
-    """Write the store's summaries and, into the same file, its first pages (see above)."""
-    return write_summaries(store, version, lambda path: write_first_pages(store, settings, path))
+def write_side_index(
+    store: Store, settings: Settings, version: str | None, computed: Path | None = None
+) -> Path | None:
+    """Write the store's summaries (``computed`` already, if given: see
+    ``medkg.summaries.stage``) and, into the same file, its first pages (see above)."""
+    return write_summaries(
+        store, version, lambda path: write_first_pages(store, settings, path), computed
+    )
 
 
 def entity_key(iri: str, base: str, page_size: int, page_bytes: int) -> str:

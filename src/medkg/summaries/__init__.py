@@ -17,7 +17,7 @@ the same tables are computed for one entity at a time, so both paths give the sa
 
 from __future__ import annotations
 
-from medkg.summaries.compute import entity_index, write_summaries
+from medkg.summaries.compute import entity_index, summaries_from_stage, write_summaries
 from medkg.summaries.graph import summary_graph
 from medkg.summaries.index import (
     FILE_NAME,
@@ -38,6 +38,7 @@ __all__ = [
     "open_index",
     "page_key",
     "stored_version",
+    "summaries_from_stage",
     "summary_graph",
     "write_summaries",
 ]

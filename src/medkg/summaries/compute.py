@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from medkg.summaries.index import (
     SummaryIndex,
     index_path,
 )
+from medkg.summaries.stage import DERIVE, ClaimStage
 from medkg.vocab import MEDKG
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ INSERT INTO about (entity, claim, pos)
     ORDER BY grp, n DESC, dir, p, other, iri) - 1 FROM s_page;
 INSERT OR IGNORE INTO about (entity, claim, pos)
   SELECT e.id, k.id, NULL FROM s_ctx x JOIN entity e ON e.iri = x.x JOIN claim k ON k.iri = x.iri;
+INSERT INTO by_direction SELECT entity, dir, COUNT(*) FROM s_page GROUP BY entity, dir;
 INSERT INTO tally SELECT entity, 'group', '', grp, COUNT(*) FROM s_page GROUP BY entity, grp;
 INSERT INTO tally SELECT entity, 'predicate', p, grp, COUNT(*) FROM s_page
   GROUP BY entity, p, grp;
@@ -98,20 +101,39 @@ INSERT INTO tally SELECT entity, 'source', src, -1, n FROM (
 TOP_SOURCES = 20
 
 
-def fill(db: sqlite3.Connection, store: Store, entity: URIRef | None, version: str) -> None:
+def fill(
+    db: sqlite3.Connection,
+    store: Store | None,
+    entity: URIRef | None,
+    version: str,
+    stage: ClaimStage | None = None,
+) -> None:
     """Compute every table into ``db`` (empty) from the store (the claims about ``entity``
-    only, when given)."""
+    only, when given), or from the triples ``stage`` collected as the store was written."""
     db.executescript(SCHEMA + STAGING)
     restriction = ABOUT % entity.n3() if entity is not None else ""
-    for table, scan in SCANS.items():
-        result = store.query(PREFIXES + scan % restriction)
-        width = len(result.variables)
-        marks = ", ".join("?" * width)
-        db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", iter_values(result))
+    if stage is not None:
+        db.execute("ATTACH DATABASE ? AS stage", (str(stage.path),))
+        for table, join in DERIVE.items():
+            db.execute(f"INSERT OR IGNORE INTO {table} {join}")
+        db.commit()
+        db.execute("DETACH DATABASE stage")
+    else:
+        assert store is not None, "a store to scan, or a stage"
+        for table, scan in SCANS.items():
+            result = store.query(PREFIXES + scan % restriction)
+            width = len(result.variables)
+            marks = ", ".join("?" * width)
+            db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", iter_values(result))
     db.execute("CREATE INDEX temp.s_claim_iri ON s_claim (iri)")
     db.executescript(FINALISE % (EVIDENCE_SHOWN, TOP_SOURCES) + INDEXES)
-    found = store.query(PREFIXES + PREDICATES % restriction)
-    predicates = json.dumps(sorted(p for (p,) in iter_values(found) if p is not None))
+    if stage is not None:
+        found_predicates = stage.predicates()
+    else:
+        assert store is not None
+        found = store.query(PREFIXES + PREDICATES % restriction)
+        found_predicates = sorted(p for (p,) in iter_values(found) if p is not None)
+    predicates = json.dumps(found_predicates)
     db.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [("version", version), ("anchor", ANCHOR), ("schema", SCHEMA_VERSION),
@@ -138,32 +160,71 @@ def entity_index(store: Store, entity: URIRef, version: str | None) -> SummaryIn
     return SummaryIndex(db)
 
 
+def summaries_from_stage(stage: ClaimStage, path: Path, version: str) -> Path | None:
+    """Compute the summary file of ``version`` at ``path`` from the triples ``stage`` collected
+    (``write_summaries`` takes it in as ``computed``); None if the stage cannot stand for the
+    store. It needs nothing of the store: a bulk build runs it while the loader finishes."""
+    started = time.perf_counter()
+    stage.finish()
+    if not stage.usable:
+        log.info("entity summaries from the store: %s", stage.problem)
+        return None
+    path.unlink(missing_ok=True)
+    db = _connect(path)
+    try:
+        fill(db, None, None, version, stage)
+    finally:
+        db.close()
+    log.info(
+        "computed the entity summaries in %.1fs (from the build's own triples)",
+        time.perf_counter() - started,
+    )
+    return path
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA temp_store = MEMORY")  # staging: ~0.5 GB at a million claims
+    db.execute("PRAGMA cache_size = -262144")  # KiB: the sorts of the last steps
+    return db
+
+
 def write_summaries(
-    store: Store, version: str | None, extra: Callable[[Path], object] | None = None
+    store: Store,
+    version: str | None,
+    extra: Callable[[Path], object] | None = None,
+    computed: Path | None = None,
 ) -> Path | None:
     """Write the summary file of the dataset ``version`` into the store's folder (replacing
     the one there in one rename); None, and nothing written, for a store with no folder.
     ``extra`` adds to the file (at its path, complete) before the rename: the first pages
-    (``medkg.firstpages``) come in with the summaries they are made from, or not at all."""
+    (``medkg.firstpages``) come in with the summaries they are made from, or not at all.
+    ``computed``: the summaries of this store computed already (``summaries_from_stage``),
+    moved in instead of computed from the store."""
     path = index_path(store)
     if path is None or version is None:
         return None
     started = time.perf_counter()
     partial = path.with_name(f"{FILE_NAME}.partial-{os.getpid()}")
     partial.unlink(missing_ok=True)
-    db = sqlite3.connect(partial)
     try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA temp_store = MEMORY")  # staging: ~0.5 GB at a million claims
-        db.execute("PRAGMA cache_size = -262144")  # KiB: the sorts of the last steps
-        fill(db, store, None, version)
-        db.close()
-        log.info("computed the entity summaries in %.1fs", time.perf_counter() - started)
+        if computed is not None:
+            shutil.move(computed, partial)
+        else:
+            db = _connect(partial)
+            try:
+                fill(db, store, None, version)
+            finally:
+                db.close()
+            log.info(
+                "computed the entity summaries in %.1fs (from the store)",
+                time.perf_counter() - started,
+            )
         if extra is not None:
             extra(partial)
     except BaseException:
-        db.close()
         partial.unlink(missing_ok=True)
         raise
     with partial.open("rb") as f:

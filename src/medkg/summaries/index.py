@@ -4,11 +4,14 @@ Tables: ``first_page`` (first pages materialized at build, zlib-compressed, by `
 see ``medkg.firstpages``), ``claim`` (id in the order of the claim IRIs, so ordering by id is ordering by IRI as
 SPARQL does; the claim's group on entity pages), ``entity``, ``about`` (entity, claim, and the
 claim's position on the entity's page, NULL when the entity is only the claim's disease
-context) and ``tally`` (counts per entity by group, predicate, role and source).
+context), ``tally`` (counts per entity by group, predicate, role and source) and
+``by_direction`` (claims per entity as their subject and as their object, one direction per
+claim as the page orders them: ``object`` when the entity is both).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -49,12 +52,23 @@ CREATE TABLE about (entity INTEGER NOT NULL, claim INTEGER NOT NULL, pos INTEGER
 CREATE TABLE tally (entity INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,
                     grp INTEGER NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE first_page (key TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE by_direction (entity INTEGER NOT NULL, dir TEXT NOT NULL, n INTEGER NOT NULL,
+                           PRIMARY KEY (entity, dir)) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE UNIQUE INDEX claim_iri ON claim (iri);
 CREATE INDEX about_pos ON about (entity, pos) WHERE pos IS NOT NULL;
 CREATE INDEX tally_entity ON tally (entity);
 """
+
+#: the entities with at least ``?`` claims on their pages, by claims (then IRI), ``?`` at most
+ON_PAGE = "SELECT entity, COUNT(*) AS n FROM about WHERE pos IS NOT NULL GROUP BY entity"
+HEADS_ANY = f"""SELECT e.iri FROM ({ON_PAGE}) a JOIN entity e ON e.id = a.entity
+  WHERE a.n >= ? ORDER BY a.n DESC, e.iri LIMIT ?"""
+#: the same by claims the entity is the subject of
+HEADS_SUBJECT = f"""SELECT e.iri FROM by_direction d JOIN entity e ON e.id = d.entity
+  JOIN ({ON_PAGE}) a ON a.entity = d.entity
+  WHERE d.dir = 'subject' AND a.n >= ? ORDER BY d.n DESC, e.iri LIMIT ?"""
 
 
 @dataclass(frozen=True)
@@ -159,15 +173,24 @@ class SummaryIndex:
         return zlib.decompress(row[0]) if row else None
 
     def heads(self, at_least: int, most: int) -> list[str]:
-        """The entities with at least ``at_least`` claims on their pages, the most claimed
-        first (then by IRI), ``most`` of them at most."""
-        rows = self.db.execute(
-            "SELECT e.iri FROM (SELECT entity, COUNT(*) AS n FROM about WHERE pos IS NOT NULL "
-            "GROUP BY entity) a JOIN entity e ON e.id = a.entity WHERE a.n >= ? "
-            "ORDER BY a.n DESC, e.iri LIMIT ?",
-            (at_least, most),
-        )
-        return [iri for (iri,) in rows]
+        """The head entities, ``most`` at most, each with at least ``at_least`` claims on its
+        pages: taken in turn from the most claimed in any role (what the pages count) and the
+        subjects of the most claims (``by_direction``), so that both heads are in where they
+        differ. In the HPO annotations the first are phenotypes (HP:0000007 is the object
+        of 3,480 claims) and the second diseases (211 claims at most): by claims alone, the
+        diseases users browse by would all be left out."""
+        rankings = [self._ranked(HEADS_ANY, at_least, most)]
+        with contextlib.suppress(sqlite3.OperationalError):  # no by_direction: an older file
+            rankings.append(self._ranked(HEADS_SUBJECT, at_least, most))
+        out: dict[str, None] = {}
+        for at in range(most):
+            for ranked in rankings:
+                if at < len(ranked) and len(out) < most:
+                    out.setdefault(ranked[at])
+        return list(out)
+
+    def _ranked(self, query: str, at_least: int, most: int) -> list[str]:
+        return [iri for (iri,) in self.db.execute(query, (at_least, most))]
 
     def tallies(self, entity: str) -> list[Tally]:
         """The entity's tallies: by group, predicate (and group), role and source (the most
