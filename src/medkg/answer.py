@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib.term import Node
 
@@ -255,8 +256,31 @@ def answer(
     """Run the founding query and tell what the graph says, how strongly, and why; claims no
     curator approved (drafts) count only with ``drafts``."""
     rows = query.run(store, params or {}).to_dicts()
-    claims = collect_claims(rows)
-    add_details(store, claims)
+    claims, chain = settled(store, collect_claims(rows), drafts)
+    disease = next(
+        (c.subject for c in claims.values() if not c.context), _disease_label(rows, claims)
+    )
+    told, weighed = tell(disease, chain), weigh(decisive(chain))
+    return assembled(query, params, disease, told, weighed, claims, chain)
+
+
+#: the stances that answer the question (the others tell its context)
+DECISIVE = ("refutes", "axonal", "demyelinating")
+
+
+def decisive(chain: Mapping[str, list[Claim]]) -> list[Claim]:
+    return [c for k in DECISIVE for c in chain.get(k, [])]
+
+
+def settled(
+    store: Queries,
+    claims: dict[str, Claim],
+    drafts: bool,
+    pairs: Sequence[tuple[str, str]] | None = None,
+) -> tuple[dict[str, Claim], dict[str, list[Claim]]]:
+    """The claims with their details (of ``pairs`` only, when given) and their peers, those no
+    curator approved left out unless ``drafts``; and the chain: the claims by stance."""
+    add_details(store, claims, pairs)
     if not drafts:
         claims = {k: c for k, c in claims.items() if c.status == "approved"}
     for iri, peers in peers_of(store, claims).items():
@@ -265,26 +289,34 @@ def answer(
     for c in claims.values():
         c.stance = stance(c)
         chain[c.stance].append(c)
-    disease = next(
-        (c.subject for c in claims.values() if not c.context), _disease_label(rows, claims)
-    )
-    verdict, explanation = tell(disease, chain)
-    decisive = chain["refutes"] + chain["axonal"] + chain["demyelinating"]
-    strength, reasons = weigh(decisive)
+    return claims, chain
+
+
+def assembled(
+    query: NamedQuery,
+    params: dict[str, str] | None,
+    disease: str,
+    told: tuple[str, list[str]],
+    weighed: tuple[str, list[str]],
+    claims: dict[str, Claim],
+    chain: dict[str, list[Claim]],
+    **extra: Any,
+) -> Answer:
+    """The answer: the verdict ``told``, the strength ``weighed``, the chain in the order of
+    STANCES, the references the claims' evidence cites, and the curated sources' credits."""
     refs = {n: r for c in claims.values() for e in c.evidence for n, r in e.references.items()}
     dangling = sorted({n for c in claims.values() for e in c.evidence for n in e.dangling})
     asked = query.summary if not params else f"{query.summary} (asked of {disease})"
     return Answer(
         asked,
         disease,
-        verdict,
-        explanation,
-        strength,
-        reasons,
+        *told,
+        *weighed,
         {k: chain[k] for k in STANCES if chain.get(k)},
         [refs[n] for n in sorted(refs)],
         dangling,
         sorted({a for c in claims.values() for p in c.peers for a in p.attributions}),
+        **extra,
     )
 
 

@@ -16,7 +16,7 @@ through the query workers, under ``query_timeout``).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,18 +24,20 @@ from rdflib import RDFS, URIRef
 from rdflib.term import Node
 
 from medkg.answer import (
+    DECISIVE,
     SIDES,
     STANCES,
     Answer,
     Claim,
-    add_details,
+    assembled,
     collect_claims,
+    decisive,
+    settled,
     stance,
     tell_counts,
     weigh,
 )
 from medkg.paging import anchor_span, bind_anchor
-from medkg.peers import peers_of
 from medkg.queries import NamedQuery
 from medkg.store.base import Queries
 from medkg.store.rewrite import where_brace
@@ -180,41 +182,17 @@ def paged_answer(
 ) -> Answer:
     """The answer told from ``counted`` (every claim), its chain the claims of ``page`` (their
     sentences on the page only); strength weighed from the page's decisive claims."""
-    claims = collect_claims(page.rows)
     pairs = [(str(r["claim"]), str(r["evidence"])) for r in page.rows]
-    add_details(runner, claims, pairs)
-    if not drafts:
-        claims = {k: c for k, c in claims.items() if c.status == "approved"}
-    for iri, peers in peers_of(runner, claims).items():
-        claims[iri].peers = peers
-    chain: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims.values():
-        c.stance = stance(c)
-        chain[c.stance].append(c)
+    claims, chain = settled(runner, collect_claims(page.rows), drafts, pairs)
     disease = counted.disease or next(iter(c.subject for c in claims.values()), "")
-    verdict, explanation = tell_counts(disease, counted.counts)
-    decisive = chain["refutes"] + chain["axonal"] + chain["demyelinating"]
-    strength, reasons = weigh(decisive)
-    decided = sum(counted.counts.get(k, 0) for k in ("refutes", "axonal", "demyelinating"))
-    if page.cursor is not None or len(decisive) < decided:
-        reasons.insert(0, _partial(len(decisive), decided))
-    refs = {n: r for c in claims.values() for e in c.evidence for n, r in e.references.items()}
-    dangling = sorted({n for c in claims.values() for e in c.evidence for n in e.dangling})
-    asked = query.summary if not params else f"{query.summary} (asked of {disease})"
-    return Answer(
-        asked,
-        disease,
-        verdict,
-        explanation,
-        strength,
-        reasons,
-        {k: chain[k] for k in STANCES if chain.get(k)},
-        [refs[n] for n in sorted(refs)],
-        dangling,
-        sorted({a for c in claims.values() for p in c.peers for a in p.attributions}),
-        tally=dict(counted.counts),
-        following=dict(page.links),
-    )
+    told = tell_counts(disease, counted.counts)
+    shown = decisive(chain)
+    strength, reasons = weigh(shown)
+    decided = sum(counted.counts.get(k, 0) for k in DECISIVE)
+    if page.cursor is not None or len(shown) < decided:
+        reasons.insert(0, _partial(len(shown), decided))
+    return assembled(query, params, disease, told, (strength, reasons), claims, chain,
+                     tally=dict(counted.counts), following=dict(page.links))  # fmt: skip
 
 
 def _partial(shown: int, decided: int) -> str:
