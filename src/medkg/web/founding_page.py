@@ -19,7 +19,6 @@ from flask import url_for
 from medkg.anchored import page_of
 from medkg.answer import FOUNDING_QUERY, Answer
 from medkg.endpoint.job import Job
-from medkg.firstpages import stored_query_page
 from medkg.formats import by_name
 from medkg.founding import Page, paged_answer, row_dicts, tally
 from medkg.queries import NamedQuery
@@ -55,21 +54,15 @@ def founding_answer(
     """The founding answer with its chain cut to the page of ``size`` rows after ``cursor``."""
     workers = Workers()
     bound = query.bindings(params)
-    store = workers.endpoint.store
-    build, _ = workers.endpoint.versions()
-    stored = None if cursor else stored_query_page(store, query, bound, size, build)
-    if stored is not None:  # the first page materialized at build
+    # the page's claims are found in this process while a query worker counts the tally
+    # (nothing stores the founding query's pages at build: firstpages stores one query's)
+    with ThreadPoolExecutor(1) as aside:
+        finding = aside.submit(page_of, query, {**params, "cursor": cursor or ""}, size,
+                               workers.endpoint.store, state().settings.base_iri)  # fmt: skip
         counted = tally(query, workers, bound, drafts)
-        variables, rows = rdflib_rows(stored.body)
-        following = stored.cursor
-    else:  # the page's claims are found in this process while a query worker counts the tally
-        with ThreadPoolExecutor(1) as aside:
-            finding = aside.submit(page_of, query, {**params, "cursor": cursor or ""}, size,
-                                   store, state().settings.base_iri)  # fmt: skip
-            counted = tally(query, workers, bound, drafts)
-            page = finding.result()
-        variables, rows = rdflib_rows(run(page.text, page.bound, size))
-        following = query.next_cursor(variables, rows, size)
+        page = finding.result()
+    variables, rows = rdflib_rows(run(page.text, page.bound, size))
+    following = query.next_cursor(variables, rows, size)
     links = {}
     if following:
         asked: dict[str, Any] = {k: v for k, v in params.items() if v}
