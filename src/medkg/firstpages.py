@@ -290,8 +290,8 @@ def stored_query_page(
 ) -> StoredQueryPage | None:
     """The named query's first page as materialized at build for these bindings and page
     size, if the store's index (of dataset ``version``) holds it: no text made, no query
-    parsed or run."""
-    index = open_index(store, version)
+    parsed or run. Only ``QUERY``'s pages are stored: another query's index is not opened."""
+    index = open_index(store, version) if named.name == QUERY else None
     if index is None:
         return None
     try:
