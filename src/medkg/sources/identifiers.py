@@ -54,9 +54,20 @@ def to_reference(identifier: str) -> SourceReference:
     'https://pubmed.ncbi.nlm.nih.gov/31675180/'
     >>> to_reference("https://www.ncbi.nlm.nih.gov/books/NBK1345/").iri
     'https://www.ncbi.nlm.nih.gov/books/NBK1345/'
+    >>> to_reference("http://[bad/x")
+    Traceback (most recent call last):
+    ...
+    medkg.sources.identifiers.UnresolvableIdentifier: 'http://[bad/x': not a valid IRI (Invalid character '[' in host)
+
+    A web address is checked by the store's own IRI parser (pyoxigraph's): one it would refuse
+    is a bad row, not a failed load of the whole file.
     """
     if identifier.startswith(("http://", "https://")):
-        if any(c in identifier for c in ' <>"{}|\\^`'):
-            raise UnresolvableIdentifier(f"{identifier!r}: not a valid IRI")
+        import pyoxigraph
+
+        try:
+            pyoxigraph.NamedNode(identifier)
+        except ValueError as e:
+            raise UnresolvableIdentifier(f"{identifier!r}: not a valid IRI ({e})") from None
         return SourceReference(identifier, identifier)
     return SourceReference(identifier, identifier_iri(identifier))
