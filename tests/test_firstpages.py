@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from medkg.build import build_into, dataset_version
 from medkg.bulk import bulk_build_into
 from medkg.config import Settings, load_settings
-from medkg.firstpages import MIN_CLAIMS, write_side_index
+from medkg.firstpages import DEFERRED, MIN_CLAIMS, add_first_pages
 from medkg.store import Store, open_store
 from medkg.summaries import FILE_NAME, SummaryIndex, open_index
 from medkg.synth import read_labels, synthesize
@@ -52,20 +53,29 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
     return settings, store
 
 
+def synthetic_settings(out: Path) -> Settings:
+    """A synthetic corpus of 1,500 articles at ``out``, its store in the project."""
+    synthesize(out, 1500, seed=3, root=ROOT, labels=read_labels(ROOT))
+    return load_settings(env={}, root=str(out), store="oxigraph:.medkg/store",
+                         **{**SMALL, "page_size": 10, "first_pages": 8,
+                            "first_page_workers": 2})  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
-    """A synthetic corpus built by the bulk build (the first pages go in before the swap),
-    its first pages built by two worker processes."""
-    out = tmp_path_factory.mktemp("synth")
-    synthesize(out, 1500, seed=3, root=ROOT, labels=read_labels(ROOT))
-    settings = load_settings(env={}, root=str(out), store="oxigraph:.medkg/store",
-                             **{**SMALL, "page_size": 10, "first_pages": 8,
-                                "first_page_workers": 2})  # fmt: skip
-    store = open_store(settings.store, out)
+    """A synthetic corpus built by the bulk build, which leaves the first pages out; then
+    added as a server adds them, by two worker processes over the store opened read-only."""
+    settings = synthetic_settings(tmp_path_factory.mktemp("synth"))
+    store = open_store(settings.store, settings.root_path)
     bulk_build_into(store, settings)
-    # a bulk build makes them in its own process (its store is fresh from the loader): made
-    # again as a build in place does, by the worker processes
-    assert write_side_index(store, settings, dataset_version(store, settings)) is not None
+    version = dataset_version(store, settings)
+    index = open_index(store, version)
+    assert index is not None and index.first_pages == DEFERRED
+    assert index.db.execute("SELECT COUNT(*) FROM first_page").fetchone()[0] == 0
+    index.close()
+    added = add_first_pages(store, settings, version)
+    assert added == 2 * len(materialized(settings, store)) > 0
+    assert add_first_pages(store, settings, version) is None  # added once
     return settings, store
 
 
@@ -355,3 +365,60 @@ def test_a_materialized_query_page_is_served_without_making_or_running_its_text(
         assert {"page_of", "screened", "run"} <= set(calls), calls
     algebra.algebra_of("SELECT ?unseen WHERE { ?unseen ?p ?o }")  # the parser's spy sees a parse
     assert "parseQuery" in calls, calls
+
+
+def test_pages_added_while_the_store_is_written_are_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write while the server adds a bulk build's first pages removes the summaries; the
+    pages, made from the data before it, are not moved in after it."""
+    from medkg import firstpages
+
+    settings = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp_path}/store", **SMALL)
+    store = open_store(settings.store, ROOT)
+    bulk_build_into(store, settings)
+    version = dataset_version(store, settings)
+    write = firstpages.write_first_pages
+
+    def written_meanwhile(*args: Any, **kwargs: Any) -> int:
+        n = write(*args, **kwargs)
+        store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://x/a> <http://x/b> 1 } }")
+        return n
+
+    monkeypatch.setattr(firstpages, "write_first_pages", written_meanwhile)
+    assert add_first_pages(store, settings, version) is None
+    assert not index_file(store).exists()
+    assert not list(index_file(store).parent.glob(FILE_NAME + ".*"))  # no copy left behind
+
+
+def test_a_server_adds_the_first_pages_a_bulk_build_left_out(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """``medkg serve`` on a bulk-built store answers a head entity live, then from the pages
+    it adds in the background (bounded wait)."""
+    import requests
+
+    from .conftest import Server
+
+    settings = synthetic_settings(tmp_path_factory.mktemp("warm"))
+    tmp = tmp_path_factory.mktemp("warm-server")
+    built = settings.replace(store=f"oxigraph:{tmp / 'store'}")
+    store = open_store(built.store, built.root_path)
+    bulk_build_into(store, built)
+    head = iri_to_curie(materialized(built, store)[0])
+    store.close()
+    env = {"MEDKG_ROOT": str(settings.root_path), "MEDKG_PAGE_SIZE": "10",
+           "MEDKG_FIRST_PAGES": "8", "MEDKG_DOCUMENT_CACHE": "0"}  # fmt: skip
+    server = Server(tmp, env=env)
+    try:
+        url = f"{server.url}/entity/{head}"
+        deadline, source = time.monotonic() + 120, None
+        while time.monotonic() < deadline and source != "build":
+            r = requests.get(url, headers={"Accept": ACCEPT["jsonld"]}, timeout=30)
+            assert r.status_code == 200
+            source = r.headers.get("X-Medkg-First-Page")
+            time.sleep(0.5)
+        assert source == "build", "the server did not add the first pages within 120 s"
+    finally:
+        server.stop()
+    assert re.search(r"added [1-9]\d* first pages of version", (tmp / "server.log").read_text())

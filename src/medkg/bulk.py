@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
@@ -430,7 +430,8 @@ def bulk_build_into(
     A store that loads while the dataset is written (``capabilities.bulk_stream``) is fed the
     encoding as it goes, unless the file is to be kept: the encoding and the loader then run on
     two cores at once. Broken input still changes nothing: the load goes into a new store that
-    is swapped in only when both are done."""
+    is swapped in only when both are done. The entity summaries go in with it; the first
+    pages are left to the server (``firstpages.add_first_pages``)."""
     union = store.capabilities.stored_union
     with ExitStack() as stack:
         # held while it runs: the next build removes a killed build's folder (~100 MB at 10k)
@@ -464,13 +465,9 @@ def bulk_build_into(
             if computed is not None and (foreign := _foreign_graph(built, drop)):
                 log.info("entity summaries from the store: it keeps graph %s", foreign)
                 computed = None
-            pages = settings
-            if computed is not None:  # nothing has read the store the loader just wrote
-                # its first pages then come from this process's handle, which sees RocksDB
-                # compact the loader's files as it goes: worker processes (read-only) read the
-                # uncompacted files throughout, 2.3x slower at the HPO import (see its README)
-                pages = replace(settings, first_page_workers=1)
-            write_side_index(built, pages, written.version, computed)
+            # the first pages are left to the server (``firstpages.add_first_pages``): on the
+            # store fresh from the loader they took a minute of the HPO import
+            write_side_index(built, settings, written.version, computed, first_pages=False)
 
         if keep_nquads is None and store.capabilities.bulk_stream:
             streaming = cast(Streaming, store)

@@ -86,6 +86,7 @@ def serve(
         ) from None
     port = getattr(server, "effective_port", settings.port)  # the real one for --port 0
     announced = announce_server(app, settings.host, port)
+    app.extensions["medkg"].warm()  # the first pages a bulk build left out (web/warm.py)
     click.echo(f"medkg serving {settings.store} at http://{settings.host}:{port}/")
     stop_on_sigterm()
     try:

@@ -15,7 +15,16 @@ the data (``page_key``: the base IRI and page sizes; the query's name, text and 
 the page size), so a server with other settings, a later page or another query misses them
 and answers live; they go with the summaries when the store is written.
 
+A bulk build leaves them out (``first_pages=False``): on a store fresh from the loader they
+cost a minute of the HPO import, more than the summaries and the swap together, and the
+build's data is complete without them. The summaries then say ``first_pages: deferred``, and
+the server adds them in the background (``add_first_pages``, from ``medkg.web.warm``): worker
+processes at low priority build them over the store opened read-only into a copy of the file,
+which replaces the file only if no write or build has replaced it meanwhile. Until then those
+pages are answered live.
+
     write_side_index(store, settings, version)          # what builds call
+    add_first_pages(store, settings, version)           # what a server does after a bulk build
     stored_document(documents, iri)     # the JSON-LD framed at build, or None (web layer)
     stored_query_page(store, named, bound, size, version)   # the query's page, or None
 """
@@ -26,8 +35,10 @@ import io
 import json
 import logging
 import multiprocessing
+import os
 import re
 import resource
+import shutil
 import sqlite3
 import time
 import zlib
@@ -53,7 +64,15 @@ from medkg.formats import Format, by_name
 from medkg.queries import NamedQuery, load_queries
 from medkg.store.base import Row, Store
 from medkg.store.oxigraph import OxigraphStore, open_read_only
-from medkg.summaries import SummaryIndex, open_index, page_key, stored_version, write_summaries
+from medkg.summaries import (
+    FILE_NAME,
+    SummaryIndex,
+    index_path,
+    open_index,
+    page_key,
+    stored_version,
+    write_summaries,
+)
 from medkg.vocab import iri_to_curie
 
 log = logging.getLogger(__name__)
@@ -65,19 +84,76 @@ QUERY = "claims-about-entity"
 MIN_CLAIMS = 10
 #: entities per worker process at least (a process takes a second or two to start)
 PER_WORKER = 4
+#: the worker processes' niceness when a server adds the pages (its requests come first)
+WARM_NICENESS = 10
+#: the summaries' ``first_pages`` entry: written with them, or left for the server to add
+BUILT, DEFERRED = "built", "deferred"
 _DECODER = msgspec.json.Decoder()
 #: an IRI reference that is not absolute: its meaning depends on the request's base IRI
 RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\s\"{}|^`\\]*>")
 
 
 def write_side_index(
-    store: Store, settings: Settings, version: str | None, computed: Path | None = None
+    store: Store,
+    settings: Settings,
+    version: str | None,
+    computed: Path | None = None,
+    first_pages: bool = True,
 ) -> Path | None:
     """Write the store's summaries (``computed`` already, if given: see
-    ``medkg.summaries.stage``) and, into the same file, its first pages (see above)."""
-    return write_summaries(
-        store, version, lambda path: write_first_pages(store, settings, path), computed
-    )
+    ``medkg.summaries.stage``) and, into the same file, its first pages (see above), or
+    without ``first_pages`` the note that they are left for the server to add."""
+
+    def extra(path: Path) -> None:
+        if first_pages:
+            write_first_pages(store, settings, path)
+        else:
+            _mark(path, DEFERRED)
+
+    return write_summaries(store, version, extra, computed)
+
+
+def add_first_pages(store: Store, settings: Settings, version: str | None) -> int | None:
+    """Add the first pages a bulk build left out to the store's summaries of ``version``
+    (see above); the number of pages added, or None if none were to be added or the store
+    was written meanwhile (its pages are then the next build's). Worker processes build
+    them at low priority over the store opened read-only, so a server keeps answering."""
+    if not isinstance(store, OxigraphStore) or not store.capabilities.supports_update:
+        return None
+    index = open_index(store, version)
+    path = index_path(store)
+    if index is None or path is None:
+        return None
+    try:
+        state = index.first_pages
+        seen = path.stat()
+    finally:
+        index.close()
+    if state != DEFERRED:
+        return None
+    # a side file: a write to the store removes it with the summaries (see below)
+    copy = path.with_name(f"{FILE_NAME}.pages-{os.getpid()}")
+    try:
+        shutil.copyfile(path, copy)
+        added = write_first_pages(store, settings, copy, max(1, settings.first_page_workers))
+        with copy.open("rb") as f:
+            os.fsync(f.fileno())
+        moved = store.replace_side_file(copy, path, seen)
+    except FileNotFoundError:  # the summaries or the copy, removed by a write
+        moved = False
+    finally:
+        copy.unlink(missing_ok=True)
+    if not moved:
+        log.info("first pages of version %s dropped: the store was written meanwhile", version)
+        return None
+    return added
+
+
+def _mark(path: Path, state: str) -> None:
+    db = sqlite3.connect(path)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('first_pages', ?)", (state,))
+    db.commit()
+    db.close()
 
 
 def entity_key(iri: str, base: str, page_size: int, page_bytes: int) -> str:
@@ -139,32 +215,40 @@ class _BuildDocuments(Documents):
         return self.index
 
 
-def write_first_pages(store: Store, settings: Settings, path: Path) -> int:
+def write_first_pages(
+    store: Store, settings: Settings, path: Path, processes: int | None = None
+) -> int:
     """Add the first pages of the head entities to the summary file at ``path`` (complete,
     not yet renamed in); the number of pages written. With ``first_page_workers`` above 1
     and an Oxigraph store on disk, worker processes build them, each over the store opened
-    read-only (the framing is Python: one process uses one core)."""
+    read-only (the framing is Python: one process uses one core); ``processes``: that many
+    (at least one), at low priority (a server adding them: see ``add_first_pages``)."""
     started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE IF NOT EXISTS first_page (key TEXT PRIMARY KEY, body BLOB NOT NULL)")
     entities = SummaryIndex(db).heads(min(MIN_CLAIMS, settings.page_size), settings.first_pages)
     folder = store.side_folder()
-    workers = min(settings.first_page_workers, len(entities) // PER_WORKER)
+    wanted = settings.first_page_workers if processes is None else processes
+    workers = max(1, min(wanted, len(entities) // PER_WORKER))
+    nice = 0 if processes is None else WARM_NICENESS
     deadline = time.time() + settings.first_pages_seconds  # wall clock: shared by processes
-    if workers > 1 and isinstance(store, OxigraphStore) and folder is not None:
-        jobs = [(folder, path, settings, entities[i::workers], deadline) for i in range(workers)]
+    if entities and (workers > 1 or processes) and isinstance(store, OxigraphStore) and folder:
+        jobs = [
+            (folder, path, settings, entities[i::workers], deadline, nice) for i in range(workers)
+        ]
         spawn = multiprocessing.get_context("spawn")  # not fork: the store's threads
         with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
             rows = [row for part in pool.map(_pages_read_only, jobs) for row in part]
     else:
-        rows = list(pages(store, settings, _Kept(db), entities, deadline))
+        rows, workers = list(pages(store, settings, _Kept(db), entities, deadline)), 1
     db.executemany("INSERT OR REPLACE INTO first_page VALUES (?, ?)", rows)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('first_pages', ?)", (BUILT,))
     db.commit()
     db.close()
     log.info(
         "materialized %d first pages of %d entities in %.1fs (%.1fs of CPU, %d processes)",
         len(rows), len(entities), time.perf_counter() - started,
-        time.process_time() - cpu + _children_cpu() - children, max(1, workers),
+        time.process_time() - cpu + _children_cpu() - children, workers,
     )  # fmt: skip
     return len(rows)
 
@@ -202,10 +286,13 @@ def pages(
 
 
 def _pages_read_only(
-    job: tuple[Path, Path, Settings, list[str], float],
+    job: tuple[Path, Path, Settings, list[str], float, int],
 ) -> list[tuple[str, bytes]]:
-    """``pages`` in a worker process: the store and the summaries opened read-only."""
-    folder, path, settings, entities, deadline = job
+    """``pages`` in a worker process (at ``nice`` niceness): the store and the summaries
+    opened read-only."""
+    folder, path, settings, entities, deadline, nice = job
+    if nice:
+        os.nice(nice)
     store = open_read_only(folder)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:

@@ -372,6 +372,24 @@ class OxigraphStore:
     def side_folder(self) -> Path | None:
         return self.folder
 
+    def replace_side_file(self, new: Path, target: Path, seen: os.stat_result) -> bool:
+        """Move ``new`` over the side file ``target`` if it is still the file ``seen``: no
+        write removed it and no build replaced it or swapped in another folder since. Checked
+        and moved under the write lock, so no write comes in between; False if it changed."""
+        with self._write_lock:
+            try:
+                now = target.stat()
+            except FileNotFoundError:
+                return False
+            if target.parent != self.folder or (now.st_ino, now.st_mtime_ns, now.st_size) != (
+                seen.st_ino,
+                seen.st_mtime_ns,
+                seen.st_size,
+            ):
+                return False
+            os.replace(new, target)
+            return True
+
     def drop_side_files(self) -> None:
         """Remove the side files derived from this store's content before it is written:
         they would describe data it no longer holds (a build writes them again)."""

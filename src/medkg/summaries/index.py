@@ -1,7 +1,7 @@
 """The summary index: a SQLite file (or an in-memory database) read by the first pages.
 
-Tables: ``first_page`` (first pages materialized at build, zlib-compressed, by ``page_key``:
-see ``medkg.firstpages``), ``claim`` (id in the order of the claim IRIs, so ordering by id is ordering by IRI as
+Tables: ``first_page`` (first pages materialized at build or added by the server after a bulk
+build, zlib-compressed, by ``page_key``: see ``medkg.firstpages``), ``claim`` (id in the order of the claim IRIs, so ordering by id is ordering by IRI as
 SPARQL does; the claim's group on entity pages), ``entity``, ``about`` (entity, claim, and the
 claim's position on the entity's page, NULL when the entity is only the claim's disease
 context), ``tally`` (counts per entity by group, predicate, role and source) and
@@ -91,6 +91,8 @@ class SummaryIndex:
         self.version = meta.get("version")
         self.anchor = meta.get("anchor")
         self.schema = meta.get("schema")
+        # "built" (with the summaries), "deferred" (for the server: ``medkg.firstpages``)
+        self.first_pages = meta.get("first_pages")
         predicates = meta.get("claim_predicates")
         self.predicates = None if predicates is None else json.loads(predicates)
 

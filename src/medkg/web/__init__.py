@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
@@ -12,6 +13,9 @@ from medkg.build import dataset_version
 from medkg.config import Settings, load_settings
 from medkg.freshness import Freshness, ensure_current, ensure_summaries
 from medkg.store import Store, open_store
+
+if TYPE_CHECKING:
+    from medkg.web.warm import Warmer
 
 
 @dataclass
@@ -24,9 +28,20 @@ class AppState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # how the store compares with the curated files (medkg.freshness), as of start-up
     freshness: Freshness = field(default_factory=lambda: Freshness("unchecked"))
+    # adds the first pages a bulk build left out (``medkg serve`` starts it: web/warm.py)
+    warmer: Warmer | None = None
 
     def refresh_version(self) -> None:
         self.version = dataset_version(self.store, self.settings)
+        if self.warmer is not None:
+            self.warmer.kick()
+
+    def warm(self) -> None:
+        """Start adding the first pages a bulk build left out, now and after every build."""
+        from medkg.web.warm import Warmer
+
+        if self.warmer is None and self.settings.first_pages > 0:
+            self.warmer = Warmer(self).start()
 
 
 def create_app(

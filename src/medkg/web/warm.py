@@ -1,0 +1,60 @@
+"""Add the first pages a bulk build left out, in the background of a running server.
+
+A bulk build swaps its store in with the entity summaries but without the head entities' first
+pages (``medkg.firstpages``: they cost a minute of the HPO import). ``medkg serve`` starts a
+``Warmer`` that adds them whenever the served version lacks them: at start, and after every
+build or reload (``AppState.refresh_version`` kicks it). The work runs in worker processes at
+low priority, so requests keep being answered, live, until the pages are in.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from medkg.firstpages import add_first_pages
+
+if TYPE_CHECKING:
+    from medkg.web import AppState
+
+log = logging.getLogger(__name__)
+
+
+class Warmer:
+    """One thread that adds the served version's first pages when kicked (see above)."""
+
+    def __init__(self, state: AppState):
+        self.state = state
+        self.added: dict[str, int] = {}  # pages added, by dataset version (for /health)
+        self._kicked = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="medkg-first-pages", daemon=True)
+
+    def start(self) -> Warmer:
+        self._thread.start()
+        self.kick()
+        return self
+
+    def kick(self) -> None:
+        """Look again: the served version may have changed."""
+        self._kicked.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._kicked.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while self._kicked.wait() and not self._stop.is_set():
+            self._kicked.clear()
+            version = self.state.version
+            try:
+                added = add_first_pages(self.state.store, self.state.settings, version)
+            except Exception:  # never let it take the server down: the pages are served live
+                log.exception("adding the first pages of version %s failed", version)
+                continue
+            if added is not None and version is not None:
+                self.added[version] = added
+                log.info("added %d first pages of version %s", added, version)
