@@ -43,7 +43,6 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -237,7 +236,9 @@ def write_first_pages(
             (folder, path, settings, entities[i::workers], deadline, nice) for i in range(workers)
         ]
         spawn = multiprocessing.get_context("spawn")  # not fork: the store's threads
-        with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        # a Pool's processes are daemons, ended when this process exits: a server stopped
+        # while it adds pages does not wait for them (an executor's would be waited for)
+        with spawn.Pool(workers) as pool:
             rows = [row for part in pool.map(_pages_read_only, jobs) for row in part]
     else:
         rows, workers = list(pages(store, settings, _Kept(db), entities, deadline)), 1
