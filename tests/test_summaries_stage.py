@@ -151,9 +151,16 @@ def test_stage_gives_up_on_a_claim_outside_the_claim_namespace(tmp_path: Path) -
     stage.close()
 
 
-def test_stage_gives_up_on_a_line_it_cannot_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"<{BASE}claim/x> <{MEDKG.negated}>\n",  # no object
+        f'<{BASE}claim/x> <{MEDKG.negated}> "true" <{BASE}graph/g>\n',  # no final dot
+    ],
+)
+def test_stage_gives_up_on_a_line_it_cannot_read(tmp_path: Path, line: str) -> None:
     stage = ClaimStage(tmp_path / "s.sqlite", BASE)
-    stage.add_lines([f"<{BASE}claim/x> <{MEDKG.negated}>\n"])
+    stage.add_lines([line])
     assert not stage.usable and "cannot read" in (stage.problem or "")
     stage.close()
 
