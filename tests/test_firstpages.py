@@ -419,6 +419,12 @@ def test_a_server_adds_the_first_pages_a_bulk_build_left_out(
             source = r.headers.get("X-Medkg-First-Page")
             time.sleep(0.5)
         assert source == "build", "the server did not add the first pages within 120 s"
+        for _ in range(50):  # the pages are in: the status follows in a moment
+            status = requests.get(f"{server.url}/health", timeout=30).json()["first_pages"]
+            if status["state"] != "adding":
+                break
+            time.sleep(0.2)
+        assert status["state"] == "idle" and status["added"] > 0, status
     finally:
         server.stop()
     assert re.search(r"added [1-9]\d* first pages of version", (tmp / "server.log").read_text())

@@ -23,6 +23,8 @@ def health() -> ResponseReturnValue:
     body["curated_files"] = s.freshness.to_dict()
     degraded = [s.freshness.reason] if s.freshness.state == "stale" else []
     body["sources"] = dataset_sources(s.store)  # curated sources, with the attribution they ask
+    if s.warmer is not None:  # the first pages a bulk build left out (web/warm.py)
+        body["first_pages"] = s.warmer.status
     watcher = current_app.extensions.get("medkg.watch")
     if watcher is not None:
         body["watch"] = watcher.status  # a broken edit shows here with its report

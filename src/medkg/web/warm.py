@@ -4,14 +4,15 @@ A bulk build swaps its store in with the entity summaries but without the head e
 pages (``medkg.firstpages``: they cost a minute of the HPO import). ``medkg serve`` starts a
 ``Warmer`` that adds them whenever the served version lacks them: at start, and after every
 build or reload (``AppState.refresh_version`` kicks it). The work runs in worker processes at
-low priority, so requests keep being answered, live, until the pages are in.
+low priority, so requests keep being answered, live, until the pages are in. ``/health``
+shows its ``status`` as ``first_pages``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from medkg.firstpages import add_first_pages
 
@@ -26,7 +27,9 @@ class Warmer:
 
     def __init__(self, state: AppState):
         self.state = state
-        self.added: dict[str, int] = {}  # pages added, by dataset version (for /health)
+        # "adding" the pages of a version, or "idle" after (with how many were added: none
+        # if the version had them), or "failed" (with why)
+        self.status: dict[str, Any] = {"state": "idle"}
         self._kicked = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="medkg-first-pages", daemon=True)
@@ -50,11 +53,13 @@ class Warmer:
         while self._kicked.wait() and not self._stop.is_set():
             self._kicked.clear()
             version = self.state.version
+            self.status = {"state": "adding", "version": version}
             try:
                 added = add_first_pages(self.state.store, self.state.settings, version)
-            except Exception:  # never let it take the server down: the pages are served live
+            except Exception as e:  # never let it take the server down: pages are served live
                 log.exception("adding the first pages of version %s failed", version)
+                self.status = {"state": "failed", "version": version, "error": str(e)}
                 continue
-            if added is not None and version is not None:
-                self.added[version] = added
+            self.status = {"state": "idle", "version": version, "added": added or 0}
+            if added is not None:
                 log.info("added %d first pages of version %s", added, version)
