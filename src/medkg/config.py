@@ -158,6 +158,11 @@ class Settings:
         "claimed first and none is started past it (the one under way finishes); the rest "
         "are built when asked. At a million claims one named-query page can take 20 s",
     )
+    first_pages_warm_seconds: float = setting(
+        600.0,
+        "wall-clock seconds a server spends at most adding the first pages a bulk build left "
+        "out (in the background, at low priority: see first_pages_seconds for builds)",
+    )
     first_page_workers: int = setting(
         2,
         "processes that build the first pages at build, each over the store opened read-only "

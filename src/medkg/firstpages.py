@@ -229,8 +229,10 @@ def write_first_pages(
     folder = store.side_folder()
     wanted = settings.first_page_workers if processes is None else processes
     workers = max(1, min(wanted, len(entities) // PER_WORKER))
-    nice = 0 if processes is None else WARM_NICENESS
-    deadline = time.time() + settings.first_pages_seconds  # wall clock: shared by processes
+    nice, budget = 0, settings.first_pages_seconds
+    if processes is not None:  # a server adding them in the background
+        nice, budget = WARM_NICENESS, settings.first_pages_warm_seconds
+    deadline = time.time() + budget  # wall clock: shared by processes
     if entities and (workers > 1 or processes) and isinstance(store, OxigraphStore) and folder:
         jobs = [
             (folder, path, settings, entities[i::workers], deadline, nice) for i in range(workers)
@@ -270,9 +272,9 @@ def pages(
     for at, iri in enumerate(entities):
         if time.time() > deadline:
             log.warning(
-                "first_pages_seconds (%.0f s) spent: %d of %d entities' first pages left to "
-                "be built when asked", settings.first_pages_seconds, len(entities) - at,
-                len(entities),
+                "the first pages' time budget is spent (first_pages_seconds at a build, "
+                "first_pages_warm_seconds in a server): %d of %d entities' first pages left "
+                "to be built when asked", len(entities) - at, len(entities),
             )  # fmt: skip
             return
         try:
