@@ -394,22 +394,20 @@ def test_pages_added_while_the_store_is_written_are_dropped(
 def test_a_server_adds_the_first_pages_a_bulk_build_left_out(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """``medkg serve`` on a bulk-built store answers a head entity live, then from the pages
-    it adds in the background (bounded wait)."""
+    """``medkg serve`` on a bulk-built store (no first pages) adds them in the background and
+    then serves a head entity from them (bounded wait; live until they are in)."""
     import requests
 
     from .conftest import Server
 
-    settings = synthetic_settings(tmp_path_factory.mktemp("warm"))
     tmp = tmp_path_factory.mktemp("warm-server")
-    built = settings.replace(store=f"oxigraph:{tmp / 'store'}")
-    store = open_store(built.store, built.root_path)
-    bulk_build_into(store, built)
+    built = load_settings(env={}, root=str(ROOT), store=f"oxigraph:{tmp / 'store'}", **SMALL)
+    store = open_store(built.store, ROOT)
+    bulk_build_into(store, built)  # the seed, built by the bulk path: its curated files' build
     head = iri_to_curie(materialized(built, store)[0])
     store.close()
-    env = {"MEDKG_ROOT": str(settings.root_path), "MEDKG_PAGE_SIZE": "10",
-           "MEDKG_FIRST_PAGES": "8", "MEDKG_DOCUMENT_CACHE": "0"}  # fmt: skip
-    server = Server(tmp, env=env)
+    env = {"MEDKG_PAGE_SIZE": str(SMALL["page_size"]), "MEDKG_DOCUMENT_CACHE": "0"}
+    server = Server(tmp, env=env)  # the seed's root
     try:
         url = f"{server.url}/entity/{head}"
         deadline, source = time.monotonic() + 120, None
