@@ -53,20 +53,16 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
     return settings, store
 
 
-def synthetic_settings(out: Path) -> Settings:
-    """A synthetic corpus of 1,500 articles at ``out``, its store in the project."""
-    synthesize(out, 1500, seed=3, root=ROOT, labels=read_labels(ROOT))
-    return load_settings(env={}, root=str(out), store="oxigraph:.medkg/store",
-                         **{**SMALL, "page_size": 10, "first_pages": 8,
-                            "first_page_workers": 2})  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
     """A synthetic corpus built by the bulk build, which leaves the first pages out; then
     added as a server adds them, by two worker processes over the store opened read-only."""
-    settings = synthetic_settings(tmp_path_factory.mktemp("synth"))
-    store = open_store(settings.store, settings.root_path)
+    out = tmp_path_factory.mktemp("synth")
+    synthesize(out, 1500, seed=3, root=ROOT, labels=read_labels(ROOT))
+    settings = load_settings(env={}, root=str(out), store="oxigraph:.medkg/store",
+                             **{**SMALL, "page_size": 10, "first_pages": 8,
+                                "first_page_workers": 2})  # fmt: skip
+    store = open_store(settings.store, out)
     bulk_build_into(store, settings)
     version = dataset_version(store, settings)
     index = open_index(store, version)

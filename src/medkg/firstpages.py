@@ -87,6 +87,7 @@ PER_WORKER = 4
 WARM_NICENESS = 10
 #: the summaries' ``first_pages`` entry: written with them, or left for the server to add
 BUILT, DEFERRED = "built", "deferred"
+_MARK = "INSERT OR REPLACE INTO meta VALUES ('first_pages', ?)"
 _DECODER = msgspec.json.Decoder()
 #: an IRI reference that is not absolute: its meaning depends on the request's base IRI
 RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\s\"{}|^`\\]*>")
@@ -150,7 +151,7 @@ def add_first_pages(store: Store, settings: Settings, version: str | None) -> in
 
 def _mark(path: Path, state: str) -> None:
     db = sqlite3.connect(path)
-    db.execute("INSERT OR REPLACE INTO meta VALUES ('first_pages', ?)", (state,))
+    db.execute(_MARK, (state,))
     db.commit()
     db.close()
 
@@ -245,7 +246,7 @@ def write_first_pages(
     else:
         rows, workers = list(pages(store, settings, _Kept(db), entities, deadline)), 1
     db.executemany("INSERT OR REPLACE INTO first_page VALUES (?, ?)", rows)
-    db.execute("INSERT OR REPLACE INTO meta VALUES ('first_pages', ?)", (BUILT,))
+    db.execute(_MARK, (BUILT,))
     db.commit()
     db.close()
     log.info(

@@ -31,7 +31,6 @@ class Warmer:
         # if the version had them), or "failed" (with why)
         self.status: dict[str, Any] = {"state": "idle"}
         self._kicked = threading.Event()
-        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="medkg-first-pages", daemon=True)
 
     def start(self) -> Warmer:
@@ -43,14 +42,8 @@ class Warmer:
         """Look again: the served version may have changed."""
         self._kicked.set()
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._kicked.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while self._kicked.wait() and not self._stop.is_set():
+    def _run(self) -> None:  # a daemon: it ends with the server, its workers too
+        while self._kicked.wait():
             self._kicked.clear()
             version = self.state.version
             self.status = {"state": "adding", "version": version}
