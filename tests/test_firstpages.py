@@ -422,3 +422,41 @@ def test_a_server_adds_the_first_pages_a_bulk_build_left_out(
     finally:
         server.stop()
     assert re.search(r"added [1-9]\d* first pages of version", (tmp / "server.log").read_text())
+
+
+def test_the_first_pages_command_adds_what_a_bulk_build_left_out(tmp_path: Path) -> None:
+    """`medkg first-pages`, for a store that will be served read-only (its server cannot add
+    them): the pages a bulk build left out are in after it, served from the store, and a
+    second run says there is nothing left to add."""
+    from click.testing import CliRunner
+
+    from medkg.cli import cli
+
+    selector = f"oxigraph:{tmp_path / 'store'}"
+    settings = load_settings(env={}, root=str(ROOT), store=selector)
+    store = open_store(settings.store, ROOT)
+    bulk_build_into(store, settings)
+    version = dataset_version(store, settings)
+    heads = materialized(settings, store)
+    store.close()
+    args = ["--root", str(ROOT), "--store", selector, "first-pages"]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert re.fullmatch(rf"added {2 * len(heads)} first pages of version {version} in [\d.]+s\n",
+                        done.stdout), done.output  # fmt: skip
+    store = open_store(settings.store, ROOT)
+    try:
+        index = open_index(store, version)
+        assert index is not None and index.first_pages == "built"
+        index.close()
+        with client(settings, store) as c:
+            r = c.get(f"/entity/{iri_to_curie(heads[0])}", headers={"Accept": ACCEPT["jsonld"]})
+            assert r.status_code == 200 and r.headers.get("X-Medkg-First-Page") == "build"
+    finally:
+        store.close()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert (
+        again.stdout
+        == f"no first pages to add: the first pages of version {version} are in already\n"
+    )

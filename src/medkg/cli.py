@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import sys
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -249,6 +250,44 @@ def bulk_build(settings: Settings, nquads: str | None) -> None:
     click.echo("\n".join(out))
     for line in err:
         click.echo(line, err=True)
+
+
+@cli.command("first-pages")
+@pass_ctx
+def first_pages(ctx: Context) -> None:
+    """Add the head entities' first pages a bulk build left to the server.
+
+    `medkg serve` adds them itself in the background; this is for a store that will be served
+    read-only, where the server cannot write them. Without them those pages are answered live."""
+    from medkg.build import dataset_version
+    from medkg.firstpages import add_first_pages, pending_first_pages
+    from medkg.serving import find_server
+    from medkg.store import open_store
+
+    server = find_server(ctx.settings)
+    if server is not None:
+        click.echo(
+            f"the server at {server.url} (process {server.pid}) holds the store: it adds the "
+            "first pages itself (see `first_pages` in its /health)",
+            err=True,
+        )
+        return
+    store = open_store(ctx.settings.store, ctx.settings.root_path)
+    try:
+        version = dataset_version(store, ctx.settings)
+        why_not = pending_first_pages(store, version)
+        if why_not:
+            click.echo(f"no first pages to add: {why_not}")
+            return
+        started = time.perf_counter()
+        added = add_first_pages(store, ctx.settings, version)
+    finally:
+        store.close()
+    if added is None:  # the store is held here: no write can have come between
+        raise MedkgError(f"the first pages of version {version} could not be added")
+    click.echo(
+        f"added {added} first pages of version {version} in {time.perf_counter() - started:.1f}s"
+    )
 
 
 @cli.command()

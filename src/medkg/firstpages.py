@@ -118,18 +118,14 @@ def add_first_pages(store: Store, settings: Settings, version: str | None) -> in
     (see above); the number of pages added, or None if none were to be added or the store
     was written meanwhile (its pages are then the next build's). Worker processes build
     them at low priority over the store opened read-only, so a server keeps answering."""
-    if not isinstance(store, OxigraphStore) or not store.capabilities.supports_update:
-        return None
-    index = open_index(store, version)
     path = index_path(store)
-    if index is None or path is None:
+    if not isinstance(store, OxigraphStore) or path is None:
         return None
-    try:
-        state = index.first_pages
+    try:  # before the state is read: a file replaced after this is not the one replaced below
         seen = path.stat()
-    finally:
-        index.close()
-    if state != DEFERRED:
+    except FileNotFoundError:
+        return None
+    if pending_first_pages(store, version) is not None:
         return None
     # a side file: a write to the store removes it with the summaries (see below)
     copy = path.with_name(f"{FILE_NAME}.pages-{os.getpid()}")
@@ -147,6 +143,27 @@ def add_first_pages(store: Store, settings: Settings, version: str | None) -> in
         log.info("first pages of version %s dropped: the store was written meanwhile", version)
         return None
     return added
+
+
+def pending_first_pages(store: Store, version: str | None) -> str | None:
+    """Why the store's summaries of ``version`` have no first pages to add (None: they were
+    left out by a bulk build, and ``add_first_pages`` can add them)."""
+    if not isinstance(store, OxigraphStore) or index_path(store) is None:
+        return f"{store.selector} keeps no summary file beside it"
+    if not store.capabilities.supports_update:
+        return f"{store.selector} is opened read-only"
+    index = open_index(store, version)
+    if index is None:
+        return f"{store.selector} has no summaries of version {version}"
+    try:
+        state = index.first_pages
+    finally:
+        index.close()
+    if state == BUILT:
+        return f"the first pages of version {version} are in already"
+    if state != DEFERRED:
+        return f"the summaries of version {version} leave no first pages to add"
+    return None
 
 
 def _mark(path: Path, state: str) -> None:
