@@ -7,6 +7,7 @@ strict N-Quads parser (the parser ``oxigraph load`` uses), in memory.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -76,6 +77,32 @@ def bad(report: ReadReport) -> list[tuple[int | None, int | None]]:
     return [(b.where.line, b.where.col) if b.where else (None, None) for b in report.bad_rows]
 
 
+NAMES = [
+    'a "quoted" name',
+    "back\\slash \\n \\u0041 not escapes",
+    "line\u2028and\u2029paragraph separators",
+    "nul\x00 bell\x07 escape\x1b del\x7f nel\x85 vt\x0b ff\x0c fs\x1c",
+    "\ufeffbom inside, \ufffe and \uffff noncharacters",
+    "astral \U0001f9ec and combining e\u0301",
+    "  padded  ",
+    "x" * 200_000,
+]
+
+
+@pytest.mark.parametrize("name", NAMES, ids=range(len(NAMES)))
+def test_disease_name_round_trips_exactly(tmp_path: Path, name: str) -> None:
+    store, report = load(write(tmp_path, row(disease_name=name)))
+    assert not report.bad_rows and report.annotations == 1
+    assert values(store, LABEL) == [name]
+
+
+@pytest.mark.parametrize("curator", ['HPO:"x"', "HPO:a\\b", "HPO:\u2028\x00"])
+def test_curator_round_trips_exactly(tmp_path: Path, curator: str) -> None:
+    store, report = load(write(tmp_path, row(biocuration=f"{curator}[2021-06-21]")))
+    assert not report.bad_rows
+    assert values(store, MEDKG + "curatedBy") == [curator]
+
+
 BAD_CELLS = [
     ("reference", "DOI:10.1000/a b"),
     ("reference", "DOI:10.1000/a>b"),
@@ -93,6 +120,26 @@ BAD_CELLS = [
     ("database_id", "OMIM:\uff16\uff11\uff19\uff13\uff14\uff10"),
     ("database_id", "ORPHA:803 "),
     ("database_id", "orpha:803>"),
+    ("hpo_id", "HP:\uff10\uff10\uff10\uff11\uff13\uff14\uff17"),
+    ("frequency", "3/2"),
+    ("frequency", "0/0"),
+    ("frequency", "101%"),
+    ("frequency", "-1%"),
+    ("frequency", "1e2%"),
+    ("frequency", "\uff11/\uff12"),
+    ("frequency", "\u0662\u0665%"),
+    ("frequency", f"{2**63}/{2**64}"),  # beyond the store's xsd:integer
+    ("frequency", "50.0000000000000000001%"),  # beyond the store's xsd:decimal
+    ("onset", "HP:0003593 "),
+    ("sex", "MALE "),
+    ("sex", "\u0131male"),
+    ("modifier", "HP:0012825;HP:<x>"),
+    ("biocuration", "HPO:x[2021-02-30]"),
+    ("biocuration", "HPO:x[\uff12\uff10\uff12\uff11-01-01]"),
+    ("biocuration", "HPO:x[2021-1-1]"),
+    ("biocuration", "HPO:x"),
+    ("qualifier", "not"),
+    ("aspect", "P\x00"),
 ]
 
 
@@ -101,7 +148,7 @@ def test_bad_cell_is_reported_at_its_line_and_column_and_skipped(
     tmp_path: Path, column: str, cell: str
 ) -> None:
     path = write(tmp_path, row(), row(**{column: cell}), row(hpo_id="HP:0002380"))
-    store, report = load(path)
+    store, report = load(path, None if column == "hpo_id" else TERMS)
     assert bad(report) == [(4, COLUMNS.index(column) + 1)], report.bad_rows
     assert str(report.bad_rows[0]).startswith(f"{path}:4:")
     assert lines_of(store) == [3, 5]
@@ -113,3 +160,26 @@ def test_url_reference_round_trips(tmp_path: Path) -> None:
     assert not report.bad_rows
     assert values(store, "http://www.w3.org/2000/01/rdf-schema#seeAlso") == [url]
     assert values(store, "http://purl.org/dc/terms/identifier") == [url]
+
+
+@pytest.mark.parametrize(
+    ("cell", "count", "total"), [("0/1", 0, 1), ("7/7", 7, 7), (f"1/{2**63 - 1}", 1, 2**63 - 1)]
+)
+def test_counts_round_trip(tmp_path: Path, cell: str, count: int, total: int) -> None:
+    store, report = load(write(tmp_path, row(frequency=cell)))
+    assert not report.bad_rows
+    assert values(store, MEDKG + "frequencyCount") == [str(count)]
+    assert values(store, MEDKG + "frequencyTotal") == [str(total)]
+
+
+@pytest.mark.parametrize(
+    "percent", ["0", "100", "25.5", "0.0000001", "12.000000000000000001", "99.999999999999999999"]
+)
+def test_percentages_are_valid_decimals_of_the_same_value(tmp_path: Path, percent: str) -> None:
+    store, report = load(write(tmp_path, row(frequency=percent + "%")))
+    assert not report.bad_rows
+    (value,) = store.query(
+        f"SELECT (?p * 1 AS ?v) WHERE {{ GRAPH ?g {{ ?c <{MEDKG}frequencyPercent> ?p }} }}"
+    )
+    assert value[0] is not None, "not a valid xsd:decimal"
+    assert Decimal(value[0].value) == Decimal(percent)

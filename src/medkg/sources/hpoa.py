@@ -48,10 +48,12 @@ PREDICATES = {
     "M": "medkg:hasClinicalModifier",
 }
 SEX = {"FEMALE": "PATO:0000383", "MALE": "PATO:0000384"}
-_HP = re.compile(r"^HP:\d{7}$")
-_COUNT = re.compile(r"^(\d+)/(\d+)$")
-_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
-_CURATION = re.compile(r"^([^\[\];]+)\[(\d{4}-\d{2}-\d{2})\]$")
+# ASCII digits only (``re.ASCII``): Python's \d also matches ``\uff11`` and ``\u0661``
+_HP = re.compile(r"HP:\d{7}", re.ASCII)
+_COUNT = re.compile(r"(\d+)/(\d+)", re.ASCII)
+_PERCENT = re.compile(r"(\d+(?:\.\d{1,18})?)%", re.ASCII)  # Oxigraph's xsd:decimal: 18 places
+_CURATION = re.compile(r"([^\[\];]+)\[(\d{4}-\d{2}-\d{2})\]", re.ASCII)
+MAX_COUNT = 2**63 - 1  # Oxigraph's xsd:integer (a 64-bit integer): beyond, not a number to it
 
 
 T = TypeVar("T")
@@ -187,7 +189,8 @@ def read_row(text: str, source_id: str, line: int, terms: Container[str] | None)
 def _split(cell: str) -> list[str]:
     if not cell:
         return []
-    return [part.strip() for part in cell.split(";") if part.strip()]
+    # spaces only: str.strip() would also drop control characters and U+2028 from a value
+    return [part.strip(" ") for part in cell.split(";") if part.strip(" ")]
 
 
 def _bad(row: dict[str, str], column: str, what: str, value: str | None = None) -> BadRow:
@@ -219,7 +222,7 @@ def _term(
     row: dict[str, str], column: str, terms: Container[str] | None, value: str | None = None
 ) -> str:
     value = row[column] if value is None else value
-    if not _HP.match(value):
+    if not _HP.fullmatch(value):
         raise _bad(row, column, "is not an HP term id (HP:nnnnnnn)", value)
     if terms is not None and value not in terms:
         raise _bad(row, column, "is not a term of the HPO release given (--obo)", value)
@@ -236,12 +239,14 @@ def _frequency(row: dict[str, str], terms: Container[str] | None) -> Frequency:
         return None, None, None, None
     if value.startswith("HP:"):
         return _term(row, "frequency", terms), None, None, None
-    if m := _COUNT.match(value):
+    if m := _COUNT.fullmatch(value):
         count, total = int(m.group(1)), int(m.group(2))
-        if total == 0 or count > total:
-            raise _bad(row, "frequency", "is not a count n/m with 0 <= n <= m and m > 0")
+        if total == 0 or count > total or total > MAX_COUNT:
+            raise _bad(
+                row, "frequency", f"is not a count n/m with 0 <= n <= m and 0 < m <= {MAX_COUNT}"
+            )
         return None, count, total, None
-    if (m := _PERCENT.match(value)) and Decimal(m.group(1)) <= 100:
+    if (m := _PERCENT.fullmatch(value)) and Decimal(m.group(1)) <= 100:
         return None, None, None, Decimal(m.group(1))
     raise _bad(row, "frequency", "is neither an HP term, n/m nor a percentage")
 
@@ -255,7 +260,7 @@ def _curation(row: dict[str, str], entry: str) -> Curation:
 
 @cache
 def _parse_curation(entry: str) -> Curation | None:
-    m = _CURATION.match(entry)
+    m = _CURATION.fullmatch(entry)
     try:
         return Curation(m.group(1), date.fromisoformat(m.group(2))) if m else None
     except ValueError:
