@@ -7,6 +7,7 @@ strict N-Quads parser (the parser ``oxigraph load`` uses), in memory.
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from medkg.model import Source
 from medkg.rdf.sources import SourceEncoder, source_node_lines
-from medkg.sources.hpoa import COLUMNS, ReadReport, iter_annotations
+from medkg.sources.hpoa import COLUMNS, BadHeader, ReadReport, iter_annotations
 from medkg.vocab import Minter
 
 HEADER = "\t".join(COLUMNS)
@@ -80,6 +81,7 @@ def bad(report: ReadReport) -> list[tuple[int | None, int | None]]:
 NAMES = [
     'a "quoted" name',
     "back\\slash \\n \\u0041 not escapes",
+    "carriage\rreturn",
     "line\u2028and\u2029paragraph separators",
     "nul\x00 bell\x07 escape\x1b del\x7f nel\x85 vt\x0b ff\x0c fs\x1c",
     "\ufeffbom inside, \ufffe and \uffff noncharacters",
@@ -96,7 +98,9 @@ def test_disease_name_round_trips_exactly(tmp_path: Path, name: str) -> None:
     assert values(store, LABEL) == [name]
 
 
-@pytest.mark.parametrize("curator", ['HPO:"x"', "HPO:a\\b", "HPO:\u2028\x00"])
+@pytest.mark.parametrize(
+    "curator", ['HPO:"x"', "HPO:a\\b", "HPO:a\rb", "HPO:\u2028\x00", "\x1cHPO:x\u2029"]
+)
 def test_curator_round_trips_exactly(tmp_path: Path, curator: str) -> None:
     store, report = load(write(tmp_path, row(biocuration=f"{curator}[2021-06-21]")))
     assert not report.bad_rows
@@ -139,6 +143,7 @@ BAD_CELLS = [
     ("biocuration", "HPO:x[2021-1-1]"),
     ("biocuration", "HPO:x"),
     ("qualifier", "not"),
+    ("evidence", "TAS\r"),
     ("aspect", "P\x00"),
 ]
 
@@ -183,3 +188,138 @@ def test_percentages_are_valid_decimals_of_the_same_value(tmp_path: Path, percen
     )
     assert value[0] is not None, "not a valid xsd:decimal"
     assert Decimal(value[0].value) == Decimal(percent)
+
+
+def test_invalid_utf8_is_a_bad_row_and_later_lines_keep_their_numbers(tmp_path: Path) -> None:
+    latin1 = row(disease_name="Sjögren").encode("latin-1")
+    surrogate = row(disease_name="x").encode().replace(b"\tx\t", b"\t\xed\xa0\x80\t")
+    path = write(tmp_path, row(), latin1, surrogate, row(hpo_id="HP:0002380"))
+    store, report = load(path)
+    assert bad(report) == [(4, 2), (5, 2)] and report.rows == 4
+    assert "UTF-8" in report.bad_rows[0].message
+    assert lines_of(store) == [3, 6]
+
+
+def test_carriage_return_inside_a_row_does_not_split_it(tmp_path: Path) -> None:
+    path = write(tmp_path, row(disease_name="a\rb"), row(hpo_id="HP:0\r002380"), row(sex="MALE"))
+    store, report = load(path)
+    assert bad(report) == [(4, 4)]
+    assert lines_of(store) == [3, 5]
+    assert values(store, LABEL) == ["a\rb"]
+
+
+def test_crlf_file_reads_as_the_lf_file(tmp_path: Path) -> None:
+    rows = (row(), row(hpo_id="HP:0002380", sex="FEMALE"))
+    lf, _ = load(write(tmp_path, *rows))
+    crlf, crlf_report = load(write(tmp_path, *rows, end=b"\r\n"))
+    assert not crlf_report.bad_rows and crlf_report.annotations == 2
+    assert crlf_report.release == "2025-01-16"
+    assert set(map(str, crlf)) == set(map(str, lf))
+
+
+def test_byte_order_mark_is_not_part_of_the_first_line(tmp_path: Path) -> None:
+    path = write(tmp_path, row())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    store, report = load(path)
+    assert not report.bad_rows and report.release == "2025-01-16" and lines_of(store) == [3]
+    path.write_bytes(b"\xef\xbb\xbf" + HEADER.encode() + b"\n" + row().encode() + b"\n")
+    store, report = load(path)
+    assert not report.bad_rows and lines_of(store) == [2]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        HEADER.replace("onset\tfrequency", "frequency\tonset"),
+        HEADER + "\textra",
+        HEADER.rpartition("\t")[0],
+        HEADER.replace("\t", " "),
+    ],
+)
+def test_a_header_that_differs_stops_the_read_at_its_line(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text(f"#version: 1\n{header}\n{row()}\n", encoding="utf-8")
+    with pytest.raises(BadHeader) as e:
+        load(path)
+    assert str(e.value).startswith(f"{path}:2: ")
+
+
+@pytest.mark.parametrize(
+    ("line", "col"),
+    [
+        ("\t" * 11, 1),  # twelve empty cells
+        ("   ", None),  # whitespace, not a blank line
+        (row() + "\t", None),  # a thirteenth column
+        ("\t".join(ROW[c] for c in COLUMNS[:-1]), None),  # eleven
+        ("# a comment among the rows", None),
+        (HEADER, None),  # a second header
+    ],
+)
+def test_odd_lines_among_the_rows_are_reported(tmp_path: Path, line: str, col: int | None) -> None:
+    store, report = load(write(tmp_path, row(), line, row(hpo_id="HP:0002380"), ""))
+    assert bad(report) == [(4, col)] and report.rows == 3
+    assert lines_of(store) == [3, 5]
+
+
+def test_header_only_and_empty_files_read_no_rows(tmp_path: Path) -> None:
+    for path in (write(tmp_path), write(tmp_path, head=False)):
+        store, report = load(path)
+        assert (report.rows, report.bad_rows, lines_of(store)) == (0, [], [])
+
+
+def test_older_header_spelling_reads_its_rows(tmp_path: Path) -> None:
+    older = "#DatabaseID\tDiseaseName\tQualifier\tHPO_ID\tReference\tEvidence\tOnset\t"
+    older += "Frequency\tSex\tModifier\tAspect\tBiocuration"
+    store, report = load(write(tmp_path, older, row(), head=False))
+    assert not report.bad_rows and lines_of(store) == [2]
+
+
+def test_file_without_header_reads_its_rows(tmp_path: Path) -> None:
+    store, report = load(write(tmp_path, row(), head=False))
+    assert not report.bad_rows and lines_of(store) == [1]
+
+
+ALPHABET = (
+    [chr(c) for c in range(0x20) if c != 0x0A]  # a line feed ends the row: not in a cell
+    + list('"\\<>{}^`| ;:[]%/-.#')
+    + ["\u2028", "\u2029", "\x85", "\ufeff", "\u00e9", "\uff11", "\u0663", "\U0001f9ec", "\x7f"]
+    + list("0123456789HPORMIAx")
+)
+
+
+def test_fuzz_each_field_is_rejected_at_its_line_or_read_back_exactly(tmp_path: Path) -> None:
+    """Random text in one cell of a valid row (fixed seed): the row is reported bad at its
+    line, or it loads and the cell's value is in the store as written."""
+    rand = random.Random(20250116)
+    lines, cells = [], {}
+    for n in range(3, 3 + 400):
+        column = rand.choice(COLUMNS)
+        cell = "".join(rand.choice(ALPHABET) for _ in range(rand.randint(1, 12)))
+        valid = {**ROW, "database_id": f"ORPHA:{n}"}[column] or "HP:0003593"
+        if rand.random() < 0.3:  # a valid value with something around or inside it
+            at = rand.randint(0, len(valid))
+            cell = valid[:at] + cell + valid[at:]
+        lines.append(row(**{"database_id": f"ORPHA:{n}", column: cell}))
+        cells[n] = (column, cell)
+    store, report = load(write(tmp_path, *lines))
+    bad_lines = {line for line, _ in bad(report)}
+    loaded = set(lines_of(store))
+    assert bad_lines | loaded == set(cells), "a row was silently dropped"
+    assert not bad_lines & loaded and len(loaded) > 20
+    for n in sorted(loaded):
+        column, cell = cells[n]
+        if column == "disease_name":
+            names = store.query(
+                f"""SELECT ?name WHERE {{ GRAPH ?g {{ ?e <{MEDKG}sourceLine> {n} .
+                    ?c <{MEDKG}evidence> ?e ;
+                       <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s .
+                    ?s <{LABEL}> ?name }} }}"""
+            )
+            assert [r[0].value for r in names] == [cell], (n, cell)
+        if column == "biocuration":
+            curators = store.query(
+                f"""SELECT ?by WHERE {{ GRAPH ?g {{ ?e <{MEDKG}sourceLine> {n} ;
+                    <{MEDKG}curatedBy> ?by }} }}"""
+            )
+            written = {e.strip(" ").rpartition("[")[0] for e in cell.split(";") if e.strip(" ")}
+            assert {r[0].value for r in curators} == written, (n, cell)
