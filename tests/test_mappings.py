@@ -75,3 +75,25 @@ def test_broken_mapping_file_fails_the_build_with_its_path(
     with pytest.raises(BuildError) as e:
         build_dataset(settings.replace(root=str(tmp_path)))
     assert any("mappings.sssom.tsv" in str(p.where) for p in e.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ("Orphanet:803", "Orphanet:80 3", "spaces"),  # sssom-pydantic left the row out
+        ("Orphanet:803", "NOPE:803", "NOPE"),  # a prefix the curie_map lacks: left out
+        ("Orphanet:803", "Orphanet:8<0>3", "not a valid IRI"),  # the load failed
+        ("Orphanet: http://www.orpha.net/ORDO/", "Orphanet: http://www.orpha.net/OR DO/", "IRI"),
+    ],
+)
+def test_a_mapping_that_cannot_be_read_or_loaded_names_its_line(
+    tmp_path: Path, old: str, new: str, what: str
+) -> None:
+    bad = tmp_path / "bad.sssom.tsv"
+    text = MAPPINGS.read_text(encoding="utf-8")
+    assert old in text
+    bad.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(MappingSyntaxError) as e:
+        read_mappings(bad)
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if x.startswith("MONDO:0004976"))
+    assert str(e.value).startswith(f"{bad}:{line}: ") and what in e.value.message, e.value

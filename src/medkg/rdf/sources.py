@@ -60,7 +60,12 @@ def day(value: date) -> str:
 
 
 def decimal(value: Decimal) -> str:
-    return typed(value, XSD.decimal)
+    """An xsd:decimal literal: positional notation, never ``str``'s exponent (``1E-7``).
+
+    >>> decimal(Decimal("0.0000001"))
+    '"0.0000001"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    """
+    return typed(format(value, "f"), XSD.decimal)
 
 
 # the terms every row repeats, written once

@@ -8,6 +8,7 @@ a ``0/n`` frequency is a count ("not seen in this cohort"), not a negation.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Callable, Container, Iterator
@@ -18,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from medkg.errors import Location, MedkgError
+from medkg.errors import ConfigError, Location, MedkgError
 from medkg.model import Claim, Curation, Qualifiers, SourceEvidence
 from medkg.sources.identifiers import UnresolvableIdentifier, identifier_iri, to_reference
 
@@ -48,10 +49,12 @@ PREDICATES = {
     "M": "medkg:hasClinicalModifier",
 }
 SEX = {"FEMALE": "PATO:0000383", "MALE": "PATO:0000384"}
-_HP = re.compile(r"^HP:\d{7}$")
-_COUNT = re.compile(r"^(\d+)/(\d+)$")
-_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
-_CURATION = re.compile(r"^([^\[\];]+)\[(\d{4}-\d{2}-\d{2})\]$")
+# ASCII digits only (``re.ASCII``): Python's \d also matches ``\uff11`` and ``\u0661``
+_HP = re.compile(r"HP:\d{7}", re.ASCII)
+_COUNT = re.compile(r"(\d+)/(\d+)", re.ASCII)
+_PERCENT = re.compile(r"(\d+(?:\.\d{1,18})?)%", re.ASCII)  # Oxigraph's xsd:decimal: 18 places
+_CURATION = re.compile(r"([^\[\];]+)\[(\d{4}-\d{2}-\d{2})\]", re.ASCII)
+MAX_COUNT = 2**63 - 1  # Oxigraph's xsd:integer (a 64-bit integer): beyond, not a number to it
 
 
 T = TypeVar("T")
@@ -62,6 +65,13 @@ class BadRow(MedkgError):
 
     status = 422
     exit_code = 1
+
+
+class BadHeader(ConfigError):
+    """A column header other than ``COLUMNS``: no row of the file can be read safely."""
+
+
+_SKIPPED = "fix the row in the source file, or report it upstream; the row was skipped"
 
 
 @dataclass(frozen=True)
@@ -96,47 +106,115 @@ def iter_annotations(
     """Stream the rows of ``path`` as annotations; bad and repeated rows go to ``report``.
 
     ``terms``: the HP ids the ontology knows (a row naming another is bad); IEA rows are left
-    out (and counted) unless ``include_iea``.
+    out (and counted) unless ``include_iea``. Raise BadHeader if the column header is not
+    ``COLUMNS``: every row would be misread.
     """
     seen: dict[bytes, int] = {}
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            text = line.rstrip("\n")
-            if text.startswith("#"):
-                if text.startswith("#version:"):
-                    report.release = text.partition(":")[2].strip()
-                continue
-            if text.startswith("database_id\t") or not text.strip():
-                continue
+    for n, text in iter_rows(path, report):
+        report.rows += 1
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        if digest in seen:
+            report.duplicates.append((n, seen[digest]))
+            continue
+        seen[digest] = n
+        try:
+            annotation = read_row(text, source_id, n, terms)
+        except BadRow as bad:
+            report.bad_rows.append(_at(bad, path, n))
+            continue
+        if annotation.evidence.evidence_code == ECO["IEA"] and not include_iea:
+            report.iea_left_out += 1
+            continue
+        report.annotations += 1
+        report.negated += annotation.claim.negated
+        yield annotation
+
+
+def iter_rows(path: Path, report: ReadReport) -> Iterator[tuple[int, str]]:
+    """The data lines of ``path`` (line number, text): the comments above the header and the
+    header are read, blank lines skipped, and a line that cannot be a row is a bad row (and
+    counted in ``report.rows``).
+
+    Lines end at a line feed only (a carriage return inside a cell does not move the line
+    numbers of the rows after it); a CRLF ending and a byte order mark are not part of a line.
+    """
+    in_rows = False
+    for n, text in _iter_lines(path, report):
+        if text is None or text == "":
+            continue
+        if _is_header(text) and not in_rows:
+            _check_header(text, path, n)
+            in_rows = True
+        elif text.startswith("#") and not in_rows:
+            if text.startswith("#version:"):
+                report.release = text.partition(":")[2].strip()
+        elif text.startswith("#") or _is_header(text):
+            what = "a comment" if text.startswith("#") else "a second header"
             report.rows += 1
-            digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
-            if digest in seen:
-                report.duplicates.append((n, seen[digest]))
-                continue
-            seen[digest] = n
+            report.bad_rows.append(
+                BadRow(f"{what} among the rows", hint=_SKIPPED, where=Location(str(path), n))
+            )
+        else:
+            in_rows = True
+            yield n, text
+
+
+def _iter_lines(path: Path, report: ReadReport) -> Iterator[tuple[int, str | None]]:
+    """Every line of ``path`` decoded (None, and a bad row, for one that is not UTF-8)."""
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, start=1):
+            if n == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            raw = raw.removesuffix(b"\n").removesuffix(b"\r")
             try:
-                annotation = read_row(text, source_id, n, terms)
-            except BadRow as bad:
-                bad.where = Location(str(path), n, bad.where.col if bad.where else None)
-                report.bad_rows.append(bad)
-                continue
-            if annotation.evidence.evidence_code == ECO["IEA"] and not include_iea:
-                report.iea_left_out += 1
-                continue
-            report.annotations += 1
-            report.negated += annotation.claim.negated
-            yield annotation
+                yield n, raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                col = raw.count(b"\t", 0, e.start) + 1
+                report.rows += 1
+                report.bad_rows.append(
+                    BadRow(
+                        f"byte {raw[e.start : e.end]!r} at byte {e.start + 1} of the line is "
+                        "not UTF-8",
+                        hint="save the file as UTF-8 (phenotype.hpoa is); the row was skipped",
+                        where=Location(str(path), n, col if col <= len(COLUMNS) else None),
+                    )
+                )
+                yield n, None
+
+
+def _is_header(text: str) -> bool:
+    """A column header: its first word is ``database_id`` (``#DatabaseID`` in older files)."""
+    words = text.split(None, 1)
+    return bool(words) and _column(words[0]) == "databaseid"
+
+
+def _column(name: str) -> str:
+    return name.lstrip("#").lower().replace("_", "")
+
+
+def _check_header(text: str, path: Path, line: int) -> None:
+    if [_column(c) for c in text.split("\t")] != [_column(c) for c in COLUMNS]:
+        raise BadHeader(
+            f"the column header is {text!r}, not the columns medkg reads",
+            hint="phenotype.hpoa's header is (tab-separated): "
+            + ", ".join(COLUMNS)
+            + "; a file with other columns or another order would be misread",
+            where=Location(str(path), line),
+        )
+
+
+def _at(bad: BadRow, path: Path, line: int) -> BadRow:
+    """``bad`` (a row's, placed at its column) placed at ``path:line``."""
+    bad.where = Location(str(path), line, bad.where.col if bad.where else None)
+    return bad
 
 
 def read_release(path: Path) -> str | None:
     """The ``#version:`` of the file's header (``2025-01-16``), or None if it has none."""
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                return None
-            if line.startswith("#version:"):
-                return line.partition(":")[2].strip()
-    return None
+    report = ReadReport()
+    for _ in iter_rows(path, report):
+        break
+    return report.release
 
 
 def read_row(text: str, source_id: str, line: int, terms: Container[str] | None) -> Annotation:
@@ -187,14 +265,15 @@ def read_row(text: str, source_id: str, line: int, terms: Container[str] | None)
 def _split(cell: str) -> list[str]:
     if not cell:
         return []
-    return [part.strip() for part in cell.split(";") if part.strip()]
+    # spaces only: str.strip() would also drop control characters and U+2028 from a value
+    return [part.strip(" ") for part in cell.split(";") if part.strip(" ")]
 
 
 def _bad(row: dict[str, str], column: str, what: str, value: str | None = None) -> BadRow:
     value = row[column] if value is None else value
     return BadRow(
         f"column {column} ({COLUMNS.index(column) + 1}): {value!r} {what}",
-        hint="fix the row in the source file, or report it upstream; the row was skipped",
+        hint=_SKIPPED,
         where=Location("", None, COLUMNS.index(column) + 1),
     )
 
@@ -219,7 +298,7 @@ def _term(
     row: dict[str, str], column: str, terms: Container[str] | None, value: str | None = None
 ) -> str:
     value = row[column] if value is None else value
-    if not _HP.match(value):
+    if not _HP.fullmatch(value):
         raise _bad(row, column, "is not an HP term id (HP:nnnnnnn)", value)
     if terms is not None and value not in terms:
         raise _bad(row, column, "is not a term of the HPO release given (--obo)", value)
@@ -236,12 +315,14 @@ def _frequency(row: dict[str, str], terms: Container[str] | None) -> Frequency:
         return None, None, None, None
     if value.startswith("HP:"):
         return _term(row, "frequency", terms), None, None, None
-    if m := _COUNT.match(value):
+    if m := _COUNT.fullmatch(value):
         count, total = int(m.group(1)), int(m.group(2))
-        if total == 0 or count > total:
-            raise _bad(row, "frequency", "is not a count n/m with 0 <= n <= m and m > 0")
+        if total == 0 or count > total or total > MAX_COUNT:
+            raise _bad(
+                row, "frequency", f"is not a count n/m with 0 <= n <= m and 0 < m <= {MAX_COUNT}"
+            )
         return None, count, total, None
-    if (m := _PERCENT.match(value)) and Decimal(m.group(1)) <= 100:
+    if (m := _PERCENT.fullmatch(value)) and Decimal(m.group(1)) <= 100:
         return None, None, None, Decimal(m.group(1))
     raise _bad(row, "frequency", "is neither an HP term, n/m nor a percentage")
 
@@ -255,7 +336,7 @@ def _curation(row: dict[str, str], entry: str) -> Curation:
 
 @cache
 def _parse_curation(entry: str) -> Curation | None:
-    m = _CURATION.match(entry)
+    m = _CURATION.fullmatch(entry)
     try:
         return Curation(m.group(1), date.fromisoformat(m.group(2))) if m else None
     except ValueError:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from medkg.errors import ConfigError, Location
 
 SOURCES_FILE = Path("data") / "sources.yaml"
+_ID, _SHA256 = re.compile("[a-z0-9][a-z0-9-]*"), re.compile("[0-9a-f]{64}")  # the schema's
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,40 @@ def read_sources(root: Path) -> list[SourceEntry]:
             where=Location(str(path), _line(doc, list(error.absolute_path))),
             hint="see src/medkg/sources/sources.schema.json; `medkg import` writes valid entries",
         )
+    for n, entry in enumerate(doc["sources"]):
+        for key, problem in _problems(entry):
+            raise ConfigError(
+                f"{SOURCES_FILE}: {key} {entry[key]!r} {problem} (at sources/{n}/{key})",
+                where=Location(str(path), _line(doc, ["sources", n, key])),
+                hint="fix the entry, or run `medkg import` again to write it",
+            )
     return [SourceEntry(**dict(entry)) for entry in doc["sources"]]
+
+
+def _problems(entry: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """What the schema lets through and the encoding cannot write: Python's ``$`` in a
+    pattern matches before a final line break (``id: "hpo\\n"``), ``format: uri`` is not
+    checked, and YAML's ``"\\ud800"`` is a lone surrogate that UTF-8 cannot hold."""
+    import pyoxigraph
+
+    for key, pattern in (("id", _ID), ("sha256", _SHA256)):
+        if not pattern.fullmatch(entry[key]):
+            yield key, f"does not match {pattern.pattern}"
+    for key, value in entry.items():
+        if isinstance(value, str) and not _is_utf8(value):
+            yield key, "holds a lone surrogate, which no UTF-8 text can"
+    try:
+        pyoxigraph.NamedNode(entry["license"])
+    except ValueError as e:
+        yield "license", f"is not an absolute IRI ({e})"
+
+
+def _is_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _line(doc: Any, keys: list[Any]) -> int | None:
