@@ -613,20 +613,25 @@ def ingest(
 
     from tqdm import tqdm
 
-    from medkg.ingest import ingest_file, load_lexicon
+    from medkg.ingest import IngestError, ingest_file, load_lexicon
 
     root = ctx.settings.root_path
     lexicon = load_lexicon(root)
-    reports = []
+    reports, refused = [], []
     for name in tqdm(articles, desc="ingest", unit="article", disable=len(articles) < 2):
         path = Path(name)
-        report = ingest_file(path, root, lexicon, write=not dry_run, replace_text=replace_text)
+        try:
+            report = ingest_file(path, root, lexicon, write=not dry_run, replace_text=replace_text)
+        except IngestError as e:  # one unreadable file does not stop the others
+            click.echo(f"error: {e}", err=True)
+            refused.append(e)
+            continue
         reports.append(report)
         if fmt == "text":
             click.echo(report.summary())
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
-    if any(r.problems for r in reports):
+    if refused or any(r.problems for r in reports):
         sys.exit(1)
 
 

@@ -49,9 +49,14 @@ class Clause:
         if found is not None:
             return str(found)
         after = cues.NEGATED_AFTER.match(self.p.text[m.end : self.b])
-        if after is not None and denied_subject:
-            return f"negated_existence {after.group().strip()!r}@{m.end + after.start()}"
-        return None
+        if after is None or not denied_subject:
+            return None
+        a, b = m.end + after.start(), m.end + after.end()
+        # "X does not exclude ...", "cannot be ruled out": the "not" is part of a longer
+        # trigger that leaves X possible, so it denies nothing
+        if any(t.start < b and t.end > a for t in self.triggers(m) if t.category != NEGATED):
+            return None
+        return f"negated_existence {after.group().strip()!r}@{a}"
 
     def modality(self, m: Mention) -> tuple[str, str | None]:
         """asserted, or hypothesis / uncertain with the trigger that says so: one that modifies

@@ -27,6 +27,19 @@ _TRAILER = re.compile(
     r"^(?:professional |medical )?(?:medical )?disclaimer:?$|^have a follow-up question\??$", re.I
 )
 _REFERENCES = re.compile(r"^(?:references|sources|citations|bibliography)\s*:?$", re.I)
+#: the page's footer after the References list: further reading, share icons, the legal line
+_FOOTER = re.compile(
+    r"^(?:related (?:questions|articles|topics|content|posts)|people also ask|you (?:may|might) also"
+    r" like|more (?:questions|articles)|read next|share|print|©|\(c\) \d{4}|copyright\b"
+    r"|all rights reserved|privacy policy|terms of (?:use|service))",
+    re.I,
+)
+#: a heading over a list of questions that link to other pages ("Related Questions")
+_RELATED = re.compile(
+    r"^(?:related (?:questions|articles|topics)|people also ask|more questions|"
+    r"frequently asked questions)\s*:?$",
+    re.I,
+)
 _PUBLISHER = re.compile(r"((?:[A-Z]\S*\s)*[A-Z]\S*) assumes no liability")
 
 
@@ -35,6 +48,10 @@ def parse_article(text: str, article_id: str = "article", text_path: str = "") -
     lines = list(iter_lines(text))
     trailer = next((i for i, x in enumerate(lines) if _TRAILER.match(x.content)), len(lines))
     refs_at = next((i for i, x in enumerate(lines[:trailer]) if _REFERENCES.match(x.content)), None)
+    if refs_at is not None:  # a footer without the disclaimer ends the list as well
+        trailer = next(
+            (i for i in range(refs_at + 1, trailer) if _FOOTER.match(lines[i].content)), trailer
+        )
     head_body = lines[: trailer if refs_at is None else refs_at]
     head = read_header(head_body)
     unrecognised, qc = head.unrecognised, head.qc
@@ -78,11 +95,17 @@ def _body(lines: list[Line], unrecognised: list[Span]) -> tuple[list[Section], l
     lines and paragraphs; a line of citation numbers alone belongs to the statement before it."""
     sections: list[Section] = []
     statements: list[Statement] = []
+    related = False  # under "Related Questions": links to other pages, not statements
     for i, line in enumerate(lines):
         position = sections[-1].position if sections else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if is_banner(line):
             continue
+        if _RELATED.match(line.content) or (related and line.content.endswith("?")):
+            related = True
+            unrecognised.append(Span(line.start, line.end, line.content, "related question"))
+            continue
+        related = False
         if is_citation_line(line) and statements:
             prior = statements[-1]
             more = tuple(n for g in citation_groups("x " + line.content) for n in g.numbers)

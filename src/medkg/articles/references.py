@@ -30,7 +30,17 @@ KNOWN_TYPES = frozenset(
     )
 )
 _NUMBER = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+")
-_SOURCE_YEAR = re.compile(r"^(?P<source>.*?)[,.;]?\s*\(?(?P<year>(?:18|19|20)\d{2})\)?\.?$")
+#: "Journal, 2019" / "Journal (2019)" / "Journal, 2019; 12(3):45-67" (volume, issue and pages)
+_SOURCE_YEAR = re.compile(
+    r"^(?P<source>.*?)[,.;]?\s*\(?(?P<year>(?:18|19|20)\d{2})\)?(?:\s*[;:]\s*[\d()\s:–-]+)?\.?$"
+)
+#: identifiers printed on a source line, as the claim file writes them; URLs are dropped
+_IDENTIFIERS = (
+    (re.compile(r"\b(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/\S+)", re.I), "DOI:"),
+    (re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.I), "PMID:"),
+    (re.compile(r"\bPMCID:?\s*(PMC\d+)\b", re.I), "PMCID:"),
+    (re.compile(r"\bhttps?://\S+", re.I), ""),
+)
 
 
 @dataclass
@@ -51,6 +61,22 @@ def is_type_line(content: str) -> bool:
         return True
     words = text.split()
     return 0 < len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
+
+
+def split_identifiers(content: str) -> tuple[str, tuple[str, ...]]:
+    """A source line without the DOI, PMID, PMCID and URLs printed on it, and those identifiers.
+
+    >>> split_identifiers("Neurology, 2019. doi:10.1000/x1. PMID: 31234567")
+    ('Neurology, 2019', ('DOI:10.1000/x1', 'PMID:31234567'))
+    """
+    found: list[tuple[int, str]] = []
+    for pattern, prefix in _IDENTIFIERS:
+        for m in pattern.finditer(content):
+            if prefix:
+                found.append((m.start(), prefix + m.group(1).rstrip(".,;)")))
+        content = pattern.sub(" ", content)
+    rest = re.sub(r"\s+", " ", content).strip(" .,;")
+    return rest, tuple(i for _, i in sorted(found))
 
 
 def source_year(content: str) -> tuple[str, int] | None:
@@ -94,10 +120,12 @@ def parse_references(lines: list[Line]) -> ReferenceList:
             continue
         source_line = lines[i + 2] if i + 2 < len(lines) else None
         parsed: tuple[str, int | None] | None = None
+        ids: tuple[str, ...] = ()
         if source_line is not None:
-            parsed = source_year(source_line.content)
+            plain, ids = split_identifiers(source_line.content)
+            parsed = source_year(plain)
             if parsed is None and not _is_entry_start(lines, i + 2):
-                parsed = (source_line.content, None)
+                parsed = (plain, None)
         if parsed is None:
             out.qc.append(
                 QcFlag("IncompleteReference", f"reference {number} has no source line", line.start)
@@ -110,7 +138,8 @@ def parse_references(lines: list[Line]) -> ReferenceList:
             out.qc.append(
                 QcFlag("IncompleteReference", f"reference {number} has no year", line.start)
             )
-        out.references.append(Reference(number, rtype, title_line.content, source or None, year))
+        ref = Reference(number, rtype, title_line.content, source or None, year, ids)
+        out.references.append(ref)
         i += 3
     return out
 

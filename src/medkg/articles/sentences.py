@@ -3,39 +3,56 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from medkg.articles.parsed import Line, Statement
 
-_LINE = re.compile(r"[^\n]+")
+#: a line ends where ``str.splitlines`` ends one: LF, CR, CRLF, form feed, U+0085, U+2028, U+2029
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+#: what is cut from a line's edges: whitespace and the invisible characters pages carry
+#: (zero-width space and joiners, word joiner, byte order mark, soft hyphen)
+_EDGE = (
+    "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+    + "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+)
 #: "word 1, 2." / "word 3;" / "word 2, while ..." — a group of small numbers after a word
 _PLAIN_CITES = re.compile(
-    r"(?<=[A-Za-z)\]\"'”’%])[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)"
-    r"(?=[ \t]*[.;:!?]?[ \t]*$|[ \t]*[.;!?][ \t]|,[ \t]+[a-z])"
+    r"(?<=[A-Za-z)\]\"'”’%])[^\S\n]+(\d{1,3}(?:[^\S\n]*,[^\S\n]*\d{1,3})*)"
+    r"(?=[^\S\n]*[.;:!?]?[^\S\n]*$|[^\S\n]*[.;!?][^\S\n]|,[^\S\n]+[a-z])"
 )
 #: "[1]", "[1, 2]", "[1-3]"
-_BRACKET_CITES = re.compile(r"[ \t]*\[(\d{1,3}(?:[ \t]*[,–-][ \t]*\d{1,3})*)\]")
+_BRACKET_CITES = re.compile(r"[^\S\n]*\[(\d{1,3}(?:[^\S\n]*[,–-][^\S\n]*\d{1,3})*)\]")
 #: "... and tolerability. 1, 2" — numbers after the full stop, before the next sentence or the end
 _AFTER_STOP_CITES = re.compile(
-    r"(?<=[.!?])[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*$|[ \t]+[\"“(\[]?[A-Z])"
-    r"|(?<=:)[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*$)"  # a lead-in: "as follows: 1"
+    r"(?<=[.!?])[^\S\n]+(\d{1,3}(?:[^\S\n]*,[^\S\n]*\d{1,3})*)(?=[^\S\n]*$|[^\S\n]+[\"“(\[]?[A-Z])"
+    r"|(?<=:)[^\S\n]+(\d{1,3}(?:[^\S\n]*,[^\S\n]*\d{1,3})*)(?=[^\S\n]*$)"  # a lead-in: "as follows: 1"
 )
 #: "... heart failure.1 However" — superscript numbers glued to the full stop
-_GLUED_CITES = re.compile(r"(?<=[a-z)%]\.)(\d{1,3}(?:,\d{1,3})*)(?=[ \t]+[A-Z]|[ \t]*$)")
+_GLUED_CITES = re.compile(r"(?<=[a-z)%]\.)(\d{1,3}(?:,\d{1,3})*)(?=[^\S\n]+[A-Z]|[^\S\n]*$)")
 #: "... Number Needed to Treat of 5 3" — numbers printed after a value, at the sentence's end
 _AFTER_VALUE_CITES = re.compile(
-    r"(?<=\d)[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*[.;:]?[ \t]*$|[ \t]*[.;!?][ \t]+[A-Z])"
+    r"(?<=\d)[^\S\n]+(\d{1,3}(?:[^\S\n]*,[^\S\n]*\d{1,3})*)(?=[^\S\n]*[.;:]?[^\S\n]*$|[^\S\n]*[.;!?][^\S\n]+[A-Z])"
 )
+#: superscript digits: "patients³.", "receptors¹˒³", "endplate.²", "¹⁻³"
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUP = "[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}"
+_SUPER_CITES = re.compile(
+    rf"(?<=[A-Za-z)\]%.,;:\"'”’])({_SUP}(?:[^\S\n]?[,˒⁻–-][^\S\n]?{_SUP})*)(?![⁰¹²³⁴⁵⁶⁷⁸⁹])"
+)
+#: a superscript that is a power, not a citation: "kg/m²", "4 cm²", "10⁹/L"
+_POWER_BEFORE = re.compile(r"(?:\d|(?:^|[\s/·*×])(?:[cmdkµμ]?m|in|ft))$")
+_TO_ASCII = str.maketrans({**{c: str(i) for i, c in enumerate(_SUPERSCRIPTS)}, "˒": ",", "⁻": "-"})
 #: "(2)" or "(2, 3)" after a word
 _PAREN_CITES = re.compile(
-    r"(?<=[A-Za-z)\]])[ \t]+\((\d{1,3}(?:[ \t]*[,–-][ \t]*\d{1,3})*)\)(?=[\s.,;:!?)]|$)"
+    r"(?<=[A-Za-z)\]])[^\S\n]+\((\d{1,3}(?:[^\S\n]*[,–-][^\S\n]*\d{1,3})*)\)(?=[\s.,;:!?)]|$)"
 )
 #: "as suggested by 1", "as shown in 3, 4": a citation inside the sentence, kept in its text
 _INLINE_CITES = re.compile(
-    r"\bas[ \t]+(?:suggested|shown|noted|reported|described|demonstrated|recommended|stated|seen"
-    r"|discussed|outlined|indicated|reviewed|summarized|summarised|found|detailed)[ \t]+(?:by|in)"
-    r"[ \t]+(\d{1,3}(?:[ \t]*,[ \t]*\d{1,3})*)(?=[ \t]*[.,;:!?)]|[ \t]*$)",
+    r"\bas[^\S\n]+(?:suggested|shown|noted|reported|described|demonstrated|recommended|stated|seen"
+    r"|discussed|outlined|indicated|reviewed|summarized|summarised|found|detailed)[^\S\n]+(?:by|in)"
+    r"[^\S\n]+(\d{1,3}(?:[^\S\n]*,[^\S\n]*\d{1,3})*)(?=[^\S\n]*[.,;:!?)]|[^\S\n]*$)",
     re.I,
 )
 #: units a number follows as a label ("week 2"), unless they have their count ("one week")
@@ -44,7 +61,11 @@ _COUNT_WORDS = frozenset(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"]
 )
 #: numbers right before a lead-in's closing colon are its citations ("consists of 1, 2, 3:")
-_LEAD_IN_END = re.compile(r"^[ \t]*:[ \t]*$", re.M)
+_LEAD_IN_END = re.compile(r"[^\S\n]*:[^\S\n]*$", re.M)
+#: ordinals that give a label its place, so a number after it is a citation ("the first step 1")
+_ORDINALS = frozenset(
+    ["first", "second", "third", "fourth", "fifth", "next", "final", "last", "initial"]
+)
 #: words after which a number is a value ("of 3", "aged 65"), not a citation
 _VALUE_WORDS = frozenset(
     [
@@ -116,11 +137,10 @@ def iter_lines(text: str) -> Iterator[Line]:
     """
     for m in _LINE.finditer(text):
         raw = m.group()
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            start = m.start() + lead
-            yield Line(start, start + len(stripped), stripped)
+        content = raw.strip(_EDGE)
+        if content:
+            start = m.start() + len(raw) - len(raw.lstrip(_EDGE))
+            yield Line(start, start + len(content), content)
 
 
 def bullet_marker(line: Line) -> tuple[str, Line] | None:
@@ -169,9 +189,12 @@ def citation_groups(text: str) -> list[CitationGroup]:
         CitationGroup(m.start(1), m.end(1), _numbers(m.group(1)), inline=True)
         for m in _INLINE_CITES.finditer(text)
     ]
+    for m in _SUPER_CITES.finditer(text):
+        if not _POWER_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
+            groups.append(CitationGroup(m.start(), m.end(), _numbers(m.group(1))))
     for m in _PLAIN_CITES.finditer(text):
-        before = text[: m.start()].split()
-        if _is_value(before) and not _LEAD_IN_END.match(text[m.end() :]):
+        before = text[max(0, m.start() - 80) : m.start()].split()  # the last words are enough
+        if _is_value(before) and not _LEAD_IN_END.match(text, m.end()):
             continue
         nums = _numbers(m.group(1))
         if nums and all(n >= 1 for n in nums):
@@ -190,12 +213,14 @@ def _is_value(before: list[str]) -> bool:
     if word not in _VALUE_WORDS:
         return False
     count = before[-2].lower() if len(before) > 1 else ""
+    if count in _ORDINALS:  # "the first step 1": the label has its place already
+        return False
     return not (word in _UNITS and (count.isdigit() or count in _COUNT_WORDS))
 
 
 def _numbers(raw: str) -> tuple[int, ...]:
     out: list[int] = []
-    for part in raw.split(","):
+    for part in raw.translate(_TO_ASCII).split(","):
         lo, _, hi = part.replace("–", "-").partition("-")
         a = int(lo.strip())
         b = int(hi.strip()) if hi.strip() else a
@@ -221,17 +246,17 @@ def sentence_spans(text: str, groups: list[CitationGroup] | None = None) -> list
         end = m.end()
         while end in after:  # "[1][2]" or ". 1, 2" after the stop belong to this sentence
             end = after[end]
-        rest = text[end:]
-        if rest.strip() and not _NEXT.match(rest):
+        gap = end + len(text[end : end + 80]) - len(text[end : end + 80].lstrip())
+        if gap < len(text) and not _NEXT.match(text, end):
             continue
-        word = text[start : m.start() + 1].split()[-1:] or [""]
+        word = text[max(start, m.start() - 40) : m.start() + 1].split()[-1:] or [""]
         stem = word[0].rstrip('.!?"”’)').lower()
         if stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha()):
             continue
         if end <= start:
             continue
         spans.append((start, _rstrip_at(text, start, end)))
-        start = end + len(rest) - len(rest.lstrip())
+        start = gap
     if text[start:].strip():
         spans.append((start, _rstrip_at(text, start, len(text))))
     return [(a, b) for a, b in spans if b > a]
@@ -246,9 +271,10 @@ def split_statements(line: Line, section: int | None, kind: str) -> list[Stateme
     numbers printed at a sentence's end are cut from its text, inline ones ("as shown in 3")
     stay."""
     groups = citation_groups(line.content)
+    starts = [g.start for g in groups]  # sorted: each sentence finds its groups by bisection
     out = []
     for a, b in sentence_spans(line.content, groups):
-        inside = [g for g in groups if a <= g.start < b]
+        inside = groups[bisect_left(starts, a) : bisect_left(starts, b)]
         numbers = tuple(n for g in inside for n in g.numbers)
         end = b
         for g in reversed([g for g in inside if not g.inline]):

@@ -6,6 +6,7 @@ and checks the result with the curation loader so a curator starts from a file t
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from dataclasses import dataclass, field
@@ -164,10 +165,7 @@ def ingest_file(
     path: Path, root: Path, lexicon: Lexicon, *, write: bool = True, replace_text: bool = False
 ) -> IngestReport:
     """Ingest one article file into ``root``'s data/; with ``write=False`` only report."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise IngestError(f"cannot read article: {e}", where=Location(str(path))) from None
+    text = read_article_text(path)
     article_id = article_id_for(path)
     text_rel = f"data/articles/{article_id}.txt"
     stored = root / text_rel
@@ -196,6 +194,56 @@ def ingest_file(
         result.terms_added = declare_terms(root, claims_path)
         result.problems = load_claim_file(claims_path, root).problems
     return result
+
+
+#: the encoding a text must be in, and how to convert one that is not
+_TO_UTF8 = "save it as UTF-8 text (e.g. `iconv -f latin1 -t utf-8 IN > OUT`) and ingest that"
+
+
+def read_article_text(path: Path) -> str:
+    """The text of an article file as UTF-8 (a byte order mark is dropped); an empty file, a
+    binary one or one in another encoding is an IngestError at the line and column where the
+    bytes stop being UTF-8 text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise IngestError(
+            f"cannot read article: {e.strerror or e}", where=Location(str(path))
+        ) from None
+    if raw.startswith(
+        (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        raise IngestError(
+            "the file is UTF-16 or UTF-32 text, not UTF-8", where=_at(path, raw, 0), hint=_TO_UTF8
+        )
+    if b"\x00" in raw:
+        raise IngestError(
+            "the file is binary (it holds NUL bytes), not article text",
+            where=_at(path, raw, raw.index(b"\x00")),
+            hint="ingest the page saved as plain text (.txt), not a PDF, image or word-processor file",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise IngestError(
+            f"the file is not UTF-8 text (byte 0x{raw[e.start]:02x} cannot start a character there)",
+            where=_at(path, raw, e.start),
+            hint=_TO_UTF8,
+        ) from None
+    if not text.strip():
+        raise IngestError(
+            "the file is empty" if not raw else "the file is empty (only whitespace)",
+            where=Location(str(path)),
+            hint="save the article's page as text into it, then ingest again",
+        )
+    return text
+
+
+def _at(path: Path, raw: bytes, offset: int) -> Location:
+    """The 1-based line and column (in characters) of byte ``offset`` of ``raw``."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    col = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Location(str(path), raw.count(b"\n", 0, offset) + 1, col)
 
 
 def declare_terms(root: Path, claims_path: Path) -> list[str]:

@@ -131,6 +131,8 @@ def _merge_article(a: CommentedMap, parsed: ParsedArticle, report: MergeReport) 
     for r in art.references:
         entry = {"number": r.number, "type": r.type, "title": r.title}
         entry.update({k: v for k, v in (("source", r.source), ("year", r.year)) if v is not None})
+        if r.identifiers:
+            entry["identifiers"] = list(r.identifiers)
         if r.number not in have:
             refs.append(CommentedMap(entry))
             report.references_added.append(r.number)
