@@ -118,3 +118,28 @@ def test_a_broken_obo_is_refused_before_it_is_registered(project: Path) -> None:
         not (project / "data" / "sources.yaml").exists()
         or "hpo" not in (project / "data" / "sources.yaml").read_text()
     )
+
+
+@pytest.mark.parametrize("failure", ["loader", "server"])
+def test_a_build_that_fails_leaves_the_registry_as_it_was(
+    project: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """A file that reads well but whose build fails (the loader, a full disk; or the server
+    that builds it beside, which exits with its status): the source is not left registered,
+    where every later `medkg build` would try it again."""
+    import medkg.cli
+    from medkg.store.bulkload import LoaderError
+
+    registry = project / "data" / "sources.yaml"
+    before = registry.read_bytes() if registry.exists() else None
+
+    def fails(*args: object) -> None:
+        assert "hpo-annotations" in registry.read_text()  # registered before the build
+        if failure == "server":
+            raise SystemExit(1)
+        raise LoaderError("No space left on device")
+
+    monkeypatch.setattr(medkg.cli, "bulk_build", fails)
+    code, out = invoke(project, write(project, HEADER.encode(), row().encode()))
+    assert code != 0, out
+    assert (registry.read_bytes() if registry.exists() else None) == before

@@ -490,10 +490,14 @@ def import_cmd() -> None:
 def import_hpo(ctx: Context, hpoa: Path | None, obo: Path | None, include_iea: bool) -> None:
     """The HPO disease-phenotype annotations as claims, in graph/source/hpo-annotations."""
     from medkg.curated import register_hpo_annotations
+    from medkg.sources.registry import kept_unless_done
 
-    entry = register_hpo_annotations(ctx.settings.root_path, hpoa, obo, include_iea)
-    click.echo(f"registered {entry.id} (release {entry.release}, sha256 {entry.sha256[:12]}...)")
-    bulk_build(ctx.settings, None)
+    with kept_unless_done(ctx.settings.root_path):  # a failed build leaves it unregistered
+        entry = register_hpo_annotations(ctx.settings.root_path, hpoa, obo, include_iea)
+        click.echo(
+            f"registered {entry.id} (release {entry.release}, sha256 {entry.sha256[:12]}...)"
+        )
+        bulk_build(ctx.settings, None)
 
 
 @cli.command()

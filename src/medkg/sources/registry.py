@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
@@ -25,6 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from medkg.errors import ConfigError, Location
 
 SOURCES_FILE = Path("data") / "sources.yaml"
+log = logging.getLogger(__name__)
 _ID, _SHA256 = re.compile("[a-z0-9][a-z0-9-]*"), re.compile("[0-9a-f]{64}")  # the schema's
 
 
@@ -157,6 +160,27 @@ def _line(doc: Any, keys: list[Any]) -> int | None:
         except (AttributeError, KeyError, IndexError, TypeError):
             break
     return line
+
+
+@contextmanager
+def kept_unless_done(root: Path) -> Iterator[None]:
+    """``data/sources.yaml`` back as it was before the block if the block fails (an exception,
+    or an exit with an error status): a source registered for a build that then failed is not
+    left registered, where every later ``medkg build`` would try it again."""
+    path = root / SOURCES_FILE
+    before = path.read_bytes() if path.is_file() else None
+    try:
+        yield
+    except BaseException as e:
+        if not (isinstance(e, SystemExit) and not e.code):
+            if before is None:
+                path.unlink(missing_ok=True)
+            elif path.read_bytes() != before:
+                tmp = path.with_suffix(".yaml.tmp")
+                tmp.write_bytes(before)
+                tmp.replace(path)
+            log.warning("%s is as it was before: the build of the source failed", path)
+        raise
 
 
 def register(root: Path, entry: SourceEntry) -> None:
