@@ -196,10 +196,12 @@ def _draft_id(d: Draft, parsed: ParsedArticle, taken: set[str]) -> str:
 
 def _base_id(d: Draft, parsed: ParsedArticle) -> str:
     """A stable handle: where the quote is, the predicate, polarity and the object."""
-    where = "headline"
-    for s in parsed.article.sections:
+    where, section = "headline", None
+    for s in parsed.article.sections:  # the last section that starts before the quote
         if s.start is not None and s.start <= d.start:
-            where = _slug(s.heading, 2)
+            section = s
+    if section is not None:  # slugged once (per section, the drafts of a long page took seconds)
+        where = _slug(section.heading, 2)
     if where == "headline" and parsed.headline_start is not None:
         end = parsed.headline_start + len(parsed.article.headline or "")
         where = "headline" if d.start < end else "summary"
