@@ -12,11 +12,12 @@ and the hot paths parse with the engine (Oxigraph) instead.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rdflib.plugins.sparql import algebra, parser
 from rdflib.plugins.sparql.sparql import Query, Update
+from rdflib.term import Identifier
 
 #: held by anything that runs rdflib's SPARQL parser (pySHACL's SPARQL constraints included)
 PARSER_LOCK = threading.RLock()
@@ -46,6 +47,12 @@ def prepare_query(
         return algebra.translateQuery(parser.parseQuery(text), base, dict(init_ns or {}))
 
 
+def _in_text_order(
+    triples: Iterable[tuple[Identifier, Identifier, Identifier]],
+) -> list[tuple[Identifier, Identifier, Identifier]]:
+    return list(triples)
+
+
 def prepare_update(
     text: str,
     init_ns: Mapping[str, Any] | None = None,
@@ -70,7 +77,7 @@ def prepare_update(
         # the order only plans rdflib's own evaluation, so a use of rdflib outside the lock
         # that sees the swap meanwhile gets the same answers
         planned = algebra.reorderTriples
-        algebra.reorderTriples = list
+        algebra.reorderTriples = _in_text_order  # type: ignore[assignment]
         try:
             return algebra.translateUpdate(parsed, base, dict(init_ns or {}))
         finally:
