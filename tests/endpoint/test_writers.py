@@ -84,3 +84,19 @@ def test_graphs_round_trip(fmt: str, rdflib_format: str) -> None:
     else:
         g.parse(data=body, format=rdflib_format)
     assert rows == 2 and set(g) == set(triples)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+def test_a_base_direction_is_written_as_oxigraph_writes_it(fmt: str) -> None:
+    """An RDF 1.2 literal keeps its direction (``"x"@ar--rtl``) in the Python writers too,
+    which write the rows past the cap and whatever Oxigraph's serialiser does not."""
+    import pyoxigraph as ox
+
+    from medkg.endpoint.writers import RESULT_FORMATS
+
+    rtl = ox.Literal("يمين", language="ar", direction=ox.BaseDirection.RTL)
+    result = QueryResult("bindings", ["o"], rows=iter([(rtl,), (ox.Literal("x", language="en"),)]))
+    body, _, _ = written(result, fmt)
+    parsed = ox.parse_query_results(body, RESULT_FORMATS[fmt])
+    assert isinstance(parsed, ox.QuerySolutions)
+    assert [s["o"] for s in parsed] == [rtl, ox.Literal("x", language="en")]

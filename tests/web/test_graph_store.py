@@ -73,3 +73,24 @@ def test_default_graph_is_readable_but_not_writable(settings: Settings) -> None:
         "/store", query_string={"default": ""}, data=TTL, content_type="text/turtle", headers=AUTH
     )
     assert r.status_code == 400 and "?graph=" in r.get_json()["hint"]
+
+
+def test_a_literal_with_a_base_direction_is_refused_not_stored_without_it(
+    settings: Settings,
+) -> None:
+    """rdflib terms hold no base direction, so a PUT of ``"x"@ar--rtl`` would store ``"x"@ar``:
+    it is a 400 naming SPARQL Update, through which the engine keeps the literal as sent."""
+    client = make_client(settings, TOKEN)
+    body = f'<{E}a> <{E}p> "left"@en--ltr .'
+    r = client.put(
+        "/store", query_string={"graph": G}, data=body, content_type="application/n-triples",
+        headers=AUTH,
+    )  # fmt: skip
+    assert r.status_code == 400 and "direction" in r.get_json()["error"]
+    assert "SPARQL Update" in r.get_json()["hint"]
+    update = f"INSERT DATA {{ GRAPH <{G}> {{ {body} }} }}"
+    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    r = client.get("/sparql", query_string={"query": f"SELECT ?o {{ <{E}a> <{E}p> ?o }}"})
+    assert r.get_json(force=True)["results"]["bindings"] == [
+        {"o": {"type": "literal", "value": "left", "xml:lang": "en", "its:dir": "ltr"}}
+    ]

@@ -135,3 +135,16 @@ def test_an_update_of_a_named_graph_shows_in_the_default_graph_once(writable: Fl
     count = "SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/a> <http://example.org/p> ?o }"
     rows = writable.get("/sparql", query_string={"query": count}, headers=AUTH).get_json()
     assert rows["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_literals_rdflib_cannot_order_do_not_break_the_default_graph_check(
+    writable: FlaskClient,
+) -> None:
+    """The check that refuses default-graph writes reads the update with rdflib, whose planner
+    sorted the triples and raised (500) comparing ``"NaN"^^xsd:double`` with a decimal."""
+    triples = '<http://example.org/a> <http://example.org/p> "NaN"^^<http://www.w3.org/2001/XMLSchema#double>, 2.5'
+    insert = f"INSERT DATA {{ GRAPH <{G}> {{ {triples} }} }}"
+    r = writable.post("/sparql", data={"update": insert}, headers=AUTH)
+    assert r.status_code == 204, r.get_data(as_text=True)
+    r = writable.post("/sparql", data={"update": f"INSERT DATA {{ {triples} }}"}, headers=AUTH)
+    assert r.status_code == 400 and "default graph" in r.get_json()["error"]

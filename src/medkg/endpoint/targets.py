@@ -33,7 +33,7 @@ def default_graph_writes(text: str) -> list[str]:
     ['CLEAR DEFAULT (operation 1)']
     """
     try:
-        update = prepare_update(text)
+        update = prepare_update(text, reorder=False)
     except (ParseException, ValueError, TypeError, KeyError, AttributeError, NotImplementedError):
         return []
     except RecursionError:  # rdflib's parser recurses deeper than the engine's

@@ -144,11 +144,20 @@ def parts(t: Any) -> tuple[str, str, str | None, str | None]:
     raise TypeError(f"not an RDF term: {t!r}")
 
 
+def direction(t: Any) -> str | None:
+    """The base direction (``ltr`` / ``rtl``) of an RDF 1.2 literal such as ``"x"@ar--rtl``;
+    None for every other term (rdflib terms have none)."""
+    d = getattr(t, "direction", None) if isinstance(t, ox.Literal) else None
+    return None if d is None else str(d)
+
+
 def term_json(t: Any) -> dict[str, str]:
     kind, value, lang, datatype = parts(t)
     d = {"type": kind, "value": value}
     if lang:
         d["xml:lang"] = lang
+        if (base := direction(t)) is not None:  # SPARQL 1.2 results, as Oxigraph writes them
+            d["its:dir"] = base
     elif datatype:
         d["datatype"] = datatype
     return d
@@ -166,6 +175,9 @@ def write_json(variables: list[str], rows: Iterable[Row], out: IO[bytes]) -> Non
 
 XML_HEAD = b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
 
+
+#: the namespace of the ``its:dir`` attribute (a literal's base direction) in SPARQL 1.2 XML results
+ITS = "http://www.w3.org/2005/11/its"
 
 #: XML parsers turn a raw CR (or CR LF) into LF; a character reference keeps it
 XML_TEXT = {"\r": "&#13;"}
@@ -195,6 +207,9 @@ def term_xml(t: Any) -> str:
     value = xml_text(value)
     if kind != "literal":
         return f"<{kind}>{value}</{kind}>"
+    if lang and (base := direction(t)) is not None:
+        its = f'its:dir={quoteattr(base)} xmlns:its="{ITS}" its:version="2.0"'
+        return f"<literal xml:lang={quoteattr(lang)} {its}>{value}</literal>"
     if lang:
         return f"<literal xml:lang={quoteattr(lang)}>{value}</literal>"
     if datatype:
@@ -248,7 +263,8 @@ def term_nt(t: Any) -> str:
         .replace("\t", "\\t")
     )
     if lang:
-        return f'"{text}"@{lang}'
+        base = direction(t)
+        return f'"{text}"@{lang}' + (f"--{base}" if base else "")
     if datatype:
         return f'"{text}"^^<{datatype}>'
     return f'"{text}"'

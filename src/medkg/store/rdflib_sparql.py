@@ -12,11 +12,12 @@ and the hot paths parse with the engine (Oxigraph) instead.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rdflib.plugins.sparql import algebra, parser
 from rdflib.plugins.sparql.sparql import Query, Update
+from rdflib.term import Identifier
 
 #: held by anything that runs rdflib's SPARQL parser (pySHACL's SPARQL constraints included)
 PARSER_LOCK = threading.RLock()
@@ -46,9 +47,38 @@ def prepare_query(
         return algebra.translateQuery(parser.parseQuery(text), base, dict(init_ns or {}))
 
 
+def _in_text_order(
+    triples: Iterable[tuple[Identifier, Identifier, Identifier]],
+) -> list[tuple[Identifier, Identifier, Identifier]]:
+    return list(triples)
+
+
 def prepare_update(
-    text: str, init_ns: Mapping[str, Any] | None = None, base: str | None = None
+    text: str,
+    init_ns: Mapping[str, Any] | None = None,
+    base: str | None = None,
+    reorder: bool = True,
 ) -> Update:
-    """A parsed and translated update (``rdflib.plugins.sparql.prepareUpdate``), ready to run."""
+    """A parsed and translated update (``rdflib.plugins.sparql.prepareUpdate``), ready to run.
+
+    Without ``reorder`` the triples of each block keep the text's order: rdflib sorts them by
+    term to plan its evaluation, and that sort raises on terms it cannot compare
+    (``"NaN"^^xsd:double`` beside ``2.5``: ``decimal.InvalidOperation``), so a reading that only
+    looks at the update (which graphs it writes, what it loads) skips it.
+
+    >>> text = 'INSERT DATA { <http://a> <http://p> "NaN"^^<http://www.w3.org/2001/XMLSchema#double>, 2.5 }'
+    >>> len(prepare_update(text, reorder=False).algebra[0].triples)
+    2
+    """
     with PARSER_LOCK:
-        return algebra.translateUpdate(parser.parseUpdate(text), base, dict(init_ns or {}))
+        parsed = parser.parseUpdate(text)
+        if reorder:
+            return algebra.translateUpdate(parsed, base, dict(init_ns or {}))
+        # the order only plans rdflib's own evaluation, so a use of rdflib outside the lock
+        # that sees the swap meanwhile gets the same answers
+        planned = algebra.reorderTriples
+        algebra.reorderTriples = _in_text_order  # type: ignore[assignment]
+        try:
+            return algebra.translateUpdate(parsed, base, dict(init_ns or {}))
+        finally:
+            algebra.reorderTriples = planned

@@ -87,11 +87,23 @@ def parse_body(g: URIRef) -> list[Quad]:
     check_upload(body, fmt.name, max_depth=endpoint().settings.max_depth)
     try:
         parsed = ox.parse(body, RDF_FORMATS[fmt.name], base_iri=str(g), rename_blank_nodes=True)
-        return [(*to_triple(t), g) for t in parsed]
+        return [(*to_triple(undirected(t)), g) for t in parsed]
     except SyntaxError as err:
         raise BadRequest(f"the {fmt.media_type} body does not parse: {err}") from None
-    except TypeError as err:  # an RDF 1.2 triple term, which rdflib terms cannot hold
-        raise BadRequest(f"the {fmt.media_type} body cannot be stored: {err}") from None
+    except TypeError as err:  # RDF 1.2 (a triple term, a direction): rdflib terms cannot hold it
+        raise BadRequest(
+            f"the {fmt.media_type} body cannot be stored: {err}",
+            hint="send it with SPARQL Update (INSERT DATA), which keeps RDF 1.2 terms",
+        ) from None
+
+
+def undirected(t: ox.Quad) -> ox.Quad:
+    """``t`` if its object has no base direction (``"x"@ar--rtl``, RDF 1.2), which rdflib terms
+    cannot hold: the literal would be stored as plain ``"x"@ar``, so it is refused instead."""
+    o = t.object
+    if isinstance(o, ox.Literal) and o.direction is not None:
+        raise TypeError(f"the literal {o} has a base direction, which this store cannot keep")
+    return t
 
 
 @bp.route("/store", methods=["PUT", "POST"])
