@@ -29,6 +29,9 @@ from medkg.store import open_store
 from ..conftest import ROOT
 from .test_sparql_update import TOKEN
 
+#: the dataset's ill-typed "maybe"^^xsd:boolean, read back by rdflib, warns by design
+pytestmark = pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")
+
 BASE = "http://localhost/sparql"  # the endpoint's own IRI under the test client
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 RESULTS = {
