@@ -274,6 +274,12 @@ def first_pages(ctx: Context) -> None:
         return
     store = open_store(ctx.settings.store, ctx.settings.root_path)
     try:
+        if not store.capabilities.supports_update:
+            raise MedkgError(
+                f"{store.selector} is opened read-only: its first pages cannot be written",
+                hint="run `medkg first-pages` where the store can be written, before serving "
+                "it read-only",
+            )
         version = dataset_version(store, ctx.settings)
         why_not = pending_first_pages(store, version)
         if why_not:

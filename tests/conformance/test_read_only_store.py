@@ -153,6 +153,11 @@ def test_cli_reads_a_read_only_store_and_refuses_to_create_one_there(
         read_only(query), env=env(empty), capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2 and "is empty and read-only" in done.stderr
+    pages = [sys.executable, "-m", "medkg", "first-pages"]  # they would be its server's to add
+    done = subprocess.run(
+        read_only(pages), env=env(store), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2 and "is opened read-only: its first pages" in done.stderr
 
 
 def test_a_lock_held_by_another_process_is_named(tmp_path: Path) -> None:
