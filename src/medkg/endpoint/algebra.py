@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
-from medkg.store.rdflib_sparql import prepare_update
+from medkg.store.rdflib_sparql import prepare_query, prepare_update
 
 #: what rdflib.plugins.sparql.evaluate.evalServiceQuery matches to find the URL it requests
 _SERVICE_URL = re.compile(r"^service <(.*)>[ \n]*{(.*)}[ \n]*$", re.DOTALL | re.IGNORECASE)
@@ -43,7 +41,7 @@ def rdflib_targets(text: str, update: bool) -> Reading | None:
         algebra: Any = (
             prepare_update(text, reorder=False).algebra
             if update
-            else translateQuery(parseQuery(text)).algebra
+            else prepare_query(text).algebra  # both under rdflib's parser lock
         )
     except Exception:  # rdflib raises bare Exceptions too (an unknown prefix)
         return None
